@@ -1,0 +1,100 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let strict: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "greenroom",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "GreenroomCore", targets: ["GreenroomCore"]),
+        .library(name: "GreenroomServer", targets: ["GreenroomServer"]),
+        .library(name: "GreenroomDeploy", targets: ["GreenroomDeploy"]),
+        .library(name: "GreenroomGuard", targets: ["GreenroomGuard"]),
+        .executable(name: "greenroom", targets: ["greenroom"]),
+        .executable(name: "greenroom-bench", targets: ["greenroom-bench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
+    ],
+    targets: [
+        // Pure Swift trust core: no dependencies, not even Foundation.
+        .target(name: "GreenroomCore", swiftSettings: strict),
+        .target(
+            name: "GreenroomServer",
+            dependencies: [
+                "GreenroomCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "GreenroomDeploy",
+            dependencies: [
+                "GreenroomCore",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Mustache", package: "swift-mustache"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "GreenroomGuard",
+            dependencies: ["GreenroomCore", "GreenroomDeploy"],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "greenroom",
+            dependencies: [
+                "GreenroomCore", "GreenroomServer", "GreenroomDeploy", "GreenroomGuard",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "greenroom-bench",
+            dependencies: [
+                "GreenroomCore", "GreenroomServer",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(name: "GreenroomCoreTests", dependencies: ["GreenroomCore"], swiftSettings: strict),
+        .testTarget(
+            name: "GreenroomServerTests",
+            dependencies: [
+                "GreenroomServer", "GreenroomCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOTestUtils", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(name: "GreenroomDeployTests", dependencies: ["GreenroomDeploy", "GreenroomCore"], swiftSettings: strict),
+        .testTarget(
+            name: "GreenroomGuardTests",
+            dependencies: ["GreenroomGuard", "GreenroomDeploy", "GreenroomCore"],
+            swiftSettings: strict
+        ),
+        .testTarget(name: "IntegrationTests", dependencies: ["GreenroomCore"], swiftSettings: strict),
+    ]
+)

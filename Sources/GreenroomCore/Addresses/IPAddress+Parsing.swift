@@ -1,0 +1,158 @@
+extension IPAddress {
+    /// Parses an IPv4 address (`192.0.2.1`) or IPv6 address (`2001:db8::1`, `::ffff:192.0.2.1`).
+    ///
+    /// Strict by design, because these strings decide who is trusted: IPv4 octets are decimal
+    /// with no leading zeros (`010.0.0.1` is refused rather than guessed as octal), IPv6 zone ids
+    /// (`fe80::1%eth0`) and brackets are refused, surrounding whitespace is refused.
+    ///
+    /// - Throws: ``GreenroomError/Code/invalidIPAddress`` or ``GreenroomError/Code/zoneIDNotAllowed``.
+    public init(parsing text: some StringProtocol) throws(GreenroomError) {
+        let parsed =
+            text.utf8.withContiguousStorageIfAvailable { IPAddress.parse($0) }
+            ?? Array(text.utf8).withUnsafeBufferPointer { IPAddress.parse($0) }
+        if let parsed {
+            self = parsed
+            return
+        }
+        if text.contains("%") && text.contains(":") {
+            throw GreenroomError(.zoneIDNotAllowed, "'\(text)': IPv6 zone ids (%...) are not allowed")
+        }
+        throw GreenroomError(.invalidIPAddress, "'\(text)' is not an IPv4 or IPv6 address")
+    }
+
+    /// Parses an address, returning `nil` instead of throwing.
+    public init?(_ text: some StringProtocol) {
+        guard let parsed = try? IPAddress(parsing: text) else { return nil }
+        self = parsed
+    }
+
+    /// Parses an address from ASCII bytes without allocating; `nil` when they are not one.
+    @inlinable
+    public static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> IPAddress? {
+        var sawColon = false
+        for byte in bytes where byte == UInt8(ascii: ":") {
+            sawColon = true
+            break
+        }
+        if sawColon {
+            guard let bits = parseIPv6(bytes) else { return nil }
+            return IPAddress(ipv6: bits)
+        }
+        guard let bits = parseIPv4(bytes) else { return nil }
+        return IPAddress(ipv4: bits)
+    }
+
+    /// Parses dotted-quad IPv4 with no leading zeros.
+    @inlinable
+    static func parseIPv4(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt32? {
+        var result: UInt32 = 0
+        var octets = 0
+        var index = 0
+        let count = bytes.count
+        while true {
+            var value: UInt32 = 0
+            let start = index
+            while index < count, bytes[index] &- UInt8(ascii: "0") < 10 {
+                value = value &* 10 &+ UInt32(bytes[index] &- UInt8(ascii: "0"))
+                index += 1
+                if index - start > 3 { return nil }
+            }
+            let digits = index - start
+            if digits == 0 || value > 255 || (digits > 1 && bytes[start] == UInt8(ascii: "0")) { return nil }
+            result = result << 8 | value
+            octets += 1
+            if octets == 4 { return index == count ? result : nil }
+            guard index < count, bytes[index] == UInt8(ascii: ".") else { return nil }
+            index += 1
+        }
+    }
+
+    /// Parses RFC 4291 IPv6 text: up to eight 16-bit hex groups, one `::`, an optional trailing
+    /// dotted IPv4 address.
+    @inlinable
+    static func parseIPv6(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt128? {
+        let count = bytes.count
+        if count < 2 || count > 45 { return nil }
+        var groups: (UInt16, UInt16, UInt16, UInt16, UInt16, UInt16, UInt16, UInt16) = (0, 0, 0, 0, 0, 0, 0, 0)
+        var groupCount = 0
+        var gapAt = -1
+        var index = 0
+        func store(_ value: UInt16, _ at: Int) {
+            withUnsafeMutableBytes(of: &groups) { $0.storeBytes(of: value, toByteOffset: at * 2, as: UInt16.self) }
+        }
+        if bytes[0] == UInt8(ascii: ":") {
+            guard bytes[1] == UInt8(ascii: ":") else { return nil }
+            gapAt = 0
+            index = 2
+            if index == count { return 0 }
+        }
+        while index < count {
+            if groupCount == 8 { return nil }
+            // Try a trailing dotted IPv4 group.
+            var lookahead = index
+            var sawDot = false
+            while lookahead < count, bytes[lookahead] != UInt8(ascii: ":") {
+                if bytes[lookahead] == UInt8(ascii: ".") { sawDot = true }
+                lookahead += 1
+            }
+            if sawDot {
+                guard lookahead == count, groupCount <= 6,
+                    let v4 = parseIPv4(UnsafeBufferPointer(rebasing: bytes[index..<count]))
+                else { return nil }
+                store(UInt16(truncatingIfNeeded: v4 >> 16), groupCount)
+                store(UInt16(truncatingIfNeeded: v4), groupCount + 1)
+                groupCount += 2
+                index = count
+                break
+            }
+            var value: UInt16 = 0
+            let start = index
+            while index < count, let digit = hexValue(bytes[index]) {
+                if index - start == 4 { return nil }
+                value = value << 4 | UInt16(digit)
+                index += 1
+            }
+            if index == start { return nil }
+            store(value, groupCount)
+            groupCount += 1
+            if index == count { break }
+            guard bytes[index] == UInt8(ascii: ":") else { return nil }
+            index += 1
+            if index < count, bytes[index] == UInt8(ascii: ":") {
+                if gapAt >= 0 { return nil }
+                gapAt = groupCount
+                index += 1
+                if index == count { break }
+            } else if index == count {
+                return nil  // trailing single colon
+            }
+        }
+        if gapAt < 0 {
+            if groupCount != 8 { return nil }
+        } else if groupCount > 7 {
+            return nil  // "::" must stand for at least one group
+        }
+        var result: UInt128 = 0
+        let missing = 8 - groupCount
+        withUnsafeBytes(of: groups) { raw in
+            var slot = 0
+            for group in 0..<groupCount {
+                if group == gapAt { slot += missing }
+                let value = raw.load(fromByteOffset: group * 2, as: UInt16.self)
+                result |= UInt128(value) << (16 * (7 - slot))
+                slot += 1
+            }
+        }
+        return result
+    }
+
+    @inlinable
+    static func hexValue(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte &- UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte &- UInt8(ascii: "a") &+ 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte &- UInt8(ascii: "A") &+ 10
+        default: nil
+        }
+    }
+}
