@@ -1,0 +1,57 @@
+extension ClientAddress {
+    /// The decision as a stable, kebab-case word for logs and JSON (`untrusted-hop`, ...).
+    public var decisionName: String {
+        switch decision {
+        case .peerUntrusted: "peer-untrusted"
+        case .noForwardingHeaders: "no-forwarding-headers"
+        case .untrustedHop: "untrusted-hop"
+        case .allHopsTrusted: "all-hops-trusted"
+        case .unparseableHop: "unparseable-hop"
+        case .hopLimitReached: "hop-limit-reached"
+        case .fixedHopCount: "fixed-hop-count"
+        case .tooFewHops: "too-few-hops"
+        case .headersDisagree: "headers-disagree"
+        }
+    }
+
+    /// The result as one JSON object, keys in a fixed order:
+    /// `client`, `client_port`, `peer`, `scheme`, `host`, `port`, `prefix`, `via`, `chain`,
+    /// `decision`. Absent values are `null`; `client` is `"unix"` for a unix peer.
+    public var json: String {
+        var out = "{"
+        out += "\"client\":" + JSON.string(address?.description ?? "unix")
+        out += ",\"client_port\":" + (port.map { String($0) } ?? "null")
+        out += ",\"peer\":" + JSON.string(peer.address?.description ?? "unix")
+        out += ",\"scheme\":" + JSON.string(scheme)
+        out += ",\"host\":" + (host.map(JSON.string) ?? "null")
+        out += ",\"port\":" + (forwardedPort.map { String($0) } ?? "null")
+        out += ",\"prefix\":" + (prefix.map(JSON.string) ?? "null")
+        out += ",\"via\":" + JSON.string(via.rawValue)
+        out += ",\"chain\":[" + chain.map { JSON.string($0.description) }.joined(separator: ",") + "]"
+        out += ",\"decision\":" + JSON.string(decisionName)
+        return out + "}"
+    }
+}
+
+/// Minimal JSON text helpers (GreenroomCore has no Foundation).
+public enum JSON {
+    /// A JSON string literal for `text`, escaping quotes, backslashes and control characters.
+    public static func string(_ text: String) -> String {
+        var out = "\""
+        out.reserveCapacity(text.utf8.count + 2)
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where scalar.value < 0x20 || scalar.value == 0x7F || scalar.value == 0x2028 || scalar.value == 0x2029:
+                let hex = String(scalar.value, radix: 16)
+                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
+    }
+}

@@ -1,0 +1,134 @@
+extension ForwardedResolver {
+    /// Builds the result of an `X-Forwarded-For` walk, with the aligned X-Forwarded-* values.
+    @inlinable
+    func finishXForwarded<Headers: BidirectionalCollection>(
+        _ walk: HopWalker, peer: Peer, headers: Headers, peerVia: ClientAddress.Via, socketScheme: String,
+        hostHeader: String?
+    ) -> ClientAddress where Headers.Element == (name: String, value: String) {
+        let position = walk.clientPosition
+        let scheme = Self.pick(.xForwardedProto, position: position, headers: headers, ForwardedValues.scheme)
+        let host = Self.pick(.xForwardedHost, position: position, headers: headers, ForwardedValues.host)
+        let port = Self.pick(.xForwardedPort, position: position, headers: headers, ForwardedValues.port)
+        let prefix = Self.pick(.xForwardedPrefix, position: position, headers: headers, ForwardedValues.prefix)
+        return ClientAddress(
+            address: walk.client.address, port: walk.client.port, peer: peer, scheme: scheme ?? socketScheme,
+            host: host ?? hostHeader, forwardedPort: port, prefix: prefix,
+            via: position > 0 ? .xForwardedFor : peerVia, chain: walk.chain, decision: walk.decision ?? .noForwardingHeaders)
+    }
+
+    /// Builds the result of a `Forwarded` walk: scheme and host come from the client's element.
+    @inlinable
+    func finishForwarded(
+        _ walk: HopWalker, peer: Peer, peerVia: ClientAddress.Via, socketScheme: String, hostHeader: String?
+    ) -> ClientAddress {
+        ClientAddress(
+            address: walk.client.address, port: walk.client.port, peer: peer, scheme: walk.elementProto ?? socketScheme,
+            host: walk.elementHost ?? hostHeader, via: walk.clientPosition > 0 ? .forwarded : peerVia, chain: walk.chain,
+            decision: walk.decision ?? .noForwardingHeaders)
+    }
+
+    /// `true` when both walks reached the same client over the same hops.
+    @usableFromInline
+    static func agree(_ x: HopWalker, _ f: HopWalker) -> Bool {
+        x.clientPosition == f.clientPosition && x.client == f.client && x.chain == f.chain
+    }
+
+    /// The client when `X-Forwarded-For` and `Forwarded` disagree: the last hop both agree on.
+    @usableFromInline
+    static func reconcile(
+        _ x: HopWalker, _ f: HopWalker, peer: Peer, peerVia: ClientAddress.Via, socketScheme: String, hostHeader: String?
+    ) -> ClientAddress {
+        func hop(_ walk: HopWalker, at position: Int) -> TrustChain.Hop? {
+            if position == walk.clientPosition { return walk.client }
+            if position < walk.clientPosition, position < walk.chain.count { return walk.chain[position] }
+            return nil
+        }
+        var agreed = 0
+        while true {
+            let next = agreed + 1
+            guard let a = hop(x, at: next), let b = hop(f, at: next), a == b,
+                next < x.clientPosition, next < f.clientPosition
+            else { break }
+            agreed = next
+        }
+        var chain = x.chain
+        chain.truncate(to: agreed + 1)
+        let client = chain[agreed]
+        return ClientAddress(
+            address: client.address, port: client.port, peer: peer, scheme: socketScheme, host: hostHeader,
+            via: agreed > 0 ? .xForwardedFor : peerVia, chain: chain, decision: .headersDisagree)
+    }
+
+    /// Picks an X-Forwarded-* list entry: the one aligned with the client's `X-Forwarded-For`
+    /// position when both lists have the same length, else the rightmost (the nearest trusted
+    /// proxy's). Invalid entries give `nil`.
+    @inlinable
+    static func pick<Headers: BidirectionalCollection, Value>(
+        _ name: ForwardingHeaderName, position: Int, headers: Headers,
+        _ validate: (UnsafeBufferPointer<UInt8>) -> Value?
+    ) -> Value? where Headers.Element == (name: String, value: String) {
+        var count = 0
+        var rightmost: Value?
+        forEachListElementReversed(name, headers: headers) { element in
+            count += 1
+            if count == 1 { rightmost = validate(element) }
+            return true
+        }
+        guard count > 1, position > 1 else { return rightmost }
+        var forwardedForCount = 0
+        forEachListElementReversed(.xForwardedFor, headers: headers) { _ in
+            forwardedForCount += 1
+            return forwardedForCount <= count
+        }
+        guard forwardedForCount == count else { return rightmost }
+        var seen = 0
+        var aligned: Value?
+        forEachListElementReversed(name, headers: headers) { element in
+            seen += 1
+            if seen == position {
+                aligned = validate(element)
+                return false
+            }
+            return true
+        }
+        return aligned
+    }
+
+    /// Calls `body` with every non-empty, trimmed element of a comma-separated header, right to
+    /// left over all its lines, until `body` returns `false`.
+    @inlinable
+    static func forEachListElementReversed<Headers: BidirectionalCollection>(
+        _ name: ForwardingHeaderName, headers: Headers, _ body: (UnsafeBufferPointer<UInt8>) -> Bool
+    ) where Headers.Element == (name: String, value: String) {
+        for index in headers.indices.reversed() {
+            let header = headers[index]
+            guard ForwardingHeaderName.classify(header.name) == name else { continue }
+            let more = withBytes(header.value) { ListElements.forEachReversed($0, body) }
+            if !more { return }
+        }
+    }
+}
+
+/// Comma-separated header lists (RFC 9110 section 5.6.1), split without allocating.
+@usableFromInline
+enum ListElements {
+    /// Calls `body` with each non-empty trimmed element, right to left; returns `false` if
+    /// `body` stopped the iteration.
+    @usableFromInline
+    static func forEachReversed(
+        _ line: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) -> Bool
+    ) -> Bool {
+        var end = line.count
+        while end > 0 {
+            var start = end
+            while start > 0, line[start - 1] != UInt8(ascii: ",") { start -= 1 }
+            var lo = start
+            var hi = end
+            while lo < hi, line[lo] == UInt8(ascii: " ") || line[lo] == UInt8(ascii: "\t") { lo += 1 }
+            while hi > lo, line[hi - 1] == UInt8(ascii: " ") || line[hi - 1] == UInt8(ascii: "\t") { hi -= 1 }
+            if lo < hi, !body(UnsafeBufferPointer(rebasing: line[lo..<hi])) { return false }
+            end = start - 1
+        }
+        return true
+    }
+}

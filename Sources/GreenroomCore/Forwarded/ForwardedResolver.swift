@@ -1,0 +1,151 @@
+/// Decides who the client of a request is, believing forwarding information only from trusted
+/// proxies.
+///
+/// The rules (DESIGN.md, "Trust model"):
+/// - If the peer is not trusted, every forwarding header is ignored: the client is the peer.
+/// - Otherwise the forwarding hops are walked right to left, starting next to the peer: while a
+///   hop is trusted, step left; the first untrusted hop is the client; if every hop is trusted the
+///   leftmost one is; an unparseable hop (garbage, `unknown`, an obfuscated `_id`) stops the walk
+///   and the last good hop to its right is the client. All lines of a header are read, in order.
+/// - At most ``maxHops`` hops are read (64 by default); if that many are all trusted, the leftmost
+///   one read is the client and the decision says ``ClientAddress/Decision/hopLimitReached``.
+/// - In `hops: N` mode (werkzeug's ProxyFix style, for proxies whose addresses are unknown) the
+///   N-th hop from the right is the client, and with fewer than N hops the peer is.
+/// - Scheme, host, port and prefix come only from the same trusted source: the client's own
+///   `Forwarded` element, or the `X-Forwarded-Proto/Host/Port/Prefix` entry aligned with the
+///   client's `X-Forwarded-For` position (the rightmost entry when the lists differ in length,
+///   i.e. what the nearest trusted proxy set); otherwise from the connection and `Host`.
+///
+/// Resolving allocates nothing for chains of up to four hops with short host names.
+public struct ForwardedResolver: Sendable, Hashable {
+    /// Which family of forwarding headers to read.
+    public enum HeaderPolicy: String, Sendable, Hashable, CaseIterable {
+        /// `X-Forwarded-For` with `X-Forwarded-Proto/Host/Port/Prefix` (the default: what nginx,
+        /// HAProxy and Apache send).
+        case xForwarded = "x-forwarded"
+        /// RFC 7239 `Forwarded` only.
+        case forwarded
+        /// Both. When both are present they must agree: hops are compared from the right and the
+        /// client is the last hop both families agree on (at worst the peer), with the decision
+        /// ``ClientAddress/Decision/headersDisagree``. A proxy that sets one family and passes the
+        /// client's copy of the other through cannot be used to spoof an address this way.
+        case both
+    }
+
+    /// How the client hop is picked.
+    public enum Mode: Sendable, Hashable {
+        /// Walk right to left over trusted hops (the default).
+        case walk
+        /// Take the N-th hop from the right, N ≥ 1.
+        case hops(Int)
+    }
+
+    /// The proxies whose forwarding information is believed.
+    public var trusted: TrustedProxies
+    /// The header family to read.
+    public var policy: HeaderPolicy
+    /// How the client hop is picked.
+    public var mode: Mode
+    /// The most hops read from the right; hops further left are ignored.
+    public var maxHops: Int
+
+    /// Creates a resolver.
+    ///
+    /// - Parameters:
+    ///   - trusted: the trusted proxies; default `loopback`.
+    ///   - policy: the header family; default ``HeaderPolicy/xForwarded``.
+    ///   - mode: walk or fixed hop count; `hops(N)` is clamped to `1...maxHops`.
+    ///   - maxHops: the most hops read, at least 1; default 64.
+    public init(
+        trusted: TrustedProxies = .loopback, policy: HeaderPolicy = .xForwarded, mode: Mode = .walk, maxHops: Int = 64
+    ) {
+        self.trusted = trusted
+        self.policy = policy
+        self.maxHops = max(1, maxHops)
+        if case .hops(let count) = mode {
+            self.mode = .hops(min(max(1, count), self.maxHops))
+        } else {
+            self.mode = .walk
+        }
+    }
+
+    /// Resolves the client of one request.
+    ///
+    /// - Parameters:
+    ///   - peer: the connection's peer, or the source of a PROXY header from a trusted peer.
+    ///   - headers: the request's header fields in order, e.g. NIO's `HTTPHeaders`.
+    ///   - peerVia: ``ClientAddress/Via/proxyProtocol`` when `peer` came from a PROXY header.
+    ///   - socketScheme: the connection's own scheme (`https` when TLS ended at this hop or a
+    ///     trusted PROXY v2 header says the client used TLS).
+    @inlinable
+    public func resolve<Headers: BidirectionalCollection>(
+        peer: Peer, headers: Headers, peerVia: ClientAddress.Via = .peer, socketScheme: String = "http"
+    ) -> ClientAddress where Headers.Element == (name: String, value: String) {
+        var hostHeader: String?
+        for header in headers where ForwardingHeaderName.classify(header.name) == .host {
+            hostHeader = Self.withBytes(header.value) { ForwardedValues.host($0) }
+            break
+        }
+        guard trusted.trusts(peer) else {
+            var chain = TrustChain()
+            chain.append(TrustChain.Hop(address: peer.address, port: peer.port))
+            return ClientAddress(
+                address: peer.address, port: peer.port, peer: peer, scheme: socketScheme, host: hostHeader,
+                via: peerVia, chain: chain, decision: .peerUntrusted)
+        }
+        let fixedHops: Int? = if case .hops(let count) = mode { count } else { nil }
+        switch policy {
+        case .xForwarded:
+            let walk = walkXForwardedFor(peer: peer, headers: headers, fixedHops: fixedHops)
+            return finishXForwarded(walk, peer: peer, headers: headers, peerVia: peerVia, socketScheme: socketScheme,
+                hostHeader: hostHeader)
+        case .forwarded:
+            let walk = walkForwarded(peer: peer, headers: headers, fixedHops: fixedHops)
+            return finishForwarded(walk, peer: peer, peerVia: peerVia, socketScheme: socketScheme, hostHeader: hostHeader)
+        case .both:
+            let x = walkXForwardedFor(peer: peer, headers: headers, fixedHops: fixedHops)
+            let f = walkForwarded(peer: peer, headers: headers, fixedHops: fixedHops)
+            if f.decision == .noForwardingHeaders {
+                return finishXForwarded(x, peer: peer, headers: headers, peerVia: peerVia, socketScheme: socketScheme,
+                    hostHeader: hostHeader)
+            }
+            if x.decision == .noForwardingHeaders || Self.agree(x, f) {
+                return finishForwarded(f, peer: peer, peerVia: peerVia, socketScheme: socketScheme, hostHeader: hostHeader)
+            }
+            return Self.reconcile(x, f, peer: peer, peerVia: peerVia, socketScheme: socketScheme, hostHeader: hostHeader)
+        }
+    }
+
+    @inlinable
+    func walkXForwardedFor<Headers: BidirectionalCollection>(peer: Peer, headers: Headers, fixedHops: Int?) -> HopWalker
+    where Headers.Element == (name: String, value: String) {
+        var walker = HopWalker(trusted: trusted, fixedHops: fixedHops, maxHops: maxHops, peer: peer)
+        for index in headers.indices.reversed() where walker.isWalking {
+            let header = headers[index]
+            guard ForwardingHeaderName.classify(header.name) == .xForwardedFor else { continue }
+            Self.withBytes(header.value) { walker.consumeXForwardedFor($0) }
+        }
+        walker.finish()
+        return walker
+    }
+
+    @inlinable
+    func walkForwarded<Headers: BidirectionalCollection>(peer: Peer, headers: Headers, fixedHops: Int?) -> HopWalker
+    where Headers.Element == (name: String, value: String) {
+        var walker = HopWalker(trusted: trusted, fixedHops: fixedHops, maxHops: maxHops, peer: peer)
+        for index in headers.indices.reversed() where walker.isWalking {
+            let header = headers[index]
+            guard ForwardingHeaderName.classify(header.name) == .forwarded else { continue }
+            Self.withBytes(header.value) { walker.consumeForwarded($0) }
+        }
+        walker.finish()
+        return walker
+    }
+
+    /// Runs `body` over a string's UTF-8 bytes, copying only if the string is not contiguous.
+    @inlinable
+    static func withBytes<T>(_ string: String, _ body: (UnsafeBufferPointer<UInt8>) -> T) -> T {
+        if let result = string.utf8.withContiguousStorageIfAvailable(body) { return result }
+        return Array(string.utf8).withUnsafeBufferPointer(body)
+    }
+}

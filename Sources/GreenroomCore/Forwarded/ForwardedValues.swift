@@ -1,0 +1,88 @@
+/// Validation of the scheme, host, port and prefix values that trusted hops report.
+///
+/// A trusted proxy can still be misconfigured to pass a client's value through, so values are
+/// checked for shape: a value that is not a plausible scheme, host, port or path prefix is ignored
+/// and the connection's own value is used instead.
+@usableFromInline
+enum ForwardedValues {
+    /// A URI scheme (`http`, `https`), lower-cased; at most 16 characters.
+    @usableFromInline
+    static func scheme(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
+        guard !bytes.isEmpty, bytes.count <= 16, ASCII.lower(bytes[0]) &- UInt8(ascii: "a") < 26 else { return nil }
+        for byte in bytes {
+            let lower = ASCII.lower(byte)
+            guard lower &- UInt8(ascii: "a") < 26 || ASCII.isDigit(lower) || lower == UInt8(ascii: "+")
+                || lower == UInt8(ascii: "-") || lower == UInt8(ascii: ".")
+            else { return nil }
+        }
+        if ASCII.equalsIgnoringCase(bytes, "https") { return "https" }
+        if ASCII.equalsIgnoringCase(bytes, "http") { return "http" }
+        return String(decoding: bytes.lazy.map(ASCII.lower), as: UTF8.self)
+    }
+
+    /// A host: a DNS-style name or `[IPv6]`, optional `:port`; at most 255 characters,
+    /// lower-cased.
+    @usableFromInline
+    static func host(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
+        guard !bytes.isEmpty, bytes.count <= 255 else { return nil }
+        var index = 0
+        if bytes[0] == UInt8(ascii: "[") {
+            guard let close = bytes.firstIndex(of: UInt8(ascii: "]")),
+                IPAddress.parseIPv6(UnsafeBufferPointer(rebasing: bytes[1..<close])) != nil
+            else { return nil }
+            index = close + 1
+        } else {
+            while index < bytes.count, bytes[index] != UInt8(ascii: ":") {
+                guard isRegNameByte(bytes[index]) else { return nil }
+                index += 1
+            }
+            guard index > 0 else { return nil }
+        }
+        if index < bytes.count {
+            guard bytes[index] == UInt8(ascii: ":"),
+                index + 1 == bytes.count || ASCII.parsePort(UnsafeBufferPointer(rebasing: bytes[(index + 1)...])) != nil
+            else { return nil }
+        }
+        return String(decoding: bytes.lazy.map(ASCII.lower), as: UTF8.self)
+    }
+
+    /// A TCP port, 1...65535.
+    @usableFromInline
+    static func port(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt16? {
+        guard let port = ASCII.parsePort(bytes), port != 0 else { return nil }
+        return port
+    }
+
+    /// A path prefix: starts with one `/` (not `//`, which browsers read as another host), visible
+    /// ASCII without `\ " < > ? #`, at most 1024 characters; a trailing `/` is dropped.
+    @usableFromInline
+    static func prefix(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
+        guard !bytes.isEmpty, bytes.count <= 1024, bytes[0] == UInt8(ascii: "/") else { return nil }
+        if bytes.count > 1, bytes[1] == UInt8(ascii: "/") { return nil }
+        for byte in bytes {
+            guard byte > 0x20, byte < 0x7F else { return nil }
+            switch byte {
+            case UInt8(ascii: "\\"), UInt8(ascii: "\""), UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "?"),
+                UInt8(ascii: "#"):
+                return nil
+            default: continue
+            }
+        }
+        var end = bytes.count
+        while end > 1, bytes[end - 1] == UInt8(ascii: "/") { end -= 1 }
+        if end == 1 { return nil }  // "/" is no prefix at all
+        return String(decoding: UnsafeBufferPointer(rebasing: bytes[..<end]), as: UTF8.self)
+    }
+
+    /// Host name bytes: letters, digits, `-`, `.`, `_`. RFC 3986 allows more (sub-delims, `%`),
+    /// but no DNS name needs them and each is a way to smuggle text into logs, URLs or HTML.
+    static func isRegNameByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+            UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"):
+            return true
+        default:
+            return false
+        }
+    }
+}
