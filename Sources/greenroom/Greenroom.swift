@@ -1,5 +1,7 @@
 import ArgumentParser
 
+import Foundation
+
 /// The `greenroom` command: run an HTTP service behind a reverse proxy, safely.
 @main
 struct Greenroom: AsyncParsableCommand {
@@ -10,7 +12,36 @@ struct Greenroom: AsyncParsableCommand {
             Greenroom serves on loopback only, believes forwarding headers and PROXY headers only \
             from the proxies you trust, generates matching proxy configuration and checks the whole \
             deployment for ways around the proxy.
+
+            Exit codes: 0 success, 1 findings at error level (check), 2 usage or configuration error.
             """,
         subcommands: [ExplainCommand.self]
     )
+
+    /// Runs the command, mapping every usage error to exit code 2 with a one-line message
+    /// (ArgumentParser's default is 64), as the CLI contract requires.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            let code = exitCode(for: error)
+            if code == .success { exit(withError: error) }
+            let message = self.message(for: error)
+            if !message.isEmpty {
+                var standardError = StandardError()
+                print("greenroom: error: \(message)", to: &standardError)
+            }
+            Foundation.exit(code == .validationFailure ? 2 : code.rawValue)
+        }
+    }
+}
+
+/// Standard error as a `TextOutputStream`.
+struct StandardError: TextOutputStream {
+    mutating func write(_ string: String) { FileHandle.standardError.write(Data(string.utf8)) }
 }

@@ -12,10 +12,11 @@ public enum Peer: Sendable, Hashable {
         return nil
     }
 
-    /// The peer's TCP port, or `nil` for a unix-socket peer.
+    /// The peer's TCP port, or `nil` for a unix-socket peer or an unknown port (0, which no TCP
+    /// connection uses).
     @inlinable
     public var port: UInt16? {
-        if case .ip(_, let port) = self { return port }
+        if case .ip(_, let port) = self, port != 0 { return port }
         return nil
     }
 }
