@@ -64,10 +64,12 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Counts heap allocations for the benchmark (interposes malloc in that executable only).
+        .target(name: "CAllocationCounter"),
         .executableTarget(
             name: "greenroom-bench",
             dependencies: [
-                "GreenroomCore", "GreenroomServer",
+                "GreenroomCore", "GreenroomServer", "CAllocationCounter",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -1,3 +1,11 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 extension StringProtocol {
     /// The text without leading and trailing spaces and tabs (HTTP's optional whitespace).
     @inlinable
@@ -27,6 +35,17 @@ enum ASCII {
         let literal = lowercase.utf8Start
         for index in 0..<bytes.count where lower(bytes[index]) != literal[index] { return false }
         return true
+    }
+
+    /// Compares ASCII bytes with a header name, first exactly against its canonical spelling
+    /// (what nearly every client and proxy sends; one `memcmp`), then ignoring case.
+    @inlinable
+    static func equalsHeaderName(
+        _ bytes: UnsafeBufferPointer<UInt8>, canonical: StaticString, lowercase: StaticString
+    ) -> Bool {
+        guard bytes.count == canonical.utf8CodeUnitCount, let base = bytes.baseAddress else { return false }
+        if memcmp(base, canonical.utf8Start, bytes.count) == 0 { return true }
+        return equalsIgnoringCase(bytes, lowercase)
     }
 
     /// `true` for a decimal digit.

@@ -21,15 +21,19 @@ struct ClientAddressTests {
         #expect(result.description == "[::1]:9")
     }
 
-    @Test func chainStoresInlineAndOverflow() {
+    @Test func chainKeepsTheNearestHopsAndCountsAll() {
         var chain = TrustChain()
         for index in 0..<7 { chain.append(.init(address: IPAddress(ipv4: UInt32(index)), port: UInt16(index))) }
-        #expect(chain.count == 7)
-        #expect(chain.map { $0.port } == [0, 1, 2, 3, 4, 5, 6])
+        #expect(chain.count == TrustChain.storageCapacity)
+        #expect(chain.totalCount == 7)
+        #expect(chain.omittedCount == 3)
+        #expect(chain.map { $0.port } == [0, 1, 2, 3])
         chain.truncate(to: 5)
-        #expect(chain.map { $0.port } == [0, 1, 2, 3, 4])
+        #expect(chain.totalCount == 5)
+        #expect(chain.map { $0.port } == [0, 1, 2, 3])
         chain.truncate(to: 2)
         #expect(chain.count == 2)
+        #expect(chain.totalCount == 2)
         #expect(chain == TrustChain([.init(address: IPAddress(ipv4: 0), port: 0), .init(address: IPAddress(ipv4: 1), port: 1)]))
     }
 

@@ -106,7 +106,8 @@ struct ForwardedResolverTests {
         let resolver = ForwardedResolver(trusted: try TrustedProxies(parsing: ["loopback", "10.0.0.0/8"]))
         let result = resolver.resolve(peer: localPeer, headers: [xff(hops.joined(separator: ", "))])
         #expect(result.decision == .hopLimitReached)
-        #expect(result.chain.count == 65)  // the peer plus 64 trusted hops
+        #expect(result.chain.totalCount == 65)  // the peer plus 64 trusted hops
+        #expect(result.json.contains(#""chain_omitted":61"#))
         #expect(result.address == IPAddress(hops[hops.count - 64]))
         #expect(result.address?.isPrivate == true)
     }

@@ -42,29 +42,39 @@ extension IPAddress {
         return IPAddress(ipv4: bits)
     }
 
-    /// Parses dotted-quad IPv4 with no leading zeros.
+    /// Parses dotted-quad IPv4 with no leading zeros, in one pass.
     @inlinable
     static func parseIPv4(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt32? {
-        var result: UInt32 = 0
-        var octets = 0
-        var index = 0
         let count = bytes.count
-        while true {
-            var value: UInt32 = 0
-            let start = index
-            while index < count, bytes[index] &- UInt8(ascii: "0") < 10 {
-                value = value &* 10 &+ UInt32(bytes[index] &- UInt8(ascii: "0"))
-                index += 1
-                if index - start > 3 { return nil }
+        guard count >= 7, count <= 15, let base = bytes.baseAddress else { return nil }
+        var result: UInt32 = 0
+        var octet: UInt32 = 0
+        var digits = 0
+        var dots = 0
+        var index = 0
+        while index < count {
+            let byte = base[index]
+            let digit = byte &- UInt8(ascii: "0")
+            if digit < 10 {
+                // A leading zero is only allowed as the whole octet ("0", not "01").
+                if digits == 1 && octet == 0 { return nil }
+                octet = octet &* 10 &+ UInt32(digit)
+                digits &+= 1
+                if digits > 3 { return nil }
+            } else if byte == UInt8(ascii: ".") {
+                if digits == 0 || octet > 255 { return nil }
+                result = result << 8 | octet
+                octet = 0
+                digits = 0
+                dots &+= 1
+                if dots > 3 { return nil }
+            } else {
+                return nil
             }
-            let digits = index - start
-            if digits == 0 || value > 255 || (digits > 1 && bytes[start] == UInt8(ascii: "0")) { return nil }
-            result = result << 8 | value
-            octets += 1
-            if octets == 4 { return index == count ? result : nil }
-            guard index < count, bytes[index] == UInt8(ascii: ".") else { return nil }
-            index += 1
+            index &+= 1
         }
+        if dots != 3 || digits == 0 || octet > 255 { return nil }
+        return result << 8 | octet
     }
 
     /// Parses RFC 4291 IPv6 text: up to eight 16-bit hex groups, one `::`, an optional trailing

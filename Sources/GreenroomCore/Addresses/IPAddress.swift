@@ -13,24 +13,32 @@ public struct IPAddress: Sendable, Hashable {
         case v6
     }
 
+    // Two 64-bit halves rather than one UInt128: UInt128's 16-byte alignment would make every
+    // address (and every hop of a chain) 32 bytes instead of 24.
+    @usableFromInline let high: UInt64
+    @usableFromInline let low: UInt64
     /// The address family.
     public let family: Family
+
     /// The address bits: the low 32 bits for IPv4, all 128 bits for IPv6, in network order
     /// (the first octet is the most significant byte).
-    public let bits: UInt128
+    @inlinable
+    public var bits: UInt128 { UInt128(high) << 64 | UInt128(low) }
 
     /// Creates an IPv4 address from its 32 bits (`0xC0000201` is `192.0.2.1`).
     @inlinable
     public init(ipv4 bits: UInt32) {
         self.family = .v4
-        self.bits = UInt128(bits)
+        self.high = 0
+        self.low = UInt64(bits)
     }
 
     /// Creates an IPv6 address from its 128 bits.
     @inlinable
     public init(ipv6 bits: UInt128) {
         self.family = .v6
-        self.bits = bits
+        self.high = UInt64(truncatingIfNeeded: bits >> 64)
+        self.low = UInt64(truncatingIfNeeded: bits)
     }
 
     /// Creates an address from 4 (IPv4) or 16 (IPv6) bytes in network order.
@@ -55,7 +63,7 @@ public struct IPAddress: Sendable, Hashable {
 
     /// The IPv4 address as 32 bits, or `nil` for IPv6.
     @inlinable
-    public var ipv4Bits: UInt32? { family == .v4 ? UInt32(truncatingIfNeeded: bits) : nil }
+    public var ipv4Bits: UInt32? { family == .v4 ? UInt32(truncatingIfNeeded: low) : nil }
 
     /// The IPv4 address inside an IPv4-mapped IPv6 address (`::ffff:a.b.c.d`), otherwise `self`.
     ///
@@ -63,13 +71,13 @@ public struct IPAddress: Sendable, Hashable {
     /// decision so that `127.0.0.1` and `::ffff:127.0.0.1` are the same peer.
     @inlinable
     public var unmapped: IPAddress {
-        if family == .v6, bits >> 32 == 0xFFFF { return IPAddress(ipv4: UInt32(truncatingIfNeeded: bits)) }
+        if family == .v6, high == 0, low >> 32 == 0xFFFF { return IPAddress(ipv4: UInt32(truncatingIfNeeded: low)) }
         return self
     }
 
     /// `true` for an IPv4-mapped IPv6 address.
     @inlinable
-    public var isIPv4Mapped: Bool { family == .v6 && bits >> 32 == 0xFFFF }
+    public var isIPv4Mapped: Bool { family == .v6 && high == 0 && low >> 32 == 0xFFFF }
 
     /// The number of bits in an address of this family: 32 or 128.
     @inlinable

@@ -28,6 +28,7 @@ extension ClientAddress {
         out += ",\"prefix\":" + (prefix.map(JSON.string) ?? "null")
         out += ",\"via\":" + JSON.string(via.rawValue)
         out += ",\"chain\":[" + chain.map { JSON.string($0.description) }.joined(separator: ",") + "]"
+        if chain.omittedCount > 0 { out += ",\"chain_omitted\":\(chain.omittedCount)" }
         out += ",\"decision\":" + JSON.string(decisionName)
         return out + "}"
     }

@@ -179,7 +179,7 @@ enum ForwardedElementParser {
 extension HopWalker {
     /// Feeds one `Forwarded` line, its elements right to left.
     @usableFromInline
-    mutating func consumeForwarded(_ line: UnsafeBufferPointer<UInt8>) {
+    mutating func consumeForwarded(_ line: UnsafeBufferPointer<UInt8>, trusted: TrustedProxies) {
         guard decision == nil else { return }
         ForwardedElementParser.forEachElementReversed(line, limit: maxHops - read + 1) { element in
             let text = UnsafeBufferPointer(rebasing: line[element.start..<max(element.start, element.end)])
@@ -187,7 +187,7 @@ extension HopWalker {
             if element.valid, element.forStart >= 0, !element.forEscaped {
                 hop = HopParser.parseForwardedNode(UnsafeBufferPointer(rebasing: line[element.forStart..<element.forEnd]))
             }
-            if self.step(hop, text: text) {
+            if self.step(hop, text: text, trusted: trusted) {
                 self.elementProto =
                     element.protoStart >= 0 && !element.protoEscaped
                     ? ForwardedValues.scheme(UnsafeBufferPointer(rebasing: line[element.protoStart..<element.protoEnd]))

@@ -2,17 +2,19 @@ extension ForwardedResolver {
     /// Builds the result of an `X-Forwarded-For` walk, with the aligned X-Forwarded-* values.
     @inlinable
     func finishXForwarded<Headers: BidirectionalCollection>(
-        _ walk: HopWalker, peer: Peer, headers: Headers, peerVia: ClientAddress.Via, socketScheme: String,
-        hostHeader: String?
+        _ walk: HopWalker, peer: Peer, scan: HeaderScan<Headers>, headers: Headers, peerVia: ClientAddress.Via,
+        socketScheme: String
     ) -> ClientAddress where Headers.Element == (name: String, value: String) {
         let position = walk.clientPosition
-        let scheme = Self.pick(.xForwardedProto, position: position, headers: headers, ForwardedValues.scheme)
-        let host = Self.pick(.xForwardedHost, position: position, headers: headers, ForwardedValues.host)
-        let port = Self.pick(.xForwardedPort, position: position, headers: headers, ForwardedValues.port)
-        let prefix = Self.pick(.xForwardedPrefix, position: position, headers: headers, ForwardedValues.prefix)
+        let scheme = Self.pick(.xForwardedProto, position: position, scan: scan, headers: headers, ForwardedValues.scheme)
+        let host =
+            Self.pick(.xForwardedHost, position: position, scan: scan, headers: headers, ForwardedValues.host)
+            ?? scan.host.flatMap { Self.withBytes(headers[$0].value, ForwardedValues.host) }
+        let port = Self.pick(.xForwardedPort, position: position, scan: scan, headers: headers, ForwardedValues.port)
+        let prefix = Self.pick(.xForwardedPrefix, position: position, scan: scan, headers: headers, ForwardedValues.prefix)
         return ClientAddress(
             address: walk.client.address, port: walk.client.port, peer: peer, scheme: scheme ?? socketScheme,
-            host: host ?? hostHeader, forwardedPort: port, prefix: prefix,
+            host: host, forwardedPort: port, prefix: prefix,
             via: position > 0 ? .xForwardedFor : peerVia, chain: walk.chain, decision: walk.decision ?? .noForwardingHeaders)
     }
 
@@ -28,18 +30,19 @@ extension ForwardedResolver {
     }
 
     /// `true` when both walks reached the same client over the same hops.
-    @usableFromInline
+    @inlinable
     static func agree(_ x: HopWalker, _ f: HopWalker) -> Bool {
         x.clientPosition == f.clientPosition && x.client == f.client && x.chain == f.chain
     }
 
     /// The client when `X-Forwarded-For` and `Forwarded` disagree: the last hop both agree on.
-    @usableFromInline
+    @inlinable
     static func reconcile(
         _ x: HopWalker, _ f: HopWalker, peer: Peer, peerVia: ClientAddress.Via, socketScheme: String, hostHeader: String?
     ) -> ClientAddress {
         func hop(_ walk: HopWalker, at position: Int) -> TrustChain.Hop? {
             if position == walk.clientPosition { return walk.client }
+            // Hops beyond the chain's storage are unknown here: treated as a disagreement.
             if position < walk.clientPosition, position < walk.chain.count { return walk.chain[position] }
             return nil
         }
@@ -64,48 +67,41 @@ extension ForwardedResolver {
     /// proxy's). Invalid entries give `nil`.
     @inlinable
     static func pick<Headers: BidirectionalCollection, Value>(
-        _ name: ForwardingHeaderName, position: Int, headers: Headers,
+        _ name: ForwardingHeaderName, position: Int, scan: HeaderScan<Headers>, headers: Headers,
         _ validate: (UnsafeBufferPointer<UInt8>) -> Value?
     ) -> Value? where Headers.Element == (name: String, value: String) {
+        guard scan.lines(name).count > 0 else { return nil }
         var count = 0
         var rightmost: Value?
-        forEachListElementReversed(name, headers: headers) { element in
-            count += 1
-            if count == 1 { rightmost = validate(element) }
-            return true
+        scan.forEachLineReversed(name, in: headers) { line in
+            ListElements.forEachReversed(line) { element in
+                count += 1
+                if count == 1 { rightmost = validate(element) }
+                return true
+            }
         }
         guard count > 1, position > 1 else { return rightmost }
         var forwardedForCount = 0
-        forEachListElementReversed(.xForwardedFor, headers: headers) { _ in
-            forwardedForCount += 1
-            return forwardedForCount <= count
+        scan.forEachLineReversed(.xForwardedFor, in: headers) { line in
+            ListElements.forEachReversed(line) { _ in
+                forwardedForCount += 1
+                return forwardedForCount <= count
+            }
         }
         guard forwardedForCount == count else { return rightmost }
         var seen = 0
         var aligned: Value?
-        forEachListElementReversed(name, headers: headers) { element in
-            seen += 1
-            if seen == position {
-                aligned = validate(element)
-                return false
+        scan.forEachLineReversed(name, in: headers) { line in
+            ListElements.forEachReversed(line) { element in
+                seen += 1
+                if seen == position {
+                    aligned = validate(element)
+                    return false
+                }
+                return true
             }
-            return true
         }
         return aligned
-    }
-
-    /// Calls `body` with every non-empty, trimmed element of a comma-separated header, right to
-    /// left over all its lines, until `body` returns `false`.
-    @inlinable
-    static func forEachListElementReversed<Headers: BidirectionalCollection>(
-        _ name: ForwardingHeaderName, headers: Headers, _ body: (UnsafeBufferPointer<UInt8>) -> Bool
-    ) where Headers.Element == (name: String, value: String) {
-        for index in headers.indices.reversed() {
-            let header = headers[index]
-            guard ForwardingHeaderName.classify(header.name) == name else { continue }
-            let more = withBytes(header.value) { ListElements.forEachReversed($0, body) }
-            if !more { return }
-        }
     }
 }
 
@@ -114,7 +110,7 @@ extension ForwardedResolver {
 enum ListElements {
     /// Calls `body` with each non-empty trimmed element, right to left; returns `false` if
     /// `body` stopped the iteration.
-    @usableFromInline
+    @inlinable
     static func forEachReversed(
         _ line: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) -> Bool
     ) -> Bool {

@@ -81,12 +81,9 @@ public struct ForwardedResolver: Sendable, Hashable {
     public func resolve<Headers: BidirectionalCollection>(
         peer: Peer, headers: Headers, peerVia: ClientAddress.Via = .peer, socketScheme: String = "http"
     ) -> ClientAddress where Headers.Element == (name: String, value: String) {
-        var hostHeader: String?
-        for header in headers where ForwardingHeaderName.classify(header.name) == .host {
-            hostHeader = Self.withBytes(header.value) { ForwardedValues.host($0) }
-            break
-        }
+        let scan = HeaderScan(headers)
         guard trusted.trusts(peer) else {
+            let hostHeader = scan.host.flatMap { Self.withBytes(headers[$0].value, ForwardedValues.host) }
             var chain = TrustChain()
             chain.append(TrustChain.Hop(address: peer.address, port: peer.port))
             return ClientAddress(
@@ -96,18 +93,20 @@ public struct ForwardedResolver: Sendable, Hashable {
         let fixedHops: Int? = if case .hops(let count) = mode { count } else { nil }
         switch policy {
         case .xForwarded:
-            let walk = walkXForwardedFor(peer: peer, headers: headers, fixedHops: fixedHops)
-            return finishXForwarded(walk, peer: peer, headers: headers, peerVia: peerVia, socketScheme: socketScheme,
-                hostHeader: hostHeader)
+            let walk = walk(.xForwardedFor, scan: scan, headers: headers, peer: peer, fixedHops: fixedHops)
+            return finishXForwarded(
+                walk, peer: peer, scan: scan, headers: headers, peerVia: peerVia, socketScheme: socketScheme)
         case .forwarded:
-            let walk = walkForwarded(peer: peer, headers: headers, fixedHops: fixedHops)
+            let hostHeader = scan.host.flatMap { Self.withBytes(headers[$0].value, ForwardedValues.host) }
+            let walk = walk(.forwarded, scan: scan, headers: headers, peer: peer, fixedHops: fixedHops)
             return finishForwarded(walk, peer: peer, peerVia: peerVia, socketScheme: socketScheme, hostHeader: hostHeader)
         case .both:
-            let x = walkXForwardedFor(peer: peer, headers: headers, fixedHops: fixedHops)
-            let f = walkForwarded(peer: peer, headers: headers, fixedHops: fixedHops)
+            let hostHeader = scan.host.flatMap { Self.withBytes(headers[$0].value, ForwardedValues.host) }
+            let x = walk(.xForwardedFor, scan: scan, headers: headers, peer: peer, fixedHops: fixedHops)
+            let f = walk(.forwarded, scan: scan, headers: headers, peer: peer, fixedHops: fixedHops)
             if f.decision == .noForwardingHeaders {
-                return finishXForwarded(x, peer: peer, headers: headers, peerVia: peerVia, socketScheme: socketScheme,
-                    hostHeader: hostHeader)
+                return finishXForwarded(
+                    x, peer: peer, scan: scan, headers: headers, peerVia: peerVia, socketScheme: socketScheme)
             }
             if x.decision == .noForwardingHeaders || Self.agree(x, f) {
                 return finishForwarded(f, peer: peer, peerVia: peerVia, socketScheme: socketScheme, hostHeader: hostHeader)
@@ -116,27 +115,19 @@ public struct ForwardedResolver: Sendable, Hashable {
         }
     }
 
+    /// Walks one header family (`X-Forwarded-For` or `Forwarded`) right to left.
     @inlinable
-    func walkXForwardedFor<Headers: BidirectionalCollection>(peer: Peer, headers: Headers, fixedHops: Int?) -> HopWalker
-    where Headers.Element == (name: String, value: String) {
-        var walker = HopWalker(trusted: trusted, fixedHops: fixedHops, maxHops: maxHops, peer: peer)
-        for index in headers.indices.reversed() where walker.isWalking {
-            let header = headers[index]
-            guard ForwardingHeaderName.classify(header.name) == .xForwardedFor else { continue }
-            Self.withBytes(header.value) { walker.consumeXForwardedFor($0) }
-        }
-        walker.finish()
-        return walker
-    }
-
-    @inlinable
-    func walkForwarded<Headers: BidirectionalCollection>(peer: Peer, headers: Headers, fixedHops: Int?) -> HopWalker
-    where Headers.Element == (name: String, value: String) {
-        var walker = HopWalker(trusted: trusted, fixedHops: fixedHops, maxHops: maxHops, peer: peer)
-        for index in headers.indices.reversed() where walker.isWalking {
-            let header = headers[index]
-            guard ForwardingHeaderName.classify(header.name) == .forwarded else { continue }
-            Self.withBytes(header.value) { walker.consumeForwarded($0) }
+    func walk<Headers: BidirectionalCollection>(
+        _ family: ForwardingHeaderName, scan: HeaderScan<Headers>, headers: Headers, peer: Peer, fixedHops: Int?
+    ) -> HopWalker where Headers.Element == (name: String, value: String) {
+        var walker = HopWalker(fixedHops: fixedHops, maxHops: maxHops, peer: peer)
+        scan.forEachLineReversed(family, in: headers) { line in
+            if family == .forwarded {
+                walker.consumeForwarded(line, trusted: trusted)
+            } else {
+                walker.consumeXForwardedFor(line, trusted: trusted)
+            }
+            return walker.isWalking
         }
         walker.finish()
         return walker

@@ -6,7 +6,7 @@
 @usableFromInline
 enum ForwardedValues {
     /// A URI scheme (`http`, `https`), lower-cased; at most 16 characters.
-    @usableFromInline
+    @inlinable
     static func scheme(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
         guard !bytes.isEmpty, bytes.count <= 16, ASCII.lower(bytes[0]) &- UInt8(ascii: "a") < 26 else { return nil }
         for byte in bytes {
@@ -17,12 +17,12 @@ enum ForwardedValues {
         }
         if ASCII.equalsIgnoringCase(bytes, "https") { return "https" }
         if ASCII.equalsIgnoringCase(bytes, "http") { return "http" }
-        return String(decoding: bytes.lazy.map(ASCII.lower), as: UTF8.self)
+        return lowercased(bytes)
     }
 
     /// A host: a DNS-style name or `[IPv6]`, optional `:port`; at most 255 characters,
     /// lower-cased.
-    @usableFromInline
+    @inlinable
     static func host(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
         guard !bytes.isEmpty, bytes.count <= 255 else { return nil }
         var index = 0
@@ -43,11 +43,21 @@ enum ForwardedValues {
                 index + 1 == bytes.count || ASCII.parsePort(UnsafeBufferPointer(rebasing: bytes[(index + 1)...])) != nil
             else { return nil }
         }
-        return String(decoding: bytes.lazy.map(ASCII.lower), as: UTF8.self)
+        return lowercased(bytes)
+    }
+
+    /// The bytes as a lower-case string, copying through the stack only when needed.
+    @inlinable
+    static func lowercased(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+        if !bytes.contains(where: { $0 &- 65 < 26 }) { return String(decoding: bytes, as: UTF8.self) }
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: bytes.count) { buffer in
+            for index in 0..<bytes.count { buffer[index] = ASCII.lower(bytes[index]) }
+            return String(decoding: UnsafeBufferPointer(buffer), as: UTF8.self)
+        }
     }
 
     /// A TCP port, 1...65535.
-    @usableFromInline
+    @inlinable
     static func port(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt16? {
         guard let port = ASCII.parsePort(bytes), port != 0 else { return nil }
         return port
@@ -55,7 +65,7 @@ enum ForwardedValues {
 
     /// A path prefix: starts with one `/` (not `//`, which browsers read as another host), visible
     /// ASCII without `\ " < > ? #`, at most 1024 characters; a trailing `/` is dropped.
-    @usableFromInline
+    @inlinable
     static func prefix(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
         guard !bytes.isEmpty, bytes.count <= 1024, bytes[0] == UInt8(ascii: "/") else { return nil }
         if bytes.count > 1, bytes[1] == UInt8(ascii: "/") { return nil }
@@ -76,6 +86,7 @@ enum ForwardedValues {
 
     /// Host name bytes: letters, digits, `-`, `.`, `_`. RFC 3986 allows more (sub-delims, `%`),
     /// but no DNS name needs them and each is a way to smuggle text into logs, URLs or HTML.
+    @inlinable
     static func isRegNameByte(_ byte: UInt8) -> Bool {
         switch byte {
         case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),

@@ -10,24 +10,36 @@ enum ForwardingHeaderName: UInt8, Sendable {
     case host
 
     /// Classifies a header name, ignoring ASCII case.
-    @usableFromInline
+    @inlinable
     static func classify(_ name: String) -> ForwardingHeaderName? {
-        var name = name
-        return name.withUTF8 { classify($0) }
+        let count = name.utf8.count
+        guard count == 4 || count == 9 || (count >= 15 && count <= 18) else { return nil }
+        return ForwardedResolver.withBytes(name) { classify($0) }
     }
 
-    @usableFromInline
+    @inlinable
     static func classify(_ bytes: UnsafeBufferPointer<UInt8>) -> ForwardingHeaderName? {
         switch bytes.count {
-        case 4: return ASCII.equalsIgnoringCase(bytes, "host") ? .host : nil
-        case 9: return ASCII.equalsIgnoringCase(bytes, "forwarded") ? .forwarded : nil
-        case 15: return ASCII.equalsIgnoringCase(bytes, "x-forwarded-for") ? .xForwardedFor : nil
+        case 4: return ASCII.equalsHeaderName(bytes, canonical: "Host", lowercase: "host") ? .host : nil
+        case 9:
+            return ASCII.equalsHeaderName(bytes, canonical: "Forwarded", lowercase: "forwarded") ? .forwarded : nil
+        case 15:
+            return ASCII.equalsHeaderName(bytes, canonical: "X-Forwarded-For", lowercase: "x-forwarded-for")
+                ? .xForwardedFor : nil
         case 16:
-            if ASCII.equalsIgnoringCase(bytes, "x-forwarded-host") { return .xForwardedHost }
-            if ASCII.equalsIgnoringCase(bytes, "x-forwarded-port") { return .xForwardedPort }
+            if ASCII.equalsHeaderName(bytes, canonical: "X-Forwarded-Host", lowercase: "x-forwarded-host") {
+                return .xForwardedHost
+            }
+            if ASCII.equalsHeaderName(bytes, canonical: "X-Forwarded-Port", lowercase: "x-forwarded-port") {
+                return .xForwardedPort
+            }
             return nil
-        case 17: return ASCII.equalsIgnoringCase(bytes, "x-forwarded-proto") ? .xForwardedProto : nil
-        case 18: return ASCII.equalsIgnoringCase(bytes, "x-forwarded-prefix") ? .xForwardedPrefix : nil
+        case 17:
+            return ASCII.equalsHeaderName(bytes, canonical: "X-Forwarded-Proto", lowercase: "x-forwarded-proto")
+                ? .xForwardedProto : nil
+        case 18:
+            return ASCII.equalsHeaderName(bytes, canonical: "X-Forwarded-Prefix", lowercase: "x-forwarded-prefix")
+                ? .xForwardedPrefix : nil
         default: return nil
         }
     }

@@ -4,7 +4,7 @@ enum HopParser {
     /// Parses one `X-Forwarded-For` element (already trimmed): `192.0.2.1`, `192.0.2.1:4711`,
     /// `2001:db8::1`, `[2001:db8::1]` or `[2001:db8::1]:4711`. Anything else (including
     /// `unknown`, an obfuscated `_id`, an address with a zone id) is `nil`: unparseable.
-    @usableFromInline
+    @inlinable
     static func parseXForwardedFor(_ bytes: UnsafeBufferPointer<UInt8>) -> TrustChain.Hop? {
         guard !bytes.isEmpty, bytes.count <= 64 else { return nil }
         if bytes[0] == UInt8(ascii: "[") { return parseBracketed(bytes, allowObfuscatedPort: false) }
@@ -32,7 +32,7 @@ enum HopParser {
     /// Parses an RFC 7239 node (the unquoted value of `for=`/`by=`): `192.0.2.1`,
     /// `192.0.2.1:4711`, `[2001:db8::1]:4711`, with an obfuscated port (`:_abc`) allowed and
     /// reported as unknown. `unknown`, obfuscated names and anything else are `nil`.
-    @usableFromInline
+    @inlinable
     static func parseForwardedNode(_ bytes: UnsafeBufferPointer<UInt8>) -> TrustChain.Hop? {
         guard !bytes.isEmpty, bytes.count <= 64 else { return nil }
         if bytes[0] == UInt8(ascii: "[") { return parseBracketed(bytes, allowObfuscatedPort: true) }
@@ -49,6 +49,8 @@ enum HopParser {
         guard isObfuscated(portBytes) else { return nil }
         return TrustChain.Hop(address: IPAddress(ipv4: bits), port: nil)
     }
+
+    @inlinable
 
     static func parseBracketed(_ bytes: UnsafeBufferPointer<UInt8>, allowObfuscatedPort: Bool) -> TrustChain.Hop? {
         var close = -1
@@ -69,6 +71,7 @@ enum HopParser {
     }
 
     /// RFC 7239 `obfnode`/`obfport`: `_` followed by ALPHA / DIGIT / `.` / `_` / `-`.
+    @inlinable
     static func isObfuscated(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         guard bytes.count >= 2, bytes[0] == UInt8(ascii: "_") else { return false }
         for byte in bytes.dropFirst() {

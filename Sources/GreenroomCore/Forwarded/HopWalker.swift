@@ -6,7 +6,6 @@
 /// its right is the client. In `hops: N` mode it picks the N-th hop from the right instead.
 @usableFromInline
 struct HopWalker {
-    @usableFromInline let trusted: TrustedProxies
     @usableFromInline let fixedHops: Int?
     @usableFromInline let maxHops: Int
     /// Hops read so far.
@@ -22,9 +21,8 @@ struct HopWalker {
     @usableFromInline var elementProto: String?
     @usableFromInline var elementHost: String?
 
-    @usableFromInline
-    init(trusted: TrustedProxies, fixedHops: Int?, maxHops: Int, peer: Peer) {
-        self.trusted = trusted
+    @inlinable
+    init(fixedHops: Int?, maxHops: Int, peer: Peer) {
         self.fixedHops = fixedHops
         self.maxHops = maxHops
         self.client = TrustChain.Hop(address: peer.address, port: peer.port)
@@ -38,9 +36,9 @@ struct HopWalker {
 
     /// Takes the next hop to the left. `hop` is `nil` when `text` could not be parsed.
     /// Returns `true` when the hop became the client candidate.
-    @usableFromInline
+    @inlinable
     @discardableResult
-    mutating func step(_ hop: TrustChain.Hop?, text: UnsafeBufferPointer<UInt8>) -> Bool {
+    mutating func step(_ hop: TrustChain.Hop?, text: UnsafeBufferPointer<UInt8>, trusted: TrustedProxies) -> Bool {
         guard decision == nil else { return false }
         read += 1
         if read > maxHops {
@@ -72,7 +70,7 @@ struct HopWalker {
     }
 
     /// Ends the walk after the last hop.
-    @usableFromInline
+    @inlinable
     mutating func finish() {
         guard decision == nil else { return }
         if read == 0 {
@@ -90,10 +88,10 @@ struct HopWalker {
     }
 
     /// Feeds one `X-Forwarded-For` line, its elements right to left.
-    @usableFromInline
-    mutating func consumeXForwardedFor(_ line: UnsafeBufferPointer<UInt8>) {
+    @inlinable
+    mutating func consumeXForwardedFor(_ line: UnsafeBufferPointer<UInt8>, trusted: TrustedProxies) {
         _ = ListElements.forEachReversed(line) { text in
-            step(HopParser.parseXForwardedFor(text), text: text)
+            step(HopParser.parseXForwardedFor(text), text: text, trusted: trusted)
             return decision == nil
         }
     }

@@ -63,7 +63,7 @@ public struct TrustedProxies: Sendable, Hashable {
     /// `true` when unix-socket peers are trusted.
     public let trustsUnixPeers: Bool
     @usableFromInline let v4: [(network: UInt32, mask: UInt32, entry: Int)]
-    @usableFromInline let v6: [(network: UInt128, mask: UInt128, entry: Int)]
+    @usableFromInline let v6: [(high: UInt64, low: UInt64, maskHigh: UInt64, maskLow: UInt64, entry: Int)]
 
     /// Trusts nobody: every forwarding header is ignored.
     public static let none = TrustedProxies(entries: [])
@@ -77,7 +77,7 @@ public struct TrustedProxies: Sendable, Hashable {
         self.entries = unique
         self.trustsUnixPeers = unique.contains(.unix)
         var v4: [(UInt32, UInt32, Int)] = []
-        var v6: [(UInt128, UInt128, Int)] = []
+        var v6: [(UInt64, UInt64, UInt64, UInt64, Int)] = []
         for (index, entry) in unique.enumerated() {
             let blocks: [CIDR]
             switch entry {
@@ -90,7 +90,10 @@ public struct TrustedProxies: Sendable, Hashable {
                 if block.network.family == .v4 {
                     v4.append((UInt32(truncatingIfNeeded: block.network.bits), UInt32(truncatingIfNeeded: mask), index))
                 } else {
-                    v6.append((block.network.bits, mask, index))
+                    v6.append((
+                        UInt64(truncatingIfNeeded: block.network.bits >> 64), UInt64(truncatingIfNeeded: block.network.bits),
+                        UInt64(truncatingIfNeeded: mask >> 64), UInt64(truncatingIfNeeded: mask), index
+                    ))
                 }
             }
         }
@@ -151,10 +154,12 @@ public struct TrustedProxies: Sendable, Hashable {
     func entryIndex(for address: IPAddress) -> Int? {
         let address = address.unmapped
         if address.family == .v4 {
-            let bits = UInt32(truncatingIfNeeded: address.bits)
+            let bits = UInt32(truncatingIfNeeded: address.low)
             for block in v4 where bits & block.mask == block.network { return block.entry }
         } else {
-            for block in v6 where address.bits & block.mask == block.network { return block.entry }
+            for block in v6 where address.high & block.maskHigh == block.high && address.low & block.maskLow == block.low {
+                return block.entry
+            }
         }
         return nil
     }

@@ -17,6 +17,7 @@ extension ExplainRequest.Result {
             let entry = hop.address.flatMap { trusted.matchingEntry(for: $0) }
             steps.append("hop \(hop) " + (entry.map { "trusted (\($0))" } ?? "counted (hops mode)"))
         }
+        if client.chain.omittedCount > 0 { steps.append("\(client.chain.omittedCount) more hops") }
         let clientName = client.address?.description ?? "unix"
         switch client.decision {
         case .peerUntrusted:
