@@ -44,7 +44,9 @@ struct ProxyProtocolTests {
             #expect(ProxyProtocol.detect(bytes.prefix(length)) == .needMoreBytes, "\(method) after \(length) bytes")
         }
         #expect(ProxyProtocol.detect(bytes.prefix(decidedAfter)) == .notProxy)
-        #expect(throws: GreenroomError(.invalidProxyHeader, "")) { try ProxyProtocol.parse(Array(bytes.prefix(decidedAfter))) }
+        #expect(throws: GreenroomError(.invalidProxyHeader, "")) {
+            try ProxyProtocol.parse(Array(bytes.prefix(decidedAfter)))
+        }
     }
 
     @Test("bytes that start neither version are refused at the first byte")
@@ -71,7 +73,10 @@ struct ProxyProtocolTests {
             + ProxyProtocolV2Tests.valid.map(\.1)
     }
 
-    @Test("every prefix of a valid header needs more bytes, and never more than the header has", arguments: validHeaders)
+    @Test(
+        "every prefix of a valid header needs more bytes, and never more than the header has",
+        arguments: validHeaders
+    )
     func truncated(header: [UInt8]) throws {
         for length in 0..<header.count {
             let result = try ProxyProtocol.parse(Array(header.prefix(length)))
@@ -123,8 +128,16 @@ struct ProxyProtocolTests {
     func encodesV1() throws {
         let header = try ProxyHeader(
             version: .v1,
-            addresses: .inet(source: v6("2001:DB8:0:0::1"), sourcePort: 56324, destination: v6("::ffff:192.0.2.1"), destinationPort: 443))
-        #expect(String(decoding: header.encoded(), as: UTF8.self) == "PROXY TCP6 2001:db8::1 ::ffff:192.0.2.1 56324 443\r\n")
+            addresses: .inet(
+                source: v6("2001:DB8:0:0::1"),
+                sourcePort: 56324,
+                destination: v6("::ffff:192.0.2.1"),
+                destinationPort: 443
+            )
+        )
+        #expect(
+            String(decoding: header.encoded(), as: UTF8.self) == "PROXY TCP6 2001:db8::1 ::ffff:192.0.2.1 56324 443\r\n"
+        )
         let unknown = try ProxyHeader(version: .v1, transport: .unspecified, addresses: .unspecified)
         #expect(String(decoding: unknown.encoded(), as: UTF8.self) == "PROXY UNKNOWN\r\n")
     }
@@ -132,14 +145,22 @@ struct ProxyProtocolTests {
     @Test("encodes version 2 with an SSL TLV and a checksum")
     func encodesV2() throws {
         let header = try ProxyHeader(
-            addresses: .inet(source: v4("203.0.113.7"), sourcePort: 4711, destination: v4("192.0.2.1"), destinationPort: 443),
+            addresses: .inet(
+                source: v4("203.0.113.7"),
+                sourcePort: 4711,
+                destination: v4("192.0.2.1"),
+                destinationPort: 443
+            ),
             tlvs: [
                 .init(type: .alpn, text: "h2"),
                 .init(
-                    ssl: [.ssl, .certificateOnConnection], verify: 0,
-                    subTLVs: [.init(type: .sslVersion, text: "TLSv1.3"), .init(type: .sslCommonName, text: "alice")]),
+                    ssl: [.ssl, .certificateOnConnection],
+                    verify: 0,
+                    subTLVs: [.init(type: .sslVersion, text: "TLSv1.3"), .init(type: .sslCommonName, text: "alice")]
+                ),
             ],
-            checksum: true)
+            checksum: true
+        )
         let bytes = header.encoded()
         #expect(Array(bytes.prefix(16)) == ProxyProtocol.v2Signature + [0x21, 0x11, 0, UInt8(bytes.count - 16)])
         #expect(Array(bytes[16..<28]) == [203, 0, 113, 7, 192, 0, 2, 1, 0x12, 0x67, 0x01, 0xBB])
@@ -153,37 +174,107 @@ struct ProxyProtocolTests {
 
     /// Headers the initialiser refuses: (name, attempt).
     static let unencodable: [(String, @Sendable () throws(GreenroomError) -> ProxyHeader)] = [
-        ("v1 with TLVs", { () throws(GreenroomError) in try ProxyHeader(version: .v1, addresses: inet, tlvs: [.init(type: .noop, value: [])]) }),
-        ("v1 with a checksum", { () throws(GreenroomError) in try ProxyHeader(version: .v1, addresses: inet, checksum: true) }),
-        ("v1 with UNIX", { () throws(GreenroomError) in try ProxyHeader(version: .v1, addresses: .unix(source: [], destination: [])) }),
-        ("v1 LOCAL", { () throws(GreenroomError) in try ProxyHeader(version: .v1, command: .local, transport: .unspecified, addresses: .unspecified) }),
-        ("v1 UDP", { () throws(GreenroomError) in try ProxyHeader(version: .v1, transport: .datagram, addresses: inet) }),
-        ("mixed families", { () throws(GreenroomError) in
-            try ProxyHeader(addresses: .inet(source: v4("192.0.2.1"), sourcePort: 1, destination: v6("::1"), destinationPort: 2))
-        }),
-        ("IP with an unspecified transport", { () throws(GreenroomError) in try ProxyHeader(transport: .unspecified, addresses: inet) }),
-        ("unspecified addresses over TCP", { () throws(GreenroomError) in try ProxyHeader(transport: .stream, addresses: .unspecified) }),
-        ("a 109-byte UNIX path", { () throws(GreenroomError) in
-            try ProxyHeader(addresses: .unix(source: [UInt8](repeating: 0x61, count: 109)[...], destination: []))
-        }),
+        (
+            "v1 with TLVs",
+            { () throws(GreenroomError) in
+                try ProxyHeader(version: .v1, addresses: inet, tlvs: [.init(type: .noop, value: [])])
+            }
+        ),
+        (
+            "v1 with a checksum",
+            { () throws(GreenroomError) in try ProxyHeader(version: .v1, addresses: inet, checksum: true) }
+        ),
+        (
+            "v1 with UNIX",
+            { () throws(GreenroomError) in try ProxyHeader(version: .v1, addresses: .unix(source: [], destination: []))
+            }
+        ),
+        (
+            "v1 LOCAL",
+            { () throws(GreenroomError) in
+                try ProxyHeader(version: .v1, command: .local, transport: .unspecified, addresses: .unspecified)
+            }
+        ),
+        (
+            "v1 UDP",
+            { () throws(GreenroomError) in try ProxyHeader(version: .v1, transport: .datagram, addresses: inet) }
+        ),
+        (
+            "mixed families",
+            { () throws(GreenroomError) in
+                try ProxyHeader(
+                    addresses: .inet(source: v4("192.0.2.1"), sourcePort: 1, destination: v6("::1"), destinationPort: 2)
+                )
+            }
+        ),
+        (
+            "IP with an unspecified transport",
+            { () throws(GreenroomError) in try ProxyHeader(transport: .unspecified, addresses: inet) }
+        ),
+        (
+            "unspecified addresses over TCP",
+            { () throws(GreenroomError) in try ProxyHeader(transport: .stream, addresses: .unspecified) }
+        ),
+        (
+            "a 109-byte UNIX path",
+            { () throws(GreenroomError) in
+                try ProxyHeader(addresses: .unix(source: [UInt8](repeating: 0x61, count: 109)[...], destination: []))
+            }
+        ),
         ("LOCAL with addresses", { () throws(GreenroomError) in try ProxyHeader(command: .local, addresses: inet) }),
-        ("LOCAL with TLVs", { () throws(GreenroomError) in
-            try ProxyHeader(command: .local, transport: .unspecified, addresses: .unspecified, tlvs: [.init(type: .noop, value: [])])
-        }),
-        ("a 3-byte CRC32C", { () throws(GreenroomError) in try ProxyHeader(addresses: inet, tlvs: [.init(type: .crc32c, value: [1, 2, 3])]) }),
-        ("two CRC32Cs", { () throws(GreenroomError) in
-            try ProxyHeader(addresses: inet, tlvs: [.init(type: .crc32c, value: [0, 0, 0, 0])], checksum: true)
-        }),
-        ("a 129-byte UNIQUE_ID", { () throws(GreenroomError) in
-            try ProxyHeader(addresses: inet, tlvs: [.init(type: .uniqueID, value: [UInt8](repeating: 1, count: 129))])
-        }),
-        ("a 4-byte SSL TLV", { () throws(GreenroomError) in try ProxyHeader(addresses: inet, tlvs: [.init(type: .ssl, value: [1, 0, 0, 0])]) }),
-        ("a 65536-byte TLV", { () throws(GreenroomError) in
-            try ProxyHeader(addresses: inet, tlvs: [.init(type: .noop, value: [UInt8](repeating: 0, count: 65536))])
-        }),
-        ("TLVs past 65535 bytes in all", { () throws(GreenroomError) in
-            try ProxyHeader(addresses: inet, tlvs: [.init(type: .noop, value: [UInt8](repeating: 0, count: 65535 - 12 - 2))])
-        }),
+        (
+            "LOCAL with TLVs",
+            { () throws(GreenroomError) in
+                try ProxyHeader(
+                    command: .local,
+                    transport: .unspecified,
+                    addresses: .unspecified,
+                    tlvs: [.init(type: .noop, value: [])]
+                )
+            }
+        ),
+        (
+            "a 3-byte CRC32C",
+            { () throws(GreenroomError) in
+                try ProxyHeader(addresses: inet, tlvs: [.init(type: .crc32c, value: [1, 2, 3])])
+            }
+        ),
+        (
+            "two CRC32Cs",
+            { () throws(GreenroomError) in
+                try ProxyHeader(addresses: inet, tlvs: [.init(type: .crc32c, value: [0, 0, 0, 0])], checksum: true)
+            }
+        ),
+        (
+            "a 129-byte UNIQUE_ID",
+            { () throws(GreenroomError) in
+                try ProxyHeader(
+                    addresses: inet,
+                    tlvs: [.init(type: .uniqueID, value: [UInt8](repeating: 1, count: 129))]
+                )
+            }
+        ),
+        (
+            "a 4-byte SSL TLV",
+            { () throws(GreenroomError) in
+                try ProxyHeader(addresses: inet, tlvs: [.init(type: .ssl, value: [1, 0, 0, 0])])
+            }
+        ),
+        (
+            "a 65536-byte TLV",
+            { () throws(GreenroomError) in
+                try ProxyHeader(addresses: inet, tlvs: [.init(type: .noop, value: [UInt8](repeating: 0, count: 65536))])
+            }
+        ),
+        (
+            "TLVs past 65535 bytes in all",
+            { () throws(GreenroomError) in
+                try ProxyHeader(
+                    addresses: inet,
+                    tlvs: [.init(type: .noop, value: [UInt8](repeating: 0, count: 65535 - 12 - 2))]
+                )
+            }
+        ),
     ]
 
     @Test("refuses to build what the version cannot carry", arguments: unencodable)
@@ -193,7 +284,10 @@ struct ProxyProtocolTests {
 
     @Test("the largest TLV area that fits is accepted and round-trips")
     func largestHeader() throws {
-        let header = try ProxyHeader(addresses: inet, tlvs: [.init(type: .noop, value: [UInt8](repeating: 0, count: 65535 - 12 - 3))])
+        let header = try ProxyHeader(
+            addresses: inet,
+            tlvs: [.init(type: .noop, value: [UInt8](repeating: 0, count: 65535 - 12 - 3))]
+        )
         let bytes = header.encoded()
         #expect(bytes.count == 16 + 65535)
         #expect(try complete(bytes, maxV2Length: 16 + 65535).header == header)
@@ -216,7 +310,12 @@ struct ProxyProtocolTests {
 
 // MARK: - Random headers
 
-let inet = ProxyHeader.Addresses.inet(source: v4("192.0.2.1"), sourcePort: 1, destination: v4("192.0.2.2"), destinationPort: 2)
+let inet = ProxyHeader.Addresses.inet(
+    source: v4("192.0.2.1"),
+    sourcePort: 1,
+    destination: v4("192.0.2.2"),
+    destinationPort: 2
+)
 
 /// A small, seedable generator (SplitMix64), so failures reproduce.
 struct SplitMix64: RandomNumberGenerator {
@@ -241,8 +340,11 @@ func randomAddresses(_ random: inout SplitMix64, unix: Bool) -> ProxyHeader.Addr
         return .unspecified
     case 1:
         return .inet(
-            source: IPAddress(ipv4: .random(in: 0...UInt32.max, using: &random)), sourcePort: .random(in: 0...65535, using: &random),
-            destination: IPAddress(ipv4: .random(in: 0...UInt32.max, using: &random)), destinationPort: .random(in: 0...65535, using: &random))
+            source: IPAddress(ipv4: .random(in: 0...UInt32.max, using: &random)),
+            sourcePort: .random(in: 0...65535, using: &random),
+            destination: IPAddress(ipv4: .random(in: 0...UInt32.max, using: &random)),
+            destinationPort: .random(in: 0...65535, using: &random)
+        )
     case 2:
         // Bias towards zero runs and mapped addresses so RFC 5952 printing gets exercised.
         func address() -> IPAddress {
@@ -252,8 +354,11 @@ func randomAddresses(_ random: inout SplitMix64, unix: Bool) -> ProxyHeader.Addr
             return IPAddress(ipv6: bits)
         }
         return .inet(
-            source: address(), sourcePort: .random(in: 0...65535, using: &random),
-            destination: address(), destinationPort: .random(in: 0...65535, using: &random))
+            source: address(),
+            sourcePort: .random(in: 0...65535, using: &random),
+            destination: address(),
+            destinationPort: .random(in: 0...65535, using: &random)
+        )
     default:
         func path() -> ArraySlice<UInt8> {
             let count = Int.random(in: 0...108, using: &random)
@@ -276,11 +381,20 @@ func randomTLVs(_ random: inout SplitMix64) -> [ProxyHeader.TLV] {
         case 4: .init(type: .netns, text: "ns\(random.next() % 10)")
         case 5:
             .init(
-                ssl: .init(rawValue: .random(in: 0...7, using: &random)), verify: .random(in: 0...3, using: &random),
+                ssl: .init(rawValue: .random(in: 0...7, using: &random)),
+                verify: .random(in: 0...3, using: &random),
                 subTLVs: (0..<Int.random(in: 0...5, using: &random)).map { _ in
-                    .init(type: .init(rawValue: .random(in: 0x21...0x25, using: &random)), value: randomBytes(.random(in: 0...40, using: &random), &random))
-                })
-        default: .init(type: .init(rawValue: .random(in: 0xE0...0xF7, using: &random)), value: randomBytes(.random(in: 0...300, using: &random), &random))
+                    .init(
+                        type: .init(rawValue: .random(in: 0x21...0x25, using: &random)),
+                        value: randomBytes(.random(in: 0...40, using: &random), &random)
+                    )
+                }
+            )
+        default:
+            .init(
+                type: .init(rawValue: .random(in: 0xE0...0xF7, using: &random)),
+                value: randomBytes(.random(in: 0...300, using: &random), &random)
+            )
         }
     }
 }
@@ -288,12 +402,22 @@ func randomTLVs(_ random: inout SplitMix64) -> [ProxyHeader.TLV] {
 func randomHeader(_ random: inout SplitMix64) throws(GreenroomError) -> ProxyHeader {
     if Int.random(in: 0..<3, using: &random) == 0 {
         let addresses = randomAddresses(&random, unix: false)
-        return try ProxyHeader(version: .v1, transport: addresses == .unspecified ? .unspecified : .stream, addresses: addresses)
+        return try ProxyHeader(
+            version: .v1,
+            transport: addresses == .unspecified ? .unspecified : .stream,
+            addresses: addresses
+        )
     }
     if Int.random(in: 0..<10, using: &random) == 0 {
         return try ProxyHeader(command: .local, transport: .unspecified, addresses: .unspecified)
     }
     let addresses = randomAddresses(&random, unix: true)
-    let transport: ProxyHeader.Transport = addresses == .unspecified ? .unspecified : Bool.random(using: &random) ? .stream : .datagram
-    return try ProxyHeader(transport: transport, addresses: addresses, tlvs: randomTLVs(&random), checksum: Bool.random(using: &random))
+    let transport: ProxyHeader.Transport =
+        addresses == .unspecified ? .unspecified : Bool.random(using: &random) ? .stream : .datagram
+    return try ProxyHeader(
+        transport: transport,
+        addresses: addresses,
+        tlvs: randomTLVs(&random),
+        checksum: Bool.random(using: &random)
+    )
 }

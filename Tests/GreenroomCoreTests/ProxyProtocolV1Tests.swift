@@ -7,15 +7,33 @@ struct ProxyProtocolV1Tests {
     /// (line, source, destination): the specification's examples and maximal lines, and lines
     /// captured from HAProxy 2.6 `send-proxy`.
     static let valid: [(String, Peer?, Peer?)] = [
-        ("PROXY TCP4 192.168.0.1 192.168.0.11 56324 443\r\n", .ip(v4("192.168.0.1"), port: 56324), .ip(v4("192.168.0.11"), port: 443)),
-        ("PROXY TCP4 255.255.255.255 255.255.255.255 65535 65535\r\n", .ip(v4("255.255.255.255"), port: 65535), .ip(v4("255.255.255.255"), port: 65535)),
+        (
+            "PROXY TCP4 192.168.0.1 192.168.0.11 56324 443\r\n", .ip(v4("192.168.0.1"), port: 56324),
+            .ip(v4("192.168.0.11"), port: 443)
+        ),
+        (
+            "PROXY TCP4 255.255.255.255 255.255.255.255 65535 65535\r\n", .ip(v4("255.255.255.255"), port: 65535),
+            .ip(v4("255.255.255.255"), port: 65535)
+        ),
         ("PROXY TCP4 0.0.0.0 0.0.0.0 0 0\r\n", .ip(v4("0.0.0.0"), port: 0), .ip(v4("0.0.0.0"), port: 0)),
-        ("PROXY TCP4 127.0.0.1 127.0.0.1 33214 18081\r\n", .ip(v4("127.0.0.1"), port: 33214), .ip(v4("127.0.0.1"), port: 18081)),
+        (
+            "PROXY TCP4 127.0.0.1 127.0.0.1 33214 18081\r\n", .ip(v4("127.0.0.1"), port: 33214),
+            .ip(v4("127.0.0.1"), port: 18081)
+        ),
         ("PROXY TCP6 ::1 ::1 43478 18082\r\n", .ip(v6("::1"), port: 43478), .ip(v6("::1"), port: 18082)),
-        ("PROXY TCP6 2001:db8::1 2001:db8::2 56324 443\r\n", .ip(v6("2001:db8::1"), port: 56324), .ip(v6("2001:db8::2"), port: 443)),
-        ("PROXY TCP6 2001:DB8::1 2001:0db8:0:0:0:0:0:2 1 2\r\n", .ip(v6("2001:db8::1"), port: 1), .ip(v6("2001:db8::2"), port: 2)),
+        (
+            "PROXY TCP6 2001:db8::1 2001:db8::2 56324 443\r\n", .ip(v6("2001:db8::1"), port: 56324),
+            .ip(v6("2001:db8::2"), port: 443)
+        ),
+        (
+            "PROXY TCP6 2001:DB8::1 2001:0db8:0:0:0:0:0:2 1 2\r\n", .ip(v6("2001:db8::1"), port: 1),
+            .ip(v6("2001:db8::2"), port: 2)
+        ),
         ("PROXY TCP6 :: :: 0 0\r\n", .ip(v6("::"), port: 0), .ip(v6("::"), port: 0)),
-        ("PROXY TCP6 ::ffff:192.0.2.1 ::ffff:192.0.2.2 80 81\r\n", .ip(v6("::ffff:192.0.2.1"), port: 80), .ip(v6("::ffff:192.0.2.2"), port: 81)),
+        (
+            "PROXY TCP6 ::ffff:192.0.2.1 ::ffff:192.0.2.2 80 81\r\n", .ip(v6("::ffff:192.0.2.1"), port: 80),
+            .ip(v6("::ffff:192.0.2.2"), port: 81)
+        ),
         ("PROXY TCP6 \(ffff) \(ffff) 65535 65535\r\n", .ip(v6(ffff), port: 65535), .ip(v6(ffff), port: 65535)),
         ("PROXY UNKNOWN\r\n", nil, nil),
         ("PROXY UNKNOWN 192.0.2.1 192.0.2.2 1 2\r\n", nil, nil),

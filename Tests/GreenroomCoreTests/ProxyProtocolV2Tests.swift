@@ -12,7 +12,8 @@ struct ProxyProtocolV2Tests {
     /// TCP over IPv6, no TLVs: [::1]:55172 -> [::1]:18084.
     static let haproxyTCP6 = hexBytes(
         "0d0a0d0a000d0a515549540a21210024000000000000000000000000000000010000000000000000000000000000"
-            + "0001d78446a4")
+            + "0001d78446a4"
+    )
     /// LOCAL (a health check, or a UNIX-socket client): no addresses.
     static let haproxyLocal = hexBytes("0d0a0d0a000d0a515549540a20000000")
     /// TLS client without a certificate: CRC32C, ALPN, AUTHORITY, UNIQUE_ID, SSL.
@@ -20,13 +21,15 @@ struct ProxyProtocolV2Tests {
         "0d0a0d0a000d0a515549540a211100847f0000017f00000195c4480b030004a8573fc2010008687474702f312e31"
             + "02000e677265656e726f6f6d2e746573740500106162633132332d20374630303030303120003f0100000000"
             + "210007544c5376312e332500075253413230343824000a5253412d534841323536230016544c535f4145535f"
-            + "3235365f47434d5f534841333834")
+            + "3235365f47434d5f534841333834"
+    )
     /// TLS client with a verified certificate (CN client.example).
     static let haproxyTLSClientCert = hexBytes(
         "0d0a0d0a000d0a515549540a211100957f0000017f00000195c8480b030004cd94b3c2010008687474702f312e31"
             + "02000e677265656e726f6f6d2e746573740500106162633132332d20374630303030303120005007000000002100"
             + "07544c5376312e3322000e636c69656e742e6578616d706c652500075253413230343824000a5253412d53484132"
-            + "3536230016544c535f4145535f3235365f47434d5f534841333834")
+            + "3536230016544c535f4145535f3235365f47434d5f534841333834"
+    )
 
     @Test("HAProxy's TCP4, TCP6 and LOCAL headers")
     func haproxyAddresses() throws {
@@ -127,20 +130,35 @@ struct ProxyProtocolV2Tests {
         ("UDP over IPv4", v2(0x21, 0x12, inet4Block), "PROXY v2 UDP 192.0.2.1:4711 -> 198.51.100.2:443"),
         ("TCP over IPv4", v2(0x21, 0x11, inet4Block), "PROXY v2 TCP 192.0.2.1:4711 -> 198.51.100.2:443"),
         ("UDP over IPv6", v2(0x21, 0x22, inet6Block), "PROXY v2 UDP [2001:db8::1]:4711 -> [2001:db8::2]:443"),
-        ("UNIX stream", v2(0x21, 0x31, unixBlock("/tmp/a.sock", "/run/app.sock")),
-            "PROXY v2 UNIX-STREAM unix:/tmp/a.sock -> unix:/run/app.sock"),
-        ("UNIX datagram, unnamed source", v2(0x21, 0x32, unixBlock("", "/run/app.sock")),
-            "PROXY v2 UNIX-DGRAM unix -> unix:/run/app.sock"),
-        ("UNIX abstract source", v2(0x21, 0x31, unixBlock("\0greenroom", "/run/app.sock")),
-            "PROXY v2 UNIX-STREAM unix:@greenroom -> unix:/run/app.sock"),
-        ("UNIX path filling 108 bytes", v2(0x21, 0x31, unixBlock(String(repeating: "p", count: 108), "/x")),
-            "PROXY v2 UNIX-STREAM unix:\(String(repeating: "p", count: 108)) -> unix:/x"),
-        ("NOOP, empty and unknown TLVs kept", v2(0x21, 0x11, inet4Block + [0x04, 0, 0, 0xE0, 0, 2, 9, 9, 0x30, 0, 2, 0x6E, 0x73]),
-            "PROXY v2 TCP 192.0.2.1:4711 -> 198.51.100.2:443 (TLVs: NOOP, 0xe0, NETNS)"),
-        ("SSL with no sub-TLVs", v2(0x21, 0x11, inet4Block + [0x20, 0, 5, 1, 0, 0, 0, 0]),
-            "PROXY v2 TCP 192.0.2.1:4711 -> 198.51.100.2:443 (TLVs: SSL)"),
-        ("UNIQUE_ID of 128 bytes", v2(0x21, 0x11, inet4Block + [0x05, 0, 128] + [UInt8](repeating: 7, count: 128)),
-            "PROXY v2 TCP 192.0.2.1:4711 -> 198.51.100.2:443 (TLVs: UNIQUE_ID)"),
+        (
+            "UNIX stream", v2(0x21, 0x31, unixBlock("/tmp/a.sock", "/run/app.sock")),
+            "PROXY v2 UNIX-STREAM unix:/tmp/a.sock -> unix:/run/app.sock"
+        ),
+        (
+            "UNIX datagram, unnamed source", v2(0x21, 0x32, unixBlock("", "/run/app.sock")),
+            "PROXY v2 UNIX-DGRAM unix -> unix:/run/app.sock"
+        ),
+        (
+            "UNIX abstract source", v2(0x21, 0x31, unixBlock("\0greenroom", "/run/app.sock")),
+            "PROXY v2 UNIX-STREAM unix:@greenroom -> unix:/run/app.sock"
+        ),
+        (
+            "UNIX path filling 108 bytes", v2(0x21, 0x31, unixBlock(String(repeating: "p", count: 108), "/x")),
+            "PROXY v2 UNIX-STREAM unix:\(String(repeating: "p", count: 108)) -> unix:/x"
+        ),
+        (
+            "NOOP, empty and unknown TLVs kept",
+            v2(0x21, 0x11, inet4Block + [0x04, 0, 0, 0xE0, 0, 2, 9, 9, 0x30, 0, 2, 0x6E, 0x73]),
+            "PROXY v2 TCP 192.0.2.1:4711 -> 198.51.100.2:443 (TLVs: NOOP, 0xe0, NETNS)"
+        ),
+        (
+            "SSL with no sub-TLVs", v2(0x21, 0x11, inet4Block + [0x20, 0, 5, 1, 0, 0, 0, 0]),
+            "PROXY v2 TCP 192.0.2.1:4711 -> 198.51.100.2:443 (TLVs: SSL)"
+        ),
+        (
+            "UNIQUE_ID of 128 bytes", v2(0x21, 0x11, inet4Block + [0x05, 0, 128] + [UInt8](repeating: 7, count: 128)),
+            "PROXY v2 TCP 192.0.2.1:4711 -> 198.51.100.2:443 (TLVs: UNIQUE_ID)"
+        ),
     ]
 
     @Test("special but valid headers", arguments: valid)
@@ -174,22 +192,55 @@ struct ProxyProtocolV2Tests {
         (v2(0x21, 0xF1, inet4Block), .invalidProxyHeader, "address family 15"),
         (v2(0x21, 0x13, inet4Block), .invalidProxyHeader, "transport 3"),
         (v2(0x20, 0x1F, []), .invalidProxyHeader, "transport 15"),
-        (v2(0x21, 0x11, Array(inet4Block.prefix(11))), .invalidProxyHeader, "shorter than the INET address block (12 bytes)"),
+        (
+            v2(0x21, 0x11, Array(inet4Block.prefix(11))), .invalidProxyHeader,
+            "shorter than the INET address block (12 bytes)"
+        ),
         (v2(0x21, 0x11, []), .invalidProxyHeader, "declared length 0 is shorter than the INET"),
         (v2(0x21, 0x21, Array(inet6Block.prefix(35))), .invalidProxyHeader, "INET6 address block (36 bytes)"),
         (v2(0x21, 0x31, [UInt8](repeating: 0, count: 215)), .invalidProxyHeader, "UNIX address block (216 bytes)"),
         (v2(0x21, 0x11, inet4Block + [0x04]), .invalidProxyHeader, "1 stray byte(s) at byte 28"),
         (v2(0x21, 0x11, inet4Block + [0x04, 0x00]), .invalidProxyHeader, "2 stray byte(s)"),
-        (v2(0x21, 0x11, inet4Block + [0x02, 0x00, 0x05, 0x61, 0x62]), .invalidProxyHeader, "TLV AUTHORITY at byte 28 declares 5 bytes, only 2 remain"),
-        (v2(0x21, 0x11, inet4Block + [0x04, 0x00, 0x00, 0xE0, 0xFF, 0xFF]), .invalidProxyHeader, "TLV 0xe0 at byte 31 declares 65535"),
-        (v2(0x21, 0x11, inet4Block + [0x03, 0x00, 0x03, 0, 0, 0]), .invalidProxyHeader, "CRC32C TLV has 3 bytes, expected 4"),
-        (v2(0x21, 0x11, inet4Block + [0x03, 0x00, 0x05, 0, 0, 0, 0, 0]), .invalidProxyHeader, "CRC32C TLV has 5 bytes"),
-        (v2(0x21, 0x11, inet4Block + [0x03, 0, 4, 0, 0, 0, 0, 0x03, 0, 4, 0, 0, 0, 0]), .invalidProxyHeader, "more than one CRC32C TLV"),
-        (v2(0x21, 0x11, inet4Block + [0x05, 0, 129] + [UInt8](repeating: 7, count: 129)), .invalidProxyHeader, "UNIQUE_ID TLV has 129 bytes, at most 128"),
-        (v2(0x21, 0x11, inet4Block + [0x20, 0, 4, 1, 0, 0, 0]), .invalidProxyHeader, "SSL TLV has 4 bytes, at least 5"),
-        (v2(0x21, 0x11, inet4Block + [0x20, 0, 7, 1, 0, 0, 0, 0, 0x21, 0]), .invalidProxyHeader, "SSL TLV ends with a truncated sub-TLV"),
-        (v2(0x21, 0x11, inet4Block + [0x20, 0, 9, 1, 0, 0, 0, 0, 0x21, 0, 2, 0x41]), .invalidProxyHeader, "SSL sub-TLV SSL_VERSION declares 2 bytes, only 1 remain"),
-        (withChecksum(v2(0x21, 0x11, inet4Block + [0x03, 0, 4, 0, 0, 0, 0]), adding: 1), .proxyHeaderChecksumMismatch, "CRC32C TLV says"),
+        (
+            v2(0x21, 0x11, inet4Block + [0x02, 0x00, 0x05, 0x61, 0x62]), .invalidProxyHeader,
+            "TLV AUTHORITY at byte 28 declares 5 bytes, only 2 remain"
+        ),
+        (
+            v2(0x21, 0x11, inet4Block + [0x04, 0x00, 0x00, 0xE0, 0xFF, 0xFF]), .invalidProxyHeader,
+            "TLV 0xe0 at byte 31 declares 65535"
+        ),
+        (
+            v2(0x21, 0x11, inet4Block + [0x03, 0x00, 0x03, 0, 0, 0]), .invalidProxyHeader,
+            "CRC32C TLV has 3 bytes, expected 4"
+        ),
+        (
+            v2(0x21, 0x11, inet4Block + [0x03, 0x00, 0x05, 0, 0, 0, 0, 0]), .invalidProxyHeader,
+            "CRC32C TLV has 5 bytes"
+        ),
+        (
+            v2(0x21, 0x11, inet4Block + [0x03, 0, 4, 0, 0, 0, 0, 0x03, 0, 4, 0, 0, 0, 0]), .invalidProxyHeader,
+            "more than one CRC32C TLV"
+        ),
+        (
+            v2(0x21, 0x11, inet4Block + [0x05, 0, 129] + [UInt8](repeating: 7, count: 129)), .invalidProxyHeader,
+            "UNIQUE_ID TLV has 129 bytes, at most 128"
+        ),
+        (
+            v2(0x21, 0x11, inet4Block + [0x20, 0, 4, 1, 0, 0, 0]), .invalidProxyHeader,
+            "SSL TLV has 4 bytes, at least 5"
+        ),
+        (
+            v2(0x21, 0x11, inet4Block + [0x20, 0, 7, 1, 0, 0, 0, 0, 0x21, 0]), .invalidProxyHeader,
+            "SSL TLV ends with a truncated sub-TLV"
+        ),
+        (
+            v2(0x21, 0x11, inet4Block + [0x20, 0, 9, 1, 0, 0, 0, 0, 0x21, 0, 2, 0x41]), .invalidProxyHeader,
+            "SSL sub-TLV SSL_VERSION declares 2 bytes, only 1 remain"
+        ),
+        (
+            withChecksum(v2(0x21, 0x11, inet4Block + [0x03, 0, 4, 0, 0, 0, 0]), adding: 1),
+            .proxyHeaderChecksumMismatch, "CRC32C TLV says"
+        ),
     ]
 
     @Test("refuses every malformed field, naming it", arguments: invalid)
@@ -223,7 +274,9 @@ struct ProxyProtocolV2Tests {
     func checksumCoversHeaderOnly() throws {
         let header = try ProxyHeader(
             addresses: .inet(source: v4("192.0.2.1"), sourcePort: 1, destination: v4("192.0.2.2"), destinationPort: 2),
-            tlvs: [.init(type: .authority, text: "example.com")], checksum: true)
+            tlvs: [.init(type: .authority, text: "example.com")],
+            checksum: true
+        )
         let bytes = header.encoded()
         let parsed = try complete(bytes + [1, 2, 3])
         #expect(parsed.consumed == bytes.count)
@@ -241,7 +294,8 @@ let inet6Block: [UInt8] =
 
 /// A version 2 header: signature, the two command/family bytes, the body's length, the body.
 func v2(_ versionCommand: UInt8, _ familyTransport: UInt8, _ body: [UInt8]) -> [UInt8] {
-    ProxyProtocol.v2Signature + [versionCommand, familyTransport, UInt8(body.count >> 8), UInt8(body.count & 0xFF)] + body
+    ProxyProtocol.v2Signature + [versionCommand, familyTransport, UInt8(body.count >> 8), UInt8(body.count & 0xFF)]
+        + body
 }
 
 /// Two NUL-padded 108-byte UNIX paths.
@@ -270,11 +324,16 @@ func withChecksum(_ bytes: [UInt8], adding: UInt32 = 0) -> [UInt8] {
 
 func hexBytes(_ text: String) -> [UInt8] {
     let digits = Array(text.utf8)
-    return stride(from: 0, to: digits.count, by: 2).map { UInt8(String(decoding: digits[$0..<($0 + 2)], as: UTF8.self), radix: 16)! }
+    return stride(from: 0, to: digits.count, by: 2).map {
+        UInt8(String(decoding: digits[$0..<($0 + 2)], as: UTF8.self), radix: 16)!
+    }
 }
 
 /// Parses bytes that must hold a complete header.
-func complete(_ bytes: [UInt8], maxV2Length: Int = ProxyProtocol.defaultMaxV2Length) throws -> (header: ProxyHeader, consumed: Int) {
+func complete(
+    _ bytes: [UInt8],
+    maxV2Length: Int = ProxyProtocol.defaultMaxV2Length
+) throws -> (header: ProxyHeader, consumed: Int) {
     let result = try ProxyProtocol.parse(bytes, maxV2Length: maxV2Length)
     guard case .complete(let header, let consumed) = result else {
         throw GreenroomError(.invalidProxyHeader, "expected a complete header, got \(result)")

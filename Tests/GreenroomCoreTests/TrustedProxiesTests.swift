@@ -69,7 +69,9 @@ struct TrustedProxiesTests {
 
     @Test("duplicates are removed, order is kept")
     func duplicates() throws {
-        let set = try TrustedProxies(parsing: ["10.0.0.0/8", "loopback", "10.0.0.0/8", "localhost", "::ffff:10.0.0.0/104"])
+        let set = try TrustedProxies(parsing: [
+            "10.0.0.0/8", "loopback", "10.0.0.0/8", "localhost", "::ffff:10.0.0.0/104",
+        ])
         #expect(set.description == "10.0.0.0/8, loopback")
         #expect(set == (try TrustedProxies(parsing: ["10.0.0.0/8", "loopback"])))
     }
@@ -108,7 +110,8 @@ struct TrustedProxiesTests {
     @Test("membership and the entry that explains it", arguments: membership)
     func trusts(list: [String], peerText: String, trusted: Bool, entry: String?) throws {
         let set = try TrustedProxies(parsing: list)
-        let peer: Peer = peerText == "unix" ? .unix(path: "/run/app.sock") : .ip(try IPAddress(parsing: peerText), port: 1)
+        let peer: Peer =
+            peerText == "unix" ? .unix(path: "/run/app.sock") : .ip(try IPAddress(parsing: peerText), port: 1)
         #expect(set.trusts(peer) == trusted)
         #expect(set.matchingEntry(for: peer)?.description == entry)
         if let address = peer.address {

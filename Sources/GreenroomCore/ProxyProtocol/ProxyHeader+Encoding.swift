@@ -13,7 +13,8 @@ extension ProxyHeader {
     }
 
     private func encodedV1() -> [UInt8] {
-        guard command == .proxy, case .inet(let source, let sourcePort, let destination, let destinationPort) = addresses
+        guard command == .proxy,
+            case .inet(let source, let sourcePort, let destination, let destinationPort) = addresses
         else { return Array("PROXY UNKNOWN\r\n".utf8) }
         let family = source.family == .v4 ? "TCP4" : "TCP6"
         return Array("PROXY \(family) \(source) \(destination) \(sourcePort) \(destinationPort)\r\n".utf8)

@@ -78,7 +78,9 @@ extension ProxyHeader {
         /// Creates an SSL record from its client flags, verify result and sub-TLVs.
         public init(ssl client: SSLInfo.ClientFlags, verify: UInt32, subTLVs: [TLV]) {
             var value: [UInt8] = [client.rawValue]
-            for shift in stride(from: 24, through: 0, by: -8) { value.append(UInt8(truncatingIfNeeded: verify >> shift)) }
+            for shift in stride(from: 24, through: 0, by: -8) {
+                value.append(UInt8(truncatingIfNeeded: verify >> shift))
+            }
             for tlv in subTLVs { tlv.append(to: &value) }
             self.init(type: .ssl, value: value)
         }

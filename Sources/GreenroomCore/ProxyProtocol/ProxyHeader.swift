@@ -1,6 +1,6 @@
 /// A parsed (or to-be-sent) PROXY protocol header: who the proxy says the connection is from.
 ///
-/// Values come from ``ProxyProtocol/parse(_:maxV2Length:)-(ArraySlice<UInt8>,_)`` or from
+/// Values come from `ProxyProtocol.parse(_:maxV2Length:)` or from
 /// ``init(version:command:transport:addresses:tlvs:checksum:)``, which refuses anything the
 /// chosen version cannot carry, so every value can be sent with ``encoded()``. Byte fields
 /// (TLV values, UNIX paths) are slices of the parsed input: parsing does not copy them.
@@ -84,9 +84,7 @@ public struct ProxyHeader: Sendable, Hashable {
         case .inet(let source, let sourcePort, _, _):
             return .ip(source, port: sourcePort)
         case .unix(let source, _):
-            guard let first = source.first else { return .unix(path: nil) }
-            if first == 0 { return .unix(path: "@" + String(decoding: source.dropFirst(), as: UTF8.self)) }
-            return .unix(path: String(decoding: source, as: UTF8.self))
+            return ProxyHeader.unixPeer(source)
         }
     }
 
@@ -96,9 +94,14 @@ public struct ProxyHeader: Sendable, Hashable {
         switch addresses {
         case .unspecified: return nil
         case .inet(_, _, let destination, let destinationPort): return .ip(destination, port: destinationPort)
-        case .unix(_, let destination):
-            return .unix(path: destination.isEmpty ? nil : String(decoding: destination, as: UTF8.self))
+        case .unix(_, let destination): return ProxyHeader.unixPeer(destination)
         }
+    }
+
+    static func unixPeer(_ path: ArraySlice<UInt8>) -> Peer {
+        guard let first = path.first else { return .unix(path: nil) }
+        if first == 0 { return .unix(path: "@" + String(decoding: path.dropFirst(), as: UTF8.self)) }
+        return .unix(path: String(decoding: path, as: UTF8.self))
     }
 }
 
@@ -177,8 +180,12 @@ extension ProxyHeader {
             // Store the real checksum, so that the header equals what parsing its encoding gives.
             let encoded = self.encoded()
             self.init(
-                version: version, command: command, transport: transport, addresses: addresses,
-                tlvBytes: encoded[(encoded.count - area.count)...])
+                version: version,
+                command: command,
+                transport: transport,
+                addresses: addresses,
+                tlvBytes: encoded[(encoded.count - area.count)...]
+            )
         }
     }
 

@@ -20,7 +20,12 @@ extension ProxyProtocol {
         }
         if word == .unknown {
             let header = ProxyHeader(
-                version: .v1, command: .proxy, transport: .unspecified, addresses: .unspecified, tlvBytes: [])
+                version: .v1,
+                command: .proxy,
+                transport: .unspecified,
+                addresses: .unspecified,
+                tlvBytes: []
+            )
             return .complete(header, consumed: end + 2)
         }
         // "TCP4 " or "TCP6 " then four fields separated by single spaces.
@@ -30,10 +35,17 @@ extension ProxyProtocol {
         let sourcePort = try v1Port(p, &position, lineEnd: end, last: false, name: "source port")
         let destinationPort = try v1Port(p, &position, lineEnd: end, last: true, name: "destination port")
         let header = ProxyHeader(
-            version: .v1, command: .proxy, transport: .stream,
+            version: .v1,
+            command: .proxy,
+            transport: .stream,
             addresses: .inet(
-                source: source, sourcePort: sourcePort, destination: destination, destinationPort: destinationPort),
-            tlvBytes: [])
+                source: source,
+                sourcePort: sourcePort,
+                destination: destination,
+                destinationPort: destinationPort
+            ),
+            tlvBytes: []
+        )
         return .complete(header, consumed: end + 2)
     }
 
@@ -72,7 +84,11 @@ extension ProxyProtocol {
     /// Reads an address field and the single space after it.
     @inline(__always)
     static func v1Address(
-        _ p: UnsafeBufferPointer<UInt8>, _ position: inout Int, lineEnd: Int, word: V1Protocol, name: StaticString
+        _ p: UnsafeBufferPointer<UInt8>,
+        _ position: inout Int,
+        lineEnd: Int,
+        word: V1Protocol,
+        name: StaticString
     ) throws(GreenroomError) -> IPAddress {
         let start = position
         if word == .tcp4, let (bits, next) = v1IPv4(p, from: start, to: lineEnd), next < lineEnd, p[next] == space {
@@ -93,7 +109,11 @@ extension ProxyProtocol {
     /// Reads a port field and the space after it (or, for the destination port, the line's end).
     @inline(__always)
     static func v1Port(
-        _ p: UnsafeBufferPointer<UInt8>, _ position: inout Int, lineEnd: Int, last: Bool, name: StaticString
+        _ p: UnsafeBufferPointer<UInt8>,
+        _ position: inout Int,
+        lineEnd: Int,
+        last: Bool,
+        name: StaticString
     ) throws(GreenroomError) -> UInt16 {
         let range = try v1Field(p, &position, lineEnd: lineEnd, last: last, name: name)
         let digits = UnsafeBufferPointer(rebasing: p[range])
@@ -111,7 +131,11 @@ extension ProxyProtocol {
     /// last field must end the line.
     @inline(__always)
     static func v1Field(
-        _ p: UnsafeBufferPointer<UInt8>, _ position: inout Int, lineEnd: Int, last: Bool, name: StaticString
+        _ p: UnsafeBufferPointer<UInt8>,
+        _ position: inout Int,
+        lineEnd: Int,
+        last: Bool,
+        name: StaticString
     ) throws(GreenroomError) -> Range<Int> {
         let start = position
         while position < lineEnd, p[position] != space { position += 1 }

@@ -6,11 +6,15 @@ extension ProxyProtocol {
         try bytes.withUnsafeBufferPointer { (p) throws(GreenroomError) -> ParseResult in
             let count = p.count
             for index in 0..<min(count, 12) where p[index] != v2SignatureByte(index) {
-                throw v2Error("byte \(index) of the signature is 0x\(hex(p[index])), expected 0x\(hex(v2SignatureByte(index)))")
+                throw v2Error(
+                    "byte \(index) of the signature is 0x\(hex(p[index])), expected 0x\(hex(v2SignatureByte(index)))"
+                )
             }
             if count > 12 {
                 guard p[12] >> 4 == 2 else { throw v2Error("version \(p[12] >> 4) is not 2") }
-                guard p[12] & 0xF <= 1 else { throw v2Error("command \(p[12] & 0xF) is neither LOCAL (0) nor PROXY (1)") }
+                guard p[12] & 0xF <= 1 else {
+                    throw v2Error("command \(p[12] & 0xF) is neither LOCAL (0) nor PROXY (1)")
+                }
             }
             if count > 13 {
                 guard p[13] >> 4 <= 3 else {
@@ -30,14 +34,20 @@ extension ProxyProtocol {
             let blockLength = family == 1 ? 12 : family == 2 ? 36 : family == 3 ? 216 : 0
             let isProxy = p[12] & 0xF == 1
             guard !isProxy || length >= blockLength else {
-                throw v2Error("declared length \(length) is shorter than the \(familyName(family)) address block (\(blockLength) bytes)")
+                throw v2Error(
+                    "declared length \(length) is shorter than the \(familyName(family)) address block (\(blockLength) bytes)"
+                )
             }
             guard count >= total else { return .needMoreBytes(atLeast: total - count) }
             guard isProxy else {
                 // LOCAL: the proxy's own connection; the block, family included, is ignored.
                 let header = ProxyHeader(
-                    version: .v2, command: .local, transport: .unspecified, addresses: .unspecified,
-                    tlvBytes: ArraySlice())
+                    version: .v2,
+                    command: .local,
+                    transport: .unspecified,
+                    addresses: .unspecified,
+                    tlvBytes: ArraySlice()
+                )
                 return .complete(header, consumed: total)
             }
             let base = bytes.startIndex
@@ -48,27 +58,38 @@ extension ProxyProtocol {
                 switch family {
                 case 1:
                     addresses = .inet(
-                        source: IPAddress(ipv4: load32(p, 16)), sourcePort: load16(p, 24),
-                        destination: IPAddress(ipv4: load32(p, 20)), destinationPort: load16(p, 26))
+                        source: IPAddress(ipv4: load32(p, 16)),
+                        sourcePort: load16(p, 24),
+                        destination: IPAddress(ipv4: load32(p, 20)),
+                        destinationPort: load16(p, 26)
+                    )
                 case 2:
                     let source = UInt128(load64(p, 16)) << 64 | UInt128(load64(p, 24))
                     let destination = UInt128(load64(p, 32)) << 64 | UInt128(load64(p, 40))
                     addresses = .inet(
-                        source: IPAddress(ipv6: source), sourcePort: load16(p, 48),
-                        destination: IPAddress(ipv6: destination), destinationPort: load16(p, 50))
+                        source: IPAddress(ipv6: source),
+                        sourcePort: load16(p, 48),
+                        destination: IPAddress(ipv6: destination),
+                        destinationPort: load16(p, 50)
+                    )
                 default:
                     let source = unixPathLength(p, 16)
                     let destination = unixPathLength(p, 124)
                     addresses = .unix(
                         source: bytes[(base + 16)..<(base + 16 + source)],
-                        destination: bytes[(base + 124)..<(base + 124 + destination)])
+                        destination: bytes[(base + 124)..<(base + 124 + destination)]
+                    )
                 }
             }
             let tlvStart = v2FixedLength + blockLength
             if tlvStart < total { try validateTLVs(p, from: tlvStart, to: total) }
             let header = ProxyHeader(
-                version: .v2, command: .proxy, transport: transport, addresses: addresses,
-                tlvBytes: bytes[(base + tlvStart)..<(base + total)])
+                version: .v2,
+                command: .proxy,
+                transport: transport,
+                addresses: addresses,
+                tlvBytes: bytes[(base + tlvStart)..<(base + total)]
+            )
             return .complete(header, consumed: total)
         }
     }
@@ -87,9 +108,11 @@ extension ProxyProtocol {
             let valueStart = position + 3
             guard length <= end - valueStart else {
                 throw v2Error(
-                    "TLV \(ProxyHeader.TLVType(rawValue: type)) at byte \(position) declares \(length) bytes, only \(end - valueStart) remain")
+                    "TLV \(ProxyHeader.TLVType(rawValue: type)) at byte \(position) declares \(length) bytes, only \(end - valueStart) remain"
+                )
             }
-            if let problem = checkTLV(type: type, UnsafeBufferPointer(rebasing: p[valueStart..<(valueStart + length)])) {
+            if let problem = checkTLV(type: type, UnsafeBufferPointer(rebasing: p[valueStart..<(valueStart + length)]))
+            {
                 throw v2Error(problem)
             }
             if type == ProxyHeader.TLVType.crc32c.rawValue {
@@ -100,11 +123,15 @@ extension ProxyProtocol {
         }
         if checksumAt >= 0 {
             let received = load32(p, checksumAt)
-            let computed = CRC32C.checksum(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: p[0..<end])), zeroing: checksumAt)
+            let computed = CRC32C.checksum(
+                UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: p[0..<end])),
+                zeroing: checksumAt
+            )
             guard received == computed else {
                 throw GreenroomError(
                     .proxyHeaderChecksumMismatch,
-                    "PROXY v2: CRC32C TLV says 0x\(hex32(received)) but the header's checksum is 0x\(hex32(computed))")
+                    "PROXY v2: CRC32C TLV says 0x\(hex32(received)) but the header's checksum is 0x\(hex32(computed))"
+                )
             }
         }
     }
@@ -117,7 +144,9 @@ extension ProxyProtocol {
         case ProxyHeader.TLVType.uniqueID.rawValue:
             return value.count <= 128 ? nil : "UNIQUE_ID TLV has \(value.count) bytes, at most 128 allowed"
         case ProxyHeader.TLVType.ssl.rawValue:
-            guard value.count >= 5 else { return "SSL TLV has \(value.count) bytes, at least 5 (client, verify) needed" }
+            guard value.count >= 5 else {
+                return "SSL TLV has \(value.count) bytes, at least 5 (client, verify) needed"
+            }
             var position = 5
             while position < value.count {
                 guard value.count - position >= 3 else { return "SSL TLV ends with a truncated sub-TLV" }

@@ -4,7 +4,8 @@
 /// Specification: HAProxy's "The PROXY protocol, Versions 1 & 2"
 /// (<https://www.haproxy.org/download/2.6/doc/proxy-protocol.txt>).
 ///
-/// Parsing is incremental and allocation-free: give ``parse(_:maxV2Length:)`` whatever bytes have
+/// Parsing is incremental and allocation-free (except for a UNIX-socket header, whose two paths
+/// are boxed to keep the common IP header small): give ``parse(_:maxV2Length:)`` whatever bytes have
 /// arrived; it answers ``ParseResult/needMoreBytes(atLeast:)`` until the header is complete, then
 /// ``ParseResult/complete(_:consumed:)`` with the header and its exact length, so the bytes that
 /// follow it in the same read (the HTTP request) stay for the next parser. Bytes past the end of
@@ -105,13 +106,17 @@ public enum ProxyProtocol {
         default:
             throw GreenroomError(
                 .invalidProxyHeader,
-                "PROXY: the connection does not start with a PROXY header (first byte 0x\(hex(first)))")
+                "PROXY: the connection does not start with a PROXY header (first byte 0x\(hex(first)))"
+            )
         }
     }
 
-    /// Parses a PROXY header from the start of `bytes`; see ``parse(_:maxV2Length:)-(ArraySlice<UInt8>,_)``.
+    /// Parses a PROXY header from the start of `bytes`; see the `ArraySlice` overload.
     @inlinable
-    public static func parse(_ bytes: [UInt8], maxV2Length: Int = defaultMaxV2Length) throws(GreenroomError)
+    public static func parse(
+        _ bytes: [UInt8],
+        maxV2Length: Int = defaultMaxV2Length
+    ) throws(GreenroomError)
         -> ParseResult
     {
         try parse(bytes[...], maxV2Length: maxV2Length)
