@@ -78,82 +78,68 @@ extension IPAddress {
     }
 
     /// Parses RFC 4291 IPv6 text: up to eight 16-bit hex groups, one `::`, an optional trailing
-    /// dotted IPv4 address.
+    /// dotted IPv4 address. One pass: the groups before `::` collect in `head`, those after it in
+    /// `tail`, and `::` stands for the zero groups between them.
     @inlinable
     static func parseIPv6(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt128? {
         let count = bytes.count
         if count < 2 || count > 45 { return nil }
-        var groups: (UInt16, UInt16, UInt16, UInt16, UInt16, UInt16, UInt16, UInt16) = (0, 0, 0, 0, 0, 0, 0, 0)
-        var groupCount = 0
-        var gapAt = -1
+        var head: UInt128 = 0
+        var headCount = 0
+        var tail: UInt128 = 0
+        var tailCount = 0
+        var sawGap = false
         var index = 0
-        func store(_ value: UInt16, _ at: Int) {
-            withUnsafeMutableBytes(of: &groups) { $0.storeBytes(of: value, toByteOffset: at * 2, as: UInt16.self) }
-        }
         if bytes[0] == UInt8(ascii: ":") {
             guard bytes[1] == UInt8(ascii: ":") else { return nil }
-            gapAt = 0
+            sawGap = true
             index = 2
             if index == count { return 0 }
         }
-        while index < count {
-            if groupCount == 8 { return nil }
-            // Try a trailing dotted IPv4 group.
-            var lookahead = index
-            var sawDot = false
-            while lookahead < count, bytes[lookahead] != UInt8(ascii: ":") {
-                if bytes[lookahead] == UInt8(ascii: ".") { sawDot = true }
-                lookahead += 1
-            }
-            if sawDot {
-                guard lookahead == count, groupCount <= 6,
-                    let v4 = parseIPv4(UnsafeBufferPointer(rebasing: bytes[index..<count]))
-                else { return nil }
-                store(UInt16(truncatingIfNeeded: v4 >> 16), groupCount)
-                store(UInt16(truncatingIfNeeded: v4), groupCount + 1)
-                groupCount += 2
-                index = count
-                break
-            }
-            var value: UInt16 = 0
+        while true {
             let start = index
+            var value: UInt128 = 0
             while index < count, let digit = hexValue(bytes[index]) {
                 if index - start == 4 { return nil }
-                value = value << 4 | UInt16(digit)
+                value = value << 4 | UInt128(digit)
                 index += 1
             }
+            if index < count, bytes[index] == UInt8(ascii: ".") {
+                // A trailing dotted IPv4 address: the last two groups.
+                guard let v4 = parseIPv4(UnsafeBufferPointer(rebasing: bytes[start..<count])) else { return nil }
+                if sawGap {
+                    tail = tail << 32 | UInt128(v4)
+                    tailCount += 2
+                } else {
+                    head = head << 32 | UInt128(v4)
+                    headCount += 2
+                }
+                break
+            }
             if index == start { return nil }
-            store(value, groupCount)
-            groupCount += 1
+            if sawGap {
+                tail = tail << 16 | value
+                tailCount += 1
+            } else {
+                head = head << 16 | value
+                headCount += 1
+            }
+            if headCount + tailCount > 8 { return nil }
             if index == count { break }
             guard bytes[index] == UInt8(ascii: ":") else { return nil }
             index += 1
             if index < count, bytes[index] == UInt8(ascii: ":") {
-                if gapAt >= 0 { return nil }
-                gapAt = groupCount
+                if sawGap { return nil }
+                sawGap = true
                 index += 1
                 if index == count { break }
             } else if index == count {
                 return nil  // trailing single colon
             }
         }
-        if gapAt < 0 {
-            if groupCount != 8 { return nil }
-        } else if groupCount > 7 {
-            return nil  // "::" must stand for at least one group
-        }
-        var result: UInt128 = 0
-        let missing = 8 - groupCount
-        withUnsafeBytes(of: groups) { raw in
-            var slot = 0
-            for group in 0..<groupCount {
-                if group == gapAt { slot += missing }
-                let value = raw.load(fromByteOffset: group * 2, as: UInt16.self)
-                result |= UInt128(value) << (16 * (7 - slot))
-                slot += 1
-            }
-        }
-        return result
+        // Without "::" there are exactly eight groups; "::" stands for at least one.
+        guard sawGap ? headCount + tailCount <= 7 : headCount == 8 else { return nil }
+        return headCount == 0 ? tail : head << (16 * (8 - headCount)) | tail
     }
 
     @inlinable
