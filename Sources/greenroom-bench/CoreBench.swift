@@ -56,9 +56,24 @@ enum CoreBench {
             ("Host", "example.com"), ("User-Agent", "curl/8.0"), ("Accept", "*/*"),
             ("Forwarded", "for=203.0.113.7;proto=https, for=10.0.0.3, for=\"10.0.0.2:4711\""),
         ]
+        let v1Bytes = Array("PROXY TCP4 192.168.0.1 192.168.0.11 56324 443\r\nGET / HTTP/1.1\r\n".utf8)[...]
+        let v2Header = try! ProxyHeader(
+            addresses: .inet(
+                source: IPAddress("203.0.113.7")!, sourcePort: 56324, destination: IPAddress("10.0.0.2")!,
+                destinationPort: 443),
+            tlvs: [.init(type: .alpn, text: "h2"), .init(type: .authority, text: "example.com")])
+        let v2Bytes = (v2Header.encoded() + Array("GET / HTTP/1.1\r\n".utf8))[...]
         let v4Text = "203.0.113.7"
         let v6Text = "2001:db8:85a3::8a2e:370:7334"
         return [
+            Case(
+                name: "PROXY v1 parse (TCP4)", target: "<100 ns", peerName: "naive split+String v1 parser",
+                body: { blackHole(try! ProxyProtocol.parse(v1Bytes)) },
+                peer: { blackHole(naiveV1(v1Bytes)) }),
+            Case(
+                name: "PROXY v2 parse (2 TLVs)", target: "<60 ns", peerName: "naive Array-copying v2 parser",
+                body: { blackHole(try! ProxyProtocol.parse(v2Bytes)) },
+                peer: { blackHole(naiveV2(v2Bytes)) }),
             Case(
                 name: "IPv4 parse", target: "-", peerName: "inet_pton(AF_INET)",
                 body: { blackHole(IPAddress(v4Text)) },
@@ -70,18 +85,6 @@ enum CoreBench {
             Case(
                 name: "XFF resolve, 3 hops", target: "<150 ns", peerName: "naive split+String walk",
                 body: { blackHole(resolver.resolve(peer: peer, headers: xffHeaders)) },
-                peer: { blackHole(naiveResolve(xffHeaders, trusted: trusted)) }),
-            Case(
-                name: "resolve, untrusted peer", target: "-", peerName: "naive split+String walk",
-                body: { blackHole(resolver.resolve(peer: Peer.ip(IPAddress(ipv4: 0xC6336401), port: 1), headers: xffHeaders)) },
-                peer: { blackHole(naiveResolve(xffHeaders, trusted: trusted)) }),
-            Case(
-                name: "resolve, no headers", target: "-", peerName: "naive split+String walk",
-                body: { blackHole(resolver.resolve(peer: peer, headers: [(name: String, value: String)]())) },
-                peer: { blackHole(naiveResolve(xffHeaders, trusted: trusted)) }),
-            Case(
-                name: "resolve, 1 hop only xff", target: "-", peerName: "naive split+String walk",
-                body: { blackHole(resolver.resolve(peer: peer, headers: [(name: "X-Forwarded-For", value: "203.0.113.7")])) },
                 peer: { blackHole(naiveResolve(xffHeaders, trusted: trusted)) }),
             Case(
                 name: "Forwarded resolve, 3 hops", target: "-", peerName: "naive split+String walk",
@@ -120,6 +123,36 @@ enum CoreBench {
         return nil
     }
 
+    /// The peer for PROXY v1: decode to a String, split on spaces, convert each field.
+    static func naiveV1(_ bytes: ArraySlice<UInt8>) -> (IPAddress, UInt16)? {
+        guard let end = bytes.firstIndex(of: UInt8(ascii: "\n")) else { return nil }
+        let line = String(decoding: bytes[..<end], as: UTF8.self).trimmingCharacters()
+        let fields = line.split(separator: " ").map(String.init)
+        guard fields.count == 6, fields[0] == "PROXY", let source = IPAddress(fields[2]), IPAddress(fields[3]) != nil,
+            let port = UInt16(fields[4]), UInt16(fields[5]) != nil
+        else { return nil }
+        return (source, port)
+    }
+
+    /// The peer for PROXY v2: copy each field into its own Array, collect TLVs into an array.
+    static func naiveV2(_ bytes: ArraySlice<UInt8>) -> (IPAddress, [(UInt8, [UInt8])])? {
+        let all = Array(bytes)
+        guard all.count >= 16, Array(all[0..<12]) == ProxyProtocol.v2Signature else { return nil }
+        let length = Int(all[14]) << 8 | Int(all[15])
+        guard all.count >= 16 + length, all[13] >> 4 == 1 else { return nil }
+        let body = Array(all[16..<(16 + length)])
+        guard let source = try? IPAddress(bytes: Array(body[0..<4])) else { return nil }
+        var tlvs: [(UInt8, [UInt8])] = []
+        var index = 12
+        while index + 3 <= body.count {
+            let size = Int(body[index + 1]) << 8 | Int(body[index + 2])
+            guard index + 3 + size <= body.count else { return nil }
+            tlvs.append((body[index], Array(body[(index + 3)..<(index + 3 + size)])))
+            index += 3 + size
+        }
+        return (source, tlvs)
+    }
+
     static func ptonV4(_ text: String) -> UInt32 {
         var address = in_addr()
         _ = inet_pton(AF_INET, text, &address)
@@ -143,4 +176,6 @@ extension StringProtocol {
     }
 
     func replacingQuotes() -> String { String(filter { $0 != "\"" }) }
+
+    func trimmingCharacters() -> String { String(trimmingSpaces().filter { $0 != "\r" }) }
 }

@@ -22,11 +22,13 @@ public enum Peer: Sendable, Hashable {
 }
 
 extension Peer: CustomStringConvertible {
-    /// `192.0.2.1:4711`, `[2001:db8::1]:4711` or `unix:/path` / `unix`.
+    /// `192.0.2.1:4711`, `[2001:db8::1]:4711` (just the address when the port is unknown) or
+    /// `unix:/path` / `unix`.
     public var description: String {
         switch self {
         case .ip(let address, let port):
             let address = address.unmapped
+            if port == 0 { return address.description }
             return address.family == .v4 ? "\(address):\(port)" : "[\(address)]:\(port)"
         case .unix(let path):
             return path.map { "unix:\($0)" } ?? "unix"

@@ -33,7 +33,11 @@ enum ForwardedElementParser {
     static func forEachElementReversed(
         _ line: UnsafeBufferPointer<UInt8>, limit: Int, _ body: (ForwardedElement) -> Bool
     ) {
-        let capacity = max(1, min(limit, 256))
+        // Room for every element the line can hold (commas + 1), but no more than the walk can
+        // use: small lines stay on the stack.
+        var commas = 0
+        for byte in line where byte == UInt8(ascii: ",") { commas &+= 1 }
+        let capacity = max(1, min(limit, commas + 1, 256))
         withUnsafeTemporaryAllocation(of: ForwardedElement.self, capacity: capacity) { ring in
             var count = 0
             var index = 0

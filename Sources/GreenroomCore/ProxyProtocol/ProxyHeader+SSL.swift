@@ -67,3 +67,9 @@ extension ProxyHeader {
         }
     }
 }
+
+extension ProxyHeader {
+    /// `true` when a v2 SSL TLV says the client connected over TLS: the scheme the client used
+    /// is then `https` even though the proxy speaks plain HTTP to the app.
+    public var clientUsedTLS: Bool { ssl?.client.contains(.ssl) ?? false }
+}

@@ -19,6 +19,7 @@ struct ExplainRequest {
     let headers: [(name: String, value: String)]
     let proxyPeer: Peer?
     let proxyNote: String?
+    let socketScheme: String
 
     init(peer: String, trust: [String], headers: [String], proxyHex: String?, policy: String, hops: Int?, trustAll: Bool)
         throws(InputError)
@@ -43,16 +44,17 @@ struct ExplainRequest {
         resolver = ForwardedResolver(trusted: trusted, policy: policy, mode: hops.map { .hops($0) } ?? .walk)
         self.headers = try headers.map { line throws(InputError) in try Self.parseHeader(line) }
         if let proxyHex {
-            (proxyPeer, proxyNote) = try Self.parseProxy(proxyHex, socketPeer: socketPeer, trusted: trusted)
+            (proxyPeer, proxyNote, socketScheme) = try Self.parseProxy(proxyHex, socketPeer: socketPeer, trusted: trusted)
         } else {
-            (proxyPeer, proxyNote) = (nil, nil)
+            (proxyPeer, proxyNote, socketScheme) = (nil, nil, "http")
         }
     }
 
     /// Resolves the client.
     func resolve() -> Result {
         let client = resolver.resolve(
-            peer: proxyPeer ?? socketPeer, headers: headers, peerVia: proxyPeer == nil ? .peer : .proxyProtocol)
+            peer: proxyPeer ?? socketPeer, headers: headers, peerVia: proxyPeer == nil ? .peer : .proxyProtocol,
+            socketScheme: socketScheme)
         return Result(client: client, socketPeer: socketPeer, proxyNote: proxyNote)
     }
 
@@ -82,10 +84,60 @@ struct ExplainRequest {
         }
     }
 
+    /// Decodes `--proxy-hex` and applies the PROXY protocol's trust rule: a header is only
+    /// believed from a trusted socket peer (the server closes other connections).
     static func parseProxy(_ hex: String, socketPeer: Peer, trusted: TrustedProxies) throws(InputError)
-        -> (Peer?, String?)
+        -> (Peer?, String?, String)
     {
-        throw InputError(message: "--proxy-hex: PROXY protocol support is not built yet")
+        var bytes: [UInt8] = []
+        var digits = Array(hex.utf8.filter { $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: ":") })
+        if digits.starts(with: Array("0x".utf8)) { digits.removeFirst(2) }
+        guard !digits.isEmpty, digits.count % 2 == 0 else {
+            throw InputError(message: "--proxy-hex: expected an even number of hex digits")
+        }
+        for index in stride(from: 0, to: digits.count, by: 2) {
+            guard let high = hexValue(digits[index]), let low = hexValue(digits[index + 1]) else {
+                throw InputError(message: "--proxy-hex: '\(hex)' is not hexadecimal")
+            }
+            bytes.append(high << 4 | low)
+        }
+        let header: ProxyHeader
+        let consumed: Int
+        do {
+            switch try ProxyProtocol.parse(bytes) {
+            case .needMoreBytes(let atLeast):
+                throw InputError(message: "--proxy-hex: the header is incomplete (at least \(atLeast) more bytes needed)")
+            case .complete(let parsed, let count):
+                (header, consumed) = (parsed, count)
+            }
+        } catch let error as InputError {
+            throw error
+        } catch {
+            throw InputError(message: "--proxy-hex: \(error)")
+        }
+        let trailing = bytes.count - consumed
+        let extra = trailing > 0 ? " (\(trailing) bytes after it belong to the HTTP request)" : ""
+        guard trusted.trusts(socketPeer) else {
+            throw InputError(
+                message: "--proxy-hex: the socket peer \(socketPeer) is not trusted, so Greenroom would close the "
+                    + "connection: PROXY headers are only accepted from trusted proxies")
+        }
+        let scheme = header.clientUsedTLS ? "https" : "http"
+        let tls = header.clientUsedTLS ? ", client used TLS" : ""
+        guard let source = header.sourcePeer else {
+            let kind = header.command == .local ? "LOCAL" : "without addresses"
+            return (nil, "PROXY v\(header.version.rawValue) \(kind), socket peer kept\(tls)\(extra)", scheme)
+        }
+        return (source, "PROXY v\(header.version.rawValue) from trusted \(socketPeer): source \(source)\(tls)\(extra)", scheme)
+    }
+
+    static func hexValue(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
+        default: nil
+        }
     }
 }
 
