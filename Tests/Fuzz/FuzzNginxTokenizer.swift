@@ -25,5 +25,10 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     } catch {
         precondition(error.location != nil, "parse error without a location")
     }
+    do {
+        _ = try ApacheParser.parse(bytes, file: "fuzz.conf")
+    } catch {
+        precondition(error.location != nil, "Apache parse error without a location")
+    }
     return 0
 }

@@ -20,6 +20,12 @@ public struct SourceLocation: Sendable, Hashable, Comparable, CustomStringConver
     /// `file:line:column`.
     public var description: String { "\(file):\(line):\(column)" }
 
+    /// `line N` when `other` is in the same file, `file:N` otherwise: for messages that point
+    /// from one directive to another.
+    public func reference(from other: SourceLocation) -> String {
+        file == other.file ? "line \(line)" : "\(file):\(line)"
+    }
+
     /// Orders by file, then line, then column.
     public static func < (lhs: SourceLocation, rhs: SourceLocation) -> Bool {
         (lhs.file, lhs.line, lhs.column) < (rhs.file, rhs.line, rhs.column)

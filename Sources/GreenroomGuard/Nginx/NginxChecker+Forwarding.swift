@@ -86,7 +86,7 @@ extension NginxChecker {
             })
             let droppedHere = passed.filter { outerNames.contains($0.lowercased) }
             if !droppedHere.isEmpty {
-                reason = " (the proxy_set_header list at line \(first.location.line) replaces the outer one, dropping "
+                reason = " (the proxy_set_header list at \(first.location.reference(from: site.directive.location)) replaces the outer one, dropping "
                     + droppedHere.map(\.rawValue).joined(separator: ", ") + ")"
             }
         }

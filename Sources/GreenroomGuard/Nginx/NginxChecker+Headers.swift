@@ -92,7 +92,7 @@ extension NginxChecker {
         let block = scope.innermost.directive.map { ([$0.name] + $0.values).joined(separator: " ") } ?? "this block"
         return rule.finding(
             at: first.location,
-            "\(name) in '\(block)' replaces the outer list (from line \(outerLine.line)): "
+            "\(name) in '\(block)' replaces the outer list (from \(outerLine.reference(from: first.location))): "
                 + dropped.joined(separator: ", ") + " no longer apply here",
             fix: "repeat the outer \(name) lines in this block (an include snippet keeps them in one place)")
     }

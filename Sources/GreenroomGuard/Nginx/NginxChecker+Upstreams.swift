@@ -40,7 +40,7 @@ extension NginxChecker {
         let empty = entries.first { $0.name.isEmpty && $0.arguments.count == 1 }
         let fallback = entries.first { $0.name == "default" && $0.arguments.count == 1 }
         guard let chosen = empty ?? fallback, chosen.firstValue.lowercased() == "close" else { return nil }
-        return "map \(value) turns Connection into 'close' for ordinary requests (line \(chosen.location.line))"
+        return "map \(value) turns Connection into 'close' for ordinary requests (\(chosen.location.reference(from: scope.location ?? chosen.location)))"
     }
 
     /// GR032: each WebSocket path must reach a location that passes Upgrade and Connection.
