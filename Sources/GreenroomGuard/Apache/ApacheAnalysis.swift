@@ -4,34 +4,49 @@
 /// Conditional sections (`<IfModule>`, `<IfDefine>`, `<IfVersion>`, `<If>`...) are looked
 /// through: the guard cannot know which branch httpd takes, so it checks what is written.
 struct ApacheAnalysis: Sendable {
+    /// The directives of one level, indexed by lower-cased name.
+    struct Level: Sendable {
+        let directives: [ApacheDirective]
+        let byKey: [String: [ApacheDirective]]
+
+        init(_ directives: [ApacheDirective]) {
+            self.directives = directives
+            var byKey: [String: [ApacheDirective]] = [:]
+            for directive in directives { byKey[directive.key, default: []].append(directive) }
+            self.byKey = byKey
+        }
+
+        subscript(key: String) -> [ApacheDirective] { byKey[key] ?? [] }
+    }
+
     /// A place in the configuration: the virtual host (nil for the main server) and the
     /// directory-like sections around it (`<Location>`, `<Proxy>`...), outermost first.
     struct Scope: Sendable {
-        var global: [ApacheDirective]
+        var global: Level
         var virtualHost: ApacheDirective?
-        var virtualHostChildren: [ApacheDirective]
-        var sections: [(section: ApacheDirective, children: [ApacheDirective])]
+        var host: Level?
+        var sections: [(section: ApacheDirective, level: Level)]
 
-        /// The levels' directives, outermost (main server) first.
-        var levels: [[ApacheDirective]] { [global] + (virtualHost == nil ? [] : [virtualHostChildren]) + sections.map(\.children) }
+        /// The levels, outermost (main server) first.
+        var levels: [Level] { [global] + (host.map { [$0] } ?? []) + sections.map(\.level) }
 
         /// The innermost occurrence of a directive (case-insensitive key), searching outwards.
         func nearest(_ key: String) -> ApacheDirective? {
             for level in levels.reversed() {
-                if let found = level.last(where: { $0.key == key }) { return found }
+                if let found = level[key].last { return found }
             }
             return nil
         }
 
-        /// Every occurrence of a directive, outermost level first, in order (mod_headers and
-        /// mod_remoteip lists merge this way).
-        func all(_ key: String) -> [ApacheDirective] { levels.flatMap { $0.filter { $0.key == key } } }
+        /// Every occurrence of a directive, outermost level first, in order (mod_headers lists
+        /// merge this way).
+        func all(_ key: String) -> [ApacheDirective] { levels.flatMap { $0[key] } }
 
-        /// The directives of the innermost of the server levels (virtual host, else main) that has
-        /// `key` (httpd's per-server merge: a virtual host's list replaces the main server's).
+        /// The directives of the innermost server level (virtual host, else main) that has `key`
+        /// (httpd's per-server merge: a virtual host's list replaces the main server's).
         func serverList(_ key: String) -> [ApacheDirective] {
-            let own = virtualHostChildren.filter { $0.key == key }
-            return own.isEmpty ? global.filter { $0.key == key } : own
+            let own = host?[key] ?? []
+            return own.isEmpty ? global[key] : own
         }
     }
 
@@ -76,12 +91,14 @@ struct ApacheAnalysis: Sendable {
         for directive in global where directive.key == "virtualhost" {
             virtualHosts.append((directive, Self.flatten(directive.children ?? [])))
         }
-        let globalScope = Scope(global: global, virtualHost: nil, virtualHostChildren: [], sections: [])
+        let globalLevel = Level(global)
         collectBalancers(global)
         for host in virtualHosts { collectBalancers(host.children) }
-        walk(global, scope: globalScope)
+        walk(global, scope: Scope(global: globalLevel, virtualHost: nil, host: nil, sections: []))
         for host in virtualHosts {
-            walk(host.children, scope: Scope(global: global, virtualHost: host.directive, virtualHostChildren: host.children, sections: []))
+            walk(
+                host.children,
+                scope: Scope(global: globalLevel, virtualHost: host.directive, host: Level(host.children), sections: []))
         }
     }
 
@@ -113,9 +130,10 @@ struct ApacheAnalysis: Sendable {
             all.append((directive, scope))
             if let site = site(for: directive, scope: scope) { sites.append(site) }
             guard let children = directive.children, directive.key != "virtualhost" else { continue }
+            let flattened = Self.flatten(children)
             var inner = scope
-            inner.sections.append((directive, Self.flatten(children)))
-            walk(Self.flatten(children), scope: inner)
+            inner.sections.append((directive, Level(flattened)))
+            walk(flattened, scope: inner)
         }
     }
 

@@ -8,13 +8,15 @@ import Darwin
 
 /// The real file system, read through POSIX calls: `open`/`fstat`/`read`, glob(3), realpath(3).
 ///
-/// Errors name the path and the reason in one line (`'/etc/nginx/x.conf' does not exist`).
+/// Errors name the path and the reason in one line (`'/etc/nginx/x.conf' does not exist`). Only
+/// regular files are read: a FIFO, socket or device is refused without blocking.
 public struct LocalFileSystem: ConfigFileSystem {
     /// Creates the file system.
     public init() {}
 
     public func contents(ofFile path: String, limit: Int) throws(ConfigParseError) -> [UInt8] {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        // O_NONBLOCK: opening a FIFO must not wait for a writer; the fstat below refuses it.
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard fd >= 0 else { throw Self.error(errno, path) }
         defer { close(fd) }
         var info = stat()
@@ -69,7 +71,11 @@ public struct LocalFileSystem: ConfigFileSystem {
     public func glob(_ pattern: String) throws(ConfigParseError) -> [String] {
         var matches = glob_t()
         defer { globfree(&matches) }
+        #if canImport(Glibc)
         let status = Glibc.glob(pattern, 0, nil, &matches)
+        #else
+        let status = Darwin.glob(pattern, 0, nil, &matches)
+        #endif
         switch status {
         case 0:
             var paths: [String] = []

@@ -41,6 +41,10 @@ struct NginxAnalysis: Sendable {
     /// `map` blocks by the variable they define (`$connection_upgrade`).
     var maps: [String: NginxDirective] = [:]
     var servers: [Server] = []
+    /// Index into ``servers`` by the server directive's location (`nil` key: an implied server).
+    private var serverIndex: [SourceLocation?: Int] = [:]
+    /// The location scopes of each server, by the server directive's location.
+    var locationsByServer: [SourceLocation?: [NginxScope]] = [:]
     /// The http-level scopes (one per `http` block, or the implied one of a site file).
     var httpRoots: [NginxScope] = []
     /// Every server, location, `if` and `limit_except` scope in http, outermost first.
@@ -73,6 +77,7 @@ struct NginxAnalysis: Sendable {
         for root in streamRoots { collectDefinitions(root.innermost.children, stream: true) }
         for root in httpRoots {
             if root.innermost.kind == .server {
+                serverIndex[nil] = servers.count
                 servers.append(Server(scope: root, terminatesTLS: false))
                 blocks.append(root)
             }
@@ -125,9 +130,11 @@ struct NginxAnalysis: Sendable {
             var inner = scope
             inner.levels.append(.init(kind: kind, directive: directive, children: block))
             if kind == .server {
+                serverIndex[directive.location] = servers.count
                 servers.append(Server(scope: inner, terminatesTLS: Self.terminatesTLS(block)))
             }
             if !stream { blocks.append(inner) }
+            if kind == .location { locationsByServer[inner.server?.directive?.location, default: []].append(inner) }
             walk(inner, stream: stream)
         }
     }
@@ -144,9 +151,7 @@ struct NginxAnalysis: Sendable {
 
     /// The server around `scope`, if any.
     func server(around scope: NginxScope) -> Server? {
-        guard let location = scope.server?.directive?.location else {
-            return servers.first { $0.scope.innermost.directive == nil }
-        }
-        return servers.first { $0.scope.innermost.directive?.location == location }
+        guard scope.server != nil, let index = serverIndex[scope.server?.directive?.location] else { return nil }
+        return servers[index]
     }
 }

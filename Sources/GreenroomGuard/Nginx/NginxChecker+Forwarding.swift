@@ -82,7 +82,7 @@ extension NginxChecker {
         let (current, level) = site.scope.effective("proxy_set_header")
         if let level, let first = current.first {
             let outerNames = Set(site.scope.levels[..<level].flatMap { outer in
-                outer.children.filter { $0.name == "proxy_set_header" }.map { $0.firstValue.lowercased() }
+                (outer.simple["proxy_set_header"] ?? []).map { $0.firstValue.lowercased() }
             })
             let droppedHere = passed.filter { outerNames.contains($0.lowercased) }
             if !droppedHere.isEmpty {

@@ -79,7 +79,7 @@ extension NginxChecker {
 
     /// GR029 / GR030: a block with its own `name` directives, dropping the outer level's.
     private func dropped(_ name: String, in scope: NginxScope, rule: Rule) -> Finding? {
-        let inner = scope.innermost.children.filter { $0.name == name && $0.block == nil }
+        let inner = scope.innermost.simple[name] ?? []
         guard let first = inner.first, scope.levels.count >= 2 else { return nil }
         let outerScope = NginxScope(levels: Array(scope.levels.dropLast()))
         let (outer, _) = outerScope.effective(name)

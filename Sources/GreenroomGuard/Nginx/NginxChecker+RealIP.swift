@@ -14,7 +14,7 @@ extension NginxChecker {
         }
         var reported = Set<SourceLocation>()
         for scope in scopes {
-            guard let header = scope.innermost.children.last(where: { $0.name == "real_ip_header" }),
+            guard let header = scope.innermost.simple["real_ip_header"]?.last,
                 reported.insert(header.location).inserted
             else { continue }
             let from = scope.effective("set_real_ip_from").directives

@@ -49,15 +49,17 @@ extension NginxChecker {
         var reported = Set<SourceLocation>()
         let sites = appSites(analysis).filter { !$0.isStream }
         let servers = Set(sites.compactMap { analysis.server(around: $0.scope)?.scope.location })
-        for server in analysis.servers where server.scope.location.map(servers.contains) ?? false {
-            let serverLocation = server.scope.innermost.directive?.location
-            let locations = analysis.blocks.filter { block in
-                block.innermost.kind == .location
-                    && block.server?.directive?.location == serverLocation
+        var siteByLocation: [SourceLocation: NginxAnalysis.ProxySite] = [:]
+        for site in sites {
+            if let location = site.scope.locations.last?.directive?.location, siteByLocation[location] == nil {
+                siteByLocation[location] = site
             }
+        }
+        for server in analysis.servers where server.scope.location.map(servers.contains) ?? false {
+            let locations = analysis.locationsByServer[server.scope.innermost.directive?.location] ?? []
             for path in paths {
                 guard let chosen = NginxLocationMatcher.select(path, among: locations),
-                    let site = sites.first(where: { $0.scope.locations.last?.directive?.location == chosen.innermost.directive?.location })
+                    let location = chosen.innermost.directive?.location, let site = siteByLocation[location]
                 else { continue }
                 var missing: [String] = []
                 if site.scope.nearest("proxy_http_version")?.firstValue != "1.1" { missing.append("proxy_http_version 1.1;") }

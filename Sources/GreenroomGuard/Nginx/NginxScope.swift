@@ -17,6 +17,18 @@ struct NginxScope: Sendable {
         var kind: Kind
         var directive: NginxDirective?
         var children: [NginxDirective]
+        /// The simple (non-block) children by name, built once so that lookups through a level
+        /// with thousands of directives (an `http` block with every server) stay cheap.
+        let simple: [String: [NginxDirective]]
+
+        init(kind: Kind, directive: NginxDirective?, children: [NginxDirective]) {
+            self.kind = kind
+            self.directive = directive
+            self.children = children
+            var simple: [String: [NginxDirective]] = [:]
+            for child in children where child.block == nil { simple[child.name, default: []].append(child) }
+            self.simple = simple
+        }
     }
 
     /// Outermost first.
@@ -31,7 +43,7 @@ struct NginxScope: Sendable {
     /// The innermost occurrence of a single-value directive, searching outwards.
     func nearest(_ name: String) -> NginxDirective? {
         for level in levels.reversed() {
-            if let found = level.children.last(where: { $0.name == name && $0.block == nil }) { return found }
+            if let found = level.simple[name]?.last { return found }
         }
         return nil
     }
@@ -40,8 +52,7 @@ struct NginxScope: Sendable {
     /// that has any, and the index of that level (`nil` when no level has one).
     func effective(_ name: String) -> (directives: [NginxDirective], level: Int?) {
         for index in levels.indices.reversed() {
-            let found = levels[index].children.filter { $0.name == name && $0.block == nil }
-            if !found.isEmpty { return (found, index) }
+            if let found = levels[index].simple[name], !found.isEmpty { return (found, index) }
         }
         return ([], nil)
     }
