@@ -1,8 +1,9 @@
 // fuzz-sources: Sources/GreenroomGuard/ConfigParsing
 //
-// libFuzzer harness for the nginx tokenizer and parser (and the Apache parser, which shares the
-// folder): any bytes must produce tokens or one located ConfigParseError, never a crash, a hang or
-// an out-of-bounds read (AddressSanitizer). Built by Tests/Fuzz/run.sh with
+// libFuzzer harness for the nginx tokenizer and parser (and the Apache parser and the include
+// loaders, which share the folder): any bytes must produce tokens or one located ConfigParseError,
+// never a crash, a hang or an out-of-bounds read (AddressSanitizer). Input shaped like `nginx -T`
+// output is also loaded as a tree of files with includes. Built by Tests/Fuzz/run.sh with
 // `swiftc -sanitize=fuzzer,address -parse-as-library`.
 
 @_cdecl("LLVMFuzzerTestOneInput")
@@ -29,6 +30,12 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         _ = try ApacheParser.parse(bytes, file: "fuzz.conf")
     } catch {
         precondition(error.location != nil, "Apache parse error without a location")
+    }
+    // Read as an `nginx -T` dump: several files with includes, globs and possible loops.
+    if let dump = NginxDump.fileSystem(from: bytes) {
+        let limits = NginxConfig.Limits(maximumTotalBytes: 1 << 20, maximumInclusions: 200)
+        _ = try? NginxConfig.load(dump.mainFile, fileSystem: dump.fileSystem, confPrefix: "/", limits: limits)
+        _ = try? ApacheConfig.load(dump.mainFile, fileSystem: dump.fileSystem, serverRoot: "/", limits: limits)
     }
     return 0
 }

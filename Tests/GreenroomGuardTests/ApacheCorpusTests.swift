@@ -21,6 +21,7 @@ import Testing
         Row("good-unix.conf", .unix, []),
         Row("good-balancer.conf", .instances, []),
         Row("good-includes.conf", .standard, []),
+        Row("good-proxypassmatch.conf", .standard, []),
         Row("bad-wrong-port.conf", .standard, ["GR050"]),
         Row("bad-localhost.conf", .standard, ["GR051"]),
         Row("bad-client-headers.conf", .standard, ["GR052"]),

@@ -42,6 +42,8 @@ import Testing
         Row("bad-realip-not-recursive.conf", .standard, ["GR027"]),
         Row("bad-splitting-uri.conf", .standard, ["GR028"]),
         Row("bad-splitting-capture.conf", .standard, ["GR028"]),
+        Row("bad-splitting-proxy-pass.conf", .standard, ["GR028"]),
+        Row("good-request-uri.conf", .standard, []),
         Row("bad-add-header-dropped.conf", .standard, ["GR029"]),
         Row("bad-proxy-header-dropped.conf", .standard, ["GR022", "GR024", "GR030"]),
         Row("bad-keepalive.conf", .standard, ["GR031"]),

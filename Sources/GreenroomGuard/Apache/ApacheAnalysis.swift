@@ -173,7 +173,12 @@ struct ApacheAnalysis: Sendable {
             let parts = parameter.split(separator: "=", maxSplits: 1)
             parameters[parts[0].lowercased()] = parts.count > 1 ? String(parts[1]) : ""
         }
-        let hasVariables = url.contains("$") || url.contains("%{")
+        // Only variables in the scheme or authority hide the destination (`http://b/$1` is fine).
+        let authorityEnd = url.firstRange(of: "://").map { separator in
+            url[separator.upperBound...].firstIndex(of: "/") ?? url.endIndex
+        } ?? url.endIndex
+        let head = url[..<authorityEnd]
+        let hasVariables = head.contains("$") || head.contains("%{")
         var endpoints: [ProxyEndpoint] = []
         var balancer: String? = nil
         if !hasVariables {

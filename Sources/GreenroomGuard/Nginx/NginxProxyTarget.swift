@@ -34,6 +34,13 @@ struct NginxProxyTarget: Sendable {
             hostPart = path.firstIndex(of: ":").map { rest[..<$0] } ?? rest
         } else {
             hostPart = rest.firstIndex(of: "/").map { rest[..<$0] } ?? rest
+            // A variable that always starts with '/' begins the path, not the host
+            // (`http://127.0.0.1:8000$request_uri`).
+            for variable in ["$request_uri", "$uri", "$document_uri", "${request_uri}", "${uri}", "${document_uri}"] {
+                if let range = hostPart.firstRange(of: variable), range.lowerBound > hostPart.startIndex {
+                    hostPart = hostPart[..<range.lowerBound]
+                }
+            }
         }
         if hostPart.isEmpty { hostPart = rest }
         host = String(hostPart)
