@@ -16,6 +16,7 @@ import Testing
         ("127.0.0.1", .unix(path: "/run/app.sock"), "misses"),
         ("::1", .tcp(host: "localhost", port: 8000), "reaches"),
         ("::1", .tcp(host: "127.0.0.1", port: 8000), "misses"),
+        ("[::1]", .tcp(host: "::1", port: 8000), "reaches"),
         ("0.0.0.0", .tcp(host: "10.0.0.5", port: 8000), "reaches"),
         ("0.0.0.0", .tcp(host: "::1", port: 8000), "misses"),
         ("::", .tcp(host: "127.0.0.1", port: 8000), "reaches"),

@@ -57,6 +57,8 @@ extension AppExpectation {
 
     /// The addresses an app bound to `host` listens on.
     static func addresses(ofBind host: String) -> [IPAddress] {
+        var host = Substring(host)
+        if host.hasPrefix("[") && host.hasSuffix("]") { host = host.dropFirst().dropLast() }
         let lowered = host.lowercased()
         if lowered == "localhost" || lowered == "localhost." { return [.loopbackV4] }
         if host.isEmpty || host == "*" { return [.anyV6] }

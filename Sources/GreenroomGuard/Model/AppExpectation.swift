@@ -18,7 +18,7 @@ public struct AppExpectation: Sendable, Hashable {
         /// `127.0.0.1:8000`, `[::1]:8000` or `unix:/run/app.sock`.
         public var description: String {
             switch self {
-            case .tcp(let host, let port): host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
+            case .tcp(let host, let port): host.contains(":") && !host.hasPrefix("[") ? "[\(host)]:\(port)" : "\(host):\(port)"
             case .unix(let path): "unix:\(path)"
             }
         }
