@@ -95,6 +95,7 @@ let package = Package(
         .testTarget(
             name: "GreenroomGuardTests",
             dependencies: ["GreenroomGuard", "GreenroomDeploy", "GreenroomCore"],
+            exclude: ["Corpus"],
             swiftSettings: strict
         ),
         .testTarget(name: "IntegrationTests", dependencies: ["GreenroomCore"], swiftSettings: strict),

@@ -1,0 +1,40 @@
+/// One problem the guard found: which rule, how serious, where, what, and how to fix it.
+public struct Finding: Sendable, Hashable, CustomStringConvertible {
+    /// The stable rule id, `GR###`.
+    public var rule: String
+    /// How serious this occurrence is (usually the rule's default severity).
+    public var severity: Severity
+    /// Where it is, when it is in a file.
+    public var location: SourceLocation?
+    /// One line saying what is wrong, naming the values involved.
+    public var message: String
+    /// A concrete fix: the line(s) to write, the flag to pass.
+    public var fix: String
+
+    /// Creates a finding.
+    public init(rule: String, severity: Severity, location: SourceLocation?, message: String, fix: String) {
+        self.rule = rule
+        self.severity = severity
+        self.location = location
+        self.message = message
+        self.fix = fix
+    }
+
+    /// `file:line:column: severity GR###: message`.
+    public var description: String {
+        let place = location.map { "\($0): " } ?? ""
+        return "\(place)\(severity) \(rule): \(message)"
+    }
+}
+
+extension Finding: Comparable {
+    /// Orders by file, line, column, then rule id; findings without a location come last.
+    public static func < (lhs: Finding, rhs: Finding) -> Bool {
+        switch (lhs.location, rhs.location) {
+        case (let l?, let r?) where l != r: return l < r
+        case (nil, _?): return false
+        case (_?, nil): return true
+        default: return (lhs.rule, lhs.message) < (rhs.rule, rhs.message)
+        }
+    }
+}

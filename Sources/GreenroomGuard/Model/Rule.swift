@@ -1,0 +1,56 @@
+/// A documented check with a stable id.
+///
+/// Ids never change meaning once published: `GR001`–`GR019` are the deployment-spec rules,
+/// `GR020`–`GR049` nginx, `GR050`–`GR079` Apache httpd, `GR080` and up the live rules. Each rule
+/// documents itself with a bad and a good example, from which the README section is written.
+public struct Rule: Sendable, Hashable, Identifiable {
+    /// What a rule looks at.
+    public enum Scope: String, Sendable, Hashable, CaseIterable {
+        /// The deployment spec (`greenroom.yml`).
+        case spec
+        /// An nginx configuration.
+        case nginx
+        /// An Apache httpd configuration.
+        case apache
+        /// The running system (sockets, processes, a probe through the proxy).
+        case live
+    }
+
+    /// The stable id, `GR###`.
+    public let id: String
+    /// The default severity of its findings.
+    public let severity: Severity
+    /// What it looks at.
+    public let scope: Scope
+    /// A short title (`proxy_pass does not reach the app`).
+    public let title: String
+    /// Why it matters, in a sentence or two.
+    public let rationale: String
+    /// A configuration that triggers it.
+    public let bad: String
+    /// The same configuration, fixed.
+    public let good: String
+
+    /// Creates a rule.
+    public init(
+        id: String, severity: Severity, scope: Scope, title: String, rationale: String, bad: String, good: String
+    ) {
+        self.id = id
+        self.severity = severity
+        self.scope = scope
+        self.title = title
+        self.rationale = rationale
+        self.bad = bad
+        self.good = good
+    }
+
+    /// A finding of this rule.
+    ///
+    /// - Parameter severity: overrides the rule's default when an occurrence is more or less
+    ///   serious than usual (the rule's documentation says when).
+    public func finding(
+        at location: SourceLocation?, _ message: String, fix: String, severity: Severity? = nil
+    ) -> Finding {
+        Finding(rule: id, severity: severity ?? self.severity, location: location, message: message, fix: fix)
+    }
+}

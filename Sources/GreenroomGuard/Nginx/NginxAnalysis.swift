@@ -1,0 +1,157 @@
+/// The parts of an nginx configuration the rules look at: upstreams, servers, every block with
+/// its inheritance chain, and every `proxy_pass` with the backends it reaches.
+///
+/// Accepts a whole `nginx.conf` (with `http` and `stream` blocks) as well as a site file holding
+/// bare `server` blocks (treated as inside `http`) or a snippet of locations (treated as inside
+/// one server).
+struct NginxAnalysis: Sendable {
+    /// An `upstream` block.
+    struct Upstream: Sendable {
+        var name: String
+        var directive: NginxDirective
+        var servers: [ProxyEndpoint]
+        var keepalive: NginxDirective?
+    }
+
+    /// A `proxy_pass` and what it reaches.
+    struct ProxySite: Sendable {
+        var directive: NginxDirective
+        var scope: NginxScope
+        /// `true` in the stream module (TCP proxying), `false` for HTTP.
+        var isStream: Bool
+        var target: NginxProxyTarget
+
+        /// The site as a proxy-neutral route.
+        var route: ProxyRoute {
+            ProxyRoute(
+                location: directive.location, keyword: "proxy_pass", raw: target.raw, group: target.upstream,
+                endpoints: target.endpoints, hasVariables: target.hostHasVariables)
+        }
+    }
+
+    /// An http `server` block.
+    struct Server: Sendable {
+        var scope: NginxScope
+        /// `true` when a `listen` has `ssl` (or `quic`), or `ssl on` is set.
+        var terminatesTLS: Bool
+    }
+
+    var upstreams: [String: Upstream] = [:]
+    var streamUpstreams: [String: Upstream] = [:]
+    /// `map` blocks by the variable they define (`$connection_upgrade`).
+    var maps: [String: NginxDirective] = [:]
+    var servers: [Server] = []
+    /// Index into ``servers`` by the server directive's location (`nil` key: an implied server).
+    private var serverIndex: [SourceLocation?: Int] = [:]
+    /// The location scopes of each server, by the server directive's location.
+    var locationsByServer: [SourceLocation?: [NginxScope]] = [:]
+    /// The http-level scopes (one per `http` block, or the implied one of a site file).
+    var httpRoots: [NginxScope] = []
+    /// Every server, location, `if` and `limit_except` scope in http, outermost first.
+    var blocks: [NginxScope] = []
+    var sites: [ProxySite] = []
+
+    init(_ config: NginxConfig) {
+        let top = config.directives
+        let isMain = top.contains { ["http", "stream", "events"].contains($0.name) && $0.block != nil }
+        var httpRoots: [NginxScope] = []
+        defer { self.httpRoots = httpRoots }
+        var streamRoots: [NginxScope] = []
+        if isMain {
+            for directive in top where directive.block != nil {
+                let level = NginxScope.Level(kind: directive.name == "stream" ? .stream : .http,
+                    directive: directive, children: directive.block ?? [])
+                if directive.name == "http" { httpRoots.append(NginxScope(levels: [level])) }
+                if directive.name == "stream" { streamRoots.append(NginxScope(levels: [level])) }
+            }
+        } else if top.contains(where: { ["server", "upstream", "map"].contains($0.name) && $0.block != nil }) {
+            httpRoots = [NginxScope(levels: [.init(kind: .http, directive: nil, children: top)])]
+        } else {
+            httpRoots = [
+                NginxScope(levels: [
+                    .init(kind: .http, directive: nil, children: []), .init(kind: .server, directive: nil, children: top),
+                ])
+            ]
+        }
+        for root in httpRoots { collectDefinitions(root.innermost.children, stream: false) }
+        for root in streamRoots { collectDefinitions(root.innermost.children, stream: true) }
+        for root in httpRoots {
+            if root.innermost.kind == .server {
+                serverIndex[nil] = servers.count
+                servers.append(Server(scope: root, terminatesTLS: false))
+                blocks.append(root)
+            }
+            walk(root, stream: false)
+        }
+        for root in streamRoots { walk(root, stream: true) }
+    }
+
+    private mutating func collectDefinitions(_ directives: [NginxDirective], stream: Bool) {
+        for directive in directives {
+            guard let block = directive.block else { continue }
+            switch directive.name {
+            case "upstream":
+                let name = directive.firstValue
+                var servers: [ProxyEndpoint] = []
+                for server in block where server.name == "server" && server.block == nil {
+                    if let endpoint = NginxProxyTarget.endpoint(fromUpstreamServer: server, stream: stream) {
+                        servers.append(endpoint)
+                    }
+                }
+                let upstream = Upstream(
+                    name: name, directive: directive, servers: servers,
+                    keepalive: block.last { $0.name == "keepalive" && $0.block == nil })
+                if stream { streamUpstreams[name] = upstream } else { upstreams[name] = upstream }
+            case "map" where !stream:
+                if directive.arguments.count >= 2 { maps[directive.arguments[1].value] = directive }
+            default:
+                break
+            }
+        }
+    }
+
+    private mutating func walk(_ scope: NginxScope, stream: Bool) {
+        for directive in scope.innermost.children {
+            if directive.name == "proxy_pass" && directive.block == nil && scope.innermost.kind != .http {
+                let target = NginxProxyTarget(
+                    directive, upstreams: stream ? streamUpstreams : upstreams, stream: stream)
+                sites.append(ProxySite(directive: directive, scope: scope, isStream: stream, target: target))
+            }
+            guard let block = directive.block else { continue }
+            let kind: NginxScope.Kind
+            switch (directive.name, scope.innermost.kind) {
+            case ("server", .http): kind = .server
+            case ("server", .stream): kind = .streamServer
+            case ("location", .server), ("location", .location): kind = .location
+            case ("if", .location), ("if", .server): kind = .ifBlock
+            case ("limit_except", .location): kind = .limitExcept
+            default: continue
+            }
+            var inner = scope
+            inner.levels.append(.init(kind: kind, directive: directive, children: block))
+            if kind == .server {
+                serverIndex[directive.location] = servers.count
+                servers.append(Server(scope: inner, terminatesTLS: Self.terminatesTLS(block)))
+            }
+            if !stream { blocks.append(inner) }
+            if kind == .location { locationsByServer[inner.server?.directive?.location, default: []].append(inner) }
+            walk(inner, stream: stream)
+        }
+    }
+
+    static func terminatesTLS(_ server: [NginxDirective]) -> Bool {
+        for directive in server where directive.block == nil {
+            if directive.name == "listen" && directive.values.dropFirst().contains(where: { $0 == "ssl" || $0 == "quic" }) {
+                return true
+            }
+            if directive.name == "ssl" && directive.firstValue == "on" { return true }
+        }
+        return false
+    }
+
+    /// The server around `scope`, if any.
+    func server(around scope: NginxScope) -> Server? {
+        guard scope.server != nil, let index = serverIndex[scope.server?.directive?.location] else { return nil }
+        return servers[index]
+    }
+}

@@ -1,0 +1,76 @@
+/// The destination of one nginx `proxy_pass`, parsed and resolved through `upstream` blocks.
+///
+/// HTTP forms (https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_pass):
+/// `http://127.0.0.1:8000/uri`, `http://[::1]:8000`, `http://unix:/run/app.sock:/uri`,
+/// `http://name` (an upstream when one has that name), `http://$var...`. Stream forms:
+/// `127.0.0.1:8000`, `unix:/run/app.sock`, `name`.
+struct NginxProxyTarget: Sendable {
+    /// The argument as written.
+    var raw: String
+    /// `http` or `https` (empty for stream).
+    var scheme: String
+    /// The host part as written (upstream name, address, `unix:/path` or a variable expression).
+    var host: String
+    /// The upstream the target names, if any.
+    var upstream: String?
+    /// The backends it reaches: the upstream's servers, or the one address written.
+    var endpoints: [ProxyEndpoint]
+    /// `true` when the host part contains variables: the destination is decided per request.
+    var hostHasVariables: Bool
+
+    init(_ directive: NginxDirective, upstreams: [String: NginxAnalysis.Upstream], stream: Bool) {
+        raw = directive.firstValue
+        var rest = Substring(raw)
+        scheme = ""
+        if !stream, let separator = rest.firstRange(of: "://") {
+            scheme = rest[..<separator.lowerBound].lowercased()
+            rest = rest[separator.upperBound...]
+        }
+        let location = directive.arguments.first?.location ?? directive.location
+        var hostPart: Substring
+        if rest.hasPrefix("unix:") {
+            // The socket path runs to the next ':' (the URI follows it).
+            let path = rest.dropFirst(5)
+            hostPart = path.firstIndex(of: ":").map { rest[..<$0] } ?? rest
+        } else {
+            hostPart = rest.firstIndex(of: "/").map { rest[..<$0] } ?? rest
+            // A variable that always starts with '/' begins the path, not the host
+            // (`http://127.0.0.1:8000$request_uri`).
+            for variable in ["$request_uri", "$uri", "$document_uri", "${request_uri}", "${uri}", "${document_uri}"] {
+                if let range = hostPart.firstRange(of: variable), range.lowerBound > hostPart.startIndex {
+                    hostPart = hostPart[..<range.lowerBound]
+                }
+            }
+        }
+        if hostPart.isEmpty { hostPart = rest }
+        host = String(hostPart)
+        hostHasVariables = host.contains("$")
+        upstream = nil
+        endpoints = []
+        guard !hostHasVariables else { return }
+        if host.hasPrefix("unix:") {
+            endpoints = [ProxyEndpoint(.unix(path: String(host.dropFirst(5))), at: location)]
+            return
+        }
+        if let upstream = upstreams[host] {
+            self.upstream = host
+            endpoints = upstream.servers
+            return
+        }
+        let defaultPort: Int? = stream ? nil : (scheme == "https" ? 443 : 80)
+        if let (name, port) = ProxyEndpoint.splitHostPort(host, defaultPort: defaultPort), let port {
+            endpoints = [ProxyEndpoint(.tcp(host: name, port: port), at: location)]
+        }
+    }
+
+    /// The endpoint of an upstream `server` line (`server 127.0.0.1:8000 max_fails=3;`).
+    static func endpoint(fromUpstreamServer directive: NginxDirective, stream: Bool) -> ProxyEndpoint? {
+        let address = directive.firstValue
+        let location = directive.arguments.first?.location ?? directive.location
+        if address.hasPrefix("unix:") { return ProxyEndpoint(.unix(path: String(address.dropFirst(5))), at: location) }
+        guard let (host, port) = ProxyEndpoint.splitHostPort(address, defaultPort: stream ? nil : 80), let port else {
+            return nil
+        }
+        return ProxyEndpoint(.tcp(host: host, port: port), at: location)
+    }
+}

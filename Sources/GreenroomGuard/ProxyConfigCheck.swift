@@ -1,0 +1,39 @@
+/// The entry points for checking real proxy configurations: load, analyse, report.
+///
+/// ```swift
+/// let app = AppExpectation(host: "127.0.0.1", port: 8000)
+/// let report = try ProxyConfigCheck.nginx("/etc/nginx/nginx.conf", app: app)
+/// print(report.render(.human, color: Report.shouldColor()))
+/// exit(report.exitCode)
+/// ```
+/// A file that cannot be read or parsed throws a located ``ConfigParseError`` (the CLI's exit
+/// status 2); findings never throw.
+public enum ProxyConfigCheck {
+    /// Loads an nginx configuration (with its includes) and runs the nginx rules.
+    ///
+    /// - Parameters:
+    ///   - app: what the app expects; `nil` runs only the rules that do not need it.
+    ///   - confPrefix: the directory relative includes resolve against (nginx's conf prefix);
+    ///     see ``NginxConfig/load(_:fileSystem:confPrefix:limits:)`` for the default.
+    public static func nginx(
+        _ path: String, app: AppExpectation?, confPrefix: String? = nil,
+        fileSystem: some ConfigFileSystem = LocalFileSystem()
+    ) throws(ConfigParseError) -> Report {
+        let config = try NginxConfig.load(path, fileSystem: fileSystem, confPrefix: confPrefix)
+        return Report(findings: NginxChecker(app: app).check(config), files: config.files)
+    }
+
+    /// Loads an Apache httpd configuration (with its includes) and runs the Apache rules.
+    ///
+    /// - Parameters:
+    ///   - serverRoot: the initial `ServerRoot`; see
+    ///     ``ApacheConfig/load(_:fileSystem:serverRoot:defines:limits:)`` for the default.
+    ///   - defines: `${NAME}` values known before reading (httpd's `-D` and environment).
+    public static func apache(
+        _ path: String, app: AppExpectation?, serverRoot: String? = nil, defines: [String: String] = [:],
+        fileSystem: some ConfigFileSystem = LocalFileSystem()
+    ) throws(ConfigParseError) -> Report {
+        let config = try ApacheConfig.load(path, fileSystem: fileSystem, serverRoot: serverRoot, defines: defines)
+        return Report(findings: ApacheChecker(app: app).check(config), files: config.files)
+    }
+}

@@ -1,0 +1,60 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The result of a check: the findings, sorted, and what they add up to.
+public struct Report: Sendable, Hashable {
+    /// The findings, sorted by file, line, column and rule.
+    public let findings: [Finding]
+    /// The configuration files that were read, for the summary.
+    public let files: [String]
+
+    /// Creates a report; findings are sorted and exact duplicates removed.
+    public init(findings: [Finding], files: [String] = []) {
+        self.findings = Array(Set(findings)).sorted()
+        self.files = files
+    }
+
+    /// The number of findings at `severity`.
+    public func count(_ severity: Severity) -> Int { findings.filter { $0.severity == severity }.count }
+
+    /// `true` when some finding is an error.
+    public var hasErrors: Bool { findings.contains { $0.severity == .error } }
+
+    /// The exit status DESIGN.md fixes for `greenroom check`: 0 clean (warnings allowed), 1 errors.
+    /// (2, a usage or configuration error, is the caller's.)
+    public var exitCode: Int32 { hasErrors ? 1 : 0 }
+
+    /// The output formats.
+    public enum Format: String, Sendable, Hashable, CaseIterable {
+        /// Grouped by file, for people.
+        case human
+        /// The stable JSON schema.
+        case json
+        /// SARIF 2.1.0, for code-scanning tools.
+        case sarif
+    }
+
+    /// The report in `format`; `color` applies to ``Format/human`` only.
+    public func render(_ format: Format, color: Bool = false) -> String {
+        switch format {
+        case .human: HumanReportFormatter(color: color).format(self)
+        case .json: JSONReportFormatter().format(self)
+        case .sarif: SARIFReportFormatter().format(self)
+        }
+    }
+
+    /// Whether human output to `descriptor` should be coloured: only to a terminal, and never
+    /// when `NO_COLOR` is set to a non-empty value (https://no-color.org) or `TERM` is `dumb`.
+    public static func shouldColor(descriptor: Int32 = 1, environment: [String: String]? = nil) -> Bool {
+        let noColor = environment.map { $0["NO_COLOR"] } ?? getenv("NO_COLOR").map { String(cString: $0) }
+        if let noColor, !noColor.isEmpty { return false }
+        let term = environment.map { $0["TERM"] } ?? getenv("TERM").map { String(cString: $0) }
+        if term == "dumb" { return false }
+        return isatty(descriptor) == 1
+    }
+}

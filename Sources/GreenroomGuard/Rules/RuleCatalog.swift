@@ -1,0 +1,44 @@
+/// Every rule the guard knows, and the id ranges reserved for each scope.
+///
+/// Phase 1 ships the nginx and Apache rules; the spec rules (`GR001`–`GR019`) and the live rules
+/// (`GR080`–`GR099`) register here when they land, so ids stay stable and unique.
+public enum RuleCatalog {
+    /// The id ranges, by scope.
+    public static let reservedRanges: [(scope: Rule.Scope, ids: ClosedRange<Int>)] = [
+        (.spec, 1...19), (.nginx, 20...49), (.apache, 50...79), (.live, 80...99),
+    ]
+
+    /// Every rule, ordered by id.
+    public static let all: [Rule] = (Rule.nginxRules + Rule.apacheRules).sorted { $0.id < $1.id }
+
+    /// The rule with this id (`GR020`), or `nil`.
+    public static func rule(_ id: String) -> Rule? { all.first { $0.id == id } }
+
+    /// The number in an id (`20` for `GR020`), or `nil` when the id is not `GR` and three digits.
+    public static func number(of id: String) -> Int? {
+        guard id.count == 5, id.hasPrefix("GR") else { return nil }
+        return Int(id.dropFirst(2))
+    }
+
+    /// The Markdown documentation of every rule: title, severity, rationale, bad and good example.
+    /// The README's rule section is this text.
+    public static func markdown(_ rules: [Rule] = all) -> String {
+        var out = "| id | severity | scope | title |\n|----|----------|-------|-------|\n"
+        for rule in rules { out += "| \(rule.id) | \(rule.severity) | \(rule.scope.rawValue) | \(rule.title) |\n" }
+        for rule in rules {
+            out += "\n### \(rule.id): \(rule.title)\n\n"
+            out += "*\(rule.severity), \(rule.scope.rawValue)*. \(rule.rationale)\n\n"
+            out += "Bad:\n\n```\(fence(rule.scope))\n\(rule.bad)\n```\n\nGood:\n\n```\(fence(rule.scope))\n\(rule.good)\n```\n"
+        }
+        return out
+    }
+
+    private static func fence(_ scope: Rule.Scope) -> String {
+        switch scope {
+        case .nginx: "nginx"
+        case .apache: "apache"
+        case .spec: "yaml"
+        case .live: ""
+        }
+    }
+}

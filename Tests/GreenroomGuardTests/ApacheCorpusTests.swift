@@ -1,0 +1,69 @@
+import GreenroomGuard
+import Testing
+
+/// Every Apache corpus file, checked against an app, must produce exactly the listed rule ids.
+@Suite struct ApacheCorpusTests {
+    struct Row: Sendable, CustomTestStringConvertible {
+        let file: String
+        let app: AppVariant
+        let rules: Set<String>
+        var testDescription: String { "\(file) [\(app)] → \(rules.sorted().joined(separator: ","))" }
+        init(_ file: String, _ app: AppVariant, _ rules: Set<String>) {
+            self.file = file
+            self.app = app
+            self.rules = rules
+        }
+    }
+
+    static let rows: [Row] = [
+        Row("good-vhost.conf", .standard, []),
+        Row("good-tls-vhost.conf", .standard, []),
+        Row("good-unix.conf", .unix, []),
+        Row("good-balancer.conf", .instances, []),
+        Row("good-includes.conf", .standard, []),
+        Row("good-proxypassmatch.conf", .standard, []),
+        Row("bad-wrong-port.conf", .standard, ["GR050"]),
+        Row("bad-localhost.conf", .standard, ["GR051"]),
+        Row("bad-client-headers.conf", .standard, ["GR052"]),
+        Row("bad-no-preserve-host.conf", .standard, ["GR053"]),
+        Row("bad-remoteip-everyone.conf", .standard, ["GR054"]),
+        Row("bad-wildcard.conf", .standard, ["GR055"]),
+        Row("bad-forward-proxy.conf", .standard, ["GR056"]),
+        Row("bad-forward-proxy.conf", .none, ["GR056"]),
+        Row("bad-websocket.conf", .webSocket, ["GR057"]),
+        Row("bad-websocket.conf", .standard, []),
+        Row("bad-proxy-protocol.conf", .proxyProtocol, ["GR058"]),
+        Row("bad-untrusted.conf", .trustsPrivate, ["GR059"]),
+        Row("bad-addheaders-off.conf", .standard, ["GR060"]),
+        Row("bad-trailing-slash.conf", .standard, ["GR061"]),
+        Row("bad-remoteip-no-proxy.conf", .standard, ["GR062"]),
+        Row("bad-append-xff.conf", .hopsTwo, ["GR063"]),
+        Row("bad-append-xff.conf", .standard, ["GR063"]),
+        Row("good-balancer.conf", .standard, ["GR050"]),
+    ]
+
+    @Test(arguments: rows)
+    func ruleIDs(_ row: Row) throws {
+        let report = try ProxyConfigCheck.apache(Corpus.apache(row.file), app: row.app.expectation)
+        let found = Set(report.findings.map(\.rule))
+        #expect(found == row.rules, "\(report.render(.human))")
+        for finding in report.findings {
+            let location = try #require(finding.location)
+            #expect(location.line >= 1 && location.column >= 1)
+            #expect(!finding.message.isEmpty && !finding.fix.isEmpty)
+        }
+    }
+
+    @Test(arguments: [
+        ("bad-include-loop.conf", "includeLoop"),
+        ("bad-mismatched-section.conf", "mismatchedSection"),
+        ("bad-missing-include.conf", "invalidInclude"),
+    ])
+    func unparseableFilesThrowLocatedErrors(_ file: String, _ code: String) throws {
+        let error = try #require(throws: ConfigParseError.self) {
+            try ProxyConfigCheck.apache(Corpus.apache(file), app: AppVariant.standard.expectation)
+        }
+        #expect(error.code.name == code)
+        #expect(error.location != nil, "\(error)")
+    }
+}

@@ -1,0 +1,72 @@
+import GreenroomGuard
+import Testing
+
+@Suite struct ReportTests {
+    static let report = Report(
+        findings: [
+            Finding(
+                rule: "GR025", severity: .warning, location: SourceLocation(file: "/etc/nginx/b.conf", line: 3, column: 5),
+                message: "Host is forwarded from $http_host", fix: "proxy_set_header Host $host;"),
+            Finding(
+                rule: "GR020", severity: .error, location: SourceLocation(file: "/etc/nginx/a \"x\".conf", line: 12, column: 9),
+                message: "proxy_pass connects to 127.0.0.1:8080", fix: "proxy_pass http://127.0.0.1:8000;"),
+            Finding(rule: "GR081", severity: .info, location: nil, message: "tab\there", fix: "none needed"),
+        ],
+        files: ["/etc/nginx/a \"x\".conf", "/etc/nginx/b.conf"])
+
+    @Test func jsonHasTheStableSchemaInOrder() {
+        let json = Self.report.render(.json)
+        let expected = """
+            {"findings":[\
+            {"rule":"GR020","severity":"error","file":"/etc/nginx/a \\"x\\".conf","line":12,"column":9,\
+            "message":"proxy_pass connects to 127.0.0.1:8080","fix":"proxy_pass http://127.0.0.1:8000;"},\
+            {"rule":"GR025","severity":"warning","file":"/etc/nginx/b.conf","line":3,"column":5,\
+            "message":"Host is forwarded from $http_host","fix":"proxy_set_header Host $host;"},\
+            {"rule":"GR081","severity":"info","file":null,"line":null,"column":null,"message":"tab\\there","fix":"none needed"}],\
+            "summary":{"errors":1,"warnings":1,"info":1,"total":3,"files":["/etc/nginx/a \\"x\\".conf","/etc/nginx/b.conf"]}}
+
+            """
+        #expect(json == expected)
+    }
+
+    @Test func humanOutputGroupsByFileWithoutColourUnlessAsked() {
+        let plain = Self.report.render(.human)
+        #expect(!plain.contains("\u{1B}["))
+        let lines = plain.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        #expect(lines[0] == "/etc/nginx/a \"x\".conf")
+        #expect(lines[1].hasPrefix("  12:9     error   GR020 proxy_pass connects to 127.0.0.1:8080"))
+        #expect(lines[2].trimmingPrefixSpaces == "fix: proxy_pass http://127.0.0.1:8000;")
+        #expect(lines[4] == "/etc/nginx/b.conf")
+        #expect(lines[8] == "(system)")
+        #expect(plain.hasSuffix("1 error, 1 warning, 1 info in 2 files.\n"))
+        let coloured = Self.report.render(.human, color: true)
+        #expect(coloured.contains("\u{1B}[31merror  \u{1B}[0m"))
+        #expect(Report(findings: []).render(.human) == "No findings.\n")
+    }
+
+    @Test func colourOnlyForTerminalsAndNeverWithNoColor() {
+        #expect(Report.shouldColor(descriptor: -1, environment: [:]) == false)
+        #expect(Report.shouldColor(descriptor: 1, environment: ["NO_COLOR": "1"]) == false)
+        #expect(Report.shouldColor(descriptor: 1, environment: ["TERM": "dumb"]) == false)
+    }
+
+    @Test func exitCodesFollowTheDesign() {
+        #expect(Self.report.exitCode == 1)
+        #expect(Report(findings: Self.report.findings.filter { $0.severity != .error }).exitCode == 0)
+        #expect(Report(findings: []).exitCode == 0)
+    }
+
+    @Test func sarifNamesTheRulesAndLocations() {
+        let sarif = Self.report.render(.sarif)
+        #expect(sarif.hasPrefix("{\"$schema\":\"https://json.schemastore.org/sarif-2.1.0.json\",\"version\":\"2.1.0\""))
+        #expect(sarif.contains("\"ruleId\":\"GR020\",\"level\":\"error\""))
+        #expect(sarif.contains("\"level\":\"note\""))
+        #expect(sarif.contains("\"uri\":\"file:///etc/nginx/a%20%22x%22.conf\""))
+        #expect(sarif.contains("\"region\":{\"startLine\":12,\"startColumn\":9}"))
+        #expect(sarif.contains("{\"id\":\"GR020\",\"name\":\"proxy_pass does not reach the app\""))
+    }
+}
+
+extension String {
+    var trimmingPrefixSpaces: String { String(drop { $0 == " " }) }
+}
