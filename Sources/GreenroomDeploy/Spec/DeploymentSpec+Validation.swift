@@ -39,16 +39,15 @@ extension DeploymentSpec {
             } else if Int(port) + app.instances - 1 > 65535 {
                 add(.invalidValue, "app.instances", "\(app.instances) instances from port \(port) run past 65535")
             }
-            guard let host else { return }
-            if app.hosts != nil {
+            if host != nil, app.hosts != nil {
                 add(.conflict, "app.listen.host", "with app.hosts each app host binds its own address from app.hosts.addresses; remove app.listen.host")
-            } else if host.isUnspecified {
+            } else if let host, host.isUnspecified {
                 if hasProxy {
                     add(.wildcardBind, "app.listen.host", "'\(host)' listens on every interface, so clients can bypass the proxy and forge their address; bind 127.0.0.1 or a unix socket")
                 } else if !app.allowPublic {
                     add(.publicBind, "app.listen.host", "'\(host)' listens on every interface; set app.allow_public: true to serve the internet directly, or put a proxy in front")
                 }
-            } else if !host.isLoopback {
+            } else if let host, !host.isLoopback {
                 if hasProxy {
                     add(.publicBind, "app.listen.host", "\(host) is not loopback: a proxy on this host reaches the app on 127.0.0.1 or a unix socket; for app hosts behind a balancer, describe them in app.hosts")
                 } else if !app.allowPublic {

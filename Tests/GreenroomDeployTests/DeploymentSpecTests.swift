@@ -1,0 +1,133 @@
+import GreenroomCore
+import GreenroomDeploy
+import Testing
+
+@Suite struct DeploymentSpecTests {
+    @Test func exampleDecodesToTheDocumentedValues() throws {
+        let spec = try exampleSpec()
+        #expect(spec.app.name == "greenroom")
+        #expect(spec.app.user == .named("greenroom"))
+        #expect(spec.app.listen == .tcp(host: IPAddress("127.0.0.1")!, port: 8000))
+        #expect(spec.app.trust == .loopback)
+        #expect(spec.app.proxyProtocol == .off)
+        #expect(spec.app.forwardedHeaders == .both)
+        #expect(spec.app.limits.maxBodyBytes == 1 << 20)
+        #expect(spec.app.limits.idleTimeout == .seconds(75))
+        #expect(spec.proxy.kind == .nginx)
+        #expect(spec.proxy.serverNames == ["example.com", "www.example.com"])
+        #expect(spec.proxy.tls?.certificate == "/etc/letsencrypt/live/example.com/fullchain.pem")
+        #expect(spec.proxy.tls?.key == "/etc/letsencrypt/live/example.com/privkey.pem")
+        #expect(spec.proxy.tls?.acmeWebroot == "/var/www/letsencrypt")
+        #expect(spec.proxy.redirectHTTP)
+        #expect(spec.proxy.hsts?.maxAge == 63_072_000)
+        #expect(spec.proxy.httpsPorts == [443])
+        #expect(spec.proxy.upstreamKeepalive == 256)
+        #expect(spec.systemd.hardening)
+        #expect(spec.problems().isEmpty)
+    }
+
+    @Test func anEmptyFileMeansTheSafeDefaults() throws {
+        let spec = try spec("")
+        #expect(spec.app.listen == .tcp(host: .loopbackV4, port: 8000))
+        #expect(spec.app.trust == .loopback)
+        #expect(spec.proxy.kind == .nginx)
+        #expect(spec.proxy.tls == nil)
+        #expect(spec.proxy.httpPorts == [80])
+        #expect(spec.systemd.hardening)
+        #expect(spec.app.effectiveExec == ["/usr/local/bin/greenroom", "serve", "--config", "/etc/greenroom/greenroom.yml"])
+        #expect(spec == DeploymentSpec.defaults || spec.app == DeploymentSpec.defaults.app)
+    }
+
+    @Test func everyValueRemembersWhereItWasWritten() throws {
+        let spec = try spec(
+            """
+            app:
+              listen:
+                host: 127.0.0.1
+                port: 9000
+              trust: [loopback, 10.1.0.0/16]
+            """)
+        #expect(spec.locations["app.listen.port"].description == "greenroom.yml:4:11")
+        #expect(spec.locations["app.listen.host"].description == "greenroom.yml:3:11")
+        #expect(spec.locations["app.trust[1]"].description == "greenroom.yml:5:21")
+        #expect(spec.locations.key("app.listen.port").description == "greenroom.yml:4:5")
+        // Defaults point at the nearest written parent, then at the file's start.
+        #expect(spec.locations["app.listen.unix"].description == "greenroom.yml:3:5")
+        #expect(spec.locations["proxy.tls"].description == "greenroom.yml:1:1")
+        #expect(spec.locations.isWritten("app.trust"))
+        #expect(!spec.locations.isWritten("proxy.kind"))
+    }
+
+    @Test func aUnixSocketIsTrustedByDefault() throws {
+        let spec = try spec("app:\n  listen:\n    unix: /run/app/app.sock\n")
+        #expect(spec.app.listen == .unix(path: "/run/app/app.sock"))
+        #expect(spec.app.trust.trustsUnixPeers)
+        #expect(spec.app.endpoints == [.unix(path: "/run/app/app.sock")])
+    }
+
+    @Test func instancesGetConsecutivePortsOrNumberedSockets() throws {
+        let tcp = try spec("app:\n  instances: 3\n  listen: {port: 9000}\n")
+        #expect(tcp.app.endpoints.map(\.description) == ["127.0.0.1:9000", "127.0.0.1:9001", "127.0.0.1:9002"])
+        let unix = try spec("app:\n  instances: 2\n  listen: {unix: /run/app/app.sock}\n")
+        #expect(unix.app.endpoints.map(\.description) == ["unix:/run/app/app-1.sock", "unix:/run/app/app-2.sock"])
+    }
+
+    @Test func theRemoteProxyTopologyTrustsExactlyTheBalancers() throws {
+        let spec = try spec(
+            """
+            app:
+              hosts:
+                addresses: [10.0.0.11, 10.0.0.12]
+                balancers: [10.0.0.2]
+            """)
+        #expect(spec.app.listen == .tcp(host: nil, port: 8000))
+        #expect(spec.app.trust.entries == [.cidr(CIDR("10.0.0.2/32")!)])
+        #expect(spec.app.endpoints.map(\.description) == ["10.0.0.11:8000", "10.0.0.12:8000"])
+    }
+
+    @Test func proxyKindNoneTrustsNobody() throws {
+        let spec = try spec("proxy:\n  kind: none\n")
+        #expect(spec.app.trust.isEmpty)
+    }
+
+    @Test func sizesAndDurationsAcceptTheirShortForms() throws {
+        let spec = try spec(
+            """
+            app:
+              limits:
+                max_header_bytes: 32k
+                max_body_bytes: 10m
+                header_timeout: 500ms
+                idle_timeout: 2m
+                shutdown_timeout: 1h
+            """)
+        #expect(spec.app.limits.maxHeaderBytes == 32 << 10)
+        #expect(spec.app.limits.maxBodyBytes == 10 << 20)
+        #expect(spec.app.limits.headerTimeout == .milliseconds(500))
+        #expect(spec.app.limits.idleTimeout == .seconds(120))
+        #expect(spec.app.limits.shutdownTimeout == .seconds(3600))
+    }
+
+    @Test func execIsSplitAtSpacesOrGivenAsAList() throws {
+        #expect(try spec("app:\n  exec: /opt/app/bin/app serve --fast\n").app.exec == ["/opt/app/bin/app", "serve", "--fast"])
+        #expect(try spec("app:\n  exec: [/opt/app, \"a b\"]\n").app.exec == ["/opt/app", "a b"])
+    }
+
+    @Test func parseAcceptsAnUnsafeSpecThatLoadRejects() throws {
+        let yaml = "app:\n  listen:\n    host: 0.0.0.0\n"
+        let parsed = try DeploymentSpec.parse(yaml: yaml)
+        #expect(parsed.app.listen == .tcp(host: .anyV4, port: 8000))
+        #expect(parsed.problems().map(\.code) == [.wildcardBind])
+        #expect(throws: SpecError(.wildcardBind, at: parsed.locations["app.listen.host"], keyPath: "app.listen.host", "")) {
+            try DeploymentSpec(yaml: yaml)
+        }
+    }
+
+    @Test func loadReadsTheFileAndNamesItInErrors() throws {
+        let missing = specError { _ = try DeploymentSpec.load(path: "/nonexistent/greenroom.yml") }
+        #expect(missing?.code == .unreadable)
+        #expect(missing?.description.hasPrefix("/nonexistent/greenroom.yml:1:1: ") == true)
+        let spec = try DeploymentSpec.load(path: packageRoot + "/deploy/greenroom.example.yml")
+        #expect(spec.file.hasSuffix("deploy/greenroom.example.yml"))
+    }
+}
