@@ -79,7 +79,7 @@ extension Generator {
                 "scheme": scheme,
                 "hsts": hsts ?? false,
                 "has_headers": hsts != nil || proxy.securityHeaders,
-                "real_ip": proxy.realIP.map { ["header": $0.header, "from": $0.from.map(\.description)] as [String: Any] } ?? false,
+                "real_ip": proxy.realIP.map { ["header": $0.header, "from": $0.from.map(\.configText)] as [String: Any] } ?? false,
                 // mod_remoteip reads its header before these run; keep it only to be safe.
                 "cleared": Generator.forwardingHeaders.filter { $0 != proxy.realIP?.header },
                 "add_headers": app.forwardedHeaders.sendsXForwarded ? "On" : "Off",

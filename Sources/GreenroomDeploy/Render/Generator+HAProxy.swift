@@ -35,7 +35,7 @@ extension Generator {
         context["binds"] = binds
         if let realIP = proxy.realIP {
             context["real_ip"] = [
-                "from": realIP.from.map(\.description).joined(separator: " "),
+                "from": realIP.from.map(\.configText).joined(separator: " "),
                 "header": realIP.header,
                 "expect_proxy": realIP.usesProxyProtocol,
             ] as [String: Any]

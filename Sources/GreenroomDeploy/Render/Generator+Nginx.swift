@@ -31,7 +31,7 @@ extension Generator {
 
     func nginxRealIP() -> [String: Any]? {
         guard let realIP = spec.proxy.realIP else { return nil }
-        return ["from": realIP.from.map(\.description), "header": realIP.header]
+        return ["from": realIP.from.map(\.configText), "header": realIP.header]
     }
 
     func nginxSiteContext() -> [String: Any] {

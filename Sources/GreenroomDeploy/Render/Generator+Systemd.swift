@@ -105,8 +105,8 @@ extension Generator {
         context["hardening"] = systemd.hardening
 
         var allow = ["localhost"]
-        allow += (app.hosts?.balancers ?? []).map(\.description)
-        allow += app.outbound.map(\.description)
+        allow += (app.hosts?.balancers ?? []).map(\.configText)
+        allow += app.outbound.map(\.configText)
         context["ip_allow"] = allow.uniqued().joined(separator: " ")
         let ports = app.ports
         if let first = ports.first, let last = ports.last {

@@ -141,3 +141,8 @@ public struct Generator: Sendable {
         "X-Client-IP", "X-Cluster-Client-IP", "True-Client-IP", "CF-Connecting-IP", "Client-IP",
     ]
 }
+
+extension CIDR {
+    /// The block as written in configs: a bare address for a single-address block.
+    var configText: String { prefixLength == network.bitWidth ? network.description : description }
+}

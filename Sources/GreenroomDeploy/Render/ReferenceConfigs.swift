@@ -27,6 +27,7 @@ public struct ReferenceConfig: Sendable {
 
         var proxyProtocolV2 = example
         proxyProtocolV2.app.proxyProtocol = .v2
+        proxyProtocolV2.proxy.kind = .haproxy
 
         var cdn = example
         cdn.proxy.realIP = ProxySpec.RealIP(
