@@ -27,6 +27,9 @@ extension Generator {
         let proxy = spec.proxy
         var modules = ["proxy", "proxy_http", "headers"]
         if proxy.tls != nil { modules.append("ssl") }
+        if proxy.tls?.acmeWebroot != nil || !proxy.staticFiles.isEmpty || (proxy.tls != nil && proxy.redirectHTTP) {
+            modules.append("alias")
+        }
         if proxy.realIP != nil { modules.append("remoteip") }
         if spec.app.endpoints.count > 1 { modules += ["proxy_balancer", "lbmethod_byrequests", "slotmem_shm", "proxy_hcheck"] }
         if proxy.gzip { modules += ["deflate", "filter"] }
