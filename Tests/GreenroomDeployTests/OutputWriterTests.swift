@@ -2,13 +2,15 @@ import Foundation
 import GreenroomDeploy
 import Testing
 
-@Suite struct OutputWriterTests {
+@Suite final class OutputWriterTests {
     let directory: String
 
     init() throws {
         directory = NSTemporaryDirectory() + "greenroom-writer-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
     }
+
+    deinit { try? FileManager.default.removeItem(atPath: directory) }
 
     func file(_ path: String, _ contents: String, _ target: GenerateTarget = .nginx) -> GeneratedFile {
         GeneratedFile(target: target, path: path, summary: "test", contents: contents)
@@ -73,6 +75,7 @@ import Testing
     @Test func aDirectoryOverridesSomeTemplatesAndKeepsTheRest() throws {
         let directory = NSTemporaryDirectory() + "greenroom-templates-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
         try "# custom for {{name}} -> {{#servers}}{{.}}{{/servers}}\n".write(
             toFile: "\(directory)/nginx-site.mustache", atomically: true, encoding: .utf8)
         let templates = try TemplateSet.loading(directory: directory)
@@ -91,6 +94,7 @@ import Testing
     @Test func aBrokenTemplateIsReportedWithItsFileAndLine() throws {
         let directory = NSTemporaryDirectory() + "greenroom-templates-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
         try "line one\n{{#open}}\nnever closed\n".write(toFile: "\(directory)/haproxy.mustache", atomically: true, encoding: .utf8)
         let templates = try TemplateSet.loading(directory: directory)
         #expect(throws: TemplateError.self) { try Generator(spec: try spec(""), templates: templates) }

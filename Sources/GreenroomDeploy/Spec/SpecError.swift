@@ -53,12 +53,12 @@ public struct SpecError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The key path the problem is about, e.g. `app.listen.port` (empty for whole-file problems).
     public let keyPath: String
     /// Where it is.
-    public let location: SourceLocation
+    public let location: FileLocation
     /// The human message, without location and key.
     public let message: String
 
     /// Creates an error.
-    public init(_ code: Code, at location: SourceLocation, keyPath: String, _ message: String) {
+    public init(_ code: Code, at location: FileLocation, keyPath: String, _ message: String) {
         self.code = code
         self.location = location
         self.keyPath = keyPath

@@ -49,6 +49,8 @@ final class ApacheServer: @unchecked Sendable {
     static func writeConfig(in directory: TemporaryDirectory, includes: [String], modules: [String]) throws -> String {
         let root = try directory.makeDirectory("apache")
         try directory.makeDirectory("apache/run")
+        // mod_mime (a dependency of mod_ssl) insists on a types file; an empty one will do.
+        try directory.write("apache/mime.types", "")
         let config = """
             ServerRoot \(root)
             ServerName localhost
@@ -57,6 +59,9 @@ final class ApacheServer: @unchecked Sendable {
             LogLevel warn
             DefaultRuntimeDir \(root)/run
             Mutex file:\(root)/run default
+            <IfModule mime_module>
+                TypesConfig \(root)/mime.types
+            </IfModule>
             \(TestEnvironment.isRoot ? "User nobody\nGroup nogroup" : "")
             \(loadModuleLines(modules).joined(separator: "\n"))
             \(includes.map { "Include \($0)" }.joined(separator: "\n"))

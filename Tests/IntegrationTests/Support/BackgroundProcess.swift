@@ -11,7 +11,7 @@ final class BackgroundProcess: @unchecked Sendable {
     let name: String
     /// Standard output and standard error, interleaved.
     let logPath: String
-    private let process: Process
+    private let process: Subprocess
 
     /// Starts `executable`; its output goes to `logPath`.
     init(
@@ -20,26 +20,17 @@ final class BackgroundProcess: @unchecked Sendable {
     ) throws {
         self.name = name
         self.logPath = logPath
-        _ = FileManager.default.createFile(atPath: logPath, contents: nil)
-        let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
-        defer { try? log.close() }
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        if let environment { process.environment = environment }
-        if let currentDirectory { process.currentDirectoryURL = URL(fileURLWithPath: currentDirectory) }
-        process.standardOutput = log
-        process.standardError = log
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
+        process = try Subprocess(
+            executable: executable, arguments: arguments, environment: environment, currentDirectory: currentDirectory,
+            outputPath: logPath)
     }
 
     /// The process id.
-    var pid: Int32 { process.processIdentifier }
+    var pid: Int32 { process.pid }
     /// `true` until it exits.
     var isRunning: Bool { process.isRunning }
     /// The exit status once it has exited.
-    var exitStatus: Int32? { process.isRunning ? nil : process.terminationStatus }
+    var exitStatus: Int32? { process.exitStatus }
     /// Everything it printed so far.
     var output: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
 
@@ -48,7 +39,7 @@ final class BackgroundProcess: @unchecked Sendable {
         let deadline = ContinuousClock.now + timeout
         while !condition() {
             if !isRunning {
-                throw HarnessError("\(name) exited (status \(process.terminationStatus)) before \(what):\n\(output)")
+                throw HarnessError("\(name) exited (status \(exitStatus ?? -1)) before \(what):\n\(output)")
             }
             guard ContinuousClock.now < deadline else {
                 throw HarnessError("timed out after \(timeout) waiting for \(name): \(what)\n\(output)")
@@ -62,26 +53,12 @@ final class BackgroundProcess: @unchecked Sendable {
         try await waitUntil("listening on 127.0.0.1:\(port)", timeout: timeout) { FreePort.isAccepting(port: port) }
     }
 
-    /// Sends `signal`, waits up to `grace` for it to exit, then kills it. Synchronous, so it can run
-    /// in `defer` and `deinit`. Returns the exit status.
+    /// Sends `signal`, waits up to `grace` for it to exit, then kills its whole process group
+    /// (workers included). Synchronous, so it can run in `defer` and `deinit`. Returns the exit status.
     @discardableResult
     func stop(signal: Int32 = SIGTERM, grace: Duration = .seconds(10)) -> Int32 {
-        if process.isRunning {
-            kill(process.processIdentifier, signal)
-            let deadline = ContinuousClock.now + grace
-            while process.isRunning, ContinuousClock.now < deadline { usleep(5_000) }
-            if process.isRunning {
-                kill(process.processIdentifier, SIGKILL)
-                process.waitUntilExit()
-            }
-        }
-        return process.terminationStatus
+        process.terminate(signal: signal, grace: grace)
     }
 
-    deinit {
-        if process.isRunning {
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-        }
-    }
+    deinit { process.terminate(signal: SIGKILL, grace: .seconds(5)) }
 }

@@ -37,44 +37,18 @@ enum ProcessRunner {
         let scratch = try TemporaryDirectory("greenroom-run")
         let stdoutPath = scratch.file("stdout")
         let stderrPath = scratch.file("stderr")
-        _ = FileManager.default.createFile(atPath: stdoutPath, contents: nil)
-        _ = FileManager.default.createFile(atPath: stderrPath, contents: nil)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        if let environment { process.environment = environment }
-        if let currentDirectory { process.currentDirectoryURL = URL(fileURLWithPath: currentDirectory) }
-        let stdout = try FileHandle(forWritingTo: URL(fileURLWithPath: stdoutPath))
-        let stderr = try FileHandle(forWritingTo: URL(fileURLWithPath: stderrPath))
-        defer {
-            try? stdout.close()
-            try? stderr.close()
-        }
-        process.standardOutput = stdout
-        process.standardError = stderr
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-
-        let timedOut = await waitForExit(process, timeout: timeout)
+        let process = try Subprocess(
+            executable: executable, arguments: arguments, environment: environment, currentDirectory: currentDirectory,
+            outputPath: stdoutPath, errorPath: stderrPath)
+        let timedOut = await process.wait(timeout: timeout)
         if timedOut {
-            kill(process.processIdentifier, SIGTERM)
-            if await waitForExit(process, timeout: .seconds(2)) { kill(process.processIdentifier, SIGKILL) }
+            process.kill(SIGTERM)
+            if await process.wait(timeout: .seconds(2)) { process.kill(SIGKILL, group: true) }
+            _ = await process.wait(timeout: .seconds(5))
         }
-        process.waitUntilExit()
-        let status = process.terminationReason == .uncaughtSignal ? 128 + process.terminationStatus : process.terminationStatus
         return ProcessResult(
-            command: ([executable] + arguments).joined(separator: " "), status: status,
+            command: process.command, status: process.exitStatus ?? -1,
             stdout: (try? String(contentsOfFile: stdoutPath, encoding: .utf8)) ?? "",
             stderr: (try? String(contentsOfFile: stderrPath, encoding: .utf8)) ?? "", timedOut: timedOut)
     }
-}
-
-/// Waits until `process` has exited; `true` when `timeout` passed first.
-func waitForExit(_ process: Process, timeout: Duration) async -> Bool {
-    let deadline = ContinuousClock.now + timeout
-    while process.isRunning {
-        if ContinuousClock.now >= deadline { return true }
-        try? await Task.sleep(for: .milliseconds(5))
-    }
-    return false
 }

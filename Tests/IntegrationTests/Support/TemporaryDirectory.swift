@@ -43,8 +43,11 @@ final class TemporaryDirectory: @unchecked Sendable {
         return target
     }
 
-    /// Deletes the directory and everything in it.
-    func remove() { try? FileManager.default.removeItem(atPath: path) }
+    /// Deletes the directory and everything in it (kept when `GREENROOM_KEEP_TEMP=1`, for debugging).
+    func remove() {
+        guard ProcessInfo.processInfo.environment["GREENROOM_KEEP_TEMP"] != "1" else { return }
+        try? FileManager.default.removeItem(atPath: path)
+    }
 
     deinit { remove() }
 }
