@@ -23,7 +23,9 @@ let arguments = CommandLine.arguments.dropFirst()
 guard arguments.count >= 2 else { fail("usage: embed-templates OUTPUT.swift EXAMPLE.yml TEMPLATE.mustache...") }
 let output = URL(fileURLWithPath: arguments[arguments.startIndex])
 let example = URL(fileURLWithPath: arguments[arguments.startIndex + 1])
-let templates = arguments.dropFirst(2).map { URL(fileURLWithPath: $0) }.sorted { $0.lastPathComponent < $1.lastPathComponent }
+let templates = arguments.dropFirst(2).map { URL(fileURLWithPath: $0) }.sorted {
+    $0.lastPathComponent < $1.lastPathComponent
+}
 
 func read(_ url: URL) -> String {
     guard let data = FileManager.default.contents(atPath: url.path),

@@ -34,7 +34,9 @@ import Testing
         #expect(spec.proxy.tls == nil)
         #expect(spec.proxy.httpPorts == [80])
         #expect(spec.systemd.hardening)
-        #expect(spec.app.effectiveExec == ["/usr/local/bin/greenroom", "serve", "--config", "/etc/greenroom/greenroom.yml"])
+        #expect(
+            spec.app.effectiveExec == ["/usr/local/bin/greenroom", "serve", "--config", "/etc/greenroom/greenroom.yml"]
+        )
         #expect(spec == DeploymentSpec.defaults || spec.app == DeploymentSpec.defaults.app)
     }
 
@@ -46,7 +48,8 @@ import Testing
                 host: 127.0.0.1
                 port: 9000
               trust: [loopback, 10.1.0.0/16]
-            """)
+            """
+        )
         #expect(spec.locations["app.listen.port"].description == "greenroom.yml:4:11")
         #expect(spec.locations["app.listen.host"].description == "greenroom.yml:3:11")
         #expect(spec.locations["app.trust[1]"].description == "greenroom.yml:5:21")
@@ -79,7 +82,8 @@ import Testing
               hosts:
                 addresses: [10.0.0.11, 10.0.0.12]
                 balancers: [10.0.0.2]
-            """)
+            """
+        )
         #expect(spec.app.listen == .tcp(host: nil, port: 8000))
         #expect(spec.app.trust.entries == [.cidr(CIDR("10.0.0.2/32")!)])
         #expect(spec.app.endpoints.map(\.description) == ["10.0.0.11:8000", "10.0.0.12:8000"])
@@ -100,7 +104,8 @@ import Testing
                 header_timeout: 500ms
                 idle_timeout: 2m
                 shutdown_timeout: 1h
-            """)
+            """
+        )
         #expect(spec.app.limits.maxHeaderBytes == 32 << 10)
         #expect(spec.app.limits.maxBodyBytes == 10 << 20)
         #expect(spec.app.limits.headerTimeout == .milliseconds(500))
@@ -109,7 +114,11 @@ import Testing
     }
 
     @Test func execIsSplitAtSpacesOrGivenAsAList() throws {
-        #expect(try spec("app:\n  exec: /opt/app/bin/app serve --fast\n").app.exec == ["/opt/app/bin/app", "serve", "--fast"])
+        #expect(
+            try spec("app:\n  exec: /opt/app/bin/app serve --fast\n").app.exec == [
+                "/opt/app/bin/app", "serve", "--fast",
+            ]
+        )
         #expect(try spec("app:\n  exec: [/opt/app, \"a b\"]\n").app.exec == ["/opt/app", "a b"])
     }
 
@@ -118,8 +127,58 @@ import Testing
         let parsed = try DeploymentSpec.parse(yaml: yaml)
         #expect(parsed.app.listen == .tcp(host: .anyV4, port: 8000))
         #expect(parsed.problems().map(\.code) == [.wildcardBind])
-        #expect(throws: SpecError(.wildcardBind, at: parsed.locations["app.listen.host"], keyPath: "app.listen.host", "")) {
+        #expect(
+            throws: SpecError(.wildcardBind, at: parsed.locations["app.listen.host"], keyPath: "app.listen.host", "")
+        ) {
             try DeploymentSpec(yaml: yaml)
+        }
+    }
+
+    @Test func serveArgumentsSayTheSameAsTheAppSection() throws {
+        #expect(
+            try spec("").app.serveArguments == [
+                "--host", "127.0.0.1", "--port", "8000", "--trust", "loopback", "--proxy-protocol", "off",
+                "--max-connections", "4096",
+            ]
+        )
+        let unix = try spec("app:\n  listen: {unix: /run/a/a.sock}\n  hops: 2\n  proxy_protocol: v1\n")
+        #expect(
+            unix.app.serveArguments == [
+                "--unix", "/run/a/a.sock", "--trust", "unix", "--proxy-protocol", "required", "--hops", "2",
+                "--max-connections", "4096",
+            ]
+        )
+        let direct = try spec("app:\n  allow_public: true\n  listen: {host: 0.0.0.0}\nproxy:\n  kind: none\n")
+        #expect(direct.app.serveArguments.suffix(3) == ["--max-connections", "4096", "--allow-public"])
+        #expect(!direct.app.serveArguments.contains("--trust"))
+    }
+
+    @Test func garbageNeverCrashesTheDecoder() throws {
+        let example = Array(try packageFile("deploy/greenroom.example.yml").utf8)
+        var state: UInt64 = 0x5EED
+        func next() -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int(truncatingIfNeeded: state >> 33)
+        }
+        for _ in 0..<300 {
+            var bytes = example
+            for _ in 0..<(1 + next() % 8) where !bytes.isEmpty {
+                let position = next() % bytes.count
+                switch next() % 3 {
+                case 0: bytes.remove(at: position)
+                case 1: bytes.insert(UInt8(truncatingIfNeeded: next()), at: position)
+                default:
+                    let specials = Array(":[]{}-#&*!|>'\"%@`,? \n\t".utf8)
+                    bytes[position] = specials[next() % specials.count]
+                }
+            }
+            let text = String(decoding: bytes, as: UTF8.self)
+            do {
+                let spec = try DeploymentSpec(yaml: text)
+                _ = try Generator(spec: spec).files(for: .systemd)
+            } catch is SpecError {
+                // A located error is the expected outcome for most mutations.
+            }
         }
     }
 

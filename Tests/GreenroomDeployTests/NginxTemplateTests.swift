@@ -19,7 +19,9 @@ import Testing
     }
 
     @Test func upstreamKeepaliveIsSizedAndOutlivedByTheApp() throws {
-        let site = lines(try render(try spec("app:\n  limits: {idle_timeout: 30s}\nproxy:\n  upstream_keepalive: 512\n"), .nginx))
+        let site = lines(
+            try render(try spec("app:\n  limits: {idle_timeout: 30s}\nproxy:\n  upstream_keepalive: 512\n"), .nginx)
+        )
         #expect(site.contains("keepalive 512;"))
         #expect(site.contains("keepalive_timeout 25s;"))
         #expect(site.contains("proxy_http_version 1.1;"))
@@ -35,16 +37,23 @@ import Testing
         #expect(site.contains("proxy_set_header X-Forwarded-Proto $scheme;"))
         #expect(site.contains("proxy_set_header X-Forwarded-Host $host;"))
         #expect(site.contains("proxy_set_header X-Forwarded-Port $server_port;"))
-        #expect(site.contains("proxy_set_header Forwarded \"for=$greenroom_forwarded_for;proto=$scheme;host=\\\"$host\\\"\";"))
+        #expect(
+            site.contains(
+                "proxy_set_header Forwarded \"for=$greenroom_forwarded_for;proto=$scheme;host=\\\"$host\\\"\";"
+            )
+        )
         #expect(site.contains("proxy_set_header X-Real-IP $remote_addr;"))
-        for header in ["X-Forwarded-Prefix", "X-Forwarded-Server", "True-Client-IP", "CF-Connecting-IP", "X-Client-IP"] {
+        for header in ["X-Forwarded-Prefix", "X-Forwarded-Server", "True-Client-IP", "CF-Connecting-IP", "X-Client-IP"]
+        {
             #expect(site.contains("proxy_set_header \(header) \"\";"), "\(header) must be cleared")
         }
         #expect(!site.contains { $0.contains("set_real_ip_from") })
     }
 
     @Test func behindAnOuterBalancerTheChainIsKeptAndRealIPTrustsOnlyIt() throws {
-        let site = lines(try render(try spec("proxy:\n  real_ip: {from: [192.0.2.0/24], header: CF-Connecting-IP}\n"), .nginx))
+        let site = lines(
+            try render(try spec("proxy:\n  real_ip: {from: [192.0.2.0/24], header: CF-Connecting-IP}\n"), .nginx)
+        )
         #expect(site.contains("proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;"))
         #expect(site.contains("set_real_ip_from 192.0.2.0/24;"))
         #expect(site.contains("real_ip_header CF-Connecting-IP;"))
@@ -84,7 +93,10 @@ import Testing
     }
 
     @Test func addHeaderOnlyAtServerLevel() throws {
-        let text = try render(try ReferenceConfig.all(example: exampleSpec()).first { $0.directory == "nginx/websocket" }!.spec, .nginx)
+        let text = try render(
+            try ReferenceConfig.all(example: exampleSpec()).first { $0.directory == "nginx/websocket" }!.spec,
+            .nginx
+        )
         // Every add_header sits directly in a server block (4 spaces), never in a location (8).
         let addHeaders = text.split(separator: "\n").filter { $0.drop { $0 == " " }.hasPrefix("add_header") }
         #expect(!addHeaders.isEmpty)
@@ -103,14 +115,21 @@ import Testing
     }
 
     @Test func staticFilesUseAliasWithTrailingSlashes() throws {
-        let site = lines(try render(try spec("proxy:\n  static_files: [{path: /static/, directory: /srv/s, expires: 1h}]\n"), .nginx))
+        let site = lines(
+            try render(try spec("proxy:\n  static_files: [{path: /static/, directory: /srv/s, expires: 1h}]\n"), .nginx)
+        )
         #expect(site.contains("location /static/ {"))
         #expect(site.contains("alias /srv/s/;"))
         #expect(site.contains("expires 1h;"))
     }
 
     @Test func rateLimitAndBodyLimit() throws {
-        let site = lines(try render(try spec("app:\n  limits: {max_body_bytes: 5m}\nproxy:\n  rate_limit: {requests_per_second: 10}\n"), .nginx))
+        let site = lines(
+            try render(
+                try spec("app:\n  limits: {max_body_bytes: 5m}\nproxy:\n  rate_limit: {requests_per_second: 10}\n"),
+                .nginx
+            )
+        )
         #expect(site.contains("limit_req_zone $binary_remote_addr zone=greenroom_req:10m rate=10r/s;"))
         #expect(site.contains("limit_req zone=greenroom_req burst=20 nodelay;"))
         #expect(site.contains("client_max_body_size 5m;"))
@@ -132,9 +151,15 @@ import Testing
     }
 
     @Test func scaleOutListsEveryInstance() throws {
-        let balancer = try spec("app:\n  instances: 2\n  hosts: {addresses: [10.0.0.11, 10.0.0.12], balancers: [10.0.0.2]}\n")
+        let balancer = try spec(
+            "app:\n  instances: 2\n  hosts: {addresses: [10.0.0.11, 10.0.0.12], balancers: [10.0.0.2]}\n"
+        )
         let site = lines(try render(balancer, .nginx))
-        #expect(site.filter { $0.hasPrefix("server 10.0.0.") }
-            == ["10.0.0.11:8000", "10.0.0.11:8001", "10.0.0.12:8000", "10.0.0.12:8001"].map { "server \($0) max_fails=3 fail_timeout=10s;" })
+        #expect(
+            site.filter { $0.hasPrefix("server 10.0.0.") }
+                == ["10.0.0.11:8000", "10.0.0.11:8001", "10.0.0.12:8000", "10.0.0.12:8001"].map {
+                    "server \($0) max_fails=3 fail_timeout=10s;"
+                }
+        )
     }
 }

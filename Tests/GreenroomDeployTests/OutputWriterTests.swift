@@ -40,14 +40,19 @@ import Testing
         }
         #expect(read("a.conf") == "mine\n")
         #expect(read("b.conf") == nil, "nothing is written when one file is refused")
-        let forced = try OutputWriter(directory: directory, force: true).write([file("a.conf", "generated\n")], bySubdirectory: false)
+        let forced = try OutputWriter(directory: directory, force: true).write(
+            [file("a.conf", "generated\n")],
+            bySubdirectory: false
+        )
         #expect(forced.map(\.outcome) == [.written])
         #expect(read("a.conf") == "generated\n")
     }
 
     @Test func allGoesIntoSubdirectoriesByTarget() throws {
         let results = try OutputWriter(directory: directory).write(
-            [file("x.conf", "n\n", .nginx), file("10.0.0.1/x.service", "s\n", .systemd)], bySubdirectory: true)
+            [file("x.conf", "n\n", .nginx), file("10.0.0.1/x.service", "s\n", .systemd)],
+            bySubdirectory: true
+        )
         #expect(results.map(\.path) == ["\(directory)/nginx/x.conf", "\(directory)/systemd/10.0.0.1/x.service"])
         #expect(read("systemd/10.0.0.1/x.service") == "s\n")
     }
@@ -55,19 +60,35 @@ import Testing
     @Test func writesThroughASymlinkAndKeepsPermissions() throws {
         try FileManager.default.createDirectory(atPath: "\(directory)/available", withIntermediateDirectories: true)
         try "old\n".write(toFile: "\(directory)/available/site.conf", atomically: true, encoding: .utf8)
-        try FileManager.default.setAttributes([.posixPermissions: 0o640], ofItemAtPath: "\(directory)/available/site.conf")
+        try FileManager.default.setAttributes(
+            [.posixPermissions: 0o640],
+            ofItemAtPath: "\(directory)/available/site.conf"
+        )
         try FileManager.default.createDirectory(atPath: "\(directory)/enabled", withIntermediateDirectories: true)
-        try FileManager.default.createSymbolicLink(atPath: "\(directory)/enabled/site.conf", withDestinationPath: "../available/site.conf")
-        _ = try OutputWriter(directory: "\(directory)/enabled", force: true).write([file("site.conf", "new\n")], bySubdirectory: false)
+        try FileManager.default.createSymbolicLink(
+            atPath: "\(directory)/enabled/site.conf",
+            withDestinationPath: "../available/site.conf"
+        )
+        _ = try OutputWriter(directory: "\(directory)/enabled", force: true).write(
+            [file("site.conf", "new\n")],
+            bySubdirectory: false
+        )
         #expect(read("available/site.conf") == "new\n")
-        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: "\(directory)/enabled/site.conf") == "../available/site.conf")
-        let mode = try FileManager.default.attributesOfItem(atPath: "\(directory)/available/site.conf")[.posixPermissions] as? Int
+        #expect(
+            try FileManager.default.destinationOfSymbolicLink(atPath: "\(directory)/enabled/site.conf")
+                == "../available/site.conf"
+        )
+        let mode =
+            try FileManager.default.attributesOfItem(atPath: "\(directory)/available/site.conf")[.posixPermissions]
+            as? Int
         #expect(mode == 0o640)
     }
 
     @Test func aDirectoryInTheWayIsAnError() throws {
         try FileManager.default.createDirectory(atPath: "\(directory)/a.conf", withIntermediateDirectories: true)
-        #expect(throws: WriteError.self) { try OutputWriter(directory: directory, force: true).write([file("a.conf", "x")], bySubdirectory: false) }
+        #expect(throws: WriteError.self) {
+            try OutputWriter(directory: directory, force: true).write([file("a.conf", "x")], bySubdirectory: false)
+        }
     }
 }
 
@@ -77,7 +98,10 @@ import Testing
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
         try "# custom for {{name}} -> {{#servers}}{{.}}{{/servers}}\n".write(
-            toFile: "\(directory)/nginx-site.mustache", atomically: true, encoding: .utf8)
+            toFile: "\(directory)/nginx-site.mustache",
+            atomically: true,
+            encoding: .utf8
+        )
         let templates = try TemplateSet.loading(directory: directory)
         #expect(templates.origins["nginx-site"] == "\(directory)/nginx-site.mustache")
         #expect(templates.origins["haproxy"] == "built-in")
@@ -95,7 +119,11 @@ import Testing
         let directory = NSTemporaryDirectory() + "greenroom-templates-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        try "line one\n{{#open}}\nnever closed\n".write(toFile: "\(directory)/haproxy.mustache", atomically: true, encoding: .utf8)
+        try "line one\n{{#open}}\nnever closed\n".write(
+            toFile: "\(directory)/haproxy.mustache",
+            atomically: true,
+            encoding: .utf8
+        )
         let templates = try TemplateSet.loading(directory: directory)
         #expect(throws: TemplateError.self) { try Generator(spec: try spec(""), templates: templates) }
         #expect(throws: TemplateError.self) { try TemplateSet.loading(directory: "/nonexistent-templates") }

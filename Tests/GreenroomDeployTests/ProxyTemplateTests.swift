@@ -6,7 +6,9 @@ import Testing
 @Suite struct ProxyTemplateTests {
     @Test func apacheProxiesToTheAppAndReplacesForwardingHeaders() throws {
         let vhost = lines(try render(try exampleSpec(), .apache))
-        #expect(vhost.contains("ProxyPass / \"http://127.0.0.1:8000/\" keepalive=On ttl=70 connectiontimeout=5 timeout=60"))
+        #expect(
+            vhost.contains("ProxyPass / \"http://127.0.0.1:8000/\" keepalive=On ttl=70 connectiontimeout=5 timeout=60")
+        )
         #expect(vhost.contains("ProxyPassReverse / \"http://127.0.0.1:8000/\""))
         #expect(vhost.contains("ProxyPreserveHost On"))
         #expect(vhost.contains("ProxyAddHeaders On"))
@@ -31,7 +33,11 @@ import Testing
         #expect(unix.contains { $0.hasPrefix("ProxyPass / \"unix:/run/a/a.sock|http://localhost/\"") })
         let several = lines(try render(try spec("app:\n  instances: 2\n"), .apache))
         #expect(several.contains("<Proxy \"balancer://greenroom_app\">"))
-        #expect(several.contains { $0.hasPrefix("BalancerMember \"http://127.0.0.1:8001\"") && $0.contains("hcuri=/healthz") })
+        #expect(
+            several.contains {
+                $0.hasPrefix("BalancerMember \"http://127.0.0.1:8001\"") && $0.contains("hcuri=/healthz")
+            }
+        )
         #expect(several.contains("ProxyPass / \"balancer://greenroom_app/\""))
     }
 
@@ -76,6 +82,9 @@ import Testing
     @Test func haproxyUnixSocketAndNoStaticFiles() throws {
         let config = lines(try render(try spec("app:\n  listen: {unix: /run/a/a.sock}\n"), .haproxy))
         #expect(config.contains { $0.hasPrefix("server greenroom_1 unix@/run/a/a.sock check") })
-        #expect(specError { _ = try spec("proxy:\n  kind: haproxy\n  static_files: [{path: /s/, directory: /srv}]\n") }?.code == .unsupportedByProxy)
+        #expect(
+            specError { _ = try spec("proxy:\n  kind: haproxy\n  static_files: [{path: /s/, directory: /srv}]\n") }?
+                .code == .unsupportedByProxy
+        )
     }
 }

@@ -22,7 +22,8 @@ import Testing
                 let checkedIn = try? String(contentsOfFile: path, encoding: .utf8)
                 #expect(
                     checkedIn == file.contents,
-                    "\(reference.directory)/\(file.path) drifted from the templates; run GREENROOM_UPDATE_REFERENCE=1 swift test --filter ReferenceOutputTests")
+                    "\(reference.directory)/\(file.path) drifted from the templates; run GREENROOM_UPDATE_REFERENCE=1 swift test --filter ReferenceOutputTests"
+                )
             }
         }
     }

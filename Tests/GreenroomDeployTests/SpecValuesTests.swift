@@ -16,7 +16,9 @@ import Testing
         #expect(SpecValues.parseDuration(text) == nil)
     }
 
-    @Test(arguments: [("512", 512), ("16k", 16384), ("16K", 16384), ("10m", 10_485_760), ("1g", 1 << 30), ("2mb", 2 << 20)])
+    @Test(arguments: [
+        ("512", 512), ("16k", 16384), ("16K", 16384), ("10m", 10_485_760), ("1g", 1 << 30), ("2mb", 2 << 20),
+    ])
     func sizes(_ text: String, _ expected: Int) {
         #expect(SpecValues.parseByteSize(text) == expected)
         #expect(SpecValues.parseByteSize(SpecValues.formatBytes(expected)) == expected)

@@ -30,7 +30,11 @@ import Testing
         let files = try Generator(spec: spec).files(for: .systemd)
         #expect(files.map(\.path) == ["10.0.0.11/greenroom.service", "10.0.0.12/greenroom.service"])
         let unit = lines(files[0].contents)
-        #expect(unit.contains("ExecStart=/usr/local/bin/greenroom serve --config /etc/greenroom/greenroom.yml --host 10.0.0.11"))
+        #expect(
+            unit.contains(
+                "ExecStart=/usr/local/bin/greenroom serve --config /etc/greenroom/greenroom.yml --host 10.0.0.11"
+            )
+        )
         #expect(unit.contains("IPAddressAllow=localhost 10.0.0.2"))
     }
 
@@ -38,7 +42,9 @@ import Testing
         let files = try Generator(spec: try spec("app:\n  instances: 3\n")).files(for: .systemd)
         #expect(files.map(\.path) == ["greenroom@.service"])
         let unit = lines(files[0].contents)
-        #expect(unit.contains("ExecStart=/usr/local/bin/greenroom serve --config /etc/greenroom/greenroom.yml --port %i"))
+        #expect(
+            unit.contains("ExecStart=/usr/local/bin/greenroom serve --config /etc/greenroom/greenroom.yml --port %i")
+        )
         #expect(unit.contains("SocketBindAllow=tcp:8000-8002"))
         #expect(unit.contains { $0.contains("systemctl enable --now greenroom@8000 greenroom@8001 greenroom@8002") })
     }
@@ -53,14 +59,19 @@ import Testing
 
     @Test func dynamicUserAndEnvironmentAreQuoted() throws {
         let unit = lines(
-            try render(try spec("app:\n  user: dynamic\nsystemd:\n  environment: {GREETING: \"50% \\\"off\\\"\"}\n"), .systemd))
+            try render(
+                try spec("app:\n  user: dynamic\nsystemd:\n  environment: {GREETING: \"50% \\\"off\\\"\"}\n"),
+                .systemd
+            )
+        )
         #expect(unit.contains("DynamicUser=yes"))
         #expect(!unit.contains { $0.hasPrefix("User=") })
         #expect(unit.contains("Environment=\"GREETING=50%% \\\"off\\\"\""))
     }
 
     @Test(arguments: [
-        ("plain", "plain"), ("50%", "50%%"), ("$HOME", "$$HOME"), ("a b", "\"a b\""), ("say \"hi\"", "\"say \\\"hi\\\"\""),
+        ("plain", "plain"), ("50%", "50%%"), ("$HOME", "$$HOME"), ("a b", "\"a b\""),
+        ("say \"hi\"", "\"say \\\"hi\\\"\""),
         ("%i", "%i"),
     ])
     func execArgumentsAreEscaped(_ argument: String, _ expected: String) throws {

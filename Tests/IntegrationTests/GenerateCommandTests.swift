@@ -52,7 +52,10 @@ import Testing
         #expect(refused.stderr.contains("exists and differs"))
         #expect(try String(contentsOfFile: "\(out)/nginx/greenroom.conf", encoding: .utf8) == "# my edits\n")
 
-        let forced = try await GreenroomBinary.run(["generate", "all", "--out", out, "--force"], currentDirectory: scratch.path)
+        let forced = try await GreenroomBinary.run(
+            ["generate", "all", "--out", out, "--force"],
+            currentDirectory: scratch.path
+        )
         #expect(forced.succeeded)
         #expect(try String(contentsOfFile: "\(out)/nginx/greenroom.conf", encoding: .utf8) != "# my edits\n")
         let leftovers = try FileManager.default.subpathsOfDirectory(atPath: out).filter { $0.contains(".greenroom-") }
@@ -61,24 +64,42 @@ import Testing
 
     @Test func aBadSpecIsOneLineAndExitStatusTwo() async throws {
         let scratch = try TemporaryDirectory()
-        try "app:\n  listen:\n    host: 0.0.0.0\n    port: 8000\n".write(toFile: scratch.file("bad.yml"), atomically: true, encoding: .utf8)
-        let result = try await GreenroomBinary.run(["generate", "nginx", "--config", "bad.yml"], currentDirectory: scratch.path)
+        try "app:\n  listen:\n    host: 0.0.0.0\n    port: 8000\n".write(
+            toFile: scratch.file("bad.yml"),
+            atomically: true,
+            encoding: .utf8
+        )
+        let result = try await GreenroomBinary.run(
+            ["generate", "nginx", "--config", "bad.yml"],
+            currentDirectory: scratch.path
+        )
         #expect(result.status == 2)
         #expect(result.stdout.isEmpty)
         #expect(result.stderr.hasPrefix("bad.yml:3:11: app.listen.host: '0.0.0.0' listens on every interface"))
         #expect(result.stderr.filter { $0 == "\n" }.count == 1)
 
-        let missing = try await GreenroomBinary.run(["generate", "systemd", "--config", "none.yml"], currentDirectory: scratch.path)
+        let missing = try await GreenroomBinary.run(
+            ["generate", "systemd", "--config", "none.yml"],
+            currentDirectory: scratch.path
+        )
         #expect(missing.status == 2)
         #expect(missing.stderr == "none.yml:1:1: no such file (create one with `greenroom init`)\n")
     }
 
     @Test func aProxyThatCannotHonourTheSpecIsRefused() async throws {
         let scratch = try TemporaryDirectory()
-        try "app:\n  proxy_protocol: v2\nproxy:\n  kind: haproxy\n".write(toFile: scratch.file("greenroom.yml"), atomically: true, encoding: .utf8)
+        try "app:\n  proxy_protocol: v2\nproxy:\n  kind: haproxy\n".write(
+            toFile: scratch.file("greenroom.yml"),
+            atomically: true,
+            encoding: .utf8
+        )
         let result = try await GreenroomBinary.run(["generate", "apache"], currentDirectory: scratch.path)
         #expect(result.status == 2)
-        #expect(result.stderr.hasPrefix("greenroom.yml:2:19: app.proxy_protocol: Apache httpd cannot send the PROXY protocol"))
+        #expect(
+            result.stderr.hasPrefix(
+                "greenroom.yml:2:19: app.proxy_protocol: Apache httpd cannot send the PROXY protocol"
+            )
+        )
         let haproxy = try await GreenroomBinary.run(["generate", "haproxy"], currentDirectory: scratch.path)
         #expect(haproxy.succeeded)
         #expect(haproxy.stdout.contains("send-proxy-v2-ssl"))
@@ -88,10 +109,16 @@ import Testing
         let scratch = try TemporaryDirectory()
         _ = try await GreenroomBinary.run(["init"], currentDirectory: scratch.path)
         try scratch.write("tpl/systemd-service.mustache", "# unit for {{name}} on {{app_endpoints}}\n")
-        let result = try await GreenroomBinary.run(["generate", "systemd", "--templates", "tpl"], currentDirectory: scratch.path)
+        let result = try await GreenroomBinary.run(
+            ["generate", "systemd", "--templates", "tpl"],
+            currentDirectory: scratch.path
+        )
         #expect(result.succeeded, "\(result)")
         #expect(result.stdout == "# unit for greenroom on 127.0.0.1:8000\n")
-        let broken = try await GreenroomBinary.run(["generate", "systemd", "--templates", "nowhere"], currentDirectory: scratch.path)
+        let broken = try await GreenroomBinary.run(
+            ["generate", "systemd", "--templates", "nowhere"],
+            currentDirectory: scratch.path
+        )
         #expect(broken.status == 2)
         #expect(broken.stderr.hasPrefix("nowhere: cannot read the template directory"))
     }

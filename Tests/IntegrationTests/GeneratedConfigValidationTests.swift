@@ -12,7 +12,8 @@ import Testing
     }()
 
     static func variant(_ directory: String) throws -> DeploymentSpec {
-        try #require(ReferenceConfig.all(example: DeploymentFixtures.example()).first { $0.directory == directory }).spec
+        try #require(ReferenceConfig.all(example: DeploymentFixtures.example()).first { $0.directory == directory })
+            .spec
     }
 
     /// The files of `target`, or `nil` when that proxy cannot serve this variant (a spec error).
@@ -45,7 +46,11 @@ import Testing
         let spec = try DeploymentFixtures.localized(Self.variant(directory), in: scratch, certificate: certificate)
         guard let files = try Self.files(spec, .apache) else { return }
         let paths = try DeploymentFixtures.write(files, into: scratch, "site")
-        let result = try await ApacheServer.test(in: scratch, includes: paths, modules: ApacheServer.modules(requiredBy: files[0].contents))
+        let result = try await ApacheServer.test(
+            in: scratch,
+            includes: paths,
+            modules: ApacheServer.modules(requiredBy: files[0].contents)
+        )
         #expect(result.succeeded, "\(directory): \(result)")
         #expect(result.output.contains("Syntax OK"), "\(directory): \(result)")
     }
@@ -69,7 +74,8 @@ import Testing
         let scratch = try TemporaryDirectory()
         let certificate = try await SelfSignedCertificate.make(in: scratch)
         let spec = try DeploymentFixtures.localized(Self.variant(directory), in: scratch, certificate: certificate)
-        for path in try DeploymentFixtures.write(try Generator(spec: spec).files(for: .systemd), into: scratch, "units") {
+        for path in try DeploymentFixtures.write(try Generator(spec: spec).files(for: .systemd), into: scratch, "units")
+        {
             let verify = try await ProcessRunner.run(analyze, ["verify", path])
             #expect(verify.succeeded, "\(directory): \(verify)")
             #expect(verify.output.isEmpty, "\(directory): \(verify)")

@@ -40,7 +40,11 @@ import Testing
 
 /// Random, valid `greenroom.yml` texts.
 enum RandomSpec {
-    static func yaml(using random: inout SeededGenerator, certificate: SelfSignedCertificate, scratch: TemporaryDirectory) -> String {
+    static func yaml(
+        using random: inout SeededGenerator,
+        certificate: SelfSignedCertificate,
+        scratch: TemporaryDirectory
+    ) -> String {
         func pick<T>(_ values: [T]) -> T { values.randomElement(using: &random)! }
         func chance(_ percent: Int) -> Bool { Int.random(in: 0..<100, using: &random) < percent }
 
@@ -54,7 +58,8 @@ enum RandomSpec {
         let port = Int.random(in: 1024...60_000, using: &random)
         if hostsMode {
             app += "  listen: {port: \(port)}\n"
-            app += "  hosts:\n    addresses: [10.0.1.\(Int.random(in: 1...99, using: &random)), 10.0.2.\(Int.random(in: 1...99, using: &random))]\n"
+            app +=
+                "  hosts:\n    addresses: [10.0.1.\(Int.random(in: 1...99, using: &random)), 10.0.2.\(Int.random(in: 1...99, using: &random))]\n"
             app += "    balancers: [10.0.0.\(Int.random(in: 1...9, using: &random))]\n"
         } else if chance(30) {
             app += "  listen: {unix: /run/\(name)/\(name).sock}\n"
@@ -66,7 +71,8 @@ enum RandomSpec {
         app += "    idle_timeout: \(pick(["2s", "9s", "30s", "75s", "5m"]))\n"
 
         var proxy = "proxy:\n  kind: nginx\n"
-        proxy += "  server_names: [\((0..<Int.random(in: 1...3, using: &random)).map { "h\($0).\(pick(["example.com", "test", "localhost"]))" }.joined(separator: ", "))]\n"
+        proxy +=
+            "  server_names: [\((0..<Int.random(in: 1...3, using: &random)).map { "h\($0).\(pick(["example.com", "test", "localhost"]))" }.joined(separator: ", "))]\n"
         let tls = chance(60)
         let ports = (0..<2).map { _ in Int.random(in: 1025...65_000, using: &random) }
         let httpPort = ports[0]
@@ -81,14 +87,22 @@ enum RandomSpec {
         }
         proxy += "  security_headers: \(chance(70))\n  gzip: \(chance(50))\n"
         proxy += "  upstream_keepalive: \(Int.random(in: 1...min(1024, maxConnections - 1), using: &random))\n"
-        proxy += "  timeouts: {connect: \(pick(["1s", "5s"])), read: \(pick(["30s", "60s", "2m"])), websocket: \(pick(["10m", "1h"]))}\n"
+        proxy +=
+            "  timeouts: {connect: \(pick(["1s", "5s"])), read: \(pick(["30s", "60s", "2m"])), websocket: \(pick(["10m", "1h"]))}\n"
         if chance(50) { proxy += "  websocket_paths: [\(pick(["/ws/", "/socket", "/live/updates/"]))]\n" }
         if proxyProtocol == "off" {
-            if chance(40) { proxy += "  static_files: [{path: /assets/, directory: \(scratch.path), expires: \(pick(["1h", "30m"]))}]\n" }
-            if chance(30) { proxy += "  rate_limit: {requests_per_second: \(Int.random(in: 1...500, using: &random))}\n" }
+            if chance(40) {
+                proxy +=
+                    "  static_files: [{path: /assets/, directory: \(scratch.path), expires: \(pick(["1h", "30m"]))}]\n"
+            }
+            if chance(30) {
+                proxy += "  rate_limit: {requests_per_second: \(Int.random(in: 1...500, using: &random))}\n"
+            }
         }
         if chance(30) {
-            let header = proxyProtocol == "v1" ? "proxy_protocol" : pick(["X-Forwarded-For", "X-Real-IP", "CF-Connecting-IP", "proxy_protocol"])
+            let header =
+                proxyProtocol == "v1"
+                ? "proxy_protocol" : pick(["X-Forwarded-For", "X-Real-IP", "CF-Connecting-IP", "proxy_protocol"])
             proxy += "  real_ip: {from: [192.0.2.0/24, \"2001:db8::/32\"], header: \(header)}\n"
         }
         let systemd = "systemd:\n  hardening: \(chance(90))\n"

@@ -36,7 +36,11 @@ import Testing
 
     /// The example spec on loopback ports, with test certificates and the app on `app`.
     static func spec(
-        _ scratch: TemporaryDirectory, _ certificate: SelfSignedCertificate, app listen: AppSpec.Listen, http: UInt16, https: UInt16,
+        _ scratch: TemporaryDirectory,
+        _ certificate: SelfSignedCertificate,
+        app listen: AppSpec.Listen,
+        http: UInt16,
+        https: UInt16,
         edit: (inout DeploymentSpec) -> Void = { _ in }
     ) throws -> DeploymentSpec {
         var spec = DeploymentFixtures.onLoopback(try DeploymentFixtures.example(), http: http, https: https)
@@ -48,29 +52,21 @@ import Testing
         return spec
     }
 
-    /// `greenroom serve` flags for the app side of `spec` (the CLI contract).
-    static func serveArguments(_ spec: DeploymentSpec) -> [String] {
-        var arguments: [String]
-        switch spec.app.listen {
-        case .tcp(let host, let port): arguments = ["--host", host!.description, "--port", "\(port)"]
-        case .unix(let path): arguments = ["--unix", path]
-        }
-        for entry in spec.app.trust.entries { arguments += ["--trust", entry.description] }
-        arguments += ["--proxy-protocol", spec.app.proxyProtocol.serveMode]
-        return arguments
-    }
-
     static func startServe(_ spec: DeploymentSpec, _ scratch: TemporaryDirectory) async throws -> ServeProcess {
         let readiness: ServeProcess.Readiness
         switch spec.app.listen {
         case .tcp(_, let port): readiness = .tcp(port)
         case .unix(let path): readiness = .unix(path)
         }
-        return try await ServeProcess.start(serveArguments(spec), readiness: readiness, logDirectory: scratch)
+        return try await ServeProcess.start(spec.app.serveArguments, readiness: readiness, logDirectory: scratch)
     }
 
     static func whoami(https port: UInt16, headers: [String] = forged) async throws -> (CurlResponse, Whoami) {
-        let response = try await Curl.request("https://localhost:\(port)/whoami", headers: headers, resolve: ["localhost:\(port):127.0.0.1"])
+        let response = try await Curl.request(
+            "https://localhost:\(port)/whoami",
+            headers: headers,
+            resolve: ["localhost:\(port):127.0.0.1"]
+        )
         #expect(response.status == 200, "\(response)")
         return (response, try Whoami(response))
     }
@@ -84,8 +80,18 @@ import Testing
         let certificate = try await SelfSignedCertificate.make(in: scratch)
         try await retryingOnPortConflict {
             let ports = try FreePort.allocate(3)
-            let spec = try Self.spec(scratch, certificate, app: .tcp(host: .loopbackV4, port: ports[0]), http: ports[1], https: ports[2])
-            let files = try DeploymentFixtures.write(try Generator(spec: spec).files(for: .nginx), into: scratch, "nginx-site")
+            let spec = try Self.spec(
+                scratch,
+                certificate,
+                app: .tcp(host: .loopbackV4, port: ports[0]),
+                http: ports[1],
+                https: ports[2]
+            )
+            let files = try DeploymentFixtures.write(
+                try Generator(spec: spec).files(for: .nginx),
+                into: scratch,
+                "nginx-site"
+            )
             let serve = try await Self.startServe(spec, scratch)
             defer { serve.stop() }
             let nginx = try await NginxServer.start(in: scratch, httpIncludes: files, ports: [ports[1], ports[2]])
@@ -97,17 +103,30 @@ import Testing
             #expect(seen.host == "localhost")
             #expect(!seen.via.isEmpty && seen.via != "peer", "the app must have used the proxy's header: \(seen.via)")
 
-            let redirect = try await Curl.request("http://localhost:\(ports[1])/whoami?x=1", resolve: ["localhost:\(ports[1]):127.0.0.1"])
+            let redirect = try await Curl.request(
+                "http://localhost:\(ports[1])/whoami?x=1",
+                resolve: ["localhost:\(ports[1]):127.0.0.1"]
+            )
             #expect(redirect.status == 301)
             #expect(redirect.header("Location") == "https://localhost:\(ports[2])/whoami?x=1")
 
             // ACME challenges come from disk, before and apart from the app.
             let webroot = try #require(spec.proxy.tls?.acmeWebroot)
             try scratch.makeDirectory("acme/.well-known/acme-challenge")
-            try "token-123\n".write(toFile: "\(webroot)/.well-known/acme-challenge/abc", atomically: true, encoding: .utf8)
-            let challenge = try await Curl.request("http://localhost:\(ports[1])/.well-known/acme-challenge/abc", resolve: ["localhost:\(ports[1]):127.0.0.1"])
+            try "token-123\n".write(
+                toFile: "\(webroot)/.well-known/acme-challenge/abc",
+                atomically: true,
+                encoding: .utf8
+            )
+            let challenge = try await Curl.request(
+                "http://localhost:\(ports[1])/.well-known/acme-challenge/abc",
+                resolve: ["localhost:\(ports[1]):127.0.0.1"]
+            )
             #expect(challenge.status == 200 && challenge.body == "token-123\n")
-            let missing = try await Curl.request("http://localhost:\(ports[1])/.well-known/acme-challenge/none", resolve: ["localhost:\(ports[1]):127.0.0.1"])
+            let missing = try await Curl.request(
+                "http://localhost:\(ports[1])/.well-known/acme-challenge/none",
+                resolve: ["localhost:\(ports[1]):127.0.0.1"]
+            )
             #expect(missing.status == 404)
             #expect(!serve.output.contains("acme-challenge"), "a challenge reached the app")
         }
@@ -122,7 +141,11 @@ import Testing
         try await retryingOnPortConflict {
             let ports = try FreePort.allocate(2)
             let spec = try Self.spec(scratch, certificate, app: .unix(path: socket), http: ports[0], https: ports[1])
-            let files = try DeploymentFixtures.write(try Generator(spec: spec).files(for: .nginx), into: scratch, "nginx-site")
+            let files = try DeploymentFixtures.write(
+                try Generator(spec: spec).files(for: .nginx),
+                into: scratch,
+                "nginx-site"
+            )
             let serve = try await Self.startServe(spec, scratch)
             defer { serve.stop() }
             let nginx = try await NginxServer.start(in: scratch, httpIncludes: files, ports: ports)
@@ -140,14 +163,26 @@ import Testing
         let certificate = try await SelfSignedCertificate.make(in: scratch)
         try await retryingOnPortConflict {
             let ports = try FreePort.allocate(3)
-            let spec = try Self.spec(scratch, certificate, app: .tcp(host: .loopbackV4, port: ports[0]), http: ports[1], https: ports[2]) {
+            let spec = try Self.spec(
+                scratch,
+                certificate,
+                app: .tcp(host: .loopbackV4, port: ports[0]),
+                http: ports[1],
+                https: ports[2]
+            ) {
                 $0.app.proxyProtocol = .v1
             }
             let includes = DeploymentFixtures.nginxIncludes(
-                try DeploymentFixtures.write(try Generator(spec: spec).files(for: .nginx), into: scratch, "nginx-site"))
+                try DeploymentFixtures.write(try Generator(spec: spec).files(for: .nginx), into: scratch, "nginx-site")
+            )
             let serve = try await Self.startServe(spec, scratch)
             defer { serve.stop() }
-            let nginx = try await NginxServer.start(in: scratch, httpIncludes: includes.http, mainIncludes: includes.main, ports: [ports[1], ports[2]])
+            let nginx = try await NginxServer.start(
+                in: scratch,
+                httpIncludes: includes.http,
+                mainIncludes: includes.main,
+                ports: [ports[1], ports[2]]
+            )
             defer { nginx.stop() }
             let (_, seen) = try await Self.whoami(https: ports[2])
             #expect(seen.client == "127.0.0.1", "\(seen)")
@@ -163,15 +198,28 @@ import Testing
         try await retryingOnPortConflict {
             let ports = try FreePort.allocate(3)
             // curl on 127.0.0.1 plays the CDN: its X-Forwarded-For is believed, its right-most entry wins.
-            let spec = try Self.spec(scratch, certificate, app: .tcp(host: .loopbackV4, port: ports[0]), http: ports[1], https: ports[2]) {
+            let spec = try Self.spec(
+                scratch,
+                certificate,
+                app: .tcp(host: .loopbackV4, port: ports[0]),
+                http: ports[1],
+                https: ports[2]
+            ) {
                 $0.proxy.realIP = ProxySpec.RealIP(from: [CIDR.loopbackV4], header: "X-Forwarded-For")
             }
-            let files = try DeploymentFixtures.write(try Generator(spec: spec).files(for: .nginx), into: scratch, "nginx-site")
+            let files = try DeploymentFixtures.write(
+                try Generator(spec: spec).files(for: .nginx),
+                into: scratch,
+                "nginx-site"
+            )
             let serve = try await Self.startServe(spec, scratch)
             defer { serve.stop() }
             let nginx = try await NginxServer.start(in: scratch, httpIncludes: files, ports: [ports[1], ports[2]])
             defer { nginx.stop() }
-            let (_, seen) = try await Self.whoami(https: ports[2], headers: ["X-Forwarded-For: 198.51.100.66, 203.0.113.9"])
+            let (_, seen) = try await Self.whoami(
+                https: ports[2],
+                headers: ["X-Forwarded-For: 198.51.100.66, 203.0.113.9"]
+            )
             #expect(seen.client == "203.0.113.9", "the CDN's view of the client, not the forged left entry: \(seen)")
         }
     }
@@ -185,7 +233,13 @@ import Testing
         let certificate = try await SelfSignedCertificate.make(in: scratch)
         try await retryingOnPortConflict {
             let ports = try FreePort.allocate(3)
-            let spec = try Self.spec(scratch, certificate, app: .tcp(host: .loopbackV4, port: ports[0]), http: ports[1], https: ports[2]) {
+            let spec = try Self.spec(
+                scratch,
+                certificate,
+                app: .tcp(host: .loopbackV4, port: ports[0]),
+                http: ports[1],
+                https: ports[2]
+            ) {
                 $0.proxy.kind = .apache
             }
             let generated = try Generator(spec: spec).files(for: .apache)
@@ -193,13 +247,20 @@ import Testing
             let serve = try await Self.startServe(spec, scratch)
             defer { serve.stop() }
             let apache = try await ApacheServer.start(
-                in: scratch, includes: files, modules: ApacheServer.modules(requiredBy: generated[0].contents), ports: [ports[1], ports[2]])
+                in: scratch,
+                includes: files,
+                modules: ApacheServer.modules(requiredBy: generated[0].contents),
+                ports: [ports[1], ports[2]]
+            )
             defer { apache.stop() }
             let (_, seen) = try await Self.whoami(https: ports[2])
             #expect(seen.client == "127.0.0.1", "forged headers must not win: \(seen)")
             #expect(seen.scheme == "https")
             #expect(seen.host?.hasPrefix("localhost") == true, "\(seen)")
-            let redirect = try await Curl.request("http://localhost:\(ports[1])/whoami", resolve: ["localhost:\(ports[1]):127.0.0.1"])
+            let redirect = try await Curl.request(
+                "http://localhost:\(ports[1])/whoami",
+                resolve: ["localhost:\(ports[1]):127.0.0.1"]
+            )
             #expect(redirect.status == 301)
             #expect(redirect.header("Location") == "https://localhost:\(ports[2])/whoami")
         }
@@ -215,14 +276,28 @@ import Testing
         let certificate = try await SelfSignedCertificate.make(in: scratch)
         try await retryingOnPortConflict {
             let ports = try FreePort.allocate(3)
-            let spec = try Self.spec(scratch, certificate, app: .tcp(host: .loopbackV4, port: ports[0]), http: ports[1], https: ports[2]) {
+            let spec = try Self.spec(
+                scratch,
+                certificate,
+                app: .tcp(host: .loopbackV4, port: ports[0]),
+                http: ports[1],
+                https: ports[2]
+            ) {
                 $0.proxy.kind = .haproxy
                 $0.app.proxyProtocol = proxyProtocol
             }
-            let files = try DeploymentFixtures.write(try Generator(spec: spec).files(for: .haproxy), into: scratch, "haproxy")
+            let files = try DeploymentFixtures.write(
+                try Generator(spec: spec).files(for: .haproxy),
+                into: scratch,
+                "haproxy"
+            )
             let serve = try await Self.startServe(spec, scratch)
             defer { serve.stop() }
-            let haproxy = try await HAProxyServer.start(config: files[0], ports: [ports[1], ports[2]], logDirectory: scratch)
+            let haproxy = try await HAProxyServer.start(
+                config: files[0],
+                ports: [ports[1], ports[2]],
+                logDirectory: scratch
+            )
             defer { haproxy.stop() }
             let (_, seen) = try await Self.whoami(https: ports[2])
             #expect(seen.client == "127.0.0.1", "forged headers must not win: \(seen)")

@@ -31,7 +31,9 @@ extension Generator {
             modules.append("alias")
         }
         if proxy.realIP != nil { modules.append("remoteip") }
-        if spec.app.endpoints.count > 1 { modules += ["proxy_balancer", "lbmethod_byrequests", "slotmem_shm", "proxy_hcheck"] }
+        if spec.app.endpoints.count > 1 {
+            modules += ["proxy_balancer", "lbmethod_byrequests", "slotmem_shm", "proxy_hcheck"]
+        }
         if proxy.gzip { modules += ["deflate", "filter"] }
         return modules
     }
@@ -52,15 +54,22 @@ extension Generator {
         context["listen"] = listen
         context["has_listen"] = !listen.isEmpty
         if !single {
-            context["balancer"] = [
-                "members": endpoints.map { endpoint -> [String: Any] in
-                    let url = String(Generator.apacheURL(endpoint).dropLast())
-                    return ["url": url, "params": "\(params) retry=10 hcmethod=GET hcuri=/healthz hcinterval=5 hcfails=3 hcpasses=2"]
-                }
-            ] as [String: Any]
+            context["balancer"] =
+                [
+                    "members": endpoints.map { endpoint -> [String: Any] in
+                        let url = String(Generator.apacheURL(endpoint).dropLast())
+                        return [
+                            "url": url,
+                            "params":
+                                "\(params) retry=10 hcmethod=GET hcuri=/healthz hcinterval=5 hcfails=3 hcpasses=2",
+                        ]
+                    }
+                ] as [String: Any]
         }
 
-        let acme: Any = proxy.tls?.acmeWebroot.map { ["webroot": $0.hasSuffix("/") ? String($0.dropLast()) : $0] as [String: Any] } ?? false
+        let acme: Any =
+            proxy.tls?.acmeWebroot.map { ["webroot": $0.hasSuffix("/") ? String($0.dropLast()) : $0] as [String: Any] }
+            ?? false
         func vhost(_ addresses: [ProxySpec.ListenAddress], scheme: String, redirect: Bool) -> [String: Any] {
             var host: [String: Any] = [
                 "addresses": Generator.apacheVirtualHostAddresses(addresses),
@@ -78,29 +87,37 @@ extension Generator {
                 return host
             }
             let hsts = scheme == "https" ? proxy.hsts?.headerValue : nil
-            host["proxying"] = [
-                "scheme": scheme,
-                "hsts": hsts ?? false,
-                "has_headers": hsts != nil || proxy.securityHeaders,
-                "real_ip": proxy.realIP.map { ["header": $0.header, "from": $0.from.map(\.configText)] as [String: Any] } ?? false,
-                // mod_remoteip reads its header before these run; keep it only to be safe.
-                "cleared": Generator.forwardingHeaders.filter { $0 != proxy.realIP?.header },
-                "add_headers": app.forwardedHeaders.sendsXForwarded ? "On" : "Off",
-                "read_timeout": SpecValues.wholeSeconds(proxy.timeouts.read),
-                "body_limit": proxy.effectiveBodyLimit(app: app),
-                "static_files": proxy.staticFiles.map { files -> [String: Any] in
-                    ["path": files.path, "directory": files.directory, "max_age": files.expires.map { SpecValues.wholeSeconds($0) } ?? false]
-                },
-                "websocket_paths": proxy.websocketPaths.map { ["path": $0, "relative": String($0.dropFirst())] },
-                "backend": backend,
-                "single": single,
-                "params": params,
-            ] as [String: Any]
+            host["proxying"] =
+                [
+                    "scheme": scheme,
+                    "hsts": hsts ?? false,
+                    "has_headers": hsts != nil || proxy.securityHeaders,
+                    "real_ip": proxy.realIP.map {
+                        ["header": $0.header, "from": $0.from.map(\.configText)] as [String: Any]
+                    } ?? false,
+                    // mod_remoteip reads its header before these run; keep it only to be safe.
+                    "cleared": Generator.forwardingHeaders.filter { $0 != proxy.realIP?.header },
+                    "add_headers": app.forwardedHeaders.sendsXForwarded ? "On" : "Off",
+                    "read_timeout": SpecValues.wholeSeconds(proxy.timeouts.read),
+                    "body_limit": proxy.effectiveBodyLimit(app: app),
+                    "static_files": proxy.staticFiles.map { files -> [String: Any] in
+                        [
+                            "path": files.path, "directory": files.directory,
+                            "max_age": files.expires.map { SpecValues.wholeSeconds($0) } ?? false,
+                        ]
+                    },
+                    "websocket_paths": proxy.websocketPaths.map { ["path": $0, "relative": String($0.dropFirst())] },
+                    "backend": backend,
+                    "single": single,
+                    "params": params,
+                ] as [String: Any]
             return host
         }
         var vhosts: [[String: Any]] = []
         if proxy.tls != nil {
-            if !proxy.httpListen.isEmpty { vhosts.append(vhost(proxy.httpListen, scheme: "http", redirect: proxy.redirectHTTP)) }
+            if !proxy.httpListen.isEmpty {
+                vhosts.append(vhost(proxy.httpListen, scheme: "http", redirect: proxy.redirectHTTP))
+            }
             vhosts.append(vhost(proxy.httpsListen, scheme: "https", redirect: false))
         } else {
             vhosts.append(vhost(proxy.httpListen, scheme: "http", redirect: false))

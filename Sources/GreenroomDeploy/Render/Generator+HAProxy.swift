@@ -14,7 +14,9 @@ extension Generator {
     func haproxyPEM(_ tls: ProxySpec.TLS) -> String {
         if let pem = tls.haproxyPEM { return pem }
         if tls.key == nil { return tls.certificate }
-        let name = spec.proxy.serverNames[0].hasPrefix("*.") ? String(spec.proxy.serverNames[0].dropFirst(2)) : spec.proxy.serverNames[0]
+        let name =
+            spec.proxy.serverNames[0].hasPrefix("*.")
+            ? String(spec.proxy.serverNames[0].dropFirst(2)) : spec.proxy.serverNames[0]
         return "/etc/haproxy/certs/\(name).pem"
     }
 
@@ -34,17 +36,20 @@ extension Generator {
         }
         context["binds"] = binds
         if let realIP = proxy.realIP {
-            context["real_ip"] = [
-                "from": realIP.from.map(\.configText).joined(separator: " "),
-                "header": realIP.header,
-                "expect_proxy": realIP.usesProxyProtocol,
-            ] as [String: Any]
+            context["real_ip"] =
+                [
+                    "from": realIP.from.map(\.configText).joined(separator: " "),
+                    "header": realIP.header,
+                    "expect_proxy": realIP.usesProxyProtocol,
+                ] as [String: Any]
         }
         if proxy.tls?.acmeWebroot != nil { context["acme"] = ["port": Generator.haproxyACMEPort] }
         context["redirect"] = proxy.tls != nil && proxy.redirectHTTP
         context["body_limit"] = ["bytes": proxy.effectiveBodyLimit(app: app)]
         if let rate = proxy.rateLimit {
-            context["rate_limit"] = ["rate": rate.requestsPerSecond, "burst": rate.burst, "threshold": rate.requestsPerSecond + rate.burst]
+            context["rate_limit"] = [
+                "rate": rate.requestsPerSecond, "burst": rate.burst, "threshold": rate.requestsPerSecond + rate.burst,
+            ]
         }
         context["cleared"] = Generator.forwardingHeaders
         if proxyProtocol {
@@ -75,7 +80,10 @@ extension Generator {
             case .tcp: address = endpoint.description
             case .unix(let path): address = "unix@\(path)"
             }
-            return ["server_name": "\(identifier)_\(index + 1)", "address": address, "maxconn": app.limits.maxConnections, "send_proxy": sendProxy]
+            return [
+                "server_name": "\(identifier)_\(index + 1)", "address": address, "maxconn": app.limits.maxConnections,
+                "send_proxy": sendProxy,
+            ]
         }
         return context
     }

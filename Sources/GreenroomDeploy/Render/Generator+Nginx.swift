@@ -6,15 +6,37 @@ extension Generator {
     func nginxFiles() throws -> [GeneratedFile] {
         let name = spec.app.name
         guard spec.app.proxyProtocol != .off else {
-            return [try render(.nginx, "nginx-site", nginxSiteContext(), path: "\(name).conf", summary: "nginx site (http context)")]
+            return [
+                try render(
+                    .nginx,
+                    "nginx-site",
+                    nginxSiteContext(),
+                    path: "\(name).conf",
+                    summary: "nginx site (http context)"
+                )
+            ]
         }
         var files: [GeneratedFile] = []
         if spec.proxy.tls != nil, spec.proxy.redirectHTTP {
             files.append(
-                try render(.nginx, "nginx-site", nginxSiteContext(), path: "\(name).conf", summary: "nginx site: ACME and HTTPS redirect (http context)"))
+                try render(
+                    .nginx,
+                    "nginx-site",
+                    nginxSiteContext(),
+                    path: "\(name).conf",
+                    summary: "nginx site: ACME and HTTPS redirect (http context)"
+                )
+            )
         }
         files.append(
-            try render(.nginx, "nginx-stream", nginxStreamContext(), path: "\(name)-stream.conf", summary: "nginx stream proxy with PROXY protocol (main context)"))
+            try render(
+                .nginx,
+                "nginx-stream",
+                nginxStreamContext(),
+                path: "\(name)-stream.conf",
+                summary: "nginx stream proxy with PROXY protocol (main context)"
+            )
+        )
         return files
     }
 
@@ -48,11 +70,12 @@ extension Generator {
         context["real_ip"] = nginxRealIP() ?? false
         if redirecting {
             let port = proxy.httpsPorts.first ?? 443
-            context["redirect"] = [
-                "listen": nginxListen(proxy.httpListen, ""),
-                "acme": acme,
-                "port_suffix": port == 443 ? "" : ":\(port)",
-            ] as [String: Any]
+            context["redirect"] =
+                [
+                    "listen": nginxListen(proxy.httpListen, ""),
+                    "acme": acme,
+                    "port_suffix": port == 443 ? "" : ":\(port)",
+                ] as [String: Any]
         }
         var listen = nginxListen(proxy.httpsListen, " ssl http2")
         if !redirecting { listen = nginxListen(proxy.httpListen, "") + listen }
@@ -71,10 +94,14 @@ extension Generator {
         context["websocket_timeout"] = SpecValues.format(proxy.timeouts.websocket)
         context["gzip"] = proxy.gzip
         if let rate = proxy.rateLimit {
-            context["rate_limit"] = ["zone": "\(identifier)_req", "rate": rate.requestsPerSecond, "burst": rate.burst] as [String: Any]
+            context["rate_limit"] =
+                ["zone": "\(identifier)_req", "rate": rate.requestsPerSecond, "burst": rate.burst] as [String: Any]
         }
         context["static_files"] = proxy.staticFiles.map { files -> [String: Any] in
-            ["path": files.path, "directory": files.directory, "expires": files.expires.map(SpecValues.format) ?? false]
+            [
+                "path": files.path, "directory": files.directory,
+                "expires": files.expires.map(SpecValues.format) ?? false,
+            ]
         }
         context["websocket"] = !proxy.websocketPaths.isEmpty
         context["websocket_paths"] = proxy.websocketPaths.map { ["path": $0] }
@@ -91,12 +118,14 @@ extension Generator {
         let proxy = spec.proxy
         var context = commonContext(.nginx)
         context["servers"] = spec.app.endpoints.map(\.description)
-        context["listen"] = proxy.tls != nil ? nginxListen(proxy.httpsListen, " ssl") : nginxListen(proxy.httpListen, "")
+        context["listen"] =
+            proxy.tls != nil ? nginxListen(proxy.httpsListen, " ssl") : nginxListen(proxy.httpListen, "")
         context["tls"] = nginxTLS(sessionCache: "greenroom_stream_tls") ?? false
         context["real_ip"] = nginxRealIP() ?? false
         context["connect_timeout"] = SpecValues.format(proxy.timeouts.connect)
         context["stream_timeout"] = SpecValues.format(
-            proxy.websocketPaths.isEmpty ? proxy.timeouts.read : max(proxy.timeouts.read, proxy.timeouts.websocket))
+            proxy.websocketPaths.isEmpty ? proxy.timeouts.read : max(proxy.timeouts.read, proxy.timeouts.websocket)
+        )
         return context
     }
 }

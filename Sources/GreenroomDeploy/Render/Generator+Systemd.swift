@@ -7,10 +7,18 @@ extension Generator {
         let unit = spec.systemd.unitName(app: app)
         let file = app.instances > 1 ? "\(unit)@.service" : "\(unit).service"
         guard let hosts = app.hosts else {
-            return [try render(.systemd, "systemd-service", systemdContext(host: nil), path: file, summary: "systemd unit")]
+            return [
+                try render(.systemd, "systemd-service", systemdContext(host: nil), path: file, summary: "systemd unit")
+            ]
         }
         return try hosts.addresses.map { address in
-            try render(.systemd, "systemd-service", systemdContext(host: address), path: "\(address)/\(file)", summary: "systemd unit for app host \(address)")
+            try render(
+                .systemd,
+                "systemd-service",
+                systemdContext(host: address),
+                path: "\(address)/\(file)",
+                summary: "systemd unit for app host \(address)"
+            )
         }
     }
 
@@ -22,7 +30,11 @@ extension Generator {
         while let character = characters.popFirst() {
             switch character {
             case "%":
-                if let next = characters.first, next == "i" || next == "I" { escaped.append("%") } else { escaped += "%%" }
+                if let next = characters.first, next == "i" || next == "I" {
+                    escaped.append("%")
+                } else {
+                    escaped += "%%"
+                }
             case "$": escaped += "$$"
             default: escaped.append(character)
             }
@@ -61,12 +73,18 @@ extension Generator {
 
         var command = app.effectiveExec
         var environment = systemd.environment.map { Generator.systemdEnvironment($0.name, $0.value) }
-        if templated { environment.append(Generator.systemdEnvironment("GREENROOM_INSTANCE", "%i").replacing("%%i", with: "%i")) }
+        if templated {
+            environment.append(Generator.systemdEnvironment("GREENROOM_INSTANCE", "%i").replacing("%%i", with: "%i"))
+        }
         if let host { environment.append(Generator.systemdEnvironment("GREENROOM_HOST", host.description)) }
         if app.runsGreenroomServe {
             if let host { command += ["--host", host.description] }
             if templated {
-                if app.unixPath != nil { command += ["--unix", app.unixPath(instance: "%i")!] } else { command += ["--port", "%i"] }
+                if app.unixPath != nil {
+                    command += ["--unix", app.unixPath(instance: "%i")!]
+                } else {
+                    command += ["--port", "%i"]
+                }
             }
         }
         context["exec"] = command.map(Generator.systemdArgument).joined(separator: " ")
@@ -79,7 +97,8 @@ extension Generator {
         context["group"] = systemd.effectiveGroup(app: app, proxy: spec.proxy.kind) ?? false
         let workingDirectory = app.effectiveWorkingDirectory
         context["working_directory"] = workingDirectory
-        context["state_directory"] = workingDirectory.hasPrefix("/var/lib/") ? String(workingDirectory.dropFirst("/var/lib/".count)) : false
+        context["state_directory"] =
+            workingDirectory.hasPrefix("/var/lib/") ? String(workingDirectory.dropFirst("/var/lib/".count)) : false
 
         var readWritePaths = systemd.readWritePaths
         if let socket = app.unixPath {

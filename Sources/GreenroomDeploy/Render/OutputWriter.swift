@@ -77,11 +77,18 @@ public struct OutputWriter: Sendable {
         if !refused.isEmpty {
             throw WriteError(
                 path: refused.joined(separator: ", "),
-                "exists and differs from the generated file; nothing was written (use --force to overwrite)")
+                "exists and differs from the generated file; nothing was written (use --force to overwrite)"
+            )
         }
         var results: [Result] = []
         for (file, shown, outcome) in plan {
-            if outcome == .written { try OutputWriter.writeAtomically(Data(file.contents.utf8), to: OutputWriter.resolvingSymlink(shown), shownAs: shown) }
+            if outcome == .written {
+                try OutputWriter.writeAtomically(
+                    Data(file.contents.utf8),
+                    to: OutputWriter.resolvingSymlink(shown),
+                    shownAs: shown
+                )
+            }
             results.append(Result(file: file, path: shown, outcome: outcome))
         }
         return results
@@ -99,7 +106,10 @@ public struct OutputWriter: Sendable {
         let shown = shown ?? path
         let directory = (path as NSString).deletingLastPathComponent
         do {
-            try FileManager.default.createDirectory(atPath: directory.isEmpty ? "." : directory, withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                atPath: directory.isEmpty ? "." : directory,
+                withIntermediateDirectories: true
+            )
         } catch {
             throw WriteError(path: shown, "cannot create its directory (\(error.localizedDescription))")
         }
@@ -110,7 +120,9 @@ public struct OutputWriter: Sendable {
         let temporary = ((directory.isEmpty ? "." : directory) as NSString)
             .appendingPathComponent(".\(name).greenroom-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
-        guard descriptor >= 0 else { throw WriteError(path: shown, "cannot create a temporary file: \(String(cString: strerror(errno)))") }
+        guard descriptor >= 0 else {
+            throw WriteError(path: shown, "cannot create a temporary file: \(String(cString: strerror(errno)))")
+        }
         var failure: String? = nil
         let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: false)
         do {

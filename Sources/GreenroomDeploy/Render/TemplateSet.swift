@@ -17,7 +17,8 @@ public struct TemplateSet: Sendable {
     public static var embedded: TemplateSet {
         TemplateSet(
             sources: EmbeddedResources.templates,
-            origins: EmbeddedResources.templates.mapValues { _ in "built-in" })
+            origins: EmbeddedResources.templates.mapValues { _ in "built-in" }
+        )
     }
 
     /// The template names, sorted.
@@ -33,13 +34,20 @@ public struct TemplateSet: Sendable {
         do {
             names = try FileManager.default.contentsOfDirectory(atPath: directory)
         } catch {
-            throw TemplateError(file: directory, line: nil, "cannot read the template directory (\(error.localizedDescription))")
+            throw TemplateError(
+                file: directory,
+                line: nil,
+                "cannot read the template directory (\(error.localizedDescription))"
+            )
         }
         let templates = names.filter { $0.hasSuffix(".mustache") }.sorted()
-        guard !templates.isEmpty else { throw TemplateError(file: directory, line: nil, "holds no *.mustache templates") }
+        guard !templates.isEmpty else {
+            throw TemplateError(file: directory, line: nil, "holds no *.mustache templates")
+        }
         for file in templates {
             let path = (directory as NSString).appendingPathComponent(file)
-            guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+            guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8)
+            else {
                 throw TemplateError(file: path, line: nil, "cannot be read as UTF-8 text")
             }
             let name = String(file.dropLast(".mustache".count))

@@ -19,9 +19,17 @@ extension DeploymentSpec {
         if app.instances > 1, app.exec != nil, !app.runsGreenroomServe,
             !app.effectiveExec.contains(where: { $0.contains("%i") })
         {
-            add(.invalidValue, "app.exec", "with instances > 1 the command must take the instance as %i (the port, or the socket number), e.g. --port %i")
+            add(
+                .invalidValue,
+                "app.exec",
+                "with instances > 1 the command must take the instance as %i (the port, or the socket number), e.g. --port %i"
+            )
         }
-        return found.sorted { $0.location < $1.location }
+        // In file order; problems with defaults (not written, so at 1:1) after the written ones.
+        func key(_ error: SpecError) -> (Int, FileLocation) {
+            (error.location.line == 1 && error.location.column == 1 ? 1 : 0, error.location)
+        }
+        return found.sorted { key($0) < key($1) }
     }
 
     /// `true` when some proxy will connect to the app: one is configured or trusted.
@@ -30,41 +38,83 @@ extension DeploymentSpec {
     private func checkBind(_ add: (SpecError.Code, String, String) -> Void) {
         switch app.listen {
         case .unix:
-            if app.hosts != nil { add(.conflict, "app.listen.unix", "with app.hosts each app host listens on TCP at its own address; remove app.listen.unix") }
+            if app.hosts != nil {
+                add(
+                    .conflict,
+                    "app.listen.unix",
+                    "with app.hosts each app host listens on TCP at its own address; remove app.listen.unix"
+                )
+            }
         case .tcp(let host, let port):
             if port == 0 {
-                add(.invalidValue, "app.listen.port", "port 0 picks a random port the proxy cannot know; choose one in 1024...65535")
+                add(
+                    .invalidValue,
+                    "app.listen.port",
+                    "port 0 picks a random port the proxy cannot know; choose one in 1024...65535"
+                )
             } else if port < 1024 {
-                add(.privilegedPort, "app.listen.port", "\(port) is a privileged port and would need root; use 1024...65535 and let the proxy listen on \(port)")
+                add(
+                    .privilegedPort,
+                    "app.listen.port",
+                    "\(port) is a privileged port and would need root; use 1024...65535 and let the proxy listen on \(port)"
+                )
             } else if Int(port) + app.instances - 1 > 65535 {
                 add(.invalidValue, "app.instances", "\(app.instances) instances from port \(port) run past 65535")
             }
             if host != nil, app.hosts != nil {
-                add(.conflict, "app.listen.host", "with app.hosts each app host binds its own address from app.hosts.addresses; remove app.listen.host")
+                add(
+                    .conflict,
+                    "app.listen.host",
+                    "with app.hosts each app host binds its own address from app.hosts.addresses; remove app.listen.host"
+                )
             } else if let host, host.isUnspecified {
                 if hasProxy {
-                    add(.wildcardBind, "app.listen.host", "'\(host)' listens on every interface, so clients can bypass the proxy and forge their address; bind 127.0.0.1 or a unix socket")
+                    add(
+                        .wildcardBind,
+                        "app.listen.host",
+                        "'\(host)' listens on every interface, so clients can bypass the proxy and forge their address; bind 127.0.0.1 or a unix socket"
+                    )
                 } else if !app.allowPublic {
-                    add(.publicBind, "app.listen.host", "'\(host)' listens on every interface; set app.allow_public: true to serve the internet directly, or put a proxy in front")
+                    add(
+                        .publicBind,
+                        "app.listen.host",
+                        "'\(host)' listens on every interface; set app.allow_public: true to serve the internet directly, or put a proxy in front"
+                    )
                 }
             } else if let host, !host.isLoopback {
                 if hasProxy {
-                    add(.publicBind, "app.listen.host", "\(host) is not loopback: a proxy on this host reaches the app on 127.0.0.1 or a unix socket; for app hosts behind a balancer, describe them in app.hosts")
+                    add(
+                        .publicBind,
+                        "app.listen.host",
+                        "\(host) is not loopback: a proxy on this host reaches the app on 127.0.0.1 or a unix socket; for app hosts behind a balancer, describe them in app.hosts"
+                    )
                 } else if !app.allowPublic {
-                    add(.publicBind, "app.listen.host", "\(host) is not loopback; set app.allow_public: true to serve it directly, or put a proxy in front")
+                    add(
+                        .publicBind,
+                        "app.listen.host",
+                        "\(host) is not loopback; set app.allow_public: true to serve it directly, or put a proxy in front"
+                    )
                 }
             }
         }
         guard let hosts = app.hosts else { return }
-        if proxy.kind == .none { add(.conflict, "app.hosts", "app.hosts needs a balancer: set proxy.kind to nginx or haproxy") }
+        if proxy.kind == .none {
+            add(.conflict, "app.hosts", "app.hosts needs a balancer: set proxy.kind to nginx or haproxy")
+        }
         if hosts.addresses.isEmpty { add(.missingKey, "app.hosts.addresses", "list each app host's private address") }
-        if hosts.balancers.isEmpty { add(.missingKey, "app.hosts.balancers", "list the balancer addresses that may connect to the app hosts") }
+        if hosts.balancers.isEmpty {
+            add(.missingKey, "app.hosts.balancers", "list the balancer addresses that may connect to the app hosts")
+        }
         for (index, address) in hosts.addresses.enumerated() {
             let path = "app.hosts.addresses[\(index)]"
             if address.isUnspecified || address.isLoopback || address.isMulticast {
                 add(.invalidValue, path, "\(address) is not a host's own address; give its private address")
             } else if address.isPubliclyRoutable {
-                add(.publicBind, path, "\(address) is a public address: app hosts must listen on a private network only the balancers reach")
+                add(
+                    .publicBind,
+                    path,
+                    "\(address) is a public address: app hosts must listen on a private network only the balancers reach"
+                )
             }
         }
     }
@@ -73,7 +123,11 @@ extension DeploymentSpec {
         let trust = app.trust
         if let hosts = app.hosts {
             for (index, balancer) in hosts.balancers.enumerated() where !trust.covers(balancer) {
-                add(.trustMismatch, written("app.trust", else: "app.hosts.balancers[\(index)]"), "the balancer \(balancer) is not trusted, so the app would see it as the client; add it to app.trust")
+                add(
+                    .trustMismatch,
+                    written("app.trust", else: "app.hosts.balancers[\(index)]"),
+                    "the balancer \(balancer) is not trusted, so the app would see it as the client; add it to app.trust"
+                )
             }
             return
         }
@@ -94,18 +148,34 @@ extension DeploymentSpec {
 
     private func checkProxyCapabilities(_ add: (SpecError.Code, String, String) -> Void) {
         if proxy.kind == .none {
-            if app.proxyProtocol != .off { add(.conflict, "app.proxy_protocol", "no proxy is configured to send the PROXY protocol (proxy.kind: none)") }
+            if app.proxyProtocol != .off {
+                add(
+                    .conflict,
+                    "app.proxy_protocol",
+                    "no proxy is configured to send the PROXY protocol (proxy.kind: none)"
+                )
+            }
             return
         }
-        for gap in ProxyCapabilities.gaps(of: proxy.kind, in: self) { add(.unsupportedByProxy, gap.keyPath, gap.message) }
+        for gap in ProxyCapabilities.gaps(of: proxy.kind, in: self) {
+            add(.unsupportedByProxy, gap.keyPath, gap.message)
+        }
     }
 
     private func checkProxySettings(_ add: (SpecError.Code, String, String) -> Void) {
         if proxy.upstreamKeepalive >= app.limits.maxConnections {
-            add(.conflict, written("proxy.upstream_keepalive", else: "app.limits.max_connections"), "upstream_keepalive (\(proxy.upstreamKeepalive)) must stay below app.limits.max_connections (\(app.limits.maxConnections)), or idle proxy connections use up the app's connection budget")
+            add(
+                .conflict,
+                written("proxy.upstream_keepalive", else: "app.limits.max_connections"),
+                "upstream_keepalive (\(proxy.upstreamKeepalive)) must stay below app.limits.max_connections (\(app.limits.maxConnections)), or idle proxy connections use up the app's connection budget"
+            )
         }
         if let size = proxy.clientMaxBodySize, size > app.limits.maxBodyBytes {
-            add(.conflict, "proxy.client_max_body_size", "\(SpecValues.formatBytes(size)) is more than the app accepts (app.limits.max_body_bytes: \(SpecValues.formatBytes(app.limits.maxBodyBytes)))")
+            add(
+                .conflict,
+                "proxy.client_max_body_size",
+                "\(SpecValues.formatBytes(size)) is more than the app accepts (app.limits.max_body_bytes: \(SpecValues.formatBytes(app.limits.maxBodyBytes)))"
+            )
         }
         if proxy.tls == nil {
             if !proxy.httpsListen.isEmpty { add(.conflict, "proxy.listen.https", "HTTPS listeners need proxy.tls") }
@@ -116,17 +186,37 @@ extension DeploymentSpec {
         if proxy.redirectHTTP, proxy.httpListen.isEmpty {
             add(.conflict, "proxy.redirect_http", "there is no plain-HTTP listener to redirect from")
         }
-        if proxy.httpListen.isEmpty, proxy.httpsListen.isEmpty { add(.missingKey, "proxy.listen", "the proxy listens nowhere") }
-        for (index, address) in proxy.httpsListen.enumerated() where proxy.httpListen.contains(where: { $0.port == address.port }) {
+        if proxy.httpListen.isEmpty, proxy.httpsListen.isEmpty {
+            add(.missingKey, "proxy.listen", "the proxy listens nowhere")
+        }
+        if app.hosts == nil, case .tcp(let host?, _) = app.listen {
+            for (key, addresses) in [
+                ("proxy.listen.http", proxy.httpListen), ("proxy.listen.https", proxy.httpsListen),
+            ] {
+                for (index, address) in addresses.enumerated()
+                where address.port >= 1024 && app.ports.contains(address.port)
+                    && (address.address == nil || address.address == host)
+                {
+                    add(.conflict, "\(key)[\(index)]", "port \(address.port) is where the app listens (app.listen)")
+                }
+            }
+        }
+        for (index, address) in proxy.httpsListen.enumerated()
+        where proxy.httpListen.contains(where: { $0.port == address.port }) {
             add(.conflict, "proxy.listen.https[\(index)]", "port \(address.port) is also an HTTP listener")
         }
         var prefixes: [String: String] = [:]
         let acme = "/.well-known/acme-challenge/"
-        let paths = proxy.staticFiles.enumerated().map { ("proxy.static_files[\($0.offset)].path", $0.element.path) }
+        let paths =
+            proxy.staticFiles.enumerated().map { ("proxy.static_files[\($0.offset)].path", $0.element.path) }
             + proxy.websocketPaths.enumerated().map { ("proxy.websocket_paths[\($0.offset)]", $0.element) }
         for (keyPath, prefix) in paths {
             if prefix == "/" {
-                add(.invalidValue, keyPath, "'/' would take every request away from the app's main location; use a sub-path")
+                add(
+                    .invalidValue,
+                    keyPath,
+                    "'/' would take every request away from the app's main location; use a sub-path"
+                )
             } else if prefix.hasPrefix(acme) || acme.hasPrefix(prefix) && proxy.tls?.acmeWebroot != nil {
                 add(.conflict, keyPath, "'\(prefix)' overlaps the ACME challenge path \(acme)")
             } else if let other = prefixes[prefix] {

@@ -36,7 +36,9 @@ public struct DeploymentSpec: Sendable, Hashable {
 
     /// Creates a spec from values (all defaults unless given).
     public init(
-        app: AppSpec = AppSpec(), proxy: ProxySpec = ProxySpec(), systemd: SystemdSpec = SystemdSpec(),
+        app: AppSpec = AppSpec(),
+        proxy: ProxySpec = ProxySpec(),
+        systemd: SystemdSpec = SystemdSpec(),
         locations: SpecLocations = SpecLocations(file: DeploymentSpec.defaultFileName)
     ) {
         self.app = app
@@ -65,7 +67,10 @@ public struct DeploymentSpec: Sendable, Hashable {
     ///
     /// `greenroom check` uses this to load a spec that is well-formed but unsafe, and reports
     /// ``problems()`` as findings with their own rule ids.
-    public static func parse(yaml: String, file: String = DeploymentSpec.defaultFileName) throws(SpecError)
+    public static func parse(
+        yaml: String,
+        file: String = DeploymentSpec.defaultFileName
+    ) throws(SpecError)
         -> DeploymentSpec
     {
         let root: Node?
@@ -118,8 +123,11 @@ extension SpecError {
             return SpecError(.invalidYAML, at: at(mark), keyPath: "", "invalid YAML: \(prefix)\(problem)")
         case .duplicatedKeysInMapping(let duplicates, let context):
             return SpecError(
-                .duplicateKey, at: at(context.mark), keyPath: duplicates.joined(separator: ", "),
-                "written twice in one mapping")
+                .duplicateKey,
+                at: at(context.mark),
+                keyPath: duplicates.joined(separator: ", "),
+                "written twice in one mapping"
+            )
         case .reader(let problem, _, _, _):
             return SpecError(.invalidYAML, at: start, keyPath: "", "invalid YAML text: \(problem)")
         default:

@@ -31,7 +31,12 @@ extension SpecReader {
                 app.user = .dynamic
             } else {
                 if user == "root" || user == "0" {
-                    throw error(.rootUser, n, "app.user", "the app must not run as root; use a system account or 'dynamic'")
+                    throw error(
+                        .rootUser,
+                        n,
+                        "app.user",
+                        "the app must not run as root; use a system account or 'dynamic'"
+                    )
                 }
                 app.user = .named(try identifier(n, at: "app.user"))
             }
@@ -69,7 +74,8 @@ extension SpecReader {
         if let n = f["forwarded_headers"], !SpecReader.isNull(n) {
             let words = AppSpec.ForwardedHeaders.allCases.map(\.rawValue)
             app.forwardedHeaders = AppSpec.ForwardedHeaders(
-                rawValue: try word(n, at: "app.forwarded_headers", oneOf: words))!
+                rawValue: try word(n, at: "app.forwarded_headers", oneOf: words)
+            )!
         }
         if let n = f["hops"], !SpecReader.isNull(n) { app.hops = try int(n, at: "app.hops", in: 1...16) }
         if let n = f["limits"], !SpecReader.isNull(n) { app.limits = try decodeLimits(n) }
@@ -105,7 +111,12 @@ extension SpecReader {
                 do {
                     host = try IPAddress(parsing: bare)
                 } catch {
-                    throw self.error(.invalidAddress, n, "app.listen.host", "\(error.reason) (give an IP address, not a name)")
+                    throw self.error(
+                        .invalidAddress,
+                        n,
+                        "app.listen.host",
+                        "\(error.reason) (give an IP address, not a name)"
+                    )
                 }
             }
         }
@@ -134,11 +145,13 @@ extension SpecReader {
     mutating func decodeLimits(_ node: Node) throws(SpecError) -> AppSpec.Limits {
         var limits = AppSpec.Limits()
         let f = try fields(
-            node, at: "app.limits",
+            node,
+            at: "app.limits",
             allowed: [
                 "max_connections", "max_header_bytes", "max_body_bytes", "header_timeout", "idle_timeout",
                 "proxy_protocol_timeout", "shutdown_timeout",
-            ])
+            ]
+        )
         let p = "app.limits."
         if let n = f["max_connections"], !SpecReader.isNull(n) {
             limits.maxConnections = try int(n, at: p + "max_connections", in: 1...1_000_000)
@@ -163,58 +176,5 @@ extension SpecReader {
             limits.shutdownTimeout = try duration(n, at: p + "shutdown_timeout", in: .zero...(.seconds(3600)))
         }
         return limits
-    }
-
-    // MARK: - Value forms shared by the sections
-
-    func identifier(_ node: Node, at path: String) throws(SpecError) -> String {
-        let text = try string(node, at: path)
-        if let problem = SpecValues.problem(withIdentifier: text) { throw error(.invalidValue, node, path, "'\(text)' \(problem)") }
-        return text
-    }
-
-    func path(_ node: Node, at keyPath: String) throws(SpecError) -> String {
-        let text = try string(node, at: keyPath)
-        if let problem = SpecValues.problem(withPath: text) {
-            let code: SpecError.Code = text.hasPrefix("/") ? .unsafeText : .invalidValue
-            throw error(code, node, keyPath, "'\(text)' \(problem)")
-        }
-        return text
-    }
-
-    func cidr(_ node: Node, at path: String) throws(SpecError) -> CIDR {
-        let text = try string(node, at: path)
-        let block: CIDR
-        do {
-            block = try CIDR(parsing: text)
-        } catch {
-            throw self.error(.invalidAddress, node, path, error.reason)
-        }
-        if block.matchesEverything {
-            throw error(.invalidAddress, node, path, "'\(text)' matches every address; list specific addresses or blocks")
-        }
-        return block
-    }
-
-    /// A command: a list of arguments, or a string split at spaces (no shell quoting).
-    mutating func command(_ node: Node, at path: String) throws(SpecError) -> [String] {
-        var arguments: [String]
-        if case .scalar = node {
-            let text = try string(node, at: path)
-            if text.contains(where: { "\"'\\".contains($0) }) {
-                throw error(.invalidValue, node, path, "quotes are not interpreted; write exec as a list of arguments")
-            }
-            arguments = text.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
-        } else {
-            arguments = []
-            for (item, itemPath) in try list(node, at: path) { arguments.append(try string(item, at: itemPath)) }
-        }
-        guard let first = arguments.first, !first.isEmpty else { throw error(.invalidValue, node, path, "is empty") }
-        for argument in arguments {
-            if let bad = argument.first(where: { $0.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F } }) {
-                throw error(.unsafeText, node, path, "contains the control character \(bad.printable)")
-            }
-        }
-        return arguments
     }
 }

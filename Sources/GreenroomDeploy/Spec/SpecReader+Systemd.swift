@@ -27,13 +27,19 @@ extension SpecReader {
                 guard let first = name.first, first.isASCII, first.isLetter || first == "_",
                     name.allSatisfy({ $0.isASCIILetterOrDigit || $0 == "_" })
                 else {
-                    throw error(.invalidValue, keyNode, keyPath, "'\(name)' is not a variable name (letters, digits, _)")
+                    throw error(
+                        .invalidValue,
+                        keyNode,
+                        keyPath,
+                        "'\(name)' is not a variable name (letters, digits, _)"
+                    )
                 }
                 guard !systemd.environment.contains(where: { $0.name == name }) else {
                     throw error(.duplicateKey, keyNode, keyPath, "written twice")
                 }
                 let value = try string(valueNode, at: keyPath)
-                if let bad = value.first(where: { $0.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F } }) {
+                if let bad = value.first(where: { $0.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F } })
+                {
                     throw error(.unsafeText, valueNode, keyPath, "contains the control character \(bad.printable)")
                 }
                 locations.keys[keyPath] = location(of: keyNode)
@@ -45,7 +51,8 @@ extension SpecReader {
             systemd.environmentFile = try path(n, at: "systemd.environment_file")
         }
         if let n = f["read_write_paths"] {
-            systemd.readWritePaths = try list(n, at: "systemd.read_write_paths").map { (item, itemPath) throws(SpecError) in
+            systemd.readWritePaths = try list(n, at: "systemd.read_write_paths").map {
+                (item, itemPath) throws(SpecError) in
                 try path(item, at: itemPath)
             }
         }

@@ -44,7 +44,9 @@ struct SpecReader {
             let keyPath = path.isEmpty ? key : "\(path).\(key)"
             guard allowed.contains(key) else {
                 var message = "unknown key"
-                if let suggestion = SpecReader.nearest(key, in: allowed) { message += " (did you mean '\(suggestion)'?)" }
+                if let suggestion = SpecReader.nearest(key, in: allowed) {
+                    message += " (did you mean '\(suggestion)'?)"
+                }
                 message += "; allowed here: \(allowed.joined(separator: ", "))"
                 throw error(.unknownKey, keyNode, keyPath, message)
             }
@@ -105,8 +107,11 @@ struct SpecReader {
         }
         guard range.contains(value) else {
             throw error(
-                .invalidValue, node, path,
-                "\(text) is out of range \(SpecValues.format(range.lowerBound))...\(SpecValues.format(range.upperBound))")
+                .invalidValue,
+                node,
+                path,
+                "\(text) is out of range \(SpecValues.format(range.lowerBound))...\(SpecValues.format(range.upperBound))"
+            )
         }
         return value
     }
@@ -119,8 +124,11 @@ struct SpecReader {
         }
         guard range.contains(value) else {
             throw error(
-                .invalidValue, node, path,
-                "\(text) is out of range \(SpecValues.formatBytes(range.lowerBound))...\(SpecValues.formatBytes(range.upperBound))")
+                .invalidValue,
+                node,
+                path,
+                "\(text) is out of range \(SpecValues.formatBytes(range.lowerBound))...\(SpecValues.formatBytes(range.upperBound))"
+            )
         }
         return value
     }

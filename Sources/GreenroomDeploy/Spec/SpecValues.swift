@@ -48,7 +48,9 @@ public enum SpecValues {
         default: break
         }
         if multiplier != 1 { text = text.dropLast() }
-        guard !text.isEmpty, text.count <= 12, text.allSatisfy(\.isASCIIDigit), let value = Int(text) else { return nil }
+        guard !text.isEmpty, text.count <= 12, text.allSatisfy(\.isASCIIDigit), let value = Int(text) else {
+            return nil
+        }
         let (product, overflow) = value.multipliedReportingOverflow(by: multiplier)
         return overflow ? nil : product
     }

@@ -38,7 +38,9 @@ public struct SystemdSpec: Sendable, Hashable {
     }
 
     /// The values `systemd.restart` accepts.
-    public static let restartPolicies = ["no", "on-success", "on-failure", "on-abnormal", "on-watchdog", "on-abort", "always"]
+    public static let restartPolicies = [
+        "no", "on-success", "on-failure", "on-abnormal", "on-watchdog", "on-abort", "always",
+    ]
 }
 
 extension SystemdSpec {

@@ -33,10 +33,19 @@ struct GenerateCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("The deployment spec.", valueName: "file"))
     var config: String = "greenroom.yml"
 
-    @Option(name: .long, help: ArgumentHelp("Write the files into this directory instead of printing them.", valueName: "dir"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp("Write the files into this directory instead of printing them.", valueName: "dir")
+    )
     var out: String?
 
-    @Option(name: .long, help: ArgumentHelp("Use the *.mustache templates in this directory instead of the built-in ones.", valueName: "dir"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Use the *.mustache templates in this directory instead of the built-in ones.",
+            valueName: "dir"
+        )
+    )
     var templates: String?
 
     @Flag(name: .long, help: "Overwrite existing files that differ.")
@@ -47,7 +56,9 @@ struct GenerateCommand: AsyncParsableCommand {
         let all = target == .all
         do {
             let spec = try DeploymentSpec.load(path: config)
-            let templateSet = try templates.map { path throws(TemplateError) in try TemplateSet.loading(directory: path) } ?? .embedded
+            let templateSet =
+                try templates.map { path throws(TemplateError) in try TemplateSet.loading(directory: path) }
+                ?? .embedded
             let generator = try Generator(spec: spec, templates: templateSet)
             let targets = all ? generator.allTargets : [GenerateTarget(rawValue: target.rawValue)!]
             files = try generator.files(for: targets)
@@ -60,7 +71,9 @@ struct GenerateCommand: AsyncParsableCommand {
         guard let out else {
             var output = ""
             for file in files {
-                if files.count > 1 { output += "\(output.isEmpty ? "" : "\n")# ==> \(all ? "\(file.target)/" : "")\(file.path) <==\n" }
+                if files.count > 1 {
+                    output += "\(output.isEmpty ? "" : "\n")# ==> \(all ? "\(file.target)/" : "")\(file.path) <==\n"
+                }
                 output += file.contents
             }
             FileHandle.standardOutput.write(Data(output.utf8))

@@ -40,7 +40,9 @@ final class ApacheServer: @unchecked Sendable {
         for name in ["mpm_event", "authz_core"] + modules { add(name) }
         return ordered.map { name in
             let load = (try? String(contentsOfFile: "\(availableModules)/\(name).load", encoding: .utf8)) ?? ""
-            if let line = load.split(separator: "\n").first(where: { $0.hasPrefix("LoadModule") }) { return String(line) }
+            if let line = load.split(separator: "\n").first(where: { $0.hasPrefix("LoadModule") }) {
+                return String(line)
+            }
             return "LoadModule \(name)_module \(modulesDirectory)/mod_\(name).so"
         }
     }
@@ -71,19 +73,36 @@ final class ApacheServer: @unchecked Sendable {
     }
 
     /// `apache2 -t` on a private configuration (the same check as `apache2ctl configtest`).
-    static func test(in directory: TemporaryDirectory, includes: [String], modules: [String]) async throws -> ProcessResult {
+    static func test(
+        in directory: TemporaryDirectory,
+        includes: [String],
+        modules: [String]
+    ) async throws -> ProcessResult {
         let apache = try executable()
         let config = try writeConfig(in: directory, includes: includes, modules: modules)
-        return try await ProcessRunner.run(apache, ["-t", "-d", directory.file("apache"), "-f", config], timeout: .seconds(30))
+        return try await ProcessRunner.run(
+            apache,
+            ["-t", "-d", directory.file("apache"), "-f", config],
+            timeout: .seconds(30)
+        )
     }
 
     /// Starts httpd and waits until every port in `ports` accepts connections.
-    static func start(in directory: TemporaryDirectory, includes: [String], modules: [String], ports: [UInt16]) async throws -> ApacheServer {
+    static func start(
+        in directory: TemporaryDirectory,
+        includes: [String],
+        modules: [String],
+        ports: [UInt16]
+    ) async throws -> ApacheServer {
         let apache = try executable()
         let config = try writeConfig(in: directory, includes: includes, modules: modules)
         let root = directory.file("apache")
         let process = try BackgroundProcess(
-            name: "apache2", executable: apache, arguments: ["-DFOREGROUND", "-d", root, "-f", config], logPath: "\(root)/stderr.log")
+            name: "apache2",
+            executable: apache,
+            arguments: ["-DFOREGROUND", "-d", root, "-f", config],
+            logPath: "\(root)/stderr.log"
+        )
         let server = ApacheServer(root: root, process: process)
         do {
             for port in ports { try await process.waitForPort(port) }

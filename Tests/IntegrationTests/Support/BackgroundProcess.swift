@@ -15,14 +15,22 @@ final class BackgroundProcess: @unchecked Sendable {
 
     /// Starts `executable`; its output goes to `logPath`.
     init(
-        name: String, executable: String, arguments: [String], logPath: String,
-        environment: [String: String]? = nil, currentDirectory: String? = nil
+        name: String,
+        executable: String,
+        arguments: [String],
+        logPath: String,
+        environment: [String: String]? = nil,
+        currentDirectory: String? = nil
     ) throws {
         self.name = name
         self.logPath = logPath
         process = try Subprocess(
-            executable: executable, arguments: arguments, environment: environment, currentDirectory: currentDirectory,
-            outputPath: logPath)
+            executable: executable,
+            arguments: arguments,
+            environment: environment,
+            currentDirectory: currentDirectory,
+            outputPath: logPath
+        )
     }
 
     /// The process id.

@@ -30,7 +30,9 @@ struct CurlResponse: Sendable, CustomStringConvertible {
         return nil
     }
 
-    var description: String { "HTTP \(status)\n" + headers.map { "\($0.name): \($0.value)" }.joined(separator: "\n") + "\n\n" + body }
+    var description: String {
+        "HTTP \(status)\n" + headers.map { "\($0.name): \($0.value)" }.joined(separator: "\n") + "\n\n" + body
+    }
 }
 
 /// Runs curl against loopback daemons.
@@ -44,15 +46,24 @@ enum Curl {
     ///   - unixSocket: talk HTTP over this unix socket instead of TCP.
     ///   - extraArguments: anything else curl understands (`--http1.0`, `--data`, ...).
     static func request(
-        _ url: String, method: String = "GET", headers: [String] = [], insecure: Bool = true,
-        resolve: [String] = [], unixSocket: String? = nil, followRedirects: Bool = false,
-        extraArguments: [String] = [], timeout: Duration = .seconds(15)
+        _ url: String,
+        method: String = "GET",
+        headers: [String] = [],
+        insecure: Bool = true,
+        resolve: [String] = [],
+        unixSocket: String? = nil,
+        followRedirects: Bool = false,
+        extraArguments: [String] = [],
+        timeout: Duration = .seconds(15)
     ) async throws -> CurlResponse {
         let curl = try TestEnvironment.requireProgram("curl")
         let scratch = try TemporaryDirectory("greenroom-curl")
         let headerFile = scratch.file("headers")
         let bodyFile = scratch.file("body")
-        var arguments = ["-sS", "--max-time", "\(SpecSeconds.of(timeout))", "-X", method, "-D", headerFile, "-o", bodyFile, "-w", "%{http_code}"]
+        var arguments = [
+            "-sS", "--max-time", "\(SpecSeconds.of(timeout))", "-X", method, "-D", headerFile, "-o", bodyFile, "-w",
+            "%{http_code}",
+        ]
         if insecure { arguments.append("-k") }
         if followRedirects { arguments.append("-L") }
         for header in headers { arguments += ["-H", header] }

@@ -13,15 +13,27 @@ enum DeploymentFixtures {
     /// `spec` with every file path it names moved under `directory` (certificates, ACME webroot,
     /// static directories) and the unit's command pointing at the built binary, so the daemons'
     /// checks find real files.
-    static func localized(_ spec: DeploymentSpec, in directory: TemporaryDirectory, certificate: SelfSignedCertificate) throws -> DeploymentSpec {
+    static func localized(
+        _ spec: DeploymentSpec,
+        in directory: TemporaryDirectory,
+        certificate: SelfSignedCertificate
+    ) throws -> DeploymentSpec {
         var spec = spec
         if let tls = spec.proxy.tls {
             let webroot = try tls.acmeWebroot.map { _ in try directory.makeDirectory("acme") }
             spec.proxy.tls = ProxySpec.TLS(
-                certificate: certificate.certificate, key: certificate.key, acmeWebroot: webroot, haproxyPEM: certificate.combined)
+                certificate: certificate.certificate,
+                key: certificate.key,
+                acmeWebroot: webroot,
+                haproxyPEM: certificate.combined
+            )
         }
         spec.proxy.staticFiles = try spec.proxy.staticFiles.enumerated().map { index, files in
-            ProxySpec.StaticFiles(path: files.path, directory: try directory.makeDirectory("static\(index)") + "/", expires: files.expires)
+            ProxySpec.StaticFiles(
+                path: files.path,
+                directory: try directory.makeDirectory("static\(index)") + "/",
+                expires: files.expires
+            )
         }
         var command = spec.app.effectiveExec
         command[0] = try GreenroomBinary.path()

@@ -21,7 +21,9 @@ final class EchoBackend: @unchecked Sendable {
         let headers: [(name: String, value: String)]
 
         /// Every value of header `name` (case-insensitive), in order.
-        func values(_ name: String) -> [String] { headers.filter { $0.name.lowercased() == name.lowercased() }.map(\.value) }
+        func values(_ name: String) -> [String] {
+            headers.filter { $0.name.lowercased() == name.lowercased() }.map(\.value)
+        }
         /// The only value of header `name`, or `nil` when it is absent or repeated.
         func value(_ name: String) -> String? {
             let all = values(name)
@@ -30,7 +32,9 @@ final class EchoBackend: @unchecked Sendable {
     }
 
     private let listener: Int32
-    private let state = Mutex<(requests: [Request], proxyHeaders: [Int: String], connections: Int, stopped: Bool)>(([], [:], 0, false))
+    private let state = Mutex<(requests: [Request], proxyHeaders: [Int: String], connections: Int, stopped: Bool)>(
+        ([], [:], 0, false)
+    )
     private let expectsProxyHeader: Bool
 
     /// Listens on `127.0.0.1:port`.
@@ -44,7 +48,9 @@ final class EchoBackend: @unchecked Sendable {
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         address.sin_port = port.bigEndian
         let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(listener, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
         guard bound == 0, listen(listener, 128) == 0 else {
             let reason = String(cString: strerror(errno))
@@ -112,11 +118,19 @@ final class EchoBackend: @unchecked Sendable {
                 guard let colon = line.firstIndex(of: ":") else { return nil }
                 return (String(line[..<colon]), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces))
             }
-            let request = Request(connection: number, method: String(requestLine[0]), target: String(requestLine[1]), headers: headers)
+            let request = Request(
+                connection: number,
+                method: String(requestLine[0]),
+                target: String(requestLine[1]),
+                headers: headers
+            )
             state.withLock { $0.requests.append(request) }
-            if let length = request.value("Content-Length").flatMap(Int.init), length > 0 { _ = reader.read(count: length) }
+            if let length = request.value("Content-Length").flatMap(Int.init), length > 0 {
+                _ = reader.read(count: length)
+            }
             let body = "{\"ok\":true}"
-            let response = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)"
+            let response =
+                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)"
             guard reader.write(response) else { return }
             if request.value("Connection")?.lowercased() == "close" { return }
         }
@@ -165,7 +179,9 @@ struct SocketReader {
             let command = fixed[12] & 0x0F == 1 ? "PROXY" : "LOCAL"
             var source = "?"
             if fixed[13] >> 4 == 1, payload.count >= 12 {
-                source = payload[0..<4].map(String.init).joined(separator: ".") + ":\(Int(payload[8]) << 8 | Int(payload[9]))"
+                source =
+                    payload[0..<4].map(String.init).joined(separator: ".")
+                    + ":\(Int(payload[8]) << 8 | Int(payload[9]))"
             }
             return "v2 \(command) \(source) tlv-bytes=\(max(0, payload.count - 12))"
         }
@@ -182,7 +198,9 @@ struct SocketReader {
         let bytes = Array(text.utf8)
         var offset = 0
         while offset < bytes.count {
-            let sent = bytes[offset...].withUnsafeBytes { send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            let sent = bytes[offset...].withUnsafeBytes {
+                send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL))
+            }
             guard sent > 0 else { return false }
             offset += sent
         }

@@ -8,7 +8,9 @@ enum GreenroomBinary {
         if let path = ProcessInfo.processInfo.environment["GREENROOM_BIN"] { return path }
         var candidates: [String] = []
         if let executable = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
-            candidates.append(((executable as NSString).deletingLastPathComponent as NSString).appendingPathComponent("greenroom"))
+            candidates.append(
+                ((executable as NSString).deletingLastPathComponent as NSString).appendingPathComponent("greenroom")
+            )
         }
         candidates.append("\(packageRoot)/.build/debug/greenroom")
         for candidate in candidates where FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
@@ -16,7 +18,11 @@ enum GreenroomBinary {
     }
 
     /// Runs `greenroom arguments...`.
-    static func run(_ arguments: [String], currentDirectory: String? = nil, timeout: Duration = .seconds(30)) async throws -> ProcessResult {
+    static func run(
+        _ arguments: [String],
+        currentDirectory: String? = nil,
+        timeout: Duration = .seconds(30)
+    ) async throws -> ProcessResult {
         try await ProcessRunner.run(try path(), arguments, currentDirectory: currentDirectory, timeout: timeout)
     }
 
@@ -24,7 +30,10 @@ enum GreenroomBinary {
     static func requireServe(sourceLocation: SourceLocation = #_sourceLocation) async throws {
         let help = try await run(["serve", "--help"])
         guard help.succeeded, help.stdout.contains("--port"), help.stdout.contains("--trust") else {
-            try TestEnvironment.skip("`greenroom serve` is not in this build yet (the server lands separately)", sourceLocation: sourceLocation)
+            try TestEnvironment.skip(
+                "`greenroom serve` is not in this build yet (the server lands separately)",
+                sourceLocation: sourceLocation
+            )
         }
     }
 }
@@ -45,7 +54,11 @@ final class ServeProcess: @unchecked Sendable {
     }
 
     /// Starts `greenroom serve arguments...` and waits until it accepts connections.
-    static func start(_ arguments: [String], readiness: Readiness, logDirectory: TemporaryDirectory) async throws -> ServeProcess {
+    static func start(
+        _ arguments: [String],
+        readiness: Readiness,
+        logDirectory: TemporaryDirectory
+    ) async throws -> ServeProcess {
         let binary = try GreenroomBinary.path()
         var executable = binary
         var fullArguments = ["serve"] + arguments
@@ -54,16 +67,23 @@ final class ServeProcess: @unchecked Sendable {
             fullArguments = ["--reuid=nobody", "--regid=nogroup", "--clear-groups", "--", binary] + fullArguments
         }
         let process = try BackgroundProcess(
-            name: "greenroom serve", executable: executable, arguments: fullArguments, logPath: logDirectory.file("serve.log"))
+            name: "greenroom serve",
+            executable: executable,
+            arguments: fullArguments,
+            logPath: logDirectory.file("serve.log")
+        )
         let server = ServeProcess(process: process)
         do {
             switch readiness {
             case .tcp(let port): try await process.waitForPort(port)
-            case .unix(let path): try await process.waitUntil("listening on \(path)") { FreePort.isAccepting(unixSocket: path) }
+            case .unix(let path):
+                try await process.waitUntil("listening on \(path)") { FreePort.isAccepting(unixSocket: path) }
             }
         } catch {
             server.stop()
-            if process.output.contains("in use") { throw PortConflict(description: "greenroom serve: \(process.output)") }
+            if process.output.contains("in use") {
+                throw PortConflict(description: "greenroom serve: \(process.output)")
+            }
             throw error
         }
         return server

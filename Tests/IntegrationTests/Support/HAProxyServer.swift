@@ -17,13 +17,19 @@ final class HAProxyServer: @unchecked Sendable {
     /// Starts HAProxy and waits until every port in `ports` accepts connections.
     static func start(config: String, ports: [UInt16], logDirectory: TemporaryDirectory) async throws -> HAProxyServer {
         let process = try BackgroundProcess(
-            name: "haproxy", executable: try executable(), arguments: ["-db", "-f", config], logPath: logDirectory.file("haproxy.log"))
+            name: "haproxy",
+            executable: try executable(),
+            arguments: ["-db", "-f", config],
+            logPath: logDirectory.file("haproxy.log")
+        )
         let server = HAProxyServer(process: process)
         do {
             for port in ports { try await process.waitForPort(port) }
         } catch {
             server.stop()
-            if process.output.contains("Address already in use") { throw PortConflict(description: "haproxy: \(process.output)") }
+            if process.output.contains("Address already in use") {
+                throw PortConflict(description: "haproxy: \(process.output)")
+            }
             throw error
         }
         return server

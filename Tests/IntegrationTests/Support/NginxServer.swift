@@ -24,7 +24,11 @@ final class NginxServer: @unchecked Sendable {
     static let streamModule = "/usr/lib/nginx/modules/ngx_stream_module.so"
 
     /// Writes `nginx.conf` into a prefix under `directory` and returns its path.
-    static func writeConfig(in directory: TemporaryDirectory, httpIncludes: [String], mainIncludes: [String] = []) throws -> String {
+    static func writeConfig(
+        in directory: TemporaryDirectory,
+        httpIncludes: [String],
+        mainIncludes: [String] = []
+    ) throws -> String {
         let prefix = try directory.makeDirectory("nginx")
         try directory.makeDirectory("nginx/logs")
         try directory.makeDirectory("nginx/temp")
@@ -56,11 +60,19 @@ final class NginxServer: @unchecked Sendable {
     }
 
     /// `nginx -t` on a private configuration that includes the given files.
-    static func test(in directory: TemporaryDirectory, httpIncludes: [String], mainIncludes: [String] = []) async throws -> ProcessResult {
+    static func test(
+        in directory: TemporaryDirectory,
+        httpIncludes: [String],
+        mainIncludes: [String] = []
+    ) async throws -> ProcessResult {
         let nginx = try executable()
         let config = try writeConfig(in: directory, httpIncludes: httpIncludes, mainIncludes: mainIncludes)
         let prefix = directory.file("nginx")
-        return try await ProcessRunner.run(nginx, ["-t", "-q", "-p", prefix, "-e", "\(prefix)/logs/error.log", "-c", config], timeout: .seconds(30))
+        return try await ProcessRunner.run(
+            nginx,
+            ["-t", "-q", "-p", prefix, "-e", "\(prefix)/logs/error.log", "-c", config],
+            timeout: .seconds(30)
+        )
     }
 
     /// Starts nginx and waits until every port in `ports` accepts connections.
@@ -68,14 +80,20 @@ final class NginxServer: @unchecked Sendable {
     /// - Throws: ``PortConflict`` when a port was taken meanwhile (retry with new ports), or a
     ///   ``HarnessError`` with the error log.
     static func start(
-        in directory: TemporaryDirectory, httpIncludes: [String], mainIncludes: [String] = [], ports: [UInt16]
+        in directory: TemporaryDirectory,
+        httpIncludes: [String],
+        mainIncludes: [String] = [],
+        ports: [UInt16]
     ) async throws -> NginxServer {
         let nginx = try executable()
         let config = try writeConfig(in: directory, httpIncludes: httpIncludes, mainIncludes: mainIncludes)
         let prefix = directory.file("nginx")
         let process = try BackgroundProcess(
-            name: "nginx", executable: nginx, arguments: ["-p", prefix, "-e", "\(prefix)/logs/error.log", "-c", config],
-            logPath: "\(prefix)/logs/stderr.log")
+            name: "nginx",
+            executable: nginx,
+            arguments: ["-p", prefix, "-e", "\(prefix)/logs/error.log", "-c", config],
+            logPath: "\(prefix)/logs/stderr.log"
+        )
         let server = NginxServer(prefix: prefix, process: process)
         do {
             for port in ports { try await process.waitForPort(port) }
@@ -89,7 +107,9 @@ final class NginxServer: @unchecked Sendable {
     }
 
     /// The error log so far.
-    var errorLog: String { (try? String(contentsOfFile: "\(prefix)/logs/error.log", encoding: .utf8)) ?? process.output }
+    var errorLog: String {
+        (try? String(contentsOfFile: "\(prefix)/logs/error.log", encoding: .utf8)) ?? process.output
+    }
 
     /// Stops nginx (fast shutdown) and waits for it.
     func stop() { process.stop(signal: SIGTERM) }

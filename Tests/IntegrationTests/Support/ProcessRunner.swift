@@ -31,15 +31,23 @@ struct ProcessResult: Sendable, CustomStringConvertible {
 /// full pipe; a program still running at the deadline gets SIGTERM, then SIGKILL.
 enum ProcessRunner {
     static func run(
-        _ executable: String, _ arguments: [String], environment: [String: String]? = nil,
-        currentDirectory: String? = nil, timeout: Duration = .seconds(60)
+        _ executable: String,
+        _ arguments: [String],
+        environment: [String: String]? = nil,
+        currentDirectory: String? = nil,
+        timeout: Duration = .seconds(60)
     ) async throws -> ProcessResult {
         let scratch = try TemporaryDirectory("greenroom-run")
         let stdoutPath = scratch.file("stdout")
         let stderrPath = scratch.file("stderr")
         let process = try Subprocess(
-            executable: executable, arguments: arguments, environment: environment, currentDirectory: currentDirectory,
-            outputPath: stdoutPath, errorPath: stderrPath)
+            executable: executable,
+            arguments: arguments,
+            environment: environment,
+            currentDirectory: currentDirectory,
+            outputPath: stdoutPath,
+            errorPath: stderrPath
+        )
         let timedOut = await process.wait(timeout: timeout)
         if timedOut {
             process.kill(SIGTERM)
@@ -47,8 +55,11 @@ enum ProcessRunner {
             _ = await process.wait(timeout: .seconds(5))
         }
         return ProcessResult(
-            command: process.command, status: process.exitStatus ?? -1,
+            command: process.command,
+            status: process.exitStatus ?? -1,
             stdout: (try? String(contentsOfFile: stdoutPath, encoding: .utf8)) ?? "",
-            stderr: (try? String(contentsOfFile: stderrPath, encoding: .utf8)) ?? "", timedOut: timedOut)
+            stderr: (try? String(contentsOfFile: stderrPath, encoding: .utf8)) ?? "",
+            timedOut: timedOut
+        )
     }
 }

@@ -11,7 +11,10 @@ struct SelfSignedCertificate: Sendable {
     let combined: String
 
     /// Makes a P-256 certificate valid for two days in `directory`.
-    static func make(in directory: TemporaryDirectory, commonName: String = "localhost") async throws -> SelfSignedCertificate {
+    static func make(
+        in directory: TemporaryDirectory,
+        commonName: String = "localhost"
+    ) async throws -> SelfSignedCertificate {
         let openssl = try TestEnvironment.requireProgram("openssl")
         let tls = try directory.makeDirectory("tls")
         let certificate = "\(tls)/cert.pem"
@@ -22,9 +25,12 @@ struct SelfSignedCertificate: Sendable {
                 "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2",
                 "-keyout", key, "-out", certificate, "-subj", "/CN=\(commonName)",
                 "-addext", "subjectAltName=DNS:\(commonName),IP:127.0.0.1",
-            ], timeout: .seconds(30))
+            ],
+            timeout: .seconds(30)
+        )
         guard result.succeeded else { throw HarnessError("could not make a certificate: \(result)") }
-        let pem = try String(contentsOfFile: certificate, encoding: .utf8) + String(contentsOfFile: key, encoding: .utf8)
+        let pem =
+            try String(contentsOfFile: certificate, encoding: .utf8) + String(contentsOfFile: key, encoding: .utf8)
         let combined = try directory.write("tls/combined.pem", pem)
         return SelfSignedCertificate(certificate: certificate, key: key, combined: combined)
     }

@@ -21,8 +21,12 @@ final class Subprocess: Sendable {
     /// Starts `executable` with `arguments`; standard input is /dev/null, standard output and
     /// standard error are appended to `outputPath` (and `errorPath` when given).
     init(
-        executable: String, arguments: [String], environment: [String: String]? = nil,
-        currentDirectory: String? = nil, outputPath: String, errorPath: String? = nil
+        executable: String,
+        arguments: [String],
+        environment: [String: String]? = nil,
+        currentDirectory: String? = nil,
+        outputPath: String,
+        errorPath: String? = nil
     ) throws {
         command = ([executable] + arguments).joined(separator: " ")
         // posix_spawn has no portable chdir action: `env --chdir` changes directory, then execs.
@@ -49,21 +53,29 @@ final class Subprocess: Sendable {
         posix_spawnattr_setpgroup(&attributes, 0)
         var defaults = sigset_t()
         sigemptyset(&defaults)
-        for signal in [SIGPIPE, SIGCHLD, SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2] { sigaddset(&defaults, signal) }
+        for signal in [SIGPIPE, SIGCHLD, SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2] {
+            sigaddset(&defaults, signal)
+        }
         posix_spawnattr_setsigdefault(&attributes, &defaults)
         var mask = sigset_t()
         sigemptyset(&mask)
         posix_spawnattr_setsigmask(&attributes, &mask)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
+        posix_spawnattr_setflags(
+            &attributes,
+            Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK)
+        )
 
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
         defer { for argument in argv { free(argument) } }
-        let environmentList = (environment ?? ProcessInfo.processInfo.environment).map { strdup("\($0.key)=\($0.value)") } + [nil]
+        let environmentList =
+            (environment ?? ProcessInfo.processInfo.environment).map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer { for entry in environmentList { free(entry) } }
 
         var child: pid_t = 0
         let result = posix_spawn(&child, executable, &actions, &attributes, argv, environmentList)
-        guard result == 0 else { throw HarnessError("cannot start \(executable): \(String(cString: strerror(result)))") }
+        guard result == 0 else {
+            throw HarnessError("cannot start \(executable): \(String(cString: strerror(result)))")
+        }
         pid = child
     }
 

@@ -15,7 +15,9 @@ final class TemporaryDirectory: @unchecked Sendable {
 
     init(_ prefix: String = "greenroom") throws {
         var template = Array("/tmp/\(prefix)-XXXXXX".utf8CString)
-        guard let made = mkdtemp(&template) else { throw HarnessError("mkdtemp failed: \(String(cString: strerror(errno)))") }
+        guard let made = mkdtemp(&template) else {
+            throw HarnessError("mkdtemp failed: \(String(cString: strerror(errno)))")
+        }
         path = String(cString: made)
         chmod(path, 0o755)
     }
@@ -37,7 +39,9 @@ final class TemporaryDirectory: @unchecked Sendable {
     func write(_ name: String, _ text: String) throws -> String {
         let target = file(name)
         try FileManager.default.createDirectory(
-            atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            atPath: (target as NSString).deletingLastPathComponent,
+            withIntermediateDirectories: true
+        )
         try text.write(toFile: target, atomically: true, encoding: .utf8)
         chmod(target, 0o644)
         return target

@@ -33,7 +33,9 @@ enum TestEnvironment {
 
     /// The path of `name`, or a skip (locally) / failure (CI) naming the Debian package to install.
     static func requireProgram(
-        _ name: String, package: String? = nil, sourceLocation: SourceLocation = #_sourceLocation
+        _ name: String,
+        package: String? = nil,
+        sourceLocation: SourceLocation = #_sourceLocation
     ) throws -> String {
         if let path = findProgram(name) { return path }
         try skip("\(name) is not installed (apt-get install \(package ?? name))", sourceLocation: sourceLocation)
