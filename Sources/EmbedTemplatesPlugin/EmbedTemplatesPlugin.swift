@@ -4,8 +4,9 @@ import PackagePlugin
 /// Embeds `deploy/templates/*.mustache` and `deploy/greenroom.example.yml` into the target as
 /// generated Swift (`EmbeddedResources`), so the `greenroom` binary is self-contained.
 ///
-/// Every template is declared as an input file, so editing one re-runs the tool on the next build;
-/// adding or removing a template changes the command itself, which SwiftPM also notices.
+/// Every template is declared as an input file, so editing one re-runs the tool on the next
+/// build. SwiftPM caches the command list itself, so after adding or removing a template file
+/// touch `Package.swift` once to re-plan (a test compares the embedded set with the directory).
 @main
 struct EmbedTemplatesPlugin: BuildToolPlugin {
     func createBuildCommands(context: PluginContext, target: any Target) async throws -> [Command] {

@@ -56,10 +56,12 @@ import Testing
         let directory = "\(packageRoot)/deploy/templates"
         let names = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".mustache") }
         let embedded = TemplateSet.embedded
-        #expect(Set(names.map { String($0.dropLast(".mustache".count)) }) == Set(embedded.names))
+        #expect(
+            Set(names.map { String($0.dropLast(".mustache".count)) }) == Set(embedded.names),
+            "the embedded templates are stale: after adding or removing a template, touch Package.swift")
         for name in names {
             let text = try String(contentsOfFile: "\(directory)/\(name)", encoding: .utf8)
-            #expect(embedded.sources[String(name.dropLast(".mustache".count))] == text, "\(name) is stale in the build")
+            #expect(embedded.sources[String(name.dropLast(".mustache".count))] == text, "\(name) is stale in the build (after adding or removing a template, touch Package.swift)")
         }
     }
 
