@@ -20,8 +20,24 @@ extension AppSpec {
         for entry in trust.entries { arguments += ["--trust", entry.description] }
         arguments += ["--proxy-protocol", proxyProtocol.serveMode]
         if let hops { arguments += ["--hops", "\(hops)"] }
+        arguments += ["--forwarded-headers", forwardedHeaders.rawValue]
         arguments += ["--max-connections", "\(limits.maxConnections)"]
+        arguments += ["--max-header-bytes", "\(limits.maxHeaderBytes)", "--max-body-bytes", "\(limits.maxBodyBytes)"]
+        arguments += ["--header-timeout", AppSpec.seconds(limits.headerTimeout)]
+        arguments += ["--idle-timeout", AppSpec.seconds(limits.idleTimeout)]
+        arguments += ["--proxy-protocol-timeout", AppSpec.seconds(limits.proxyProtocolTimeout)]
+        arguments += ["--shutdown-timeout", AppSpec.seconds(limits.shutdownTimeout)]
         if allowPublic { arguments.append("--allow-public") }
         return arguments
+    }
+
+    /// Seconds as `serve` takes them: `10`, `0.5`.
+    static func seconds(_ duration: Duration) -> String {
+        let milliseconds = SpecValues.milliseconds(duration)
+        if milliseconds % 1000 == 0 { return "\(milliseconds / 1000)" }
+        var fraction = String(milliseconds % 1000)
+        fraction = String(repeating: "0", count: 3 - fraction.count) + fraction
+        while fraction.hasSuffix("0") { fraction.removeLast() }
+        return "\(milliseconds / 1000).\(fraction)"
     }
 }

@@ -65,7 +65,12 @@ final class BackgroundProcess: @unchecked Sendable {
     /// (workers included). Synchronous, so it can run in `defer` and `deinit`. Returns the exit status.
     @discardableResult
     func stop(signal: Int32 = SIGTERM, grace: Duration = .seconds(10)) -> Int32 {
-        process.terminate(signal: signal, grace: grace)
+        let start = ContinuousClock.now
+        let wasRunning = process.isRunning
+        let status = process.terminate(signal: signal, grace: grace)
+        let took = ContinuousClock.now - start
+        if wasRunning, took > .seconds(2) { print("note: \(name) took \(took) to stop (status \(status))") }
+        return status
     }
 
     deinit { process.terminate(signal: SIGKILL, grace: .seconds(5)) }
