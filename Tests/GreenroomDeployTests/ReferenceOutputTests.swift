@@ -58,10 +58,14 @@ import Testing
         let embedded = TemplateSet.embedded
         #expect(
             Set(names.map { String($0.dropLast(".mustache".count)) }) == Set(embedded.names),
-            "the embedded templates are stale: after adding or removing a template, touch Package.swift")
+            "the embedded templates are stale: after adding or removing a template, touch Package.swift"
+        )
         for name in names {
             let text = try String(contentsOfFile: "\(directory)/\(name)", encoding: .utf8)
-            #expect(embedded.sources[String(name.dropLast(".mustache".count))] == text, "\(name) is stale in the build (after adding or removing a template, touch Package.swift)")
+            #expect(
+                embedded.sources[String(name.dropLast(".mustache".count))] == text,
+                "\(name) is stale in the build (after adding or removing a template, touch Package.swift)"
+            )
         }
     }
 

@@ -79,6 +79,18 @@ import Testing
         #expect(unit.contains("ExecStart=/opt/app \(expected)"))
     }
 
+    @Test func servingTheInternetDirectlyDropsTheAddressFilter() throws {
+        let unit = lines(
+            try render(
+                try spec("app:\n  allow_public: true\n  listen: {host: 0.0.0.0, port: 8080}\nproxy:\n  kind: none\n"),
+                .systemd
+            )
+        )
+        #expect(!unit.contains("IPAddressDeny=any"))
+        #expect(unit.contains("SocketBindAllow=tcp:8080"))
+        #expect(unit.contains("ProtectSystem=strict"))
+    }
+
     @Test func hardeningCanBeTurnedOff() throws {
         let unit = lines(try render(try spec("systemd:\n  hardening: false\n"), .systemd))
         #expect(!unit.contains("ProtectSystem=strict"))

@@ -126,7 +126,8 @@ extension Generator {
         var allow = ["localhost"]
         allow += (app.hosts?.balancers ?? []).map(\.configText)
         allow += app.outbound.map(\.configText)
-        context["ip_allow"] = allow.uniqued().joined(separator: " ")
+        let direct = spec.proxy.kind == .none && app.allowPublic
+        context["ip_allow"] = direct ? false : allow.uniqued().joined(separator: " ")
         let ports = app.ports
         if let first = ports.first, let last = ports.last {
             context["socket_bind_allow"] = first == last ? "tcp:\(first)" : "tcp:\(first)-\(last)"

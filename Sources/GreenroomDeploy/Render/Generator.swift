@@ -81,6 +81,14 @@ public struct Generator: Sendable {
     }
 
     func requireSupport(by kind: ProxySpec.Kind) throws(SpecError) {
+        if spec.proxy.kind == .none {
+            throw SpecError(
+                .unsupportedByProxy,
+                at: spec.locations["proxy.kind"],
+                keyPath: "proxy.kind",
+                "is none: the app serves clients directly, so there is no \(kind.rawValue) to configure"
+            )
+        }
         if let gap = ProxyCapabilities.gaps(of: kind, in: spec).first {
             throw SpecError(.unsupportedByProxy, at: spec.locations[gap.keyPath], keyPath: gap.keyPath, gap.message)
         }

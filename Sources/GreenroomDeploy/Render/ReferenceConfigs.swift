@@ -53,6 +53,12 @@ public struct ReferenceConfig: Sendable {
         ]
         websocket.proxy.rateLimit = .init(requestsPerSecond: 20, burst: 40)
 
+        var direct = example
+        direct.proxy.kind = .none
+        direct.app.allowPublic = true
+        direct.app.listen = .tcp(host: .anyV4, port: 8080)
+        direct.app.trust = .none
+
         return [
             ReferenceConfig(
                 directory: "nginx/tcp",
@@ -109,6 +115,12 @@ public struct ReferenceConfig: Sendable {
                 target: .systemd,
                 spec: instances,
                 summary: "template unit for 4 local instances"
+            ),
+            ReferenceConfig(
+                directory: "deploy/systemd/direct",
+                target: .systemd,
+                spec: direct,
+                summary: "no proxy: serving the internet directly"
             ),
             ReferenceConfig(
                 directory: "deploy/systemd/balancer",
