@@ -70,6 +70,9 @@ extension Generator {
         case .haproxy: context["proxy"] = "HAProxy"
         case .none: context["proxy"] = "no proxy"
         }
+        context["description"] =
+            spec.proxy.kind == .none
+            ? "Greenroom app server, serving clients directly" : "Greenroom app server behind \(context["proxy"]!)"
 
         var command = app.effectiveExec
         var environment = systemd.environment.map { Generator.systemdEnvironment($0.name, $0.value) }
