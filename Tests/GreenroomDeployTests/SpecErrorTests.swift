@@ -72,10 +72,25 @@ struct BadSpec: CustomTestStringConvertible, Sendable {
         BadSpec(
             name: "trust everyone",
             yaml: "app:\n  trust: [\"0.0.0.0/0\"]\n",
-            code: .invalidAddress,
+            code: .trustsEveryone,
             keyPath: "app.trust[0]",
             position: "2:11"
         ),
+        BadSpec(
+            name: "trust star",
+            yaml: "app:\n  trust: \"*\"\n",
+            code: .trustsEveryone,
+            keyPath: "app.trust[0]",
+            position: "2:10"
+        ),
+        BadSpec(
+            name: "outbound everyone",
+            yaml: "app:\n  outbound: [\"::/0\"]\n",
+            code: .invalidValue,
+            keyPath: "app.outbound[0]",
+            position: "2:14"
+        ),
+        BadSpec(name: "root by uid", yaml: "app:\n  user: 0\n", code: .rootUser, keyPath: "app.user", position: "2:9"),
         BadSpec(
             name: "bad CIDR in outbound",
             yaml: "app:\n  outbound: [10.0.0.300]\n",
@@ -227,7 +242,7 @@ struct BadSpec: CustomTestStringConvertible, Sendable {
         BadSpec(
             name: "real_ip from everyone",
             yaml: "proxy:\n  real_ip: {from: [0.0.0.0/0]}\n",
-            code: .invalidAddress,
+            code: .trustsEveryone,
             keyPath: "proxy.real_ip.from[0]",
             position: "2:20"
         ),

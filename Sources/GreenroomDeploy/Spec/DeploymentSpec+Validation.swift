@@ -12,6 +12,7 @@ extension DeploymentSpec {
         func add(_ code: SpecError.Code, _ path: String, _ message: String) {
             found.append(SpecError(code, at: locations[path], keyPath: path, message))
         }
+        checkEveryone(add)
         checkBind(add)
         checkTrust(add)
         checkProxyCapabilities(add)
@@ -30,6 +31,42 @@ extension DeploymentSpec {
             (error.location.line == 1 && error.location.column == 1 ? 1 : 0, error.location)
         }
         return found.sorted { key($0) < key($1) }
+    }
+
+    private func checkEveryone(_ add: (SpecError.Code, String, String) -> Void) {
+        if case .named("root") = app.user {
+            add(.rootUser, "app.user", "the app must not run as root; use a system account or 'dynamic'")
+        }
+        for (index, entry) in app.trust.entries.enumerated() {
+            if case .cidr(let block) = entry, block.matchesEverything {
+                add(
+                    .trustsEveryone,
+                    "app.trust[\(index)]",
+                    "'\(entry)' trusts every address, so any client could choose its own address; list your proxy's addresses"
+                )
+            }
+        }
+        for (index, block) in (proxy.realIP?.from ?? []).enumerated() where block.matchesEverything {
+            add(
+                .trustsEveryone,
+                "proxy.real_ip.from[\(index)]",
+                "'\(block)' lets every client name its own address (set_real_ip_from 0.0.0.0/0); list the balancer's or CDN's addresses"
+            )
+        }
+        for (index, block) in (app.hosts?.balancers ?? []).enumerated() where block.matchesEverything {
+            add(
+                .trustsEveryone,
+                "app.hosts.balancers[\(index)]",
+                "'\(block)' is not a balancer address; list the balancers"
+            )
+        }
+        for (index, block) in app.outbound.enumerated() where block.matchesEverything {
+            add(
+                .invalidValue,
+                "app.outbound[\(index)]",
+                "'\(block)' would open the unit's address filter to everyone, inbound too; list what the app connects to"
+            )
+        }
     }
 
     /// `true` when some proxy will connect to the app: one is configured or trusted.

@@ -38,6 +38,9 @@ public struct SpecError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let publicBind = Code("publicBind")
         /// A port below 1024 (needs root) or 0.
         public static let privilegedPort = Code("privilegedPort")
+        /// A trust list (or real-IP or balancer list) that matches every address, so any client could
+        /// choose its own address (`*`, `0.0.0.0/0`, `::/0`).
+        public static let trustsEveryone = Code("trustsEveryone")
         /// The app would run as root.
         public static let rootUser = Code("rootUser")
         /// The app's trust list does not match where the proxy connects from.

@@ -28,15 +28,7 @@ extension SpecReader {
         } catch {
             throw self.error(.invalidAddress, node, path, error.reason)
         }
-        if block.matchesEverything {
-            throw error(
-                .invalidAddress,
-                node,
-                path,
-                "'\(text)' matches every address; list specific addresses or blocks"
-            )
-        }
-        return block
+        return block  // a block matching everything is reported by problems()
     }
 
     /// A command: a list of arguments, or a string split at spaces (no shell quoting).
