@@ -48,7 +48,17 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Mustache", package: "swift-mustache"),
             ],
-            swiftSettings: strict
+            swiftSettings: strict,
+            plugins: ["EmbedTemplatesPlugin"]
+        ),
+        // Embeds deploy/templates/*.mustache and deploy/greenroom.example.yml into GreenroomDeploy,
+        // so the `greenroom` binary is self-contained; the files stay real and editable.
+        .executableTarget(name: "embed-templates", swiftSettings: strict),
+        .plugin(
+            name: "EmbedTemplatesPlugin",
+            capability: .buildTool(),
+            dependencies: ["embed-templates"],
+            path: "Sources/EmbedTemplatesPlugin"
         ),
         .target(
             name: "GreenroomGuard",
@@ -98,6 +108,10 @@ let package = Package(
             exclude: ["Corpus"],
             swiftSettings: strict
         ),
-        .testTarget(name: "IntegrationTests", dependencies: ["GreenroomCore"], swiftSettings: strict),
+        .testTarget(
+            name: "IntegrationTests",
+            dependencies: ["GreenroomCore", "GreenroomDeploy", "greenroom"],
+            swiftSettings: strict
+        ),
     ]
 )

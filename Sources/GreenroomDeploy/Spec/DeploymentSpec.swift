@@ -1,0 +1,137 @@
+import Foundation
+import Yams
+
+/// A deployment, as described by `greenroom.yml`: the app, the proxy in front of it and the
+/// systemd unit that runs it.
+///
+/// One file describes the whole deployment, and every generated file is rendered from the same
+/// decoded values, so the proxy's upstream is exactly the app's bind and the app trusts exactly
+/// the address the proxy connects from. Decoding is strict: unknown keys, wrong types and unsafe
+/// text are errors that name `file:line:column` and the key. Each decoded value keeps where it
+/// was written (``locations``), for `greenroom check` findings.
+///
+/// ```swift
+/// let spec = try DeploymentSpec.load(path: "greenroom.yml")   // decode + validate
+/// spec.app.listen          // .tcp(host: 127.0.0.1, port: 8000)
+/// spec.locations["app.listen.port"]   // greenroom.yml:9:11
+/// ```
+public struct DeploymentSpec: Sendable, Hashable {
+    /// The `app:` section.
+    public var app: AppSpec
+    /// The `proxy:` section.
+    public var proxy: ProxySpec
+    /// The `systemd:` section.
+    public var systemd: SystemdSpec
+    /// Where each written value is; empty for a spec built in code.
+    public var locations: SpecLocations
+
+    /// The spec file's name as given, e.g. `greenroom.yml`.
+    public var file: String { locations.file }
+
+    /// The default file name, `greenroom.yml`.
+    public static let defaultFileName = "greenroom.yml"
+
+    /// The top-level keys.
+    public static let topLevelKeys = ["app", "proxy", "systemd"]
+
+    /// Creates a spec from values (all defaults unless given).
+    public init(
+        app: AppSpec = AppSpec(),
+        proxy: ProxySpec = ProxySpec(),
+        systemd: SystemdSpec = SystemdSpec(),
+        locations: SpecLocations = SpecLocations(file: DeploymentSpec.defaultFileName)
+    ) {
+        self.app = app
+        self.proxy = proxy
+        self.systemd = systemd
+        self.locations = locations
+    }
+
+    /// Reads, decodes and validates the spec at `path`.
+    ///
+    /// - Throws: the first ``SpecError``: unreadable file, bad YAML, bad key or value, or a
+    ///   deployment that would be unsafe (see ``problems()``).
+    public static func load(path: String) throws(SpecError) -> DeploymentSpec {
+        let text = try read(path: path)
+        return try DeploymentSpec(yaml: text, file: path)
+    }
+
+    /// Decodes and validates spec text; `file` names it in errors.
+    public init(yaml: String, file: String = DeploymentSpec.defaultFileName) throws(SpecError) {
+        self = try DeploymentSpec.parse(yaml: yaml, file: file)
+        if let first = problems().first { throw first }
+    }
+
+    /// Decodes spec text without the deployment checks of ``problems()``: only unreadable
+    /// structure (bad YAML, unknown keys, wrong types, malformed values) is an error.
+    ///
+    /// `greenroom check` uses this to load a spec that is well-formed but unsafe, and reports
+    /// ``problems()`` as findings with their own rule ids.
+    public static func parse(
+        yaml: String,
+        file: String = DeploymentSpec.defaultFileName
+    ) throws(SpecError)
+        -> DeploymentSpec
+    {
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: yaml, .basic)
+        } catch let error as YamlError {
+            throw SpecError.yaml(error, file: file)
+        } catch {
+            throw SpecError(.invalidYAML, at: FileLocation(file: file, line: 1, column: 1), keyPath: "", "\(error)")
+        }
+        var reader = SpecReader(file: file)
+        return try reader.decodeSpec(root)
+    }
+
+    /// Reads a spec file's text.
+    ///
+    /// - Throws: ``SpecError/Code/unreadable`` naming the file and the reason.
+    public static func read(path: String) throws(SpecError) -> String {
+        let location = FileLocation(file: path, line: 1, column: 1)
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw SpecError(.unreadable, at: location, keyPath: "", "no such file (create one with `greenroom init`)")
+        }
+        guard !isDirectory.boolValue else { throw SpecError(.unreadable, at: location, keyPath: "", "is a directory") }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw SpecError(.unreadable, at: location, keyPath: "", "cannot be read (permissions?)")
+        }
+        guard data.count <= 1 << 20 else {
+            throw SpecError(.unreadable, at: location, keyPath: "", "is larger than 1 MiB; that is not a spec")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw SpecError(.unreadable, at: location, keyPath: "", "is not UTF-8 text")
+        }
+        return text
+    }
+
+    /// The commented example spec that `greenroom init` writes (`deploy/greenroom.example.yml`).
+    public static var exampleText: String { EmbeddedResources.exampleSpec }
+}
+
+extension SpecError {
+    /// Converts a YAML parser error into a located spec error.
+    static func yaml(_ error: YamlError, file: String) -> SpecError {
+        func at(_ mark: Mark) -> FileLocation { FileLocation(file: file, line: mark.line, column: mark.column) }
+        let start = FileLocation(file: file, line: 1, column: 1)
+        switch error {
+        case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
+            .composer(let context, let problem, let mark, _):
+            let prefix = context.map { "\($0.text) " } ?? ""
+            return SpecError(.invalidYAML, at: at(mark), keyPath: "", "invalid YAML: \(prefix)\(problem)")
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            return SpecError(
+                .duplicateKey,
+                at: at(context.mark),
+                keyPath: duplicates.joined(separator: ", "),
+                "written twice in one mapping"
+            )
+        case .reader(let problem, _, _, _):
+            return SpecError(.invalidYAML, at: start, keyPath: "", "invalid YAML text: \(problem)")
+        default:
+            return SpecError(.invalidYAML, at: start, keyPath: "", "invalid YAML: \(error)")
+        }
+    }
+}

@@ -1,0 +1,103 @@
+import GreenroomCore
+import GreenroomDeploy
+import Testing
+
+@Suite struct SystemdTemplateTests {
+    @Test func theUnitIsHardenedAndRunsServeWithTheSpec() throws {
+        let unit = lines(try render(try exampleSpec(), .systemd))
+        #expect(unit.contains("ExecStart=/usr/local/bin/greenroom serve --config /etc/greenroom/greenroom.yml"))
+        #expect(unit.contains("User=greenroom"))
+        #expect(unit.contains("NoNewPrivileges=yes"))
+        #expect(unit.contains("ProtectSystem=strict"))
+        #expect(unit.contains("IPAddressDeny=any"))
+        #expect(unit.contains("IPAddressAllow=localhost"))
+        #expect(unit.contains("RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6"))
+        #expect(unit.contains("SocketBindAllow=tcp:8000"))
+        #expect(unit.contains("SocketBindDeny=any"))
+        #expect(unit.contains("Restart=on-failure"))
+        #expect(unit.contains("TimeoutStopSec=35s"))
+        #expect(unit.contains("LimitNOFILE=5120"))
+        #expect(unit.contains("StateDirectory=greenroom"))
+    }
+
+    @Test func outboundAddressesAndBalancersAreAllowed() throws {
+        let unit = lines(try render(try spec("app:\n  outbound: [10.0.0.5, 192.0.2.0/24]\n"), .systemd))
+        #expect(unit.contains("IPAddressAllow=localhost 10.0.0.5 192.0.2.0/24"))
+    }
+
+    @Test func eachAppHostGetsAUnitThatLetsOnlyTheBalancerIn() throws {
+        let spec = try spec("app:\n  hosts: {addresses: [10.0.0.11, 10.0.0.12], balancers: [10.0.0.2]}\n")
+        let files = try Generator(spec: spec).files(for: .systemd)
+        #expect(files.map(\.path) == ["10.0.0.11/greenroom.service", "10.0.0.12/greenroom.service"])
+        let unit = lines(files[0].contents)
+        #expect(
+            unit.contains(
+                "ExecStart=/usr/local/bin/greenroom serve --config /etc/greenroom/greenroom.yml --host 10.0.0.11"
+            )
+        )
+        #expect(unit.contains("IPAddressAllow=localhost 10.0.0.2"))
+    }
+
+    @Test func instancesUseATemplateUnit() throws {
+        let files = try Generator(spec: try spec("app:\n  instances: 3\n")).files(for: .systemd)
+        #expect(files.map(\.path) == ["greenroom@.service"])
+        let unit = lines(files[0].contents)
+        #expect(
+            unit.contains("ExecStart=/usr/local/bin/greenroom serve --config /etc/greenroom/greenroom.yml --port %i")
+        )
+        #expect(unit.contains("SocketBindAllow=tcp:8000-8002"))
+        #expect(unit.contains { $0.contains("systemctl enable --now greenroom@8000 greenroom@8001 greenroom@8002") })
+    }
+
+    @Test func aUnixSocketGetsARuntimeDirectoryAndTheProxysGroup() throws {
+        let unit = lines(try render(try spec("app:\n  listen: {unix: /run/greenroom/app.sock}\n"), .systemd))
+        #expect(unit.contains("RuntimeDirectory=greenroom"))
+        #expect(unit.contains("Group=www-data"))
+        #expect(unit.contains("UMask=0007"))
+        #expect(!unit.contains { $0.hasPrefix("SocketBindAllow") })
+    }
+
+    @Test func dynamicUserAndEnvironmentAreQuoted() throws {
+        let unit = lines(
+            try render(
+                try spec("app:\n  user: dynamic\nsystemd:\n  environment: {GREETING: \"50% \\\"off\\\"\"}\n"),
+                .systemd
+            )
+        )
+        #expect(unit.contains("DynamicUser=yes"))
+        #expect(!unit.contains { $0.hasPrefix("User=") })
+        #expect(unit.contains("Environment=\"GREETING=50%% \\\"off\\\"\""))
+    }
+
+    @Test(arguments: [
+        ("plain", "plain"), ("50%", "50%%"), ("$HOME", "$$HOME"), ("a b", "\"a b\""),
+        ("say \"hi\"", "\"say \\\"hi\\\"\""),
+        ("%i", "%i"),
+    ])
+    func execArgumentsAreEscaped(_ argument: String, _ expected: String) throws {
+        let unit = lines(try render(try spec("app:\n  exec: [/opt/app, \(yamlQuoted(argument))]\n"), .systemd))
+        #expect(unit.contains("ExecStart=/opt/app \(expected)"))
+    }
+
+    @Test func servingTheInternetDirectlyDropsTheAddressFilter() throws {
+        let unit = lines(
+            try render(
+                try spec("app:\n  allow_public: true\n  listen: {host: 0.0.0.0, port: 8080}\nproxy:\n  kind: none\n"),
+                .systemd
+            )
+        )
+        #expect(!unit.contains("IPAddressDeny=any"))
+        #expect(unit.contains("SocketBindAllow=tcp:8080"))
+        #expect(unit.contains("ProtectSystem=strict"))
+    }
+
+    @Test func hardeningCanBeTurnedOff() throws {
+        let unit = lines(try render(try spec("systemd:\n  hardening: false\n"), .systemd))
+        #expect(!unit.contains("ProtectSystem=strict"))
+        #expect(!unit.contains("IPAddressDeny=any"))
+    }
+
+    func yamlQuoted(_ text: String) -> String {
+        "\"" + text.replacing("\\", with: "\\\\").replacing("\"", with: "\\\"") + "\""
+    }
+}

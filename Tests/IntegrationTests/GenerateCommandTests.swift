@@ -1,0 +1,125 @@
+import Foundation
+import GreenroomDeploy
+import Testing
+
+/// `greenroom init` and `greenroom generate`, run as a user runs them.
+@Suite struct GenerateCommandTests {
+    @Test func initWritesTheExampleAndRefusesToOverwrite() async throws {
+        let scratch = try TemporaryDirectory()
+        let first = try await GreenroomBinary.run(["init"], currentDirectory: scratch.path)
+        #expect(first.succeeded, "\(first)")
+        #expect(first.stdout.contains("wrote greenroom.yml"))
+        let written = try String(contentsOfFile: scratch.file("greenroom.yml"), encoding: .utf8)
+        #expect(written == (try String(contentsOfFile: "\(packageRoot)/deploy/greenroom.example.yml", encoding: .utf8)))
+
+        try "app: {}\n".write(toFile: scratch.file("greenroom.yml"), atomically: true, encoding: .utf8)
+        let refused = try await GreenroomBinary.run(["init"], currentDirectory: scratch.path)
+        #expect(refused.status == 1)
+        #expect(refused.stderr == "greenroom: greenroom.yml already exists; use --force to overwrite it\n")
+        #expect(try String(contentsOfFile: scratch.file("greenroom.yml"), encoding: .utf8) == "app: {}\n")
+        let forced = try await GreenroomBinary.run(["init", "--force"], currentDirectory: scratch.path)
+        #expect(forced.succeeded)
+        #expect(try String(contentsOfFile: scratch.file("greenroom.yml"), encoding: .utf8) == written)
+    }
+
+    @Test func generatePrintsWhatTheLibraryRenders() async throws {
+        let scratch = try TemporaryDirectory()
+        _ = try await GreenroomBinary.run(["init"], currentDirectory: scratch.path)
+        let printed = try await GreenroomBinary.run(["generate", "nginx"], currentDirectory: scratch.path)
+        #expect(printed.succeeded, "\(printed)")
+        let spec = try DeploymentSpec.load(path: scratch.file("greenroom.yml"))
+        #expect(printed.stdout == (try Generator(spec: spec).files(for: .nginx)[0].contents))
+        #expect(printed.stderr.isEmpty)
+    }
+
+    @Test func generateAllWritesAtomicallyAndNeverClobbers() async throws {
+        let scratch = try TemporaryDirectory()
+        _ = try await GreenroomBinary.run(["init"], currentDirectory: scratch.path)
+        let out = scratch.file("out")
+        let first = try await GreenroomBinary.run(["generate", "all", "--out", out], currentDirectory: scratch.path)
+        #expect(first.succeeded, "\(first)")
+        #expect(first.stdout.contains("wrote \(out)/nginx/greenroom.conf (nginx site (http context))"))
+        #expect(first.stdout.contains("wrote \(out)/systemd/greenroom.service (systemd unit)"))
+        #expect(FileManager.default.fileExists(atPath: "\(out)/nginx/greenroom.conf"))
+
+        let again = try await GreenroomBinary.run(["generate", "all", "--out", out], currentDirectory: scratch.path)
+        #expect(again.succeeded)
+        #expect(again.stdout.contains("unchanged \(out)/nginx/greenroom.conf"))
+
+        try "# my edits\n".write(toFile: "\(out)/nginx/greenroom.conf", atomically: true, encoding: .utf8)
+        let refused = try await GreenroomBinary.run(["generate", "all", "--out", out], currentDirectory: scratch.path)
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("exists and differs"))
+        #expect(try String(contentsOfFile: "\(out)/nginx/greenroom.conf", encoding: .utf8) == "# my edits\n")
+
+        let forced = try await GreenroomBinary.run(
+            ["generate", "all", "--out", out, "--force"],
+            currentDirectory: scratch.path
+        )
+        #expect(forced.succeeded)
+        #expect(try String(contentsOfFile: "\(out)/nginx/greenroom.conf", encoding: .utf8) != "# my edits\n")
+        let leftovers = try FileManager.default.subpathsOfDirectory(atPath: out).filter { $0.contains(".greenroom-") }
+        #expect(leftovers.isEmpty)
+    }
+
+    @Test func aBadSpecIsOneLineAndExitStatusTwo() async throws {
+        let scratch = try TemporaryDirectory()
+        try "app:\n  listen:\n    host: 0.0.0.0\n    port: 8000\n".write(
+            toFile: scratch.file("bad.yml"),
+            atomically: true,
+            encoding: .utf8
+        )
+        let result = try await GreenroomBinary.run(
+            ["generate", "nginx", "--config", "bad.yml"],
+            currentDirectory: scratch.path
+        )
+        #expect(result.status == 2)
+        #expect(result.stdout.isEmpty)
+        #expect(result.stderr.hasPrefix("bad.yml:3:11: app.listen.host: '0.0.0.0' listens on every interface"))
+        #expect(result.stderr.filter { $0 == "\n" }.count == 1)
+
+        let missing = try await GreenroomBinary.run(
+            ["generate", "systemd", "--config", "none.yml"],
+            currentDirectory: scratch.path
+        )
+        #expect(missing.status == 2)
+        #expect(missing.stderr == "none.yml:1:1: no such file (create one with `greenroom init`)\n")
+    }
+
+    @Test func aProxyThatCannotHonourTheSpecIsRefused() async throws {
+        let scratch = try TemporaryDirectory()
+        try "app:\n  proxy_protocol: v2\nproxy:\n  kind: haproxy\n".write(
+            toFile: scratch.file("greenroom.yml"),
+            atomically: true,
+            encoding: .utf8
+        )
+        let result = try await GreenroomBinary.run(["generate", "apache"], currentDirectory: scratch.path)
+        #expect(result.status == 2)
+        #expect(
+            result.stderr.hasPrefix(
+                "greenroom.yml:2:19: app.proxy_protocol: Apache httpd cannot send the PROXY protocol"
+            )
+        )
+        let haproxy = try await GreenroomBinary.run(["generate", "haproxy"], currentDirectory: scratch.path)
+        #expect(haproxy.succeeded)
+        #expect(haproxy.stdout.contains("send-proxy-v2-ssl"))
+    }
+
+    @Test func templatesCanBeOverriddenAtRunTime() async throws {
+        let scratch = try TemporaryDirectory()
+        _ = try await GreenroomBinary.run(["init"], currentDirectory: scratch.path)
+        try scratch.write("tpl/systemd-service.mustache", "# unit for {{name}} on {{app_endpoints}}\n")
+        let result = try await GreenroomBinary.run(
+            ["generate", "systemd", "--templates", "tpl"],
+            currentDirectory: scratch.path
+        )
+        #expect(result.succeeded, "\(result)")
+        #expect(result.stdout == "# unit for greenroom on 127.0.0.1:8000\n")
+        let broken = try await GreenroomBinary.run(
+            ["generate", "systemd", "--templates", "nowhere"],
+            currentDirectory: scratch.path
+        )
+        #expect(broken.status == 2)
+        #expect(broken.stderr.hasPrefix("nowhere: cannot read the template directory"))
+    }
+}

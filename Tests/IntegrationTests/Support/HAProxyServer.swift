@@ -1,0 +1,43 @@
+import Foundation
+import Testing
+
+/// A private HAProxy in the foreground (`-db`) on a generated configuration.
+final class HAProxyServer: @unchecked Sendable {
+    let process: BackgroundProcess
+
+    private init(process: BackgroundProcess) { self.process = process }
+
+    static func executable() throws -> String { try TestEnvironment.requireProgram("haproxy", package: "haproxy") }
+
+    /// `haproxy -c -f config`.
+    static func test(config: String) async throws -> ProcessResult {
+        try await ProcessRunner.run(try executable(), ["-c", "-f", config], timeout: .seconds(30))
+    }
+
+    /// Starts HAProxy and waits until every port in `ports` accepts connections.
+    static func start(config: String, ports: [UInt16], logDirectory: TemporaryDirectory) async throws -> HAProxyServer {
+        let process = try BackgroundProcess(
+            name: "haproxy",
+            executable: try executable(),
+            arguments: ["-db", "-f", config],
+            logPath: logDirectory.file("haproxy.log")
+        )
+        let server = HAProxyServer(process: process)
+        do {
+            for port in ports { try await process.waitForPort(port) }
+        } catch {
+            server.stop()
+            if process.output.contains("Address already in use") {
+                throw PortConflict(description: "haproxy: \(process.output)")
+            }
+            throw error
+        }
+        return server
+    }
+
+    var log: String { process.output }
+
+    func stop() { process.stop(signal: SIGTERM) }
+
+    deinit { stop() }
+}
