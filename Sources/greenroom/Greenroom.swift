@@ -15,7 +15,7 @@ struct Greenroom: AsyncParsableCommand {
 
             Exit codes: 0 success, 1 findings at error level (check), 2 usage or configuration error.
             """,
-        subcommands: [ExplainCommand.self, GenerateCommand.self, InitCommand.self]
+        subcommands: [CheckCommand.self, ExplainCommand.self, GenerateCommand.self, InitCommand.self]
     )
 
     /// Runs the command, mapping every usage error to exit code 2 with a one-line message

@@ -10,6 +10,9 @@ enum Corpus {
         return ConfigPath.directory(of: file) + "/Corpus"
     }()
 
+    /// The package's root directory.
+    static let packageRoot = ConfigPath.directory(of: ConfigPath.directory(of: ConfigPath.directory(of: directory)))
+
     static func nginx(_ name: String) -> String { "\(directory)/nginx/\(name)" }
     static func apache(_ name: String) -> String { "\(directory)/apache/\(name)" }
 }

@@ -114,10 +114,7 @@ extension ApacheChecker {
             let value = values.count >= 3 ? values[2] : ""
             switch values[0].lowercased() {
             case "set":
-                let lowered = value.lowercased()
-                let fromClient = lowered.contains("%{http_") || lowered.contains("}i") || lowered.contains("%{http:")
-                    || lowered.contains("req(") || lowered.contains("http(")
-                state = fromClient ? .client : .set(value)
+                state = referencesClientHeader(value) ? .client : .set(value)
             case "unset":
                 state = .cleared
             case "setifempty", "add", "append", "merge", "edit", "edit*":
@@ -137,6 +134,38 @@ extension ApacheChecker {
         return state
     }
 
+    /// `true` when a `RequestHeader set` value copies a request header other than `Host` (which
+    /// httpd validates, and which the app receives anyway with ProxyPreserveHost): `%{HTTP_X}`,
+    /// `%{HTTP:X}`, `%{X}i`, `req('X')`, `http('X')`. Such a value is whatever the client wrote.
+    static func referencesClientHeader(_ value: String) -> Bool {
+        let text = Array(value.lowercased().utf8)
+        func name(from start: Int, until end: UInt8) -> String? {
+            guard let stop = text[start...].firstIndex(of: end) else { return nil }
+            return String(decoding: text[start..<stop], as: UTF8.self)
+        }
+        func isHost(_ header: String) -> Bool { header == "host" }
+        var index = 0
+        while index < text.count {
+            let rest = text[index...]
+            if rest.starts(with: Array("%{http_".utf8)) || rest.starts(with: Array("%{http:".utf8)) {
+                if let header = name(from: index + 7, until: UInt8(ascii: "}")), !isHost(header.replacingUnderscores) { return true }
+            } else if rest.starts(with: Array("%{".utf8)), let header = name(from: index + 2, until: UInt8(ascii: "}")),
+                index + 2 + header.utf8.count + 1 < text.count, text[index + 2 + header.utf8.count + 1] == UInt8(ascii: "i"),
+                !isHost(header)
+            {
+                return true
+            } else {
+                for function in ["req(", "http(", "req_novary("] where rest.starts(with: Array(function.utf8)) {
+                    let open = index + function.utf8.count
+                    guard open < text.count, text[open] == UInt8(ascii: "'") || text[open] == UInt8(ascii: "\"") else { continue }
+                    if let header = name(from: open + 1, until: text[open]), !isHost(header) { return true }
+                }
+            }
+            index += 1
+        }
+        return false
+    }
+
     static func safeLine(_ header: Header, tls: Bool) -> String {
         switch header {
         case .xForwardedFor: "ProxyAddHeaders On"
@@ -147,4 +176,9 @@ extension ApacheChecker {
         case .forwarded: "RequestHeader unset Forwarded"
         }
     }
+}
+
+extension String {
+    /// `x_forwarded_for` → `x-forwarded-for` (CGI-style variable names to header names).
+    fileprivate var replacingUnderscores: String { String(map { $0 == "_" ? "-" : $0 }) }
 }
