@@ -37,13 +37,15 @@ extension LiveChecker {
                             + "Group=\(expectation.proxyGroup ?? "www-data"), UMask=0007)"))
                 continue
             }
-            guard let proxyGroup = expectation.proxyGroup, group != proxyGroup else { continue }
-            if status.mode & 0o020 != 0 {
+            guard let proxyGroup = expectation.proxyGroup else { continue }
+            let proxyCanConnect =
+                (group == proxyGroup && status.mode & 0o020 != 0) || (owner == proxyGroup && status.mode & 0o200 != 0)
+            if group != proxyGroup && status.mode & 0o020 != 0 {
                 findings.append(
                     Rule.liveSocketGroup.finding(
                         at: nil, "\(shown): members of \(group) can connect without the proxy, which runs as \(proxyGroup)",
                         fix: "give the socket the proxy's group: Group=\(proxyGroup) in the app's unit"))
-            } else if owner != proxyGroup {
+            } else if !proxyCanConnect {
                 findings.append(
                     Rule.liveSocketGroup.finding(
                         at: nil, "\(shown): the proxy (group \(proxyGroup)) cannot connect, so every request fails with 502",

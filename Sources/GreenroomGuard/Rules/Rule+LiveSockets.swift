@@ -73,11 +73,12 @@ extension Rule {
     /// GR086.
     public static let liveSocketGroup = Rule(
         id: "GR086", severity: .warning, scope: .live,
-        title: "the app's unix socket is group-writable for a group other than the proxy's",
+        title: "the app's unix socket is not limited to the proxy's group",
         rationale: """
             With mode 0660 the socket's group decides who may connect besides the app. It should \
-            be the proxy's group (`www-data` for nginx and httpd, `haproxy`); another group's \
-            members can bypass the proxy.
+            be the proxy's group (`www-data` for nginx and httpd, `haproxy`, or `systemd.group`): \
+            another group's members can bypass the proxy, and without group write permission the \
+            proxy itself cannot connect (502 for every request).
             """,
         bad: "srw-rw---- 1 app users 0 /run/app/app.sock",
         good: "srw-rw---- 1 app www-data 0 /run/app/app.sock")

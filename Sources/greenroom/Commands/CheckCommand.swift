@@ -24,10 +24,11 @@ struct CheckCommand: AsyncParsableCommand {
             or httpd.conf). --probe-url runs with or without --live and needs curl.
 
             Output: findings grouped by file (live findings under "(system)"), colour only on a \
-            terminal and never with NO_COLOR or --no-color; --json prints {"findings":[{"rule",\
-            "severity","file","line","column","message","fix"}],"summary":{...}}; --sarif prints \
-            SARIF 2.1.0 for code-scanning tools. Every rule, with a bad and a good example: \
-            README.md, section "Rules", or --list-rules.
+            terminal and never with NO_COLOR or --no-color. --json prints one object: "findings", \
+            each with rule, severity, file, line, column, message and fix (file, line and column \
+            null for live findings), and "summary" with errors, warnings, info, total and files. \
+            --sarif prints SARIF 2.1.0 for code-scanning tools. Every rule, with a bad and a good \
+            example: README.md, section "Rules", or --list-rules.
 
             Exit status: 0 no errors (warnings and info allowed), 1 at least one error-level \
             finding, 2 usage or configuration error (bad flag, unreadable or invalid spec, a \
@@ -35,8 +36,8 @@ struct CheckCommand: AsyncParsableCommand {
 
             Examples:
               greenroom check
-              greenroom check --config /etc/greenroom/greenroom.yml --nginx /etc/nginx/nginx.conf
-              greenroom check --nginx /etc/nginx/sites-enabled/app --nginx-prefix /etc/nginx
+              greenroom check --config deploy/greenroom.yml --nginx /etc/nginx/nginx.conf
+              greenroom check --nginx sites-enabled/app --nginx-prefix /etc/nginx
               greenroom check --apache /etc/apache2/apache2.conf --json
               sudo greenroom check --live --probe-url https://localhost/
               greenroom check --nginx nginx.conf --sarif > greenroom.sarif
