@@ -50,7 +50,11 @@ public struct DeploymentCheck: Sendable {
     public var workingDirectory: String
 
     /// Creates a check of this host.
-    public init(system: any LiveSystem = LocalSystem(), transport: (any ProbeTransport)? = nil, workingDirectory: String = ".") {
+    public init(
+        system: any LiveSystem = LocalSystem(),
+        transport: (any ProbeTransport)? = nil,
+        workingDirectory: String = "."
+    ) {
         self.system = system
         self.transport = transport
         self.workingDirectory = workingDirectory
@@ -106,14 +110,17 @@ public struct DeploymentCheck: Sendable {
     private func loadSpec(_ path: String?, notes: inout [String]) throws(CheckFailure) -> (DeploymentSpec, String?) {
         var file = path
         if file == nil {
-            let local = workingDirectory == "." ? DeploymentSpec.defaultFileName
+            let local =
+                workingDirectory == "."
+                ? DeploymentSpec.defaultFileName
                 : "\(workingDirectory)/\(DeploymentSpec.defaultFileName)"
             if system.fileStatus(local) != nil { file = local }
         }
         guard let file else {
             notes.append(
                 "no \(DeploymentSpec.defaultFileName) here and no --config: checking against the defaults "
-                    + "(app on 127.0.0.1:8000 trusting loopback, behind nginx)")
+                    + "(app on 127.0.0.1:8000 trusting loopback, behind nginx)"
+            )
             return (.defaults, nil)
         }
         do {

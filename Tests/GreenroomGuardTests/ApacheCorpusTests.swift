@@ -58,9 +58,16 @@ import Testing
 
     /// A header "set" to a copy of a request header is the client's; one built from Host is not.
     @Test func copiedRequestHeadersCountAsTheClients() throws {
-        let report = try ProxyConfigCheck.apache(Corpus.apache("bad-copied-headers.conf"), app: AppVariant.standard.expectation)
+        let report = try ProxyConfigCheck.apache(
+            Corpus.apache("bad-copied-headers.conf"),
+            app: AppVariant.standard.expectation
+        )
         let finding = try #require(report.findings.first { $0.rule == "GR052" })
-        #expect(finding.message.hasPrefix("X-Forwarded-Proto, X-Forwarded-Port, X-Forwarded-Prefix, Forwarded reach the app"))
+        #expect(
+            finding.message.hasPrefix(
+                "X-Forwarded-Proto, X-Forwarded-Port, X-Forwarded-Prefix, Forwarded reach the app"
+            )
+        )
     }
 
     @Test(arguments: [

@@ -67,14 +67,14 @@ import Testing
     @Test func includesFollowServerRootDefinesAndDirectories() throws {
         let tree = InMemoryFileSystem(texts: [
             "/etc/apache2/apache2.conf": """
-                Define SITES sites-enabled
-                IncludeOptional mods-enabled/*.load
-                Include ports.conf
-                Include ${SITES}
-                IncludeOptional conf-enabled/*.conf
-                ServerRoot /srv/other
-                Include extra.conf
-                """,
+            Define SITES sites-enabled
+            IncludeOptional mods-enabled/*.load
+            Include ports.conf
+            Include ${SITES}
+            IncludeOptional conf-enabled/*.conf
+            ServerRoot /srv/other
+            Include extra.conf
+            """,
             "/etc/apache2/mods-enabled/proxy.load": "LoadModule proxy_module mod_proxy.so\n",
             "/etc/apache2/ports.conf": "Listen 80\n",
             "/etc/apache2/sites-enabled/b.conf": "<VirtualHost *:80>\n</VirtualHost>\n",
@@ -84,11 +84,13 @@ import Testing
         ])
         let config = try ApacheConfig.load("/etc/apache2/apache2.conf", fileSystem: tree)
         #expect(config.serverRoot == "/etc/apache2")
-        #expect(config.files == [
-            "/etc/apache2/apache2.conf", "/etc/apache2/mods-enabled/proxy.load", "/etc/apache2/ports.conf",
-            "/etc/apache2/sites-enabled/a.conf", "/etc/apache2/sites-enabled/b.conf",
-            "/etc/apache2/sites-enabled/nested/c.conf", "/srv/other/extra.conf",
-        ])
+        #expect(
+            config.files == [
+                "/etc/apache2/apache2.conf", "/etc/apache2/mods-enabled/proxy.load", "/etc/apache2/ports.conf",
+                "/etc/apache2/sites-enabled/a.conf", "/etc/apache2/sites-enabled/b.conf",
+                "/etc/apache2/sites-enabled/nested/c.conf", "/srv/other/extra.conf",
+            ]
+        )
         #expect(config.directives.filter { $0.key == "virtualhost" }.map(\.values) == [["*:81"], ["*:80"], ["*:82"]])
     }
 
@@ -96,7 +98,9 @@ import Testing
         let tree = InMemoryFileSystem(texts: [
             "/a/httpd.conf": "IncludeOptional conf.d/*.conf\nInclude missing/*.conf\n"
         ])
-        let error = try #require(throws: ConfigParseError.self) { try ApacheConfig.load("/a/httpd.conf", fileSystem: tree) }
+        let error = try #require(throws: ConfigParseError.self) {
+            try ApacheConfig.load("/a/httpd.conf", fileSystem: tree)
+        }
         #expect(error.code == .invalidInclude)
         #expect(error.location == SourceLocation(file: "/a/httpd.conf", line: 2, column: 1))
     }
@@ -104,7 +108,8 @@ import Testing
     @Test func aSiteFileUsesTheApacheDirectoryAsServerRoot() throws {
         let tree = InMemoryFileSystem(texts: [
             "/etc/apache2/apache2.conf": "",
-            "/etc/apache2/sites-enabled/app.conf": "<VirtualHost *:80>\nInclude conf-available/x.conf\n</VirtualHost>\n",
+            "/etc/apache2/sites-enabled/app.conf":
+                "<VirtualHost *:80>\nInclude conf-available/x.conf\n</VirtualHost>\n",
             "/etc/apache2/conf-available/x.conf": "ProxyPreserveHost On\n",
         ])
         let config = try ApacheConfig.load("/etc/apache2/sites-enabled/app.conf", fileSystem: tree)

@@ -38,7 +38,9 @@ import Testing
 
     @Test func unixSocketsMatchByNormalisedPath() {
         let app = AppExpectation(binds: [.unix(path: "/run/greenroom/app.sock")])
-        #expect(app.match(.unix(path: "/run/greenroom//./app.sock")) == .reaches(.unix(path: "/run/greenroom/app.sock")))
+        #expect(
+            app.match(.unix(path: "/run/greenroom//./app.sock")) == .reaches(.unix(path: "/run/greenroom/app.sock"))
+        )
         #expect(app.match(.unix(path: "/run/other.sock")) == .misses)
         #expect(app.match(.tcp(host: "127.0.0.1", port: 8000)) == .misses)
     }
@@ -75,9 +77,12 @@ import Testing
                 proxy:
                   websocket_paths: [/ws/]
                   real_ip: {from: [192.0.2.0/24], header: proxy_protocol}
-                """)
+                """
+        )
         let app = AppExpectation(spec: spec)
-        #expect(app.binds.map(\.description) == ["10.0.0.11:8000", "10.0.0.11:8001", "10.0.0.12:8000", "10.0.0.12:8001"])
+        #expect(
+            app.binds.map(\.description) == ["10.0.0.11:8000", "10.0.0.11:8001", "10.0.0.12:8000", "10.0.0.12:8001"]
+        )
         #expect(app.trust == TrustedProxies(entries: [.cidr(CIDR("10.0.0.2")!)]))
         #expect(app.forwardedHeaders == [.forwarded])
         #expect(app.proxyProtocol == .required && app.hops == 1)
@@ -102,15 +107,23 @@ import Testing
             let app = AppExpectation(spec: reference.spec)
             let report: Report
             if reference.target == .nginx {
-                let http = files.filter { !$0.path.hasSuffix("-stream.conf") }.map { "    include /etc/proxy/\($0.path);" }
+                let http = files.filter { !$0.path.hasSuffix("-stream.conf") }.map {
+                    "    include /etc/proxy/\($0.path);"
+                }
                 let main = files.filter { $0.path.hasSuffix("-stream.conf") }.map { "include /etc/proxy/\($0.path);" }
                 texts["/etc/proxy/nginx.conf"] =
                     "events {}\nhttp {\n\(http.joined(separator: "\n"))\n}\n\(main.joined(separator: "\n"))\n"
                 report = try ProxyConfigCheck.nginx(
-                    "/etc/proxy/nginx.conf", app: app, fileSystem: InMemoryFileSystem(texts: texts))
+                    "/etc/proxy/nginx.conf",
+                    app: app,
+                    fileSystem: InMemoryFileSystem(texts: texts)
+                )
             } else {
                 report = try ProxyConfigCheck.apache(
-                    "/etc/proxy/\(files[0].path)", app: app, fileSystem: InMemoryFileSystem(texts: texts))
+                    "/etc/proxy/\(files[0].path)",
+                    app: app,
+                    fileSystem: InMemoryFileSystem(texts: texts)
+                )
             }
             #expect(report.findings.isEmpty, "\(reference.directory):\n\(report.render(.human))")
             checked += 1

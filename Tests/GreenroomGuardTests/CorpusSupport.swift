@@ -31,7 +31,10 @@ enum AppVariant: String, Sendable, CustomTestStringConvertible {
         case .standard:
             return AppExpectation(binds: [local])
         case .unix:
-            return AppExpectation(binds: [.unix(path: "/run/greenroom/app.sock")], trust: try! TrustedProxies(parsing: ["unix"]))
+            return AppExpectation(
+                binds: [.unix(path: "/run/greenroom/app.sock")],
+                trust: try! TrustedProxies(parsing: ["unix"])
+            )
         case .proxyProtocol:
             return AppExpectation(binds: [local], proxyProtocol: .required)
         case .webSocket:

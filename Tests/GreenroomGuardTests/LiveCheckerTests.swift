@@ -19,7 +19,11 @@ import Testing
     /// A system with these /proc/net/tcp and tcp6 lines, the sandbox's interfaces, and the app
     /// (pid 812, uid 997) holding `appInodes`.
     static func system(
-        tcp: [String] = [], tcp6: [String] = [], appInodes: [UInt64] = [], appUID: UInt32 = 997, reachable: Set<String> = []
+        tcp: [String] = [],
+        tcp6: [String] = [],
+        appInodes: [UInt64] = [],
+        appUID: UInt32 = 997,
+        reachable: Set<String> = []
     ) -> FakeSystem {
         var system = FakeSystem()
         system.texts["/proc/net/tcp"] = P.tcpHeader + P.noise + tcp.joined()
@@ -43,8 +47,10 @@ import Testing
 
     @Test func aWildcardListenerIsAReachableBypass() {
         let system = Self.system(
-            tcp: [P.tcp(0, Self.wildcard8000, inode: 5001)], appInodes: [5001],
-            reachable: ["192.0.2.2:8000", "[fd00::2]:8000"])
+            tcp: [P.tcp(0, Self.wildcard8000, inode: 5001)],
+            appInodes: [5001],
+            reachable: ["192.0.2.2:8000", "[fd00::2]:8000"]
+        )
         let findings = LiveChecker(expectation: Self.app, system: system).check()
         #expect(Self.rules(findings) == ["GR080", "GR084", "GR084"], "\(findings)")
         #expect(findings.allSatisfy { $0.severity == .error && $0.location == nil })
@@ -61,17 +67,27 @@ import Testing
         let mapped = Self.system(tcp6: [P.tcp6(0, Self.v6Mapped8000, inode: 5001)], appInodes: [5001])
         #expect(LiveChecker(expectation: Self.app, system: mapped).check().isEmpty)
         let v6 = Self.system(tcp6: [P.tcp6(0, Self.v6Loopback8000, inode: 5001)], appInodes: [5001])
-        #expect(Self.rules(LiveChecker(expectation: LiveExpectation(ports: [8000], host: .loopbackV6), system: v6).check()) == [])
+        #expect(
+            Self.rules(LiveChecker(expectation: LiveExpectation(ports: [8000], host: .loopbackV6), system: v6).check())
+                == []
+        )
         // The app expects 127.0.0.1, but listens on ::1 only: the proxy's connections fail.
         #expect(Self.rules(LiveChecker(expectation: Self.app, system: v6).check()) == ["GR082"])
     }
 
     @Test func aListenerOnTheLANAddressIsExposed() {
-        let system = Self.system(tcp: [P.tcp(0, Self.eth8000, inode: 5001)], appInodes: [5001], reachable: ["192.0.2.2:8000"])
+        let system = Self.system(
+            tcp: [P.tcp(0, Self.eth8000, inode: 5001)],
+            appInodes: [5001],
+            reachable: ["192.0.2.2:8000"]
+        )
         let findings = LiveChecker(expectation: Self.app, system: system).check()
         #expect(Self.rules(findings) == ["GR081", "GR082", "GR084"], "\(findings)")
         let missing = findings.first { $0.rule == "GR082" }
-        #expect(missing?.message == "nothing listens on 127.0.0.1:8000, where the proxy connects (port 8000 is open on 192.0.2.2:8000)")
+        #expect(
+            missing?.message
+                == "nothing listens on 127.0.0.1:8000, where the proxy connects (port 8000 is open on 192.0.2.2:8000)"
+        )
     }
 
     @Test func theAppRunningAsRootIsAnError() {
@@ -79,12 +95,19 @@ import Testing
         let findings = LiveChecker(expectation: Self.app, system: system).check()
         #expect(Self.rules(findings) == ["GR083"])
         #expect(findings.first?.severity == .error)
-        #expect(findings.first?.message == "greenroom (pid 812) listens on 127.0.0.1:8000 and runs as root (effective uid 0)")
+        #expect(
+            findings.first?.message
+                == "greenroom (pid 812) listens on 127.0.0.1:8000 and runs as root (effective uid 0)"
+        )
     }
 
     /// Binding as root and dropping privileges is fine: the process's effective uid counts.
     @Test func aSocketCreatedByRootInAnUnprivilegedProcessIsFine() {
-        let system = Self.system(tcp: [P.tcp(0, Self.loopback8000, uid: 0, inode: 5001)], appInodes: [5001], appUID: 997)
+        let system = Self.system(
+            tcp: [P.tcp(0, Self.loopback8000, uid: 0, inode: 5001)],
+            appInodes: [5001],
+            appUID: 997
+        )
         #expect(LiveChecker(expectation: Self.app, system: system).check().isEmpty)
     }
 
@@ -115,7 +138,9 @@ import Testing
 
     @Test func instancesAreEachChecked() {
         let system = Self.system(
-            tcp: [P.tcp(0, Self.loopback8000, inode: 5001), P.tcp(1, "00000000:1F41", inode: 5002)], appInodes: [5001, 5002])
+            tcp: [P.tcp(0, Self.loopback8000, inode: 5001), P.tcp(1, "00000000:1F41", inode: 5002)],
+            appInodes: [5001, 5002]
+        )
         let findings = LiveChecker(expectation: LiveExpectation(ports: [8000, 8001, 8002]), system: system).check()
         #expect(Self.rules(findings) == ["GR080", "GR082"], "\(findings)")
         #expect(findings.contains { $0.message.hasPrefix("nothing listens on 127.0.0.1:8002") })
@@ -124,11 +149,17 @@ import Testing
     /// The remote-proxy topology: the app host's own private address is expected, but this host
     /// is no balancer, so reaching it means the unit's address filter is not working.
     @Test func appHostsListenOnTheirAddressButOnlyBalancersMayConnect() throws {
-        let spec = try DeploymentSpec.parse(yaml: "app:\n  hosts: {addresses: [\"fd00::2\", \"fd00::3\"], balancers: [\"fd00::99\"]}\n")
+        let spec = try DeploymentSpec.parse(
+            yaml: "app:\n  hosts: {addresses: [\"fd00::2\", \"fd00::3\"], balancers: [\"fd00::99\"]}\n"
+        )
         let expectation = LiveExpectation(spec: spec)
         let filtered = Self.system(tcp6: [P.tcp6(0, Self.ula8000, inode: 5001)], appInodes: [5001])
         #expect(LiveChecker(expectation: expectation, system: filtered).check().isEmpty)
-        let open = Self.system(tcp6: [P.tcp6(0, Self.ula8000, inode: 5001)], appInodes: [5001], reachable: ["[fd00::2]:8000"])
+        let open = Self.system(
+            tcp6: [P.tcp6(0, Self.ula8000, inode: 5001)],
+            appInodes: [5001],
+            reachable: ["[fd00::2]:8000"]
+        )
         let findings = LiveChecker(expectation: expectation, system: open).check()
         #expect(Self.rules(findings) == ["GR084"])
         #expect(findings.first?.message.contains("not a balancer") == true)
@@ -140,15 +171,21 @@ import Testing
 
     @Test func directServingMayListenEverywhere() throws {
         let spec = try DeploymentSpec.parse(
-            yaml: "app:\n  listen: {host: 0.0.0.0, port: 8000}\n  allow_public: true\nproxy:\n  kind: none\n")
-        let system = Self.system(tcp: [P.tcp(0, Self.wildcard8000, inode: 5001)], appInodes: [5001], reachable: ["192.0.2.2:8000"])
+            yaml: "app:\n  listen: {host: 0.0.0.0, port: 8000}\n  allow_public: true\nproxy:\n  kind: none\n"
+        )
+        let system = Self.system(
+            tcp: [P.tcp(0, Self.wildcard8000, inode: 5001)],
+            appInodes: [5001],
+            reachable: ["192.0.2.2:8000"]
+        )
         #expect(LiveChecker(expectation: LiveExpectation(spec: spec), system: system).check().isEmpty)
     }
 
     @Test func unrelatedProcessesSharingThePortAreReported() {
         var system = Self.system(
             tcp: [P.tcp(0, Self.loopback8000, inode: 5001), P.tcp(1, Self.loopback8000, uid: 1000, inode: 6001)],
-            appInodes: [5001])
+            appInodes: [5001]
+        )
         system.process(901, "python3", uid: 1000, inodes: [6001])
         let findings = LiveChecker(expectation: Self.app, system: system).check()
         #expect(Self.rules(findings) == ["GR090"])
@@ -165,7 +202,8 @@ import Testing
     static func unixSystem(mode: UInt32, uid: UInt32 = 997, gid: UInt32 = 33, listening: Bool = true) -> FakeSystem {
         var system = Self.system()
         let line = "000000000d8ccb76: 00000002 00000000 00010000 0001 01 7001 /run/app/app.sock\n"
-        system.texts["/proc/net/unix"] = P.unixHeader + (listening ? line : "")
+        system.texts["/proc/net/unix"] =
+            P.unixHeader + (listening ? line : "")
             + "000000008962dd48: 00000003 00000000 00000000 0001 03 378086\n"
         system.files["/run/app/app.sock"] = FileStatus(kind: .socket, mode: mode, uid: uid, gid: gid)
         system.process(812, "greenroom", uid: 997, inodes: [7001])

@@ -35,7 +35,8 @@ struct FakeSystem: LiveSystem {
         links["/proc/\(pid)/fd/2"] = "pipe:[1]"
         for (index, inode) in inodes.enumerated() { links["/proc/\(pid)/fd/\(index + 3)"] = "socket:[\(inode)]" }
         texts["/proc/\(pid)/comm"] = "\(command)\n"
-        texts["/proc/\(pid)/status"] = "Name:\t\(command)\nUmask:\t0022\nState:\tS (sleeping)\nPid:\t\(pid)\nUid:\t\(uid)\t\(uid)\t\(uid)\t\(uid)\nGid:\t0\t0\t0\t0\n"
+        texts["/proc/\(pid)/status"] =
+            "Name:\t\(command)\nUmask:\t0022\nState:\tS (sleeping)\nPid:\t\(pid)\nUid:\t\(uid)\t\(uid)\t\(uid)\t\(uid)\nGid:\t0\t0\t0\t0\n"
     }
 
     /// This sandbox's interfaces: loopback, and eth0 with an IPv4, a unique-local and a link-local address.

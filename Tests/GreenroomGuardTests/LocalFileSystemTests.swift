@@ -17,7 +17,9 @@ import Testing
         func write(_ text: String, to name: String) throws {
             let full = path + "/" + name
             try FileManager.default.createDirectory(
-                atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+                atPath: (full as NSString).deletingLastPathComponent,
+                withIntermediateDirectories: true
+            )
             try Data(text.utf8).write(to: URL(fileURLWithPath: full))
         }
     }
@@ -63,7 +65,9 @@ import Testing
         try directory.write("http { include sites/*.conf; }\n", to: "nginx.conf")
         try FileManager.default.createDirectory(atPath: directory.path + "/sites", withIntermediateDirectories: true)
         try FileManager.default.createSymbolicLink(
-            atPath: directory.path + "/sites/again.conf", withDestinationPath: directory.path + "/nginx.conf")
+            atPath: directory.path + "/sites/again.conf",
+            withDestinationPath: directory.path + "/nginx.conf"
+        )
         let error = try #require(throws: ConfigParseError.self) {
             try ProxyConfigCheck.nginx(directory.path + "/nginx.conf", app: nil)
         }
@@ -133,13 +137,19 @@ import Testing
 
     @Test func globMatchesLikeGlob3() throws {
         let directory = try TemporaryDirectory()
-        for name in ["b.conf", "a.conf", "B.conf", ".hidden.conf", "c.txt"] { try directory.write("#\n", to: "d/\(name)") }
+        for name in ["b.conf", "a.conf", "B.conf", ".hidden.conf", "c.txt"] {
+            try directory.write("#\n", to: "d/\(name)")
+        }
         let matches = try LocalFileSystem().glob(directory.path + "/d/*.conf")
         #expect(matches.map { ($0 as NSString).lastPathComponent } == ["B.conf", "a.conf", "b.conf"])
         #expect(try LocalFileSystem().glob(directory.path + "/d/none-*.conf").isEmpty)
-        let memory = InMemoryFileSystem(texts: Dictionary(uniqueKeysWithValues: ["b.conf", "a.conf", "B.conf", ".hidden.conf", "c.txt"].map {
-            ("/d/\($0)", "#\n")
-        }))
+        let memory = InMemoryFileSystem(
+            texts: Dictionary(
+                uniqueKeysWithValues: ["b.conf", "a.conf", "B.conf", ".hidden.conf", "c.txt"].map {
+                    ("/d/\($0)", "#\n")
+                }
+            )
+        )
         #expect(try memory.glob("/d/*.conf") == ["/d/B.conf", "/d/a.conf", "/d/b.conf"])
     }
 }

@@ -29,7 +29,11 @@ import Testing
                4: 00000000000000000000000001000000:C514 00000000000000000000000001000000:A373 01 00000000:00000000 00:00000000 00000000     0        0 770145 1 000000006b2ab2fe 20 4 28 11 -1
             """
         let listeners = ProcNet.tcpListeners(text)
-        #expect(listeners.map(\.description) == ["[fd00::2]:18000", "[::]:18001", "[::1]:18002", "[::ffff:127.0.0.1]:18003"])
+        #expect(
+            listeners.map(\.description) == [
+                "[fd00::2]:18000", "[::]:18001", "[::1]:18002", "[::ffff:127.0.0.1]:18003",
+            ]
+        )
         #expect(listeners[3].address.unmapped == .loopbackV4)
     }
 

@@ -54,7 +54,10 @@ import Testing
         let start = "<!-- rules:start -->\n"
         let end = "<!-- rules:end -->"
         let from = try #require(readme.range(of: start), "README.md has no \(start)")
-        let to = try #require(readme.range(of: end, range: from.upperBound..<readme.endIndex), "README.md has no \(end)")
+        let to = try #require(
+            readme.range(of: end, range: from.upperBound..<readme.endIndex),
+            "README.md has no \(end)"
+        )
         let section = String(readme[from.upperBound..<to.lowerBound])
         let expected = RuleCatalog.markdown()
         if section != expected, ProcessInfo.processInfo.environment["GREENROOM_UPDATE_README"] == "1" {
@@ -62,7 +65,10 @@ import Testing
             try updated.write(toFile: path, atomically: true, encoding: .utf8)
             return
         }
-        #expect(section == expected, "README.md's rule section differs from RuleCatalog.markdown(); rerun with GREENROOM_UPDATE_README=1")
+        #expect(
+            section == expected,
+            "README.md's rule section differs from RuleCatalog.markdown(); rerun with GREENROOM_UPDATE_README=1"
+        )
         for rule in RuleCatalog.all { #expect(section.contains("### \(rule.id): \(rule.title)")) }
         #expect(RuleCatalog.all.count >= 60)
     }

@@ -16,8 +16,15 @@ import Testing
         return system
     }
 
-    static func settings(_ host: String, _ port: Int = 8000, trust: [String] = ["loopback"]) throws -> StartupRules.Settings {
-        StartupRules.Settings(bind: .tcp(host: host, port: port), trust: try TrustedProxies(parsing: trust, allowingEverything: true))
+    static func settings(
+        _ host: String,
+        _ port: Int = 8000,
+        trust: [String] = ["loopback"]
+    ) throws -> StartupRules.Settings {
+        StartupRules.Settings(
+            bind: .tcp(host: host, port: port),
+            trust: try TrustedProxies(parsing: trust, allowingEverything: true)
+        )
     }
 
     @Test func aFreeLoopbackPortIsFine() throws {
@@ -50,7 +57,10 @@ import Testing
     }
 
     @Test func anAddressThisHostDoesNotHave() throws {
-        let findings = StartupRules.findings(for: try Self.settings("10.9.9.9", trust: ["10.9.9.1"]), system: Self.system())
+        let findings = StartupRules.findings(
+            for: try Self.settings("10.9.9.9", trust: ["10.9.9.1"]),
+            system: Self.system()
+        )
         #expect(findings.map(\.rule) == ["GR092"])
         #expect(findings[0].severity == .error)
         let own = StartupRules.findings(for: try Self.settings("fd00::2", trust: ["fd00::1"]), system: Self.system())
@@ -59,9 +69,16 @@ import Testing
 
     @Test func theSpecRulesJudgeTheFlags() throws {
         let halves = StartupRules.findings(
-            for: try Self.settings("127.0.0.1", trust: ["0.0.0.0/1", "128.0.0.0/1"]), system: Self.system())
-        #expect(Set(halves.map(\.rule)) == ["GR003"] && halves.allSatisfy { $0.severity == .error && $0.location == nil })
-        let network = StartupRules.findings(for: try Self.settings("127.0.0.1", trust: ["loopback", "10.0.0.0/8"]), system: Self.system())
+            for: try Self.settings("127.0.0.1", trust: ["0.0.0.0/1", "128.0.0.0/1"]),
+            system: Self.system()
+        )
+        #expect(
+            Set(halves.map(\.rule)) == ["GR003"] && halves.allSatisfy { $0.severity == .error && $0.location == nil }
+        )
+        let network = StartupRules.findings(
+            for: try Self.settings("127.0.0.1", trust: ["loopback", "10.0.0.0/8"]),
+            system: Self.system()
+        )
         #expect(network.map(\.rule) == ["GR004"] && network[0].severity == .warning)
         // A unix socket trusting loopback: the proxy will not be believed, a warning for flags.
         let unix = StartupRules.Settings(bind: .unix(path: "/run/app.sock"), trust: .loopback)
@@ -94,11 +111,19 @@ import Testing
     }
 
     @Test func flagsBecomeASpec() throws {
-        let spec = StartupRules.spec(for: StartupRules.Settings(
-            bind: .tcp(host: "[::1]", port: 9000), trust: .loopback, proxyProtocol: .required, hops: 1))
+        let spec = StartupRules.spec(
+            for: StartupRules.Settings(
+                bind: .tcp(host: "[::1]", port: 9000),
+                trust: .loopback,
+                proxyProtocol: .required,
+                hops: 1
+            )
+        )
         #expect(spec.app.listen == .tcp(host: .loopbackV6, port: 9000))
         #expect(spec.app.proxyProtocol == .v1 && spec.app.hops == 1 && spec.proxy.kind == .nginx)
-        let direct = StartupRules.spec(for: StartupRules.Settings(bind: .tcp(host: "*", port: 8080), trust: .none, allowPublic: true))
+        let direct = StartupRules.spec(
+            for: StartupRules.Settings(bind: .tcp(host: "*", port: 8080), trust: .none, allowPublic: true)
+        )
         #expect(direct.app.listen == .tcp(host: .anyV4, port: 8080) && direct.proxy.kind == .none)
         #expect(SpecChecker(spec: direct, locate: { _ in nil }).check().isEmpty)
     }

@@ -45,9 +45,17 @@ import Glibc
         #expect(failed.status == 1, "\(failed)")
         let lines = failed.stdout.split(separator: "\n").map(String.init)
         #expect(lines.first == bad)
-        #expect(lines.contains { $0.hasPrefix("  2:18     error   GR001 app.listen.host: '0.0.0.0' listens on every interface") })
+        #expect(
+            lines.contains {
+                $0.hasPrefix("  2:18     error   GR001 app.listen.host: '0.0.0.0' listens on every interface")
+            }
+        )
         #expect(lines.contains { $0.hasPrefix("  3:9      error   GR005 app.user: the app must not run as root") })
-        #expect(lines.contains { $0.hasPrefix("  4:21     warning GR004 app.trust[1]: 10.0.0.0/8 is a whole private network") })
+        #expect(
+            lines.contains {
+                $0.hasPrefix("  4:21     warning GR004 app.trust[1]: 10.0.0.0/8 is a whole private network")
+            }
+        )
         #expect(failed.stdout.hasSuffix("2 errors, 1 warning, 0 info in 1 file.\n"))
         #expect(!failed.stdout.contains("\u{1B}["), "no colour when standard output is not a terminal")
     }
@@ -139,9 +147,15 @@ import Glibc
         let cases: [([String], String)] = [
             (["--bogus"], "greenroom: error: Unknown option '--bogus'"),
             (["--json", "--sarif"], "greenroom: error: --json and --sarif cannot be combined; pick one"),
-            (["--config", scratch.file("nope.yml")], "\(scratch.file("nope.yml")):1:1: no such file (create one with `greenroom init`)"),
+            (
+                ["--config", scratch.file("nope.yml")],
+                "\(scratch.file("nope.yml")):1:1: no such file (create one with `greenroom init`)"
+            ),
             (["--config", scratch.path], "\(scratch.path):1:1: is a directory"),
-            (["--probe-url", "localhost:8443"], "--probe-url 'localhost:8443' is not an http:// or https:// URL with a host"),
+            (
+                ["--probe-url", "localhost:8443"],
+                "--probe-url 'localhost:8443' is not an http:// or https:// URL with a host"
+            ),
             (["--nginx", scratch.file("missing.conf")], "'\(scratch.file("missing.conf"))' does not exist"),
             (["--apache", scratch.path], "'\(scratch.path)' is a directory, not a file"),
         ]
@@ -150,7 +164,10 @@ import Glibc
             #expect(result.status == 2, "\(arguments): \(result)")
             #expect(result.stdout.isEmpty)
             let lines = result.stderr.split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.isEmpty }
-            #expect(lines.count == 1 && lines.first.map(String.init)?.hasPrefix(expected) == true, "\(arguments): \(result.stderr)")
+            #expect(
+                lines.count == 1 && lines.first.map(String.init)?.hasPrefix(expected) == true,
+                "\(arguments): \(result.stderr)"
+            )
         }
         let yaml = try scratch.write("broken.yml", "app:\n  listen: [\n")
         let broken = try await Self.check(["--config", yaml])
@@ -199,7 +216,8 @@ import Glibc
         var text = "events {}\nhttp {\n"
         var index = 0
         while text.utf8.count < 10 << 20 {
-            text += "    server { listen 127.0.0.1:\(10_000 + index % 50_000); server_name s\(index).example; "
+            text +=
+                "    server { listen 127.0.0.1:\(10_000 + index % 50_000); server_name s\(index).example; "
                 + "location / { proxy_pass http://127.0.0.1:8000; proxy_set_header Host $http_host; } }\n"
             index += 1
         }

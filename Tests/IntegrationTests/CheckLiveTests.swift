@@ -8,10 +8,18 @@ import Testing
 /// The probe tests run `greenroom serve` behind a real nginx generated from the spec.
 @Suite(.serialized) struct CheckLiveTests {
     /// `greenroom check --config spec --live --json ...`: the exit status and the rule ids found.
-    static func checkLive(_ spec: String, _ extra: [String] = []) async throws -> (ProcessResult, [String], [[String: Any]]) {
-        let result = try await GreenroomBinary.run(["check", "--config", spec, "--live", "--json"] + extra, timeout: .seconds(60))
+    static func checkLive(
+        _ spec: String,
+        _ extra: [String] = []
+    ) async throws -> (ProcessResult, [String], [[String: Any]]) {
+        let result = try await GreenroomBinary.run(
+            ["check", "--config", spec, "--live", "--json"] + extra,
+            timeout: .seconds(60)
+        )
         let object = try #require(
-            try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any], "\(result)")
+            try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any],
+            "\(result)"
+        )
         let findings = try #require(object["findings"] as? [[String: Any]])
         return (result, findings.compactMap { $0["rule"] as? String }.sorted(), findings)
     }
@@ -51,7 +59,11 @@ import Testing
             let (result, rules, findings) = try await Self.checkLive(spec)
             #expect(result.status == 1)
             #expect(rules == ["GR083"], "\(result.stdout)")
-            #expect(Self.message(findings, "GR083").contains("(pid \(listener.pid)) listens on 127.0.0.1:\(port) and runs as root"))
+            #expect(
+                Self.message(findings, "GR083").contains(
+                    "(pid \(listener.pid)) listens on 127.0.0.1:\(port) and runs as root"
+                )
+            )
         }
     }
 
@@ -98,7 +110,8 @@ import Testing
             defer { listener.stop() }
             let spec = try scratch.write(
                 "greenroom.yml",
-                "app:\n  listen: {port: \(port)}\n  hosts:\n    addresses: [\"\(address.text)\"]\n    balancers: [\"\(balancer)\"]\n")
+                "app:\n  listen: {port: \(port)}\n  hosts:\n    addresses: [\"\(address.text)\"]\n    balancers: [\"\(balancer)\"]\n"
+            )
             let (result, rules, findings) = try await Self.checkLive(spec)
             #expect(rules == ["GR084"], "\(result.stdout)")
             #expect(Self.message(findings, "GR084").contains("not a balancer"))
@@ -125,7 +138,11 @@ import Testing
 
     /// A spec for `greenroom serve` on `app` behind nginx on loopback with TLS.
     static func deploymentSpec(
-        _ scratch: TemporaryDirectory, _ certificate: SelfSignedCertificate, app: UInt16, http: UInt16, https: UInt16,
+        _ scratch: TemporaryDirectory,
+        _ certificate: SelfSignedCertificate,
+        app: UInt16,
+        http: UInt16,
+        https: UInt16,
         headers: String = "x-forwarded"
     ) throws -> (path: String, spec: DeploymentSpec) {
         let text = """
@@ -146,10 +163,11 @@ import Testing
         return (path, spec)
     }
 
-    /// Runs `body` with `greenroom serve` and nginx (its site edited by `edit`) on fresh ports.
+    /// Runs `body` with `greenroom serve` and nginx on fresh ports; the generated site sets
+    /// X-Forwarded-For to `forwardedFor` instead of `$remote_addr`.
     static func withDeployment(
         headers: String = "x-forwarded",
-        edit: @escaping @Sendable (String) -> String = { $0 },
+        forwardedFor: String = "$remote_addr",
         _ body: (_ spec: String, _ https: UInt16) async throws -> Void
     ) async throws {
         try await GreenroomBinary.requireServe()
@@ -158,10 +176,24 @@ import Testing
         let certificate = try await SelfSignedCertificate.make(in: scratch)
         try await retryingOnPortConflict {
             let ports = try FreePort.allocate(3)
-            let (path, spec) = try deploymentSpec(scratch, certificate, app: ports[0], http: ports[1], https: ports[2], headers: headers)
-            let site = try Generator(spec: spec).files(for: .nginx)[0].contents
-            let file = try scratch.write("nginx-site/site.conf", edit(site))
-            let serve = try await ServeProcess.start(spec.app.serveArguments, readiness: .tcp(ports[0]), logDirectory: scratch)
+            let (path, spec) = try deploymentSpec(
+                scratch,
+                certificate,
+                app: ports[0],
+                http: ports[1],
+                https: ports[2],
+                headers: headers
+            )
+            let site = try Generator(spec: spec).files(for: .nginx)[0].contents.replacingOccurrences(
+                of: "proxy_set_header X-Forwarded-For $remote_addr;",
+                with: "proxy_set_header X-Forwarded-For \(forwardedFor);"
+            )
+            let file = try scratch.write("nginx-site/site.conf", site)
+            let serve = try await ServeProcess.start(
+                spec.app.serveArguments,
+                readiness: .tcp(ports[0]),
+                logDirectory: scratch
+            )
             defer { serve.stop() }
             let nginx = try await NginxServer.start(in: scratch, httpIncludes: [file], ports: [ports[1], ports[2]])
             defer { nginx.stop() }
@@ -171,7 +203,10 @@ import Testing
 
     @Test func aGeneratedDeploymentPassesTheLiveCheckAndTheProbe() async throws {
         try await Self.withDeployment { spec, https in
-            let (result, rules, findings) = try await Self.checkLive(spec, ["--probe-url", "https://localhost:\(https)/"])
+            let (result, rules, findings) = try await Self.checkLive(
+                spec,
+                ["--probe-url", "https://localhost:\(https)/"]
+            )
             #expect(result.status == 0, "\(result)")
             #expect(rules == ["GR088"], "\(result.stdout)")
             #expect(Self.message(findings, "GR088").contains("the app saw client 127.0.0.1 via x-forwarded-for"))
@@ -181,11 +216,11 @@ import Testing
 
     @Test(arguments: ["$http_x_forwarded_for", "$proxy_add_x_forwarded_for"])
     func nginxPassingTheClientsForwardedForFailsTheProbe(_ variable: String) async throws {
-        try await Self.withDeployment(edit: { site in
-            site.replacingOccurrences(
-                of: "proxy_set_header X-Forwarded-For $remote_addr;", with: "proxy_set_header X-Forwarded-For \(variable);")
-        }) { spec, https in
-            let (result, rules, findings) = try await Self.checkLive(spec, ["--probe-url", "https://localhost:\(https)/"])
+        try await Self.withDeployment(forwardedFor: variable) { spec, https in
+            let (result, rules, findings) = try await Self.checkLive(
+                spec,
+                ["--probe-url", "https://localhost:\(https)/"]
+            )
             #expect(result.status == 1, "\(result)")
             #expect(rules == ["GR087", "GR088"], "\(result.stdout)")
             #expect(Self.message(findings, "GR087").contains("198.51.100.66 from the probe's forged X-Forwarded-For"))
@@ -195,11 +230,7 @@ import Testing
     /// With `forwarded_headers: both` the app compares the two families, so a client's
     /// X-Forwarded-For passed through by nginx does not win; the probe shows it.
     @Test func bothHeaderFamiliesDefendAgainstAPassedThroughForwardedFor() async throws {
-        try await Self.withDeployment(headers: "both", edit: { site in
-            site.replacingOccurrences(
-                of: "proxy_set_header X-Forwarded-For $remote_addr;",
-                with: "proxy_set_header X-Forwarded-For $http_x_forwarded_for;")
-        }) { spec, https in
+        try await Self.withDeployment(headers: "both", forwardedFor: "$http_x_forwarded_for") { spec, https in
             let (result, rules, _) = try await Self.checkLive(spec, ["--probe-url", "https://localhost:\(https)/"])
             #expect(result.status == 0 && rules == ["GR088"], "\(result.stdout)")
         }
@@ -211,7 +242,10 @@ import Testing
         try await retryingOnPortConflict {
             let port = try FreePort.allocate()
             let serve = try await ServeProcess.start(
-                ["--no-guard", "--host", "0.0.0.0", "--port", "\(port)"], readiness: .tcp(port), logDirectory: scratch)
+                ["--no-guard", "--host", "0.0.0.0", "--port", "\(port)"],
+                readiness: .tcp(port),
+                logDirectory: scratch
+            )
             defer { serve.stop() }
             let spec = try scratch.write("greenroom.yml", "app:\n  listen: {host: 127.0.0.1, port: \(port)}\n")
             let (result, rules, _) = try await Self.checkLive(spec)

@@ -9,7 +9,8 @@ extension LiveChecker {
         var bare = Substring(host)
         if bare.hasPrefix("["), bare.hasSuffix("]") { bare = bare.dropFirst().dropLast() }
         let lowered = bare.lowercased()
-        guard let address = ["", "*"].contains(lowered) ? .anyV4 : lowered == "localhost" ? .loopbackV4 : IPAddress(bare)
+        guard
+            let address = ["", "*"].contains(lowered) ? .anyV4 : lowered == "localhost" ? .loopbackV4 : IPAddress(bare)
         else { return [] }
         var findings: [Finding] = []
         let shown = address.family == .v4 ? "\(address):\(port)" : "[\(address)]:\(port)"
@@ -24,7 +25,9 @@ extension LiveChecker {
                 Rule.liveAddressInUse.finding(
                     at: nil,
                     "\(shown) is taken: \(who) already listens on \(conflicting.map(\.description).joined(separator: ", "))",
-                    fix: "stop that process (an older instance?) or choose another --port"))
+                    fix: "stop that process (an older instance?) or choose another --port"
+                )
+            )
         }
         let unmapped = address.unmapped
         if !unmapped.isUnspecified, !unmapped.isLoopback,
@@ -32,8 +35,12 @@ extension LiveChecker {
         {
             findings.append(
                 Rule.liveAddressNotLocal.finding(
-                    at: nil, "\(unmapped) is not an address of this host, so \(shown) cannot be bound",
-                    fix: "bind one of this host's addresses (see `ip addr`), usually 127.0.0.1", severity: .error))
+                    at: nil,
+                    "\(unmapped) is not an address of this host, so \(shown) cannot be bound",
+                    fix: "bind one of this host's addresses (see `ip addr`), usually 127.0.0.1",
+                    severity: .error
+                )
+            )
         }
         return findings
     }

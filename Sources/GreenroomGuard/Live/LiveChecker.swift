@@ -18,7 +18,9 @@ public struct LiveChecker: Sendable {
 
     /// Creates a checker.
     public init(
-        expectation: LiveExpectation, system: any LiveSystem = LocalSystem(), connectTimeout: Duration = .milliseconds(500)
+        expectation: LiveExpectation,
+        system: any LiveSystem = LocalSystem(),
+        connectTimeout: Duration = .milliseconds(500)
     ) {
         self.expectation = expectation
         self.system = system
@@ -37,12 +39,16 @@ public struct LiveChecker: Sendable {
         var findings: [Finding] = []
         let interfaces = system.interfaceAddresses()
         let listeners = tcpListeners()
-        let unixListeners = expectation.unixPaths.isEmpty ? [] : system.readText("/proc/net/unix").map(ProcNet.unixListeners)
+        let unixListeners =
+            expectation.unixPaths.isEmpty ? [] : system.readText("/proc/net/unix").map(ProcNet.unixListeners)
         if listeners == nil && !expectation.ports.isEmpty {
             findings.append(
                 Rule.liveIncomplete.finding(
-                    at: nil, "cannot read /proc/net/tcp or /proc/net/tcp6: the listener rules (GR080-GR083) did not run",
-                    fix: "run greenroom check --live on Linux with /proc mounted"))
+                    at: nil,
+                    "cannot read /proc/net/tcp or /proc/net/tcp6: the listener rules (GR080-GR083) did not run",
+                    fix: "run greenroom check --live on Linux with /proc mounted"
+                )
+            )
         }
         let appListeners = (listeners ?? []).filter { expectation.ports.contains($0.port) }
         findings += listenerFindings(appListeners, readable: listeners != nil, interfaces: interfaces)
@@ -55,7 +61,9 @@ public struct LiveChecker: Sendable {
 
     /// GR080, GR081, GR082 and GR092 for TCP.
     private func listenerFindings(
-        _ listeners: [ProcNet.TCPListener], readable: Bool, interfaces: [InterfaceAddress]
+        _ listeners: [ProcNet.TCPListener],
+        readable: Bool,
+        interfaces: [InterfaceAddress]
     ) -> [Finding] {
         var findings: [Finding] = []
         for listener in listeners where !expectation.direct {
@@ -65,14 +73,20 @@ public struct LiveChecker: Sendable {
                     Rule.liveWildcardListener.finding(
                         at: nil,
                         "\(listener) listens on every interface: clients reach the app's port without the proxy",
-                        fix: "bind the app to \(address.family == .v4 ? "127.0.0.1" : "::1") (app.listen.host, serve --host) "
-                            + "or a unix socket, and restart it"))
+                        fix:
+                            "bind the app to \(address.family == .v4 ? "127.0.0.1" : "::1") (app.listen.host, serve --host) "
+                            + "or a unix socket, and restart it"
+                    )
+                )
             } else if !expectation.isExpectedBind(address) {
                 findings.append(
                     Rule.liveExposedListener.finding(
-                        at: nil, "\(listener) listens on a non-loopback address: clients on that network skip the proxy",
+                        at: nil,
+                        "\(listener) listens on a non-loopback address: clients on that network skip the proxy",
                         fix: "bind the app to 127.0.0.1 or a unix socket; for app hosts behind a balancer, list the "
-                            + "address in app.hosts.addresses"))
+                            + "address in app.hosts.addresses"
+                    )
+                )
             }
         }
         guard readable else { return findings }
@@ -86,19 +100,26 @@ public struct LiveChecker: Sendable {
                         at: nil,
                         "none of app.hosts.addresses (\(expectation.hostAddresses.map(\.description).joined(separator: ", "))) "
                             + "is an address of this host, so this is not one of the app hosts",
-                        fix: "run greenroom check --live on each app host, or add this host's address to app.hosts.addresses"))
+                        fix:
+                            "run greenroom check --live on each app host, or add this host's address to app.hosts.addresses"
+                    )
+                )
             }
         }
         for host in hosts where !host.isUnspecified {
-            for port in expectation.ports where !listeners.contains(where: { $0.port == port && Self.accepts($0.address, host) }) {
+            for port in expectation.ports
+            where !listeners.contains(where: { $0.port == port && Self.accepts($0.address, host) }) {
                 let endpoint = host.family == .v4 ? "\(host):\(port)" : "[\(host)]:\(port)"
                 let elsewhere = listeners.filter { $0.port == port }.map(\.description)
                 findings.append(
                     Rule.liveNotListening.finding(
                         at: nil,
                         "nothing listens on \(endpoint), where the proxy connects"
-                            + (elsewhere.isEmpty ? "" : " (port \(port) is open on \(elsewhere.joined(separator: ", ")))"),
-                        fix: "start the app (systemctl start the unit), or make app.listen say where it listens"))
+                            + (elsewhere.isEmpty
+                                ? "" : " (port \(port) is open on \(elsewhere.joined(separator: ", ")))"),
+                        fix: "start the app (systemctl start the unit), or make app.listen say where it listens"
+                    )
+                )
             }
         }
         return findings
@@ -135,7 +156,9 @@ public struct LiveChecker: Sendable {
                         fix: remote
                             ? "run the app under the generated systemd unit (IPAddressDeny=any, IPAddressAllow=the "
                                 + "balancers), or firewall the port to the balancers"
-                            : "bind the app to 127.0.0.1 or a unix socket"))
+                            : "bind the app to 127.0.0.1 or a unix socket"
+                    )
+                )
             }
         }
         return findings

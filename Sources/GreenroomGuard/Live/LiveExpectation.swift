@@ -23,8 +23,13 @@ public struct LiveExpectation: Sendable, Hashable {
 
     /// Creates an expectation.
     public init(
-        ports: [Int], host: IPAddress? = .loopbackV4, unixPaths: [String] = [], hostAddresses: [IPAddress] = [],
-        balancers: [CIDR] = [], direct: Bool = false, proxyGroup: String? = nil
+        ports: [Int],
+        host: IPAddress? = .loopbackV4,
+        unixPaths: [String] = [],
+        hostAddresses: [IPAddress] = [],
+        balancers: [CIDR] = [],
+        direct: Bool = false,
+        proxyGroup: String? = nil
     ) {
         self.ports = ports
         self.host = host
@@ -46,9 +51,14 @@ public struct LiveExpectation: Sendable, Hashable {
             host = address
         }
         self.init(
-            ports: app.ports.map(Int.init), host: host, unixPaths: paths, hostAddresses: app.hosts?.addresses ?? [],
-            balancers: app.hosts?.balancers ?? [], direct: spec.proxy.kind == .none && app.allowPublic,
-            proxyGroup: spec.systemd.effectiveGroup(app: app, proxy: spec.proxy.kind))
+            ports: app.ports.map(Int.init),
+            host: host,
+            unixPaths: paths,
+            hostAddresses: app.hosts?.addresses ?? [],
+            balancers: app.hosts?.balancers ?? [],
+            direct: spec.proxy.kind == .none && app.allowPublic,
+            proxyGroup: spec.systemd.effectiveGroup(app: app, proxy: spec.proxy.kind)
+        )
     }
 
     /// `true` when a listener at `address` is where the app is meant to listen.

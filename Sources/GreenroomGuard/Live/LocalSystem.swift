@@ -71,7 +71,11 @@ public struct LocalSystem: LiveSystem {
             case AF_INET:
                 let address = raw.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { $0.pointee }
                 result.append(
-                    InterfaceAddress(interface: name, address: IPAddress(ipv4: UInt32(bigEndian: address.sin_addr.s_addr))))
+                    InterfaceAddress(
+                        interface: name,
+                        address: IPAddress(ipv4: UInt32(bigEndian: address.sin_addr.s_addr))
+                    )
+                )
             case AF_INET6:
                 let address = raw.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { $0.pointee }
                 let bytes = withUnsafeBytes(of: address.sin6_addr) { Array($0) }
@@ -100,7 +104,8 @@ public struct LocalSystem: LiveSystem {
         var group = group()
         var result: UnsafeMutablePointer<group>?
         var buffer = [CChar](repeating: 0, count: 16_384)
-        guard getgrgid_r(gid, &group, &buffer, buffer.count, &result) == 0, result != nil, let name = group.gr_name else {
+        guard getgrgid_r(gid, &group, &buffer, buffer.count, &result) == 0, result != nil, let name = group.gr_name
+        else {
             return nil
         }
         return String(cString: name)

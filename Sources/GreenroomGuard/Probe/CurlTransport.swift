@@ -35,10 +35,14 @@ public struct CurlTransport: ProbeTransport {
     public init(executable: String) { self.executable = executable }
 
     public func get(
-        _ url: String, headers: [(name: String, value: String)], timeout: Duration
+        _ url: String,
+        headers: [(name: String, value: String)],
+        timeout: Duration
     ) throws(ProbeError) -> ProbeResponse {
         var template = Array("/tmp/greenroom-probe-XXXXXX".utf8CString)
-        guard let made = mkdtemp(&template) else { throw ProbeError("cannot create a temporary directory for the probe") }
+        guard let made = mkdtemp(&template) else {
+            throw ProbeError("cannot create a temporary directory for the probe")
+        }
         let directory = String(cString: made)
         let files = ["headers", "body", "out", "err"].map { "\(directory)/\($0)" }
         defer {
@@ -54,7 +58,8 @@ public struct CurlTransport: ProbeTransport {
         arguments += ["--", url]
         let status = try run(arguments, stdout: files[2], stderr: files[3], deadline: timeout + .seconds(5))
         guard status == 0 else {
-            let error = LocalSystem().readText(files[3]).map { $0.split(separator: "\n").last.map(String.init) ?? "" } ?? ""
+            let error =
+                LocalSystem().readText(files[3]).map { $0.split(separator: "\n").last.map(String.init) ?? "" } ?? ""
             throw ProbeError(error.isEmpty ? "curl exited with status \(status)" : error)
         }
         let code = Int(LocalSystem().readText(files[2])?.trimmingWhitespace ?? "") ?? 0
@@ -68,7 +73,12 @@ public struct CurlTransport: ProbeTransport {
     }
 
     /// Runs `arguments` with its output in files; kills it at `deadline`. Returns the exit status.
-    private func run(_ arguments: [String], stdout: String, stderr: String, deadline: Duration) throws(ProbeError) -> Int32 {
+    private func run(
+        _ arguments: [String],
+        stdout: String,
+        stderr: String,
+        deadline: Duration
+    ) throws(ProbeError) -> Int32 {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -85,7 +95,9 @@ public struct CurlTransport: ProbeTransport {
         while true {
             let reaped = waitpid(pid, &status, WNOHANG)
             if reaped == pid { break }
-            if reaped < 0 && errno != EINTR { throw ProbeError("lost track of curl: \(String(cString: strerror(errno)))") }
+            if reaped < 0 && errno != EINTR {
+                throw ProbeError("lost track of curl: \(String(cString: strerror(errno)))")
+            }
             if ContinuousClock.now >= end {
                 kill(pid, SIGKILL)
                 _ = waitpid(pid, &status, 0)

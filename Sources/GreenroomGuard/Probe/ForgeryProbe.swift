@@ -60,7 +60,8 @@ public struct ForgeryProbe: Sendable {
             ("X-Forwarded-For", "198.51.100.66"),
             ("Forwarded", "for=198.51.100.77;proto=\(forgedScheme);host=\(Self.forgedHost)"),
             ("X-Real-IP", "198.51.100.88"),
-            ("CF-Connecting-IP", "198.51.100.99"), ("True-Client-IP", "198.51.100.99"), ("X-Client-IP", "198.51.100.99"),
+            ("CF-Connecting-IP", "198.51.100.99"), ("True-Client-IP", "198.51.100.99"),
+            ("X-Client-IP", "198.51.100.99"),
             ("X-Forwarded-Proto", forgedScheme),
             ("X-Forwarded-Host", Self.forgedHost),
         ]
@@ -84,11 +85,17 @@ public struct ForgeryProbe: Sendable {
             let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any],
             let client = object["client"] as? String
         else {
-            return [failure("GET \(target) did not answer with /whoami's JSON: is Greenroom's server behind this proxy?")]
+            return [
+                failure("GET \(target) did not answer with /whoami's JSON: is Greenroom's server behind this proxy?")
+            ]
         }
         let seen = Seen(
-            client: client, via: object["via"] as? String ?? "?", peer: object["peer"] as? String ?? "?",
-            scheme: object["scheme"] as? String ?? "?", host: object["host"] as? String)
+            client: client,
+            via: object["via"] as? String ?? "?",
+            peer: object["peer"] as? String ?? "?",
+            scheme: object["scheme"] as? String ?? "?",
+            host: object["host"] as? String
+        )
         return judge(seen, target: target)
     }
 
@@ -109,7 +116,9 @@ public struct ForgeryProbe: Sendable {
                 at: nil,
                 "probe \(target): the app saw client \(seen.client) via \(seen.via) (peer \(seen.peer)), "
                     + "scheme \(seen.scheme), host \(hostText)",
-                fix: "nothing to fix; compare with what the proxy saw"))
+                fix: "nothing to fix; compare with what the proxy saw"
+            )
+        )
         if let forged = Self.forgedAddresses.first(where: { $0.address == seen.client }) {
             findings.append(
                 Rule.probeForgeryBelieved.finding(
@@ -117,7 +126,9 @@ public struct ForgeryProbe: Sendable {
                     "the app took the client address \(forged.address) from the probe's forged \(forged.header) "
                         + "(via \(seen.via)): whoever reaches the proxy chooses their own address",
                     fix: "make the proxy replace the header instead of passing it on: proxy_set_header "
-                        + "X-Forwarded-For $remote_addr; (nginx), RequestHeader unset/set (httpd); check realip trust"))
+                        + "X-Forwarded-For $remote_addr; (nginx), RequestHeader unset/set (httpd); check realip trust"
+                )
+            )
         }
         if seen.scheme == forgedScheme {
             let https = forgedScheme == "http"
@@ -128,19 +139,29 @@ public struct ForgeryProbe: Sendable {
                         + (https
                             ? "it believed the forged X-Forwarded-Proto, or the proxy sends none"
                             : "it believed the forged X-Forwarded-Proto"),
-                    fix: "proxy_set_header X-Forwarded-Proto $scheme; (nginx), RequestHeader set X-Forwarded-Proto (httpd)"))
+                    fix:
+                        "proxy_set_header X-Forwarded-Proto $scheme; (nginx), RequestHeader set X-Forwarded-Proto (httpd)"
+                )
+            )
         }
         if seen.host?.lowercased() == Self.forgedHost {
             findings.append(
                 Rule.probeForgeryBelieved.finding(
-                    at: nil, "the app took its host name from the probe's forged X-Forwarded-Host",
-                    fix: "proxy_set_header X-Forwarded-Host $host; (nginx), RequestHeader unset X-Forwarded-Host (httpd)"))
+                    at: nil,
+                    "the app took its host name from the probe's forged X-Forwarded-Host",
+                    fix:
+                        "proxy_set_header X-Forwarded-Host $host; (nginx), RequestHeader unset X-Forwarded-Host (httpd)"
+                )
+            )
         }
         return findings
     }
 
     private func failure(_ message: String) -> Finding {
         Rule.probeFailed.finding(
-            at: nil, message, fix: "give --probe-url the proxy's URL in front of a running Greenroom app, e.g. https://localhost/")
+            at: nil,
+            message,
+            fix: "give --probe-url the proxy's URL in front of a running Greenroom app, e.g. https://localhost/"
+        )
     }
 }

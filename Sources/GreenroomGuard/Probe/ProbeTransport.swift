@@ -2,7 +2,11 @@
 public protocol ProbeTransport: Sendable {
     /// `GET url` with exactly `headers` added, following no redirects, certificate not verified
     /// (the probe sends nothing secret and proxies are often probed as `localhost`).
-    func get(_ url: String, headers: [(name: String, value: String)], timeout: Duration) throws(ProbeError) -> ProbeResponse
+    func get(
+        _ url: String,
+        headers: [(name: String, value: String)],
+        timeout: Duration
+    ) throws(ProbeError) -> ProbeResponse
 }
 
 /// An HTTP response to the probe.

@@ -1,7 +1,9 @@
 extension Rule {
     /// GR087.
     public static let probeForgeryBelieved = Rule(
-        id: "GR087", severity: .error, scope: .live,
+        id: "GR087",
+        severity: .error,
+        scope: .live,
         title: "probe: the app believed forged forwarding headers",
         rationale: """
             `--probe-url` sends a request through the proxy carrying headers a client would forge \
@@ -13,22 +15,28 @@ extension Rule {
             who can reach the proxy chooses their address, scheme or host.
             """,
         bad: "proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;",
-        good: "proxy_set_header X-Forwarded-For $remote_addr;")
+        good: "proxy_set_header X-Forwarded-For $remote_addr;"
+    )
 
     /// GR088.
     public static let probeReport = Rule(
-        id: "GR088", severity: .info, scope: .live,
+        id: "GR088",
+        severity: .info,
+        scope: .live,
         title: "probe: what the app saw",
         rationale: """
             The client address, provenance (`via`), scheme and host the app reported for the \
             probe request, so a clean probe still shows what the app believes.
             """,
         bad: "probe: app saw client 198.51.100.66 via x-forwarded-for, scheme http, host forged.greenroom.invalid",
-        good: "probe: app saw client 127.0.0.1 via x-forwarded-for, scheme https, host localhost")
+        good: "probe: app saw client 127.0.0.1 via x-forwarded-for, scheme https, host localhost"
+    )
 
     /// GR089.
     public static let probeFailed = Rule(
-        id: "GR089", severity: .warning, scope: .live,
+        id: "GR089",
+        severity: .warning,
+        scope: .live,
         title: "probe could not read /whoami",
         rationale: """
             The probe request failed (connection refused, TLS error, timeout), or the answer was \
@@ -37,7 +45,8 @@ extension Rule {
             `--probe-url https://localhost/`.
             """,
         bad: "$ greenroom check --probe-url http://localhost:9999/\n(connection refused)",
-        good: "$ greenroom check --probe-url https://localhost/")
+        good: "$ greenroom check --probe-url https://localhost/"
+    )
 
     /// Every live rule, by id.
     public static let liveRules: [Rule] = [

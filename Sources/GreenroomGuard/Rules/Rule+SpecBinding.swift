@@ -1,7 +1,9 @@
 extension Rule {
     /// GR001.
     public static let specWildcardBind = Rule(
-        id: "GR001", severity: .error, scope: .spec,
+        id: "GR001",
+        severity: .error,
+        scope: .spec,
         title: "app binds a wildcard address behind a proxy",
         rationale: """
             `0.0.0.0`, `::`, `*` or an empty host listen on every interface. With a proxy in \
@@ -10,11 +12,14 @@ extension Rule {
             peer chooses their own address. Also reported when `app.exec` passes `--host 0.0.0.0`.
             """,
         bad: "app:\n  listen: {host: 0.0.0.0, port: 8000}\nproxy:\n  kind: nginx",
-        good: "app:\n  listen: {host: 127.0.0.1, port: 8000}   # or unix: /run/app/app.sock\nproxy:\n  kind: nginx")
+        good: "app:\n  listen: {host: 127.0.0.1, port: 8000}   # or unix: /run/app/app.sock\nproxy:\n  kind: nginx"
+    )
 
     /// GR002.
     public static let specPublicBind = Rule(
-        id: "GR002", severity: .error, scope: .spec,
+        id: "GR002",
+        severity: .error,
+        scope: .spec,
         title: "app reachable from other hosts without a firewall statement",
         rationale: """
             A non-loopback bind lets every host on that network talk to the app directly. Only two \
@@ -24,11 +29,15 @@ extension Rule {
             `app.allow_public: true`. App hosts must use private addresses.
             """,
         bad: "app:\n  listen: {host: 10.0.0.11, port: 8000}\nproxy:\n  kind: nginx",
-        good: "app:\n  listen: {port: 8000}\n  hosts:\n    addresses: [10.0.0.11]\n    balancers: [10.0.0.2]\nsystemd:\n  hardening: true")
+        good:
+            "app:\n  listen: {port: 8000}\n  hosts:\n    addresses: [10.0.0.11]\n    balancers: [10.0.0.2]\nsystemd:\n  hardening: true"
+    )
 
     /// GR003.
     public static let specTrustTooBroad = Rule(
-        id: "GR003", severity: .error, scope: .spec,
+        id: "GR003",
+        severity: .error,
+        scope: .spec,
         title: "trust lets clients choose their own address",
         rationale: """
             The app believes forwarding headers and PROXY headers from every trusted peer. A trust \
@@ -39,11 +48,14 @@ extension Rule {
             `app.exec`.
             """,
         bad: "app:\n  trust: [0.0.0.0/1, 128.0.0.0/1]",
-        good: "app:\n  trust: [loopback]")
+        good: "app:\n  trust: [loopback]"
+    )
 
     /// GR004.
     public static let specTrustBeyondProxy = Rule(
-        id: "GR004", severity: .warning, scope: .spec,
+        id: "GR004",
+        severity: .warning,
+        scope: .spec,
         title: "trust wider than where the proxy connects from",
         rationale: """
             A proxy on this host connects from loopback or a unix socket, and a remote balancer \
@@ -53,33 +65,42 @@ extension Rule {
             (`loopback` or `unix` trusted while app hosts bind a private address).
             """,
         bad: "app:\n  listen: {host: 127.0.0.1, port: 8000}\n  trust: [loopback, 10.0.0.0/8]",
-        good: "app:\n  listen: {host: 127.0.0.1, port: 8000}\n  trust: [loopback]")
+        good: "app:\n  listen: {host: 127.0.0.1, port: 8000}\n  trust: [loopback]"
+    )
 
     /// GR005.
     public static let specRootUser = Rule(
-        id: "GR005", severity: .error, scope: .spec,
+        id: "GR005",
+        severity: .error,
+        scope: .spec,
         title: "app runs as root",
         rationale: """
             Any bug in an app running as root owns the machine, and `greenroom serve` refuses to \
             start as root. Run it as a system account or a systemd dynamic user.
             """,
         bad: "app:\n  user: root",
-        good: "app:\n  user: greenroom   # or: dynamic")
+        good: "app:\n  user: greenroom   # or: dynamic"
+    )
 
     /// GR006.
     public static let specPrivilegedPort = Rule(
-        id: "GR006", severity: .error, scope: .spec,
+        id: "GR006",
+        severity: .error,
+        scope: .spec,
         title: "app listens on a privileged port",
         rationale: """
             Ports below 1024 need root (or a capability the sandbox drops); `greenroom serve` \
             refuses them. The proxy listens on 80 and 443; the app on a high port behind it.
             """,
         bad: "app:\n  listen: {host: 127.0.0.1, port: 80}",
-        good: "app:\n  listen: {host: 127.0.0.1, port: 8000}\nproxy:\n  listen: {http: [80]}")
+        good: "app:\n  listen: {host: 127.0.0.1, port: 8000}\nproxy:\n  listen: {http: [80]}"
+    )
 
     /// GR007.
     public static let specProxyNotTrusted = Rule(
-        id: "GR007", severity: .error, scope: .spec,
+        id: "GR007",
+        severity: .error,
+        scope: .spec,
         title: "app does not trust where the proxy connects from",
         rationale: """
             The app ignores forwarding information from peers it does not trust. If the proxy \
@@ -88,5 +109,6 @@ extension Rule {
             address.
             """,
         bad: "app:\n  listen: {unix: /run/app/app.sock}\n  trust: [loopback]",
-        good: "app:\n  listen: {unix: /run/app/app.sock}\n  trust: [unix]")
+        good: "app:\n  listen: {unix: /run/app/app.sock}\n  trust: [unix]"
+    )
 }

@@ -30,7 +30,8 @@ public enum RuleCatalog {
         for rule in rules {
             out += "\n### \(rule.id): \(rule.title)\n\n"
             out += "*\(rule.severity), \(rule.scope.rawValue)*. \(rule.rationale)\n\n"
-            out += "Bad:\n\n```\(fence(rule.scope))\n\(rule.bad)\n```\n\nGood:\n\n```\(fence(rule.scope))\n\(rule.good)\n```\n"
+            out +=
+                "Bad:\n\n```\(fence(rule.scope))\n\(rule.bad)\n```\n\nGood:\n\n```\(fence(rule.scope))\n\(rule.good)\n```\n"
         }
         return out
     }

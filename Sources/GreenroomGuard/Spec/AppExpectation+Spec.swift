@@ -20,13 +20,19 @@ extension AppExpectation {
         }
         let headers: Set<ForwardedHeader>
         switch app.forwardedHeaders {
-        case .xForwarded: headers = [.xForwardedFor, .xForwardedProto, .xForwardedHost, .xForwardedPort, .xForwardedPrefix]
+        case .xForwarded:
+            headers = [.xForwardedFor, .xForwardedProto, .xForwardedHost, .xForwardedPort, .xForwardedPrefix]
         case .forwarded: headers = [.forwarded]
         case .both: headers = Set(ForwardedHeader.allCases)
         }
         self.init(
-            binds: binds, trust: app.trust, proxyProtocol: app.proxyProtocol == .off ? .off : .required,
-            forwardedHeaders: headers, hops: app.hops, websocketPaths: spec.proxy.websocketPaths,
-            outerProxies: spec.proxy.realIP?.from ?? [])
+            binds: binds,
+            trust: app.trust,
+            proxyProtocol: app.proxyProtocol == .off ? .off : .required,
+            forwardedHeaders: headers,
+            hops: app.hops,
+            websocketPaths: spec.proxy.websocketPaths,
+            outerProxies: spec.proxy.realIP?.from ?? []
+        )
     }
 }

@@ -51,14 +51,22 @@ extension SpecChecker {
                 let address = ["", "*"].contains(bare) ? IPAddress.anyV4 : IPAddress(bare)
                 if let address, address.isUnspecified, !(spec.proxy.kind == .none && app.allowPublic) {
                     add(
-                        .specWildcardBind, "--host \(value) listens on every interface, so clients can bypass the proxy",
-                        "remove --host from app.exec; app.listen decides (127.0.0.1 or a unix socket)")
+                        .specWildcardBind,
+                        "--host \(value) listens on every interface, so clients can bypass the proxy",
+                        "remove --host from app.exec; app.listen decides (127.0.0.1 or a unix socket)"
+                    )
                 } else if app.hosts == nil, case .tcp(let host?, _) = app.listen, let address, address != host {
                     add(
-                        .specExecOverrides, "--host \(value) overrides app.listen.host (\(host)), where the proxy connects",
-                        "remove --host from app.exec and set app.listen.host")
+                        .specExecOverrides,
+                        "--host \(value) overrides app.listen.host (\(host)), where the proxy connects",
+                        "remove --host from app.exec and set app.listen.host"
+                    )
                 } else if app.unixPath != nil {
-                    add(.specExecOverrides, "--host \(value), but app.listen is a unix socket", "remove --host from app.exec")
+                    add(
+                        .specExecOverrides,
+                        "--host \(value), but app.listen is a unix socket",
+                        "remove --host from app.exec"
+                    )
                 }
             case "port":
                 guard let port = Int(value) else { continue }
@@ -66,29 +74,36 @@ extension SpecChecker {
                     add(.specPrivilegedPort, "--port \(port) is a privileged port", "remove --port from app.exec")
                 } else if app.instances == 1, let own = app.port, port != Int(own) {
                     add(
-                        .specExecOverrides, "--port \(port) overrides app.listen.port (\(own)), where the proxy connects",
-                        "remove --port from app.exec and set app.listen.port")
+                        .specExecOverrides,
+                        "--port \(port) overrides app.listen.port (\(own)), where the proxy connects",
+                        "remove --port from app.exec and set app.listen.port"
+                    )
                 }
             case "unix":
                 if value != app.unixPath(instance: "1") {
                     add(
                         .specExecOverrides,
                         "--unix \(value) overrides app.listen (\(app.unixPath.map { "unix:\($0)" } ?? "TCP")), where the proxy connects",
-                        "remove --unix from app.exec and set app.listen.unix")
+                        "remove --unix from app.exec and set app.listen.unix"
+                    )
                 }
             case "trust":
                 trusts.append(value)
             case "proxy-protocol":
                 if value == "required" && app.proxyProtocol == .off {
                     add(
-                        .specProxyProtocol, "--proxy-protocol required, but app.proxy_protocol is off: the proxy sends "
+                        .specProxyProtocol,
+                        "--proxy-protocol required, but app.proxy_protocol is off: the proxy sends "
                             + "no PROXY header and the app closes every connection",
-                        "remove --proxy-protocol from app.exec, or set app.proxy_protocol to what the proxy sends")
+                        "remove --proxy-protocol from app.exec, or set app.proxy_protocol to what the proxy sends"
+                    )
                 } else if value == "off" && app.proxyProtocol != .off {
                     add(
-                        .specProxyProtocol, "--proxy-protocol off, but the proxy sends the PROXY protocol "
+                        .specProxyProtocol,
+                        "--proxy-protocol off, but the proxy sends the PROXY protocol "
                             + "\(app.proxyProtocol.rawValue): every request starts with a line the app reads as garbage",
-                        "remove --proxy-protocol from app.exec")
+                        "remove --proxy-protocol from app.exec"
+                    )
                 }
             default:
                 continue
@@ -99,21 +114,29 @@ extension SpecChecker {
     }
 
     private func execTrustFindings(_ trusts: [String], add: (Rule, String, String) -> Void) {
-        let parsed = trusts == ["none"] ? TrustedProxies.none : try? TrustedProxies(parsing: trusts, allowingEverything: true)
+        let parsed =
+            trusts == ["none"] ? TrustedProxies.none : try? TrustedProxies(parsing: trusts, allowingEverything: true)
         guard let parsed else {
-            add(.specExecOverrides, "--trust \(trusts.joined(separator: ", ")) does not parse", "remove --trust from app.exec")
+            add(
+                .specExecOverrides,
+                "--trust \(trusts.joined(separator: ", ")) does not parse",
+                "remove --trust from app.exec"
+            )
             return
         }
         if parsed.trustsEveryone {
             add(
-                .specTrustTooBroad, "--trust \(trusts.joined(separator: ", ")) trusts every address",
-                "remove --trust from app.exec; app.trust lists the proxy")
+                .specTrustTooBroad,
+                "--trust \(trusts.joined(separator: ", ")) trusts every address",
+                "remove --trust from app.exec; app.trust lists the proxy"
+            )
         } else if Set(parsed.entries) != Set(spec.app.trust.entries) {
             add(
                 .specExecOverrides,
                 "--trust \(trusts.joined(separator: ", ")) overrides app.trust (\(spec.app.trust)), which the proxy "
                     + "configuration was generated for",
-                "remove --trust from app.exec and set app.trust")
+                "remove --trust from app.exec and set app.trust"
+            )
         }
     }
 }

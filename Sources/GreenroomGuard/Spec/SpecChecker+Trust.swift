@@ -30,7 +30,9 @@ extension SpecChecker {
                             at: at(path(index), else: "app.trust"),
                             "app.trust lists '\(entry)', but with app.hosts the app binds a private address and only the balancers connect; greenroom serve refuses this",
                             fix: "trust exactly the balancers: remove '\(entry)' from app.trust",
-                            severity: .error))
+                            severity: .error
+                        )
+                    )
                 }
             }
         }
@@ -40,7 +42,9 @@ extension SpecChecker {
                     Rule.specTrustTooBroad.finding(
                         at: at("app.trust", else: "app.hosts.balancers"),
                         "app.trust: the blocks together cover every \(family == .v4 ? "IPv4" : "IPv6") address, so any client could choose its own address",
-                        fix: "list only the proxy's addresses (loopback for a proxy on this host)"))
+                        fix: "list only the proxy's addresses (loopback for a proxy on this host)"
+                    )
+                )
             }
         }
         findings += realIPFindings()
@@ -53,19 +57,24 @@ extension SpecChecker {
             return rule.finding(
                 at: at(path),
                 "\(path): \(block) is \(block.addressCount.description) addresses; \(what) believes a forged client address from any of them",
-                fix: "list the proxy's own addresses instead of \(block)")
+                fix: "list the proxy's own addresses instead of \(block)"
+            )
         }
         if rule == .specTrustTooBroad && AddressCoverage.isPublicRange(block) {
             return rule.finding(
                 at: at(path),
                 "\(path): \(block) is a range of public addresses; any client in it can forge its address",
-                fix: "trust the proxy's own address(es): loopback for a proxy on this host, the balancers' private addresses otherwise")
+                fix:
+                    "trust the proxy's own address(es): loopback for a proxy on this host, the balancers' private addresses otherwise"
+            )
         }
         if rule == .specRealIPTooBroad && AddressCoverage.isLargePublic(block) {
             return rule.finding(
                 at: at(path),
                 "\(path): \(block) is a large public block; every client in it can name its own address",
-                fix: "list the outer balancer's or CDN's published ranges only", severity: .warning)
+                fix: "list the outer balancer's or CDN's published ranges only",
+                severity: .warning
+            )
         }
         return nil
     }
@@ -82,19 +91,24 @@ extension SpecChecker {
                 ? "\(block) is not one of the balancers (\(hosts.balancers.map(\.description).joined(separator: ", ")))"
                 : "\(block) is wider than the balancers (\(wider.map(\.description).joined(separator: ", ")))"
             return Rule.specTrustBeyondProxy.finding(
-                at: at(path), "\(path): \(what); every host in it could forge client addresses",
-                fix: "trust exactly the balancers' addresses")
+                at: at(path),
+                "\(path): \(what); every host in it could forge client addresses",
+                fix: "trust exactly the balancers' addresses"
+            )
         }
         if spec.proxy.kind == .none {
             return Rule.specTrustBeyondProxy.finding(
-                at: at(path), "\(path): no proxy is configured (proxy.kind: none), but the app trusts \(block)",
-                fix: "remove app.trust for direct serving, or configure the proxy in proxy.kind")
+                at: at(path),
+                "\(path): no proxy is configured (proxy.kind: none), but the app trusts \(block)",
+                fix: "remove app.trust for direct serving, or configure the proxy in proxy.kind"
+            )
         }
         let whole = AddressCoverage.containsWholePrivateNetwork(block)
         return Rule.specTrustBeyondProxy.finding(
             at: at(path),
             "\(path): \(block) is \(whole ? "a whole private network" : "not this host"), but the proxy runs on this host and connects from \(app.unixPath != nil ? "the unix socket" : "loopback")",
-            fix: "trust only \(app.unixPath != nil ? "unix" : "loopback")")
+            fix: "trust only \(app.unixPath != nil ? "unix" : "loopback")"
+        )
     }
 
     /// GR010: `proxy.real_ip.from` wider than an outer balancer or CDN.
@@ -113,7 +127,9 @@ extension SpecChecker {
                     Rule.specRealIPTooBroad.finding(
                         at: at("proxy.real_ip.from"),
                         "proxy.real_ip.from: the blocks together cover every \(family == .v4 ? "IPv4" : "IPv6") address, so any client could name its own address",
-                        fix: "list the outer balancer's or CDN's addresses only"))
+                        fix: "list the outer balancer's or CDN's addresses only"
+                    )
+                )
             }
         }
         return findings

@@ -25,8 +25,11 @@ public enum StartupRules {
 
         /// Creates settings.
         public init(
-            bind: AppExpectation.Bind, trust: TrustedProxies, proxyProtocol: AppExpectation.ProxyProtocolMode = .off,
-            hops: Int? = nil, allowPublic: Bool = false
+            bind: AppExpectation.Bind,
+            trust: TrustedProxies,
+            proxyProtocol: AppExpectation.ProxyProtocolMode = .off,
+            hops: Int? = nil,
+            allowPublic: Bool = false
         ) {
             self.bind = bind
             self.trust = trust
@@ -41,7 +44,9 @@ public enum StartupRules {
 
     /// The ids ``findings(for:spec:system:)`` can report: what `--no-guard` skips.
     public static let ruleIDs: [String] =
-        Rule.specRules.map(\.id).filter { !coveredByServer.contains($0) } + [Rule.liveAddressInUse.id, Rule.liveAddressNotLocal.id]
+        Rule.specRules.map(\.id).filter { !coveredByServer.contains($0) } + [
+            Rule.liveAddressInUse.id, Rule.liveAddressNotLocal.id,
+        ]
 
     /// The guard's id for a finding of the server's own start-up checks (`bind-wildcard` →
     /// `GR001`), or `nil` for an id it does not know.
@@ -65,7 +70,8 @@ public enum StartupRules {
         case .tcp(let host, let port):
             var bare = Substring(host)
             if bare.hasPrefix("["), bare.hasSuffix("]") { bare = bare.dropFirst().dropLast() }
-            let address = ["", "*"].contains(bare) ? .anyV4 : bare.lowercased() == "localhost" ? .loopbackV4 : IPAddress(bare)
+            let address =
+                ["", "*"].contains(bare) ? .anyV4 : bare.lowercased() == "localhost" ? .loopbackV4 : IPAddress(bare)
             spec.app.listen = .tcp(host: address ?? .loopbackV4, port: UInt16(clamping: port))
             // One private address trusting only listed peers: the remote-proxy topology.
             let balancers = settings.trust.entries.compactMap { entry -> CIDR? in
@@ -94,7 +100,9 @@ public enum StartupRules {
     /// - Parameter spec: the spec `serve --config` read, or `nil` to judge the flags alone (then
     ///   a trust list that does not match a proxy on this host is a warning, not a refusal).
     public static func findings(
-        for settings: Settings, spec: DeploymentSpec? = nil, system: any LiveSystem = LocalSystem()
+        for settings: Settings,
+        spec: DeploymentSpec? = nil,
+        system: any LiveSystem = LocalSystem()
     ) -> [Finding] {
         var findings: [Finding] = []
         if let spec {

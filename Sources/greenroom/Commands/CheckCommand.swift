@@ -44,16 +44,28 @@ struct CheckCommand: AsyncParsableCommand {
             """
     )
 
-    @Option(name: .long, help: ArgumentHelp("The deployment spec (default: ./greenroom.yml if present).", valueName: "file"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp("The deployment spec (default: ./greenroom.yml if present).", valueName: "file")
+    )
     var config: String?
 
-    @Option(name: .long, help: ArgumentHelp("An nginx configuration to check (nginx.conf or a site file). Repeatable.", valueName: "file"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "An nginx configuration to check (nginx.conf or a site file). Repeatable.",
+            valueName: "file"
+        )
+    )
     var nginx: [String] = []
 
     @Option(name: .long, help: ArgumentHelp("An Apache httpd configuration to check. Repeatable.", valueName: "file"))
     var apache: [String] = []
 
-    @Option(name: .long, help: ArgumentHelp("The directory nginx resolves relative includes against.", valueName: "dir"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp("The directory nginx resolves relative includes against.", valueName: "dir")
+    )
     var nginxPrefix: String?
 
     @Option(name: .long, help: ArgumentHelp("httpd's ServerRoot, for relative Include paths.", valueName: "dir"))
@@ -64,7 +76,11 @@ struct CheckCommand: AsyncParsableCommand {
 
     @Option(
         name: .long,
-        help: ArgumentHelp("Probe /whoami through the proxy at this URL with forged forwarding headers.", valueName: "url"))
+        help: ArgumentHelp(
+            "Probe /whoami through the proxy at this URL with forged forwarding headers.",
+            valueName: "url"
+        )
+    )
     var probeURL: String?
 
     @Flag(name: .long, help: "Print the findings as JSON.")
@@ -89,8 +105,10 @@ struct CheckCommand: AsyncParsableCommand {
     func run() async throws {
         if listRules {
             for rule in RuleCatalog.all {
-                print("\(rule.id)  \(rule.severity.rawValue.padding(toLength: 7, withPad: " ", startingAt: 0))  "
-                    + "\(rule.scope.rawValue.padding(toLength: 6, withPad: " ", startingAt: 0))  \(rule.title)")
+                print(
+                    "\(rule.id)  \(rule.severity.rawValue.padding(toLength: 7, withPad: " ", startingAt: 0))  "
+                        + "\(rule.scope.rawValue.padding(toLength: 6, withPad: " ", startingAt: 0))  \(rule.title)"
+                )
             }
             return
         }

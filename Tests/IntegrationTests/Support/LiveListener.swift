@@ -42,7 +42,12 @@ final class LiveListener: @unchecked Sendable {
         """
 
     /// Listens on TCP `host:port`.
-    static func tcp(host: String, port: UInt16, asRoot: Bool = false, in directory: TemporaryDirectory) async throws
+    static func tcp(
+        host: String,
+        port: UInt16,
+        asRoot: Bool = false,
+        in directory: TemporaryDirectory
+    ) async throws
         -> LiveListener
     {
         let shown = host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
@@ -54,7 +59,12 @@ final class LiveListener: @unchecked Sendable {
         try await start(["unix", path, mode], shown: path, asRoot: false, in: directory)
     }
 
-    private static func start(_ arguments: [String], shown: String, asRoot: Bool, in directory: TemporaryDirectory)
+    private static func start(
+        _ arguments: [String],
+        shown: String,
+        asRoot: Bool,
+        in directory: TemporaryDirectory
+    )
         async throws -> LiveListener
     {
         let perl = try TestEnvironment.requireProgram("perl", package: "perl-base")
@@ -66,8 +76,11 @@ final class LiveListener: @unchecked Sendable {
             fullArguments = ["--reuid=nobody", "--regid=nogroup", "--clear-groups", "--", perl] + fullArguments
         }
         let process = try BackgroundProcess(
-            name: "listener on \(shown)", executable: executable, arguments: fullArguments,
-            logPath: directory.file("listener-\(UUID().uuidString).log"))
+            name: "listener on \(shown)",
+            executable: executable,
+            arguments: fullArguments,
+            logPath: directory.file("listener-\(UUID().uuidString).log")
+        )
         let listener = LiveListener(process: process, address: shown)
         do {
             try await process.waitUntil("listening on \(shown)") { process.output.contains("listening") }

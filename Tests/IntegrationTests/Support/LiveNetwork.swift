@@ -31,7 +31,9 @@ enum LiveNetwork {
             guard getnameinfo(raw, length, &host, socklen_t(host.count), nil, 0, NI_NUMERICHOST) == 0 else { continue }
             let name = String(decoding: host.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
             let text = name.split(separator: "%").first.map(String.init) ?? ""
-            result.append(Address(interface: String(cString: entry.pointee.ifa_name), text: text, isIPv6: family == AF_INET6))
+            result.append(
+                Address(interface: String(cString: entry.pointee.ifa_name), text: text, isIPv6: family == AF_INET6)
+            )
         }
         return result
     }
@@ -48,7 +50,8 @@ enum LiveNetwork {
             if address.isIPv6 { return text.hasPrefix("fd") || text.hasPrefix("fc") }
             let octets = text.split(separator: ".").compactMap { Int($0) }
             guard octets.count == 4 else { return false }
-            return octets[0] == 10 || (octets[0] == 172 && (16...31).contains(octets[1])) || (octets[0] == 192 && octets[1] == 168)
+            return octets[0] == 10 || (octets[0] == 172 && (16...31).contains(octets[1]))
+                || (octets[0] == 192 && octets[1] == 168)
         }
     }
 }
