@@ -11,6 +11,6 @@ struct Greenroom: AsyncParsableCommand {
             from the proxies you trust, generates matching proxy configuration and checks the whole \
             deployment for ways around the proxy.
             """,
-        subcommands: [ExplainCommand.self]
+        subcommands: [ExplainCommand.self, ServeCommand.self]
     )
 }

@@ -1,0 +1,39 @@
+import GreenroomCore
+import Logging
+import NIOCore
+import NIOHTTP1
+
+/// One `info` line per request, as swift-log metadata with dotted keys.
+///
+/// The message is the constant `request`; the executable's log handler turns the metadata into
+/// a text or JSON line. The metadata is only built when the logger would log at `info`.
+struct AccessLog: Sendable {
+    /// The metadata keys, in the order the executable prints them.
+    static let keys = [
+        "greenroom.client", "greenroom.via", "http.method", "http.path", "http.status", "http.bytes",
+        "greenroom.duration_us", "greenroom.peer",
+    ]
+
+    let logger: Logger
+    let enabled: Bool
+
+    func record(
+        client: ClientAddress, method: HTTPMethod, path: Substring, status: HTTPResponseStatus, bytes: Int,
+        start: NIODeadline
+    ) {
+        guard enabled, logger.logLevel <= .info else { return }
+        let micros = (NIODeadline.now() - start).nanoseconds / 1000
+        logger.info(
+            "request",
+            metadata: [
+                "greenroom.client": .string(client.address?.description ?? "unix"),
+                "greenroom.via": .string(client.via.rawValue),
+                "greenroom.peer": .string(client.peer.address?.description ?? "unix"),
+                "http.method": .string(method.rawValue),
+                "http.path": .string(String(path)),
+                "http.status": .stringConvertible(status.code),
+                "http.bytes": .stringConvertible(bytes),
+                "greenroom.duration_us": .stringConvertible(micros),
+            ])
+    }
+}

@@ -1,0 +1,190 @@
+import ArgumentParser
+import GreenroomCore
+import GreenroomServer
+import Logging
+
+/// `greenroom serve`: runs the built-in app (`/`, `/healthz`, `/whoami`) on the green-thread
+/// server, after the start-up guard agreed to the bind and trust settings.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve the built-in app (/, /healthz, /whoami) behind your proxy.",
+        discussion: """
+            Listens on 127.0.0.1:8000 by default and believes forwarding headers only from the \
+            proxies given with --trust (default: loopback). Refuses to start (exit 2) on a wildcard \
+            bind while a proxy is trusted, on a non-loopback bind without --allow-public (except one \
+            private address with an explicit --trust list for a remote load balancer), as root, or \
+            on a port below 1024.
+
+            Examples:
+              greenroom serve
+              greenroom serve --unix /run/app/app.sock --trust unix
+              greenroom serve --proxy-protocol required --trust 127.0.0.1
+              greenroom serve --host 10.0.0.5 --trust 10.0.0.2          (behind a remote balancer)
+              greenroom serve --host 0.0.0.0 --allow-public             (no proxy at all)
+            """)
+
+    @Option(help: "Read options from a deployment spec (greenroom.yml). Not supported yet.")
+    var config: String?
+
+    @Option(help: "The address to listen on: an IP address of this host.")
+    var host: String = "127.0.0.1"
+
+    @Option(help: "The TCP port to listen on (1024 or more; 0 picks a free one).")
+    var port: Int = 8000
+
+    @Option(help: "Listen on a unix-domain socket at this path instead of TCP (mode 0660).")
+    var unix: String?
+
+    @Option(help: "A trusted proxy: a CIDR block, an address, 'loopback' or 'unix'. Repeatable. Default: loopback.")
+    var trust: [String] = []
+
+    @Option(help: "Expect a PROXY protocol header from trusted proxies: off, optional or required.")
+    var proxyProtocol: ProxyProtocolMode = .off
+
+    @Option(help: "Take the N-th forwarding hop from the right instead of walking the trusted hops.")
+    var hops: Int?
+
+    @Option(help: "The most connections open at once; beyond it the server stops accepting.")
+    var maxConnections: Int = 10_000
+
+    @Flag(help: "Serve clients directly without a proxy (trusts nobody unless --trust is given).")
+    var allowPublic = false
+
+    @Option(help: "Which forwarding headers to read: x-forwarded, forwarded or both.")
+    var forwardedHeaders: ForwardedResolver.HeaderPolicy = .xForwarded
+
+    @Flag(name: .customLong("trust-all-i-know"), help: "Allow --trust entries that match every address (*, 0.0.0.0/0).")
+    var trustAll = false
+
+    @Option(help: "The most bytes of request line and headers (431 beyond).")
+    var maxHeaderBytes: Int = 16 * 1024
+
+    @Option(help: "The most bytes of request body (413 beyond).")
+    var maxBodyBytes: Int = 1024 * 1024
+
+    @Option(help: "Seconds a client may take to send a request head (408 after).")
+    var headerTimeout: Double = 10
+
+    @Option(help: "Seconds a keep-alive connection may stay idle.")
+    var idleTimeout: Double = 75
+
+    @Option(help: "Seconds graceful shutdown waits for in-flight requests.")
+    var shutdownTimeout: Double = 10
+
+    @Option(help: "Seconds a proxy may take to send its PROXY header.")
+    var proxyProtocolTimeout: Double = 5
+
+    @Option(help: "Access log format: text, json or off.")
+    var accessLog: AccessLogFormat = .text
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
+    var logLevel: String = "info"
+
+    @Option(help: "Event-loop threads (default: one per core).")
+    var threads: Int?
+
+    @Flag(help: "Skip the start-up guard's skippable checks (prints which).")
+    var noGuard = false
+
+    enum AccessLogFormat: String, ExpressibleByArgument, CaseIterable {
+        case text, json, off
+    }
+
+    func run() async throws {
+        if config != nil {
+            fail("--config is not supported yet; pass the options as flags (see greenroom serve --help)")
+        }
+        let configuration: ServerConfiguration
+        do {
+            configuration = try makeConfiguration()
+        } catch {
+            fail("\(error)")
+        }
+
+        let report = StartupGuard().evaluate(configuration, skipping: noGuard)
+        if !report.skipped.isEmpty {
+            Console.error("greenroom: warning: --no-guard skips the start-up checks \(report.skipped.joined(separator: ", "))")
+        }
+        for finding in report.findings { Console.error(finding.description) }
+        if report.refusesToStart { throw ExitCode(2) }
+
+        guard let level = Logger.Level(rawValue: logLevel.lowercased()) else {
+            fail("--log-level '\(logLevel)' is not one of trace, debug, info, notice, warning, error, critical")
+        }
+        let format: LineLogHandler.Format = accessLog == .json ? .json : .text
+        LoggingSystem.bootstrap { label in
+            var handler = LineLogHandler(label: label, format: format)
+            handler.logLevel = level
+            return handler
+        }
+        LogOutput.standardError.startFlushing()
+        if let threads { EventLoops.setThreadCount(threads) }
+        EventLoops.installAsGlobalExecutor()
+
+        let server = HTTPServer(
+            configuration: configuration, logger: Logger(label: "greenroom"),
+            onListening: { bound in
+                for line in StartupBanner.lines(for: bound) { Console.out(line) }
+            },
+            handler: BuiltInApp())
+        do {
+            try await server.runUntilTerminated()
+        } catch let error as ServerStartError {
+            LogOutput.standardError.flush()
+            Console.error("greenroom: \(error.message)")
+            throw ExitCode(1)
+        }
+        LogOutput.standardError.flush()
+    }
+
+    func makeConfiguration() throws -> ServerConfiguration {
+        var configuration = ServerConfiguration()
+        if let unix {
+            configuration.bind = .unix(path: unix)
+        } else {
+            configuration.bind = .tcp(host: host, port: port)
+        }
+        if trust.isEmpty {
+            configuration.trustedProxies = allowPublic ? .none : .loopback
+        } else if trust == ["none"] {
+            configuration.trustedProxies = .none
+        } else {
+            do {
+                configuration.trustedProxies = try TrustedProxies(parsing: trust, allowingEverything: trustAll)
+            } catch {
+                throw ConfigurationError("--trust: \(error.reason)")
+            }
+        }
+        configuration.forwardedHeaders = forwardedHeaders
+        configuration.hops = hops
+        configuration.proxyProtocol = proxyProtocol
+        configuration.proxyProtocolTimeout = try seconds(proxyProtocolTimeout, "--proxy-protocol-timeout")
+        configuration.allowPublic = allowPublic
+        configuration.maxConnections = maxConnections
+        configuration.maxHeaderBytes = maxHeaderBytes
+        configuration.maxBodyBytes = maxBodyBytes
+        configuration.headerTimeout = try seconds(headerTimeout, "--header-timeout")
+        configuration.idleTimeout = try seconds(idleTimeout, "--idle-timeout")
+        configuration.shutdownTimeout = try seconds(shutdownTimeout, "--shutdown-timeout")
+        configuration.accessLog = accessLog != .off
+        if let threads, threads < 1 { throw ConfigurationError("--threads must be at least 1, not \(threads)") }
+        try configuration.validate()
+        return configuration
+    }
+
+    private func seconds(_ value: Double, _ flag: String) throws -> Duration {
+        guard value.isFinite, value >= 0, value < 1e9 else {
+            throw ConfigurationError("\(flag) \(value) is not a number of seconds")
+        }
+        return .milliseconds(Int64(value * 1000))
+    }
+
+    private func fail(_ message: String) -> Never {
+        Console.error("greenroom: \(message)")
+        Self.exit(withError: ExitCode(2))
+    }
+}
+
+extension ProxyProtocolMode: ExpressibleByArgument {}
+extension ForwardedResolver.HeaderPolicy: ExpressibleByArgument {}
