@@ -73,7 +73,7 @@ struct ConnectionHandler: Sendable {
         }
         let body = reader.beginRequest(expectContinue: expectContinue)
         let request = Request(head: head, body: body, client: client)
-        var keepAlive = head.isKeepAlive && !context.isQuiescing
+        var keepAlive = head.isKeepAlive
 
         var response: Response
         if let refusal {
@@ -88,7 +88,7 @@ struct ConnectionHandler: Sendable {
                 response = errorResponse(for: error, reader: reader, request: request)
             }
         }
-        if reader.bodyFailure != nil { keepAlive = false }
+        if reader.bodyFailure != nil || context.isQuiescing { keepAlive = false }
         if case .reading(let waitsForContinue) = reader.bodyState, waitsForContinue && !reader.sentContinue {
             keepAlive = false
         }

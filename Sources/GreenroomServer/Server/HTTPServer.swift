@@ -139,6 +139,13 @@ public final class HTTPServer: Service, Sendable {
         try await group.run()
     }
 
+    /// Starts a graceful shutdown without a `ServiceGroup`: stop accepting, let in-flight requests
+    /// finish (up to ``ServerConfiguration/shutdownTimeout``), then close. ``run()`` returns when
+    /// it is done. Calling it before the listener is bound stops the server as soon as it is.
+    public func shutdownGracefully() {
+        beginShutdown()
+    }
+
     /// Stops accepting and asks every connection to finish its current request and close.
     func beginShutdown() {
         context.startQuiescing()
