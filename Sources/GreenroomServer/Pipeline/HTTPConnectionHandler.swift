@@ -207,7 +207,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     }
 
     private func arm(_ action: TimerAction, in amount: TimeAmount, context: ChannelHandlerContext) {
-        let deadline = NIODeadline.now() + amount
+        let deadline = context.eventLoop.now + amount
         self.deadline = deadline
         self.timerAction = action
         if scheduled == nil || deadline < scheduledFor { schedule(at: deadline, context: context) }
@@ -224,7 +224,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
 
     private func timerFired(context: ChannelHandlerContext) {
         guard let deadline else { return }
-        if deadline > .now() {
+        if deadline > context.eventLoop.now {
             schedule(at: deadline, context: context)
             return
         }
