@@ -1,1 +1,44 @@
-print("greenroom-bench")
+// greenroom-bench: benchmarks that compare Greenroom with its peers in the same run.
+//
+//   greenroom-bench load [options]    wrk against greenroom, eventlet and nginx (see LoadBench)
+//
+// One file per bench; each has a `run(_ arguments:)` entry point and answers `--help`.
+
+import Foundation
+
+/// One bench: its subcommand name, a summary, and its entry point (returns the exit status).
+struct Bench: Sendable {
+    let name: String
+    let summary: String
+    let run: @Sendable ([String]) async throws -> Int32
+
+    static let all: [Bench] = [
+        Bench(name: "load", summary: "wrk on loopback: greenroom vs eventlet's wsgi.server vs nginx `return 200`") {
+            try await LoadBench.run($0)
+        }
+    ]
+
+    static var usage: String {
+        "usage: greenroom-bench <bench> [options]\n\nbenches:\n"
+            + all.map { "  \($0.name.padding(8))\($0.summary)" }.joined(separator: "\n")
+    }
+}
+
+extension String {
+    func padding(_ width: Int) -> String {
+        count >= width ? self + " " : self + String(repeating: " ", count: width - count)
+    }
+}
+
+var arguments = Array(CommandLine.arguments.dropFirst())
+guard let name = arguments.first, let bench = Bench.all.first(where: { $0.name == name }) else {
+    print(Bench.usage)
+    exit(arguments.isEmpty || arguments.first == "--help" ? 0 : 2)
+}
+arguments.removeFirst()
+do {
+    exit(try await bench.run(arguments))
+} catch {
+    FileHandle.standardError.write(Data("greenroom-bench \(name): \(error)\n".utf8))
+    exit(1)
+}
