@@ -13,11 +13,15 @@ public struct IPAddress: Sendable, Hashable {
         case v6
     }
 
-    /// The address family.
-    public let family: Family
+    // `bits` is stored first so the value is 17 bytes, not 32 (the family would otherwise be
+    // padded to the 16-byte alignment of UInt128); headers and peers holding two addresses stay
+    // small enough to be copied inline.
+
     /// The address bits: the low 32 bits for IPv4, all 128 bits for IPv6, in network order
     /// (the first octet is the most significant byte).
     public let bits: UInt128
+    /// The address family.
+    public let family: Family
 
     /// Creates an IPv4 address from its 32 bits (`0xC0000201` is `192.0.2.1`).
     @inlinable

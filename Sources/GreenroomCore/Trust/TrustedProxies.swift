@@ -39,6 +39,7 @@ public struct TrustedProxies: Sendable, Hashable {
                 self = .unix
                 return
             case "*", "all", "any", "everyone", "everything":
+                // One entry holds one block: this is IPv4's half; `TrustedProxies(parsing:)` adds `::/0`.
                 guard allowingEverything else { throw TrustedProxies.refuseAll(text) }
                 self = .cidr(try! CIDR(parsing: "0.0.0.0/0"))
                 return
@@ -111,6 +112,8 @@ public struct TrustedProxies: Sendable, Hashable {
             let trimmed = text.trimmingASCIIWhitespace()
             if trimmed.isEmpty { throw GreenroomError(.invalidTrustEntry, "empty trust entry") }
             entries.append(try Entry(parsing: trimmed, allowingEverything: allowingEverything))
+            // `*` means every peer, IPv6 ones included.
+            if TrustedProxies.isEveryoneWord(trimmed.lowercased()) { entries.append(.cidr(try! CIDR(parsing: "::/0"))) }
         }
         self.init(entries: entries)
     }
@@ -157,6 +160,11 @@ public struct TrustedProxies: Sendable, Hashable {
             for block in v6 where address.bits & block.mask == block.network { return block.entry }
         }
         return nil
+    }
+
+    /// `*`, `all`, `any`, `everyone`, `everything` (lower-cased).
+    static func isEveryoneWord(_ lowered: String) -> Bool {
+        ["*", "all", "any", "everyone", "everything"].contains(lowered)
     }
 
     static func refuseAll(_ text: some StringProtocol) -> GreenroomError {
