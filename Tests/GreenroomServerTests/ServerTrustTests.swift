@@ -86,4 +86,47 @@ import Testing
             await client.close()
         }
     }
+
+    @Test func proxyProtocolSourceIsTheClientAndForgedHeadersBehindItAreNot() async throws {
+        var configuration = TestServer.configuration()
+        configuration.proxyProtocol = .required
+        try await TestServer.with(configuration) { server in
+            let client = try await server.connect()
+            let header = try ProxyHeader(
+                version: .v2,
+                addresses: .inet(
+                    source: IPAddress("203.0.113.50")!, sourcePort: 5555, destination: .loopbackV4, destinationPort: 443),
+                tlvs: [ProxyHeader.TLV(ssl: .ssl, verify: 0, subTLVs: [])]
+            ).encoded()
+            try await client.send(header + Array("GET /whoami HTTP/1.1\r\nHost: t\r\n\(Self.forged)\r\n".utf8))
+            let body = try await client.readResponse()?.body ?? ""
+            #expect(body.contains(#""client":"203.0.113.50""#), "\(body)")
+            #expect(body.contains(#""client_port":5555"#))
+            #expect(body.contains(#""via":"proxy-protocol""#))
+            #expect(body.contains(#""scheme":"https""#))
+            // The PROXY source is not a trusted proxy, so its X-Forwarded-* were stripped and ignored.
+            #expect(!body.contains("203.0.113.9"))
+            await client.close()
+
+            let direct = try await server.connect()
+            try await direct.send("GET /whoami HTTP/1.1\r\nHost: t\r\n\r\n")
+            #expect(try await direct.readToClose(timeout: .seconds(2)) == "")
+        }
+    }
+
+    @Test func proxyProtocolFromAnUntrustedPeerIsRefused() async throws {
+        var configuration = TestServer.configuration()
+        configuration.proxyProtocol = .optional
+        configuration.trustedProxies = .none
+        try await TestServer.with(configuration) { server in
+            let client = try await server.connect()
+            try await client.send("PROXY TCP4 203.0.113.50 127.0.0.1 5555 443\r\nGET /whoami HTTP/1.1\r\nHost: t\r\n\r\n")
+            #expect(try await client.readToClose(timeout: .seconds(2)) == "")
+            // Without a header the untrusted peer is served as itself.
+            let plain = try await server.connect()
+            try await plain.send("GET /whoami HTTP/1.1\r\nHost: t\r\n\r\n")
+            #expect(try await plain.readResponse()?.body.contains(#""client":"127.0.0.1""#) == true)
+            await plain.close()
+        }
+    }
 }

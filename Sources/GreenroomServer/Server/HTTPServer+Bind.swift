@@ -16,8 +16,8 @@ extension HTTPServer {
     typealias Connection = NIOAsyncChannel<RequestPart, ResponseWrite>
     typealias Listener = NIOAsyncChannel<Connection, Never>
 
-    /// The PROXY header codec, once GreenroomCore provides one.
-    static var proxyDecoder: (any ProxyHeaderDecoding)? { nil }
+    /// The PROXY header codec.
+    static var proxyDecoder: (any ProxyHeaderDecoding)? { CoreProxyHeaderDecoder() }
 
     /// Creates the listener with the connection tracker first in its pipeline.
     func bind(drained: AsyncStream<Void>.Continuation) async throws -> Listener {
