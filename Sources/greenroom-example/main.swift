@@ -3,8 +3,6 @@
 import GreenroomServer
 import Logging
 
-EventLoops.installAsGlobalExecutor()  // run connection tasks on the I/O threads (executables only)
-
 let server = HTTPServer(configuration: ServerConfiguration(), logger: Logger(label: "example")) { request in
     switch (request.method, request.path) {
     case (.GET, "/"):

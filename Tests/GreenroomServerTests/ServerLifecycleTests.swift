@@ -91,6 +91,25 @@ import Glibc
         }
     }
 
+    @Test func connectionsArrivingDuringShutdownAreClosedCleanly() async throws {
+        // Connections accepted while the listener closes must neither crash nor hang the server.
+        try await TestServer.with { server in
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for index in 0..<300 {
+                    group.addTask {
+                        guard let client = try? await server.connect() else { return }
+                        try? await client.send("GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n")
+                        let response = try? await client.readResponse(timeout: .seconds(5))
+                        if let response { #expect(response.body == "ok") }
+                        await client.close()
+                    }
+                    if index == 150 { server.server.shutdownGracefully() }
+                }
+                try await group.waitForAll()
+            }
+        }
+    }
+
     @Test func shutdownDeadlineClosesRequestsThatTakeTooLong() async throws {
         var configuration = TestServer.configuration()
         configuration.shutdownTimeout = .milliseconds(200)

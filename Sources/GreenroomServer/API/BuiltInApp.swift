@@ -1,4 +1,5 @@
 import GreenroomCore
+import NIOCore
 import NIOHTTP1
 
 /// The app `greenroom serve` runs: `GET /` → `Hello, World!`, `GET /healthz` → `ok`,
@@ -8,6 +9,8 @@ public struct BuiltInApp: HTTPHandler {
     /// Creates the app.
     public init() {}
 
+    private static let allocator = ByteBufferAllocator()
+    private static let jsonHeaders: HTTPHeaders = ["content-type": "application/json"]
     private static let hello = Response.text("Hello, World!")
     private static let healthy = Response.text("ok")
     private static let notFound = Response.text("Not Found\n", status: .notFound)
@@ -29,7 +32,11 @@ public struct BuiltInApp: HTTPHandler {
         switch route {
         case .hello: return Self.hello
         case .health: return Self.healthy
-        case .whoami: return Response.json(request.client.json + "\n")
+        case .whoami:
+            var body = Self.allocator.buffer(capacity: 320)
+            request.client.writeJSON(into: &body)
+            body.writeStaticString("\n")
+            return Response(status: .ok, headers: Self.jsonHeaders, body: ResponseBody(bytes: body))
         }
     }
 

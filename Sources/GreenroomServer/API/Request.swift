@@ -31,20 +31,22 @@ public struct Request: Sendable {
 
     /// The path of the target, without the query; an absolute-form target (`http://h/p`) gives `/p`.
     public var path: Substring {
-        var target = Substring(head.uri)
-        if !target.hasPrefix("/"), let authority = Self.authorityStart(target) {
-            target = target[(target[authority...].firstIndex(of: "/") ?? target.endIndex)...]
+        let uri = head.uri
+        let bytes = uri.utf8
+        var start = bytes.startIndex
+        if bytes.first != UInt8(ascii: "/"), let authority = Self.authorityStart(bytes) {
+            start = bytes[authority...].firstIndex(of: UInt8(ascii: "/")) ?? bytes.endIndex
         }
-        let end = target.firstIndex { $0 == "?" || $0 == "#" } ?? target.endIndex
-        return target.isEmpty ? "/" : target[..<end]
+        let end = bytes[start...].firstIndex { $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") } ?? bytes.endIndex
+        return start == end && start == bytes.endIndex ? "/" : uri[start..<end]
     }
 
     /// The index after `scheme://` in an absolute-form target.
-    static func authorityStart(_ target: Substring) -> Substring.Index? {
-        guard let colon = target.firstIndex(of: ":") else { return nil }
-        let rest = target[colon...]
-        guard rest.hasPrefix("://") else { return nil }
-        return rest.index(colon, offsetBy: 3)
+    static func authorityStart(_ bytes: String.UTF8View) -> String.Index? {
+        guard let colon = bytes.firstIndex(of: UInt8(ascii: ":")) else { return nil }
+        let rest = bytes[colon...]
+        guard rest.starts(with: "://".utf8) else { return nil }
+        return bytes.index(colon, offsetBy: 3)
     }
 
     /// The query string after `?`, without it; `nil` when there is none.

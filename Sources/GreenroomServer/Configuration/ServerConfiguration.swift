@@ -42,6 +42,19 @@ public struct ServerConfiguration: Sendable, Hashable {
     public var accessLog: Bool
     /// The listen backlog.
     public var backlog: Int
+    /// Where connection tasks run.
+    public var connectionExecutor: ConnectionExecutor
+
+    /// Where the server runs each connection's task.
+    public enum ConnectionExecutor: String, Sendable, Hashable, CaseIterable {
+        /// On the connection's event loop: a task executor preference, unless the event loops
+        /// already are the global executor (``EventLoops/installAsGlobalExecutor()``).
+        case automatic
+        /// Always with a task executor preference for the connection's event loop.
+        case eventLoop = "event-loop"
+        /// On Swift's global executor (a thread hop per request unless the loops took it over).
+        case global
+    }
 
     /// Creates a configuration; every parameter has the safe default.
     public init(
@@ -61,7 +74,8 @@ public struct ServerConfiguration: Sendable, Hashable {
         shutdownTimeout: Duration = .seconds(10),
         serverName: String? = "greenroom",
         accessLog: Bool = true,
-        backlog: Int = 511
+        backlog: Int = 511,
+        connectionExecutor: ConnectionExecutor = .automatic
     ) {
         self.bind = bind
         self.trustedProxies = trustedProxies
@@ -80,6 +94,7 @@ public struct ServerConfiguration: Sendable, Hashable {
         self.serverName = serverName
         self.accessLog = accessLog
         self.backlog = backlog
+        self.connectionExecutor = connectionExecutor
     }
 
     /// The resolver this configuration implies.

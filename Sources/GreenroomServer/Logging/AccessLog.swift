@@ -31,9 +31,9 @@ struct AccessLog: Sendable {
                 "greenroom.peer": .string(client.peer.address?.description ?? "unix"),
                 "http.method": .string(method.rawValue),
                 "http.path": .string(String(path)),
-                "http.status": .stringConvertible(status.code),
-                "http.bytes": .stringConvertible(bytes),
-                "greenroom.duration_us": .stringConvertible(micros),
+                "http.status": .string(String(status.code)),
+                "http.bytes": .string(String(bytes)),
+                "greenroom.duration_us": .string(String(micros)),
             ])
     }
 }

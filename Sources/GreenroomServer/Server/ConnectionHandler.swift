@@ -8,9 +8,10 @@ import NIOHTTP1
 struct ConnectionHandler: Sendable {
     let context: ConnectionContext
 
-    func serve(_ connection: NIOAsyncChannel<RequestPart, ResponseWrite>) async {
-        let socketPeer = Peer(connection.channel.remoteAddress) ?? .unix(path: nil)
+    func serve(_ channel: any Channel) async {
+        let socketPeer = Peer(channel.remoteAddress) ?? .unix(path: nil)
         do {
+            let connection = try await HTTPServer.makeConnection(channel)
             try await connection.executeThenClose { inbound, outbound in
                 let reader = InboundReader(iterator: inbound.makeAsyncIterator(), outbound: outbound)
                 let sink = ResponseSink(

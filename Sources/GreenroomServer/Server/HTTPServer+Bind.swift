@@ -14,7 +14,11 @@ import Darwin
 
 extension HTTPServer {
     typealias Connection = NIOAsyncChannel<RequestPart, ResponseWrite>
-    typealias Listener = NIOAsyncChannel<Connection, Never>
+    /// The listener yields accepted channels with their HTTP handlers installed but not yet
+    /// reading. The connection's task wraps it in a ``Connection`` itself: a wrapper created in
+    /// the initializer could be dropped by the listener when it closes during shutdown, and NIO
+    /// traps when an unused writer is deinitialised.
+    typealias Listener = NIOAsyncChannel<any Channel, Never>
 
     /// The PROXY header codec.
     static var proxyDecoder: (any ProxyHeaderDecoding)? { CoreProxyHeaderDecoder() }
@@ -30,6 +34,12 @@ extension HTTPServer {
             .serverChannelOption(ChannelOptions.backlog, value: Int32(clamping: configuration.backlog))
             .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(ChannelOptions.allowRemoteHalfClosure, value: true)
+            // The connection's task turns reading on once its async channel is in place.
+            .childChannelOption(ChannelOptions.autoRead, value: false)
+            // Requests are small: start reads at 1 KiB (NIO grows the buffer for bigger reads), so an
+            // idle keep-alive connection holds less memory.
+            .childChannelOption(
+                ChannelOptions.recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 1024, maximum: 65536))
             .serverChannelInitializer { [self] channel in
                 channel.eventLoop.makeCompletedFuture {
                     let tracker = ConnectionTracker(maxConnections: configuration.maxConnections, drained: drained)
@@ -39,9 +49,10 @@ extension HTTPServer {
                 }
             }
 
-        let initializer: @Sendable (any Channel) -> EventLoopFuture<Connection> = { channel in
+        let initializer: @Sendable (any Channel) -> EventLoopFuture<any Channel> = { channel in
             channel.eventLoop.makeCompletedFuture {
                 try Self.configurePipeline(channel, context: context)
+                return channel
             }
         }
 
@@ -75,8 +86,8 @@ extension HTTPServer {
     }
 
     /// Adds the connection's handlers: PROXY header (when enabled), HTTP/1 decoding with the
-    /// header limit, the connection handler, and the async channel the task reads from.
-    static func configurePipeline(_ channel: any Channel, context: ConnectionContext) throws -> Connection {
+    /// header limit, and the connection handler.
+    static func configurePipeline(_ channel: any Channel, context: ConnectionContext) throws {
         let configuration = context.configuration
         let sync = channel.pipeline.syncOperations
         if configuration.proxyProtocol != .off, let decoder = context.proxyDecoder {
@@ -92,9 +103,20 @@ extension HTTPServer {
         try sync.addHandler(
             ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes, limitConfiguration: limits)))
         try sync.addHandler(HTTPConnectionHandler(limits: context.limits))
-        return try Connection(
-            wrappingChannelSynchronously: channel,
-            configuration: .init(backPressureStrategy: .init(lowWatermark: 2, highWatermark: 16)))
+    }
+
+    /// Wraps an accepted channel in the async channel its task reads from, then starts reading.
+    /// Runs on the channel's event loop (the task usually already is there).
+    static func makeConnection(_ channel: any Channel) async throws -> Connection {
+        @Sendable func wrap() throws -> Connection {
+            let connection = try Connection(
+                wrappingChannelSynchronously: channel,
+                configuration: .init(backPressureStrategy: .init(lowWatermark: 2, highWatermark: 16)))
+            try channel.syncOptions?.setOption(ChannelOptions.autoRead, value: true)
+            return connection
+        }
+        if channel.eventLoop.inEventLoop { return try wrap() }
+        return try await channel.eventLoop.submit(wrap).get()
     }
 
     static func explain(_ error: IOError) -> String {

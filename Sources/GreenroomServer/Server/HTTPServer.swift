@@ -104,12 +104,19 @@ public final class HTTPServer: Service, Sendable {
 
         let connections = ConnectionHandler(context: context)
         let logger = self.logger
+        let executors: [ObjectIdentifier: EventLoopTaskExecutor]
+        switch configuration.connectionExecutor {
+        case .automatic: executors = EventLoops.areGlobalExecutor ? [:] : EventLoopTaskExecutor.perLoop(eventLoopGroup)
+        case .eventLoop: executors = EventLoopTaskExecutor.perLoop(eventLoopGroup)
+        case .global: executors = [:]
+        }
         await withGracefulShutdownHandler {
             await withDiscardingTaskGroup { group in
                 do {
                     try await listener.executeThenClose { inbound in
                         for try await connection in inbound {
-                            group.addTask { await connections.serve(connection) }
+                            let executor = executors[ObjectIdentifier(connection.eventLoop)]
+                            group.addTask(executorPreference: executor) { await connections.serve(connection) }
                         }
                     }
                 } catch {

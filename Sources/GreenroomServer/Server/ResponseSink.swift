@@ -19,7 +19,7 @@ final class ResponseSink: @unchecked Sendable {
     init(outbound: NIOAsyncChannelOutboundWriter<ResponseWrite>, allocator: ByteBufferAllocator, serverName: String?) {
         self.outbound = outbound
         self.serverLine = serverName.map { Array("Server: \($0)\r\n".utf8) }
-        self.scratch = allocator.buffer(capacity: 512)
+        self.scratch = allocator.buffer(capacity: 0)
     }
 
     /// What happened to a response.
@@ -49,7 +49,7 @@ final class ResponseSink: @unchecked Sendable {
         switch response.body.storage {
         case .bytes(var body):
             framing = bodyless ? .none : .length(body.readableBytes)
-            scratch.clear()
+            prepareScratch()
             try encodeHead(response, scan: scan, keepAlive: keepAlive, http10: http10)
             let kind: ResponseWrite.Kind = keepAlive ? .end : .endThenClose
             if suppressBody || body.readableBytes == 0 {
@@ -75,7 +75,7 @@ final class ResponseSink: @unchecked Sendable {
             } else {
                 framing = .chunked
             }
-            scratch.clear()
+            prepareScratch()
             try encodeHead(response, scan: scan, keepAlive: keepAlive, http10: http10)
             try await outbound.write(ResponseWrite(bytes: scratch, kind: .partial))
             if !suppressBody {
@@ -117,6 +117,12 @@ final class ResponseSink: @unchecked Sendable {
     func sendError(_ status: HTTPResponseStatus) async throws -> Outcome {
         let response = Response.text(status.reasonPhrase + "\n", status: status)
         return try await send(response, method: .GET, version: .http1_1, keepAlive: false)
+    }
+
+    /// Empties the reusable head buffer; its storage is allocated on the first response only.
+    private func prepareScratch() {
+        scratch.clear()
+        if scratch.capacity == 0 { scratch.reserveCapacity(256) }
     }
 
     private func encodeHead(_ response: Response, scan: ResponseEncoder.HeaderScan, keepAlive: Bool, http10: Bool) throws {

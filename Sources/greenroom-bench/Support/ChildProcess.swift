@@ -43,6 +43,28 @@ final class ChildProcess {
         return total
     }
 
+    /// CPU time (user + system) in clock ticks, of the process and, optionally, its children.
+    func cpuTicks(includingChildren: Bool = false) -> Int? {
+        guard var total = Self.cpuTicks(pid: pid) else { return nil }
+        if includingChildren, let children = try? String(contentsOfFile: "/proc/\(pid)/task/\(pid)/children", encoding: .utf8) {
+            for child in children.split(separator: " ").compactMap({ Int32($0) }) { total += Self.cpuTicks(pid: child) ?? 0 }
+        }
+        return total
+    }
+
+    static func cpuTicks(pid: Int32) -> Int? {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+            let close = stat.lastIndex(of: ")")
+        else { return nil }
+        // Fields after "(comm)": state is field 3, utime 14, stime 15.
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        guard fields.count > 12, let user = Int(fields[11]), let system = Int(fields[12]) else { return nil }
+        return user + system
+    }
+
+    /// Clock ticks per second.
+    static let ticksPerSecond = Double(sysconf(Int32(_SC_CLK_TCK)))
+
     var output: String { (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? "" }
 
     func stop() {

@@ -10,6 +10,7 @@ struct Wrk {
         var requestsPerSecond: Double
         var p99Milliseconds: Double
         var errors: Int
+        var requests: Int
     }
 
     func run(url: String, headers: [String] = []) throws -> Result {
@@ -25,7 +26,9 @@ struct Wrk {
         var rps: Double?
         var p99: Double?
         var errors = 0
+        var requests = 0
         for line in output.split(separator: "\n") {
+            if line.contains(" requests in "), let first = line.split(separator: " ").first { requests = Int(first) ?? 0 }
             let fields = line.split(separator: " ", omittingEmptySubsequences: true)
             if line.hasPrefix("Requests/sec:"), fields.count >= 2 { rps = Double(fields[1]) }
             if fields.first == "99%", fields.count >= 2 { p99 = milliseconds(String(fields[1])) }
@@ -36,7 +39,7 @@ struct Wrk {
             }
         }
         guard let rps, let p99 else { throw BenchError("cannot read wrk output:\n\(output)") }
-        return Result(requestsPerSecond: rps, p99Milliseconds: p99, errors: errors)
+        return Result(requestsPerSecond: rps, p99Milliseconds: p99, errors: errors, requests: requests)
     }
 
     /// `1.23ms`, `850.00us`, `2.01s` in milliseconds.

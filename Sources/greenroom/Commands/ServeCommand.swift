@@ -87,6 +87,20 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(help: "Skip the start-up guard's skippable checks (prints which).")
     var noGuard = false
 
+    @Option(help: .hidden)
+    var executor: ExecutorChoice = .eventLoop
+
+    /// Where connection tasks run (for benchmarks): `event-loop` pins each task to its loop with
+    /// a task executor preference (the default, measured fastest); `takeover` makes the event
+    /// loops Swift's global executor instead; `both` does both; `global` leaves tasks on Swift's
+    /// default pool.
+    enum ExecutorChoice: String, ExpressibleByArgument, CaseIterable {
+        case eventLoop = "event-loop"
+        case takeover
+        case both
+        case global
+    }
+
     enum AccessLogFormat: String, ExpressibleByArgument, CaseIterable {
         case text, json, off
     }
@@ -120,7 +134,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
         LogOutput.standardError.startFlushing()
         if let threads { EventLoops.setThreadCount(threads) }
-        EventLoops.installAsGlobalExecutor()
+        if executor == .takeover || executor == .both { EventLoops.installAsGlobalExecutor() }
 
         let server = HTTPServer(
             configuration: configuration, logger: Logger(label: "greenroom"),
@@ -168,6 +182,11 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.idleTimeout = try seconds(idleTimeout, "--idle-timeout")
         configuration.shutdownTimeout = try seconds(shutdownTimeout, "--shutdown-timeout")
         configuration.accessLog = accessLog != .off
+        switch executor {
+        case .eventLoop, .takeover: configuration.connectionExecutor = .automatic
+        case .both: configuration.connectionExecutor = .eventLoop
+        case .global: configuration.connectionExecutor = .global
+        }
         if let threads, threads < 1 { throw ConfigurationError("--threads must be at least 1, not \(threads)") }
         try configuration.validate()
         return configuration

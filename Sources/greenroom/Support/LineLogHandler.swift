@@ -32,9 +32,14 @@ struct LineLogHandler: LogHandler {
     }
 
     func log(event: LogEvent) {
-        var fields = metadata
-        if let provided = metadataProvider?.get() { fields.merge(provided) { _, new in new } }
-        if let extra = event.metadata { fields.merge(extra) { _, new in new } }
+        var fields: Logger.Metadata
+        if metadata.isEmpty && metadataProvider == nil {
+            fields = event.metadata ?? [:]
+        } else {
+            fields = metadata
+            if let provided = metadataProvider?.get() { fields.merge(provided) { _, new in new } }
+            if let extra = event.metadata { fields.merge(extra) { _, new in new } }
+        }
         let message = event.message.description
         switch format {
         case .text: output.append(text(level: event.level, message: message, fields: fields))
@@ -49,20 +54,37 @@ struct LineLogHandler: LogHandler {
     ]
 
     private func orderedKeys(_ fields: Logger.Metadata) -> [String] {
+        if fields.count == Self.accessKeys.count && Self.accessKeys.allSatisfy({ fields[$0] != nil }) {
+            return Self.accessKeys
+        }
         let first = Self.accessKeys.filter { fields[$0] != nil }
         return first + fields.keys.filter { !Self.accessKeys.contains($0) }.sorted()
     }
 
     func text(level: Logger.Level, message: String, fields: Logger.Metadata) -> String {
         if message == "request", let client = fields["greenroom.client"] {
-            // 127.0.0.1 "GET /whoami" 200 132 0.21ms via=x-forwarded-for peer=127.0.0.1
-            let method = fields["http.method"].map { "\($0)" } ?? "-"
-            let path = fields["http.path"].map { "\($0)" } ?? "-"
-            let micros = fields["greenroom.duration_us"].flatMap { Int("\($0)") } ?? 0
-            let millis = "\(micros / 1000).\(String(micros % 1000 + 1000).dropFirst())ms"
-            return "\(client) \"\(method) \(Self.printable(path))\" \(fields["http.status"] ?? "-") "
-                + "\(fields["http.bytes"] ?? "-") \(millis) via=\(fields["greenroom.via"] ?? "-") "
-                + "peer=\(fields["greenroom.peer"] ?? "-")"
+            // 127.0.0.1 "GET /whoami" 200 132 0.210ms via=x-forwarded-for peer=127.0.0.1
+            var line = ""
+            line.reserveCapacity(120)
+            line += Self.plain(client)
+            line += " \""
+            line += Self.plain(fields["http.method"])
+            line += " "
+            line += Self.printable(Self.plain(fields["http.path"]))
+            line += "\" "
+            line += Self.plain(fields["http.status"])
+            line += " "
+            line += Self.plain(fields["http.bytes"])
+            line += " "
+            let micros = Int(Self.plain(fields["greenroom.duration_us"])) ?? 0
+            line += String(micros / 1000)
+            line += "."
+            line += String(String(micros % 1000 + 1000).dropFirst())
+            line += "ms via="
+            line += Self.plain(fields["greenroom.via"])
+            line += " peer="
+            line += Self.plain(fields["greenroom.peer"])
+            return line
         }
         var line = "\(level) \(message)"
         for key in orderedKeys(fields) { line += " \(key)=\(Self.printable("\(fields[key]!)"))" }
@@ -72,11 +94,21 @@ struct LineLogHandler: LogHandler {
     func json(level: Logger.Level, message: String, fields: Logger.Metadata) -> String {
         var line = "{\"level\":\(JSON.string(level.rawValue)),\"message\":\(JSON.string(message))"
         for key in orderedKeys(fields) {
-            let value = "\(fields[key]!)"
+            let value = Self.plain(fields[key])
             let numeric = key == "http.status" || key == "http.bytes" || key == "greenroom.duration_us"
             line += ",\(JSON.string(key)):" + (numeric && Int(value) != nil ? value : JSON.string(value))
         }
         return line + "}"
+    }
+
+    /// A metadata value's text without re-formatting strings; `-` when absent.
+    static func plain(_ value: Logger.MetadataValue?) -> String {
+        switch value {
+        case .string(let text): text
+        case .stringConvertible(let value): value.description
+        case nil: "-"
+        case let other?: "\(other)"
+        }
     }
 
     /// Escapes control characters so one event is always one line.
