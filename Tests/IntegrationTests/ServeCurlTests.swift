@@ -147,4 +147,29 @@ import Testing
         #expect(lines.contains { $0.hasPrefix("greenroom starting up on http://127.0.0.1:") })
         #expect(!server.standardOutput.contains("0.0.0.0"))
     }
+
+    @Test func accessLogHasOneLinePerRequestAsTextOrJSON() async throws {
+        guard GreenroomProcess.binary != nil else { return }
+        for format in ["text", "json"] {
+            let server = try GreenroomProcess(["serve", "--port", "0", "--access-log", format])
+            let url = try await server.waitForStartup()
+            _ = try curl(["-H", "X-Forwarded-For: 198.51.100.7", url + "/healthz?token=secret"])
+            #expect(try await server.terminate() == 0)
+            let lines = server.standardError.split(separator: "\n").filter { $0.contains("198.51.100.7") }
+            #expect(lines.count == 1, "\(server.standardError)")
+            guard let line = lines.first.map(String.init) else { continue }
+            #expect(!line.contains("secret"))
+            if format == "text" {
+                #expect(line.hasPrefix("198.51.100.7 \"GET /healthz\" 200 2 "))
+                #expect(line.hasSuffix("via=x-forwarded-for peer=127.0.0.1"))
+            } else {
+                let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+                #expect(object?["message"] as? String == "request")
+                #expect(object?["greenroom.client"] as? String == "198.51.100.7")
+                #expect(object?["greenroom.via"] as? String == "x-forwarded-for")
+                #expect(object?["http.status"] as? Int == 200)
+                #expect(object?["http.path"] as? String == "/healthz")
+            }
+        }
+    }
 }

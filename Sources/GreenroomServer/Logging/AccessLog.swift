@@ -23,17 +23,16 @@ struct AccessLog: Sendable {
     ) {
         guard enabled, logger.logLevel <= .info else { return }
         let micros = (NIODeadline.now() - start).nanoseconds / 1000
-        logger.info(
-            "request",
-            metadata: [
-                "greenroom.client": .string(client.address?.description ?? "unix"),
-                "greenroom.via": .string(client.via.rawValue),
-                "greenroom.peer": .string(client.peer.address?.description ?? "unix"),
-                "http.method": .string(method.rawValue),
-                "http.path": .string(String(path)),
-                "http.status": .string(String(status.code)),
-                "http.bytes": .string(String(bytes)),
-                "greenroom.duration_us": .string(String(micros)),
-            ])
+        // Built key by key: a dictionary literal instantiates tuple metadata on every call.
+        var metadata = Logger.Metadata(minimumCapacity: 8)
+        metadata["greenroom.client"] = .string(client.address?.description ?? "unix")
+        metadata["greenroom.via"] = .string(client.via.rawValue)
+        metadata["greenroom.peer"] = .string(client.peer.address?.description ?? "unix")
+        metadata["http.method"] = .string(method.rawValue)
+        metadata["http.path"] = .string(String(path))
+        metadata["http.status"] = .string(String(status.code))
+        metadata["http.bytes"] = .string(String(bytes))
+        metadata["greenroom.duration_us"] = .string(String(micros))
+        logger.info("request", metadata: metadata)
     }
 }

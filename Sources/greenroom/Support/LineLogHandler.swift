@@ -92,13 +92,37 @@ struct LineLogHandler: LogHandler {
     }
 
     func json(level: Logger.Level, message: String, fields: Logger.Metadata) -> String {
-        var line = "{\"level\":\(JSON.string(level.rawValue)),\"message\":\(JSON.string(message))"
+        var line = ""
+        line.reserveCapacity(256)
+        line += "{\"level\":\""
+        line += level.rawValue
+        line += "\",\"message\":"
+        Self.appendJSONString(message, to: &line)
         for key in orderedKeys(fields) {
             let value = Self.plain(fields[key])
+            line += ","
+            Self.appendJSONString(key, to: &line)
+            line += ":"
             let numeric = key == "http.status" || key == "http.bytes" || key == "greenroom.duration_us"
-            line += ",\(JSON.string(key)):" + (numeric && Int(value) != nil ? value : JSON.string(value))
+            if numeric && !value.isEmpty && value.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
+                line += value
+            } else {
+                Self.appendJSONString(value, to: &line)
+            }
         }
-        return line + "}"
+        line += "}"
+        return line
+    }
+
+    /// Appends a JSON string literal, escaping only when the text needs it.
+    static func appendJSONString(_ text: String, to line: inout String) {
+        if text.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 >= 0x7F }) {
+            line += JSON.string(text)
+        } else {
+            line += "\""
+            line += text
+            line += "\""
+        }
     }
 
     /// A metadata value's text without re-formatting strings; `-` when absent.
