@@ -12,11 +12,12 @@ import Testing
         maxBodyBytes: 10, headerTimeout: .seconds(1), idleTimeout: .seconds(5))
 
     /// A channel with NIO's decoder and the handler under test.
-    static func makeChannel(limits: HTTPConnectionHandler.Limits = limits) throws -> EmbeddedChannel {
+    static func makeChannel(limits: HTTPConnectionHandler.Limits = limits, reading: Bool = true) throws -> EmbeddedChannel {
         let channel = EmbeddedChannel()
         try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(HTTPRequestDecoder()))
         try channel.pipeline.syncOperations.addHandler(HTTPConnectionHandler(limits: limits))
         try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()
+        if reading { channel.read() }
         return channel
     }
 
@@ -101,6 +102,16 @@ import Testing
         #expect(!channel.isActive)
     }
 
+    @Test func headerClockStartsWhenTheServerStartsReading() throws {
+        // The connection's task has not run yet: its delay is not the client's fault.
+        let channel = try Self.makeChannel(reading: false)
+        channel.embeddedEventLoop.advanceTime(by: .seconds(3))
+        #expect(channel.isActive)
+        channel.read()
+        channel.embeddedEventLoop.advanceTime(by: .milliseconds(1100))
+        #expect(!channel.isActive)
+    }
+
     @Test func idleTimerStartsOnlyAfterTheResponseEnds() throws {
         let channel = try Self.makeChannel()
         try channel.writeInbound(ByteBuffer(string: "GET / HTTP/1.1\r\nHost: t\r\n\r\n"))
@@ -135,6 +146,20 @@ import Testing
         _ = try Self.parts(channel)
         try channel.writeOutbound(ResponseWrite(bytes: ByteBuffer(string: "bye"), kind: .endThenClose))
         #expect(try channel.readOutbound(as: ByteBuffer.self).map { String(buffer: $0) } == "bye")
+        channel.embeddedEventLoop.run()
+        #expect(!channel.isActive)
+    }
+
+    @Test func finalResponseLingersUntilTheClientCloses() throws {
+        let channel = try Self.makeChannel()
+        try channel.writeInbound(ByteBuffer(string: "POST / HTTP/1.1\r\nHost: t\r\nContent-Length: 11\r\n\r\n"))
+        #expect(try Self.parts(channel) == ["failure bodyTooLarge"])
+        try channel.writeOutbound(ResponseWrite(bytes: ByteBuffer(string: "413"), kind: .endThenClose))
+        channel.embeddedEventLoop.run()
+        // The client keeps sending its body: it is read and dropped, nothing reaches the task.
+        try channel.writeInbound(ByteBuffer(string: "0123456789X"))
+        #expect(try Self.parts(channel).isEmpty)
+        channel.pipeline.fireUserInboundEventTriggered(ChannelEvent.inputClosed)
         channel.embeddedEventLoop.run()
         #expect(!channel.isActive)
     }

@@ -90,6 +90,8 @@ import Glibc
             let report = StartupGuard().evaluate(configuration, environment: Self.user)
             #expect(report.findings.map(\.id) == ["unix-socket-in-use"])
         }
+        // A server that stopped removes its socket.
+        #expect(UnixSocketFile.status(of: path) == .absent)
         // Make a stale socket: bound, never listened on, then closed.
         let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
         var address = sockaddr_un()

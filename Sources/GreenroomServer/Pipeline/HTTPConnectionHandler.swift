@@ -50,6 +50,9 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     private var partsInThisRead = false
     private var quiescing = false
     private var closing = false
+    /// The final response is out and the write side is shut; input is read and discarded until
+    /// the client closes (or the linger timer fires), so the response is not lost to a reset.
+    private var lingering = false
 
     // A lazy timer: moving the deadline costs a clock read; the scheduled task re-arms itself.
     private var deadline: NIODeadline?
@@ -61,9 +64,9 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
         self.limits = limits
     }
 
-    func handlerAdded(context: ChannelHandlerContext) {
-        arm(.closeSilently, in: limits.headerTimeout, context: context)
-    }
+    /// The first request's clock starts with the first read: the connection's task turns
+    /// reading on once it runs, and a busy server must not count its own delay against the client.
+    private var readingStarted = false
 
     func handlerRemoved(context: ChannelHandlerContext) {
         scheduled?.cancel()
@@ -80,6 +83,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     // MARK: Inbound
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        if lingering { return }
         partsInThisRead = true
         switch unwrapInboundIn(data) {
         case .head(let head):
@@ -145,6 +149,8 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
             if let source = event.source {
                 context.fireChannelRead(wrapInboundOut(.proxied(source, tls: event.tls)))
             }
+        case ChannelEvent.inputClosed where lingering:
+            context.close(promise: nil)
         case is ChannelShouldQuiesceEvent:
             quiescing = true
             if pendingResponses == 0, case .waiting = state { context.close(promise: nil) }
@@ -156,7 +162,11 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     // MARK: Outbound
 
     func read(context: ChannelHandlerContext) {
-        if case .failed = state { return }
+        if case .failed = state, !lingering { return }
+        if !readingStarted {
+            readingStarted = true
+            if case .waiting = state { arm(.closeSilently, in: limits.headerTimeout, context: context) }
+        }
         context.read()
     }
 
@@ -203,7 +213,27 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
         closing = true
         // A client that stops reading cannot keep the connection: close by force after the idle timeout.
         arm(.forceClose, in: limits.idleTimeout, context: context)
-        future.assumeIsolated().whenComplete { _ in context.close(promise: nil) }
+        future.assumeIsolated().whenComplete { [self] result in
+            guard case .success = result, context.channel.isActive else {
+                context.close(promise: nil)
+                return
+            }
+            self.linger(context: context)
+        }
+    }
+
+    /// Lingering close (like nginx's `lingering_close`): shut the write side so the client sees
+    /// the end of the response, then drain its input for up to the header timeout. Closing with
+    /// unread input would reset the connection and could destroy the response the client has not
+    /// read yet, e.g. a 413 or 408 sent while it was still sending.
+    private func linger(context: ChannelHandlerContext) {
+        lingering = true
+        state = .failed
+        arm(.forceClose, in: limits.headerTimeout, context: context)
+        let halfClosed = context.eventLoop.makePromise(of: Void.self)
+        halfClosed.futureResult.assumeIsolated().whenFailure { _ in context.close(promise: nil) }
+        context.close(mode: .output, promise: halfClosed)
+        context.read()
     }
 
     private func arm(_ action: TimerAction, in amount: TimeAmount, context: ChannelHandlerContext) {

@@ -113,6 +113,9 @@ extension HTTPServer {
                 wrappingChannelSynchronously: channel,
                 configuration: .init(backPressureStrategy: .init(lowWatermark: 2, highWatermark: 16)))
             try channel.syncOptions?.setOption(ChannelOptions.autoRead, value: true)
+            // Turning autoRead on reads without passing through the pipeline; this read does, so
+            // the connection handler sees reading start (its header clock starts then).
+            channel.pipeline.syncOperations.read()
             return connection
         }
         if channel.eventLoop.inEventLoop { return try wrap() }

@@ -92,6 +92,8 @@ public final class HTTPServer: Service, Sendable {
 
         let (drained, drainedContinuation) = AsyncStream<Void>.makeStream()
         let listener = try await bind(drained: drainedContinuation)
+        var unixSocket: (device: UInt64, inode: UInt64)?
+        if case .unix(let path) = configuration.bind { unixSocket = UnixSocketFile.identity(of: path) }
         let bound = boundTarget(listener.channel.localAddress)
         logger.notice(
             "listening", metadata: ["greenroom.bind": "\(bound)", "greenroom.trust": "\(configuration.trustedProxies)"])
@@ -134,6 +136,9 @@ public final class HTTPServer: Service, Sendable {
             }
         } onGracefulShutdown: {
             self.beginShutdown()
+        }
+        if case .unix(let path) = configuration.bind, let socket = unixSocket {
+            UnixSocketFile.remove(path: path, ifStill: socket)
         }
         logger.notice("stopped")
     }

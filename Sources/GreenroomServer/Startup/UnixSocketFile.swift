@@ -47,6 +47,20 @@ enum UnixSocketFile {
         }
     }
 
+    /// The device and inode of the socket at `path`, to recognise our own socket later.
+    static func identity(of path: String) -> (device: UInt64, inode: UInt64)? {
+        var info = stat()
+        guard lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFSOCK else { return nil }
+        return (UInt64(info.st_dev), UInt64(info.st_ino))
+    }
+
+    /// Removes the socket at `path` if it is still the one identified by `identity` (a newer
+    /// server may have replaced it).
+    static func remove(path: String, ifStill identity: (device: UInt64, inode: UInt64)) {
+        guard let current = Self.identity(of: path), current == identity else { return }
+        unlink(path)
+    }
+
     /// `true` when a connect to the socket at `path` succeeds.
     static func acceptsConnections(_ path: String) -> Bool {
         #if canImport(Darwin)

@@ -12,10 +12,12 @@ struct TestServer: Sendable {
     let bound: BindTarget
     let logs: LogStore
 
-    /// The configuration tests start from: loopback, port 0, short timeouts.
+    /// The configuration tests start from: loopback, port 0, short timeouts. The header timeout
+    /// leaves room for test clients that the parallel load tests delay; tests of the timeouts
+    /// set their own.
     static func configuration(_ bind: BindTarget = .tcp(host: "127.0.0.1", port: 0)) -> ServerConfiguration {
         ServerConfiguration(
-            bind: bind, headerTimeout: .milliseconds(500), idleTimeout: .seconds(2), shutdownTimeout: .seconds(2))
+            bind: bind, headerTimeout: .seconds(3), idleTimeout: .seconds(5), shutdownTimeout: .seconds(3))
     }
 
     /// Starts a server, runs `body`, shuts the server down gracefully and waits for it to stop.
@@ -112,4 +114,21 @@ struct CapturingLogHandler: LogHandler {
         for (key, value) in metadata.merging(event.metadata ?? [:], uniquingKeysWith: { $1 }) { fields[key] = "\(value)" }
         store.append(LogStore.Entry(level: event.level, message: event.message.description, metadata: fields))
     }
+}
+
+/// Waits until `condition` holds, checking every 5 ms, for at most `timeout`; returns whether it held.
+func waitUntil(timeout: Duration = .seconds(5), _ condition: () -> Bool) async throws -> Bool {
+    let deadline = ContinuousClock.now + timeout
+    while !condition() {
+        if ContinuousClock.now >= deadline { return false }
+        try await Task.sleep(for: .milliseconds(5))
+    }
+    return true
+}
+
+/// A counter shared with handlers.
+final class Counter: Sendable {
+    private let value = Mutex(0)
+    func increment() { value.withLock { $0 += 1 } }
+    var count: Int { value.withLock { $0 } }
 }
