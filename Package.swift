@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "GreenroomGuard", targets: ["GreenroomGuard"]),
         .executable(name: "greenroom", targets: ["greenroom"]),
         .executable(name: "greenroom-bench", targets: ["greenroom-bench"]),
+        .executable(name: "greenroom-example", targets: ["greenroom-example"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -85,6 +86,12 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            swiftSettings: strict
+        ),
+        // How to embed the server with a custom handler (README "Embedding").
+        .executableTarget(
+            name: "greenroom-example",
+            dependencies: ["GreenroomServer", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
         .testTarget(name: "GreenroomCoreTests", dependencies: ["GreenroomCore"], swiftSettings: strict),

@@ -12,7 +12,7 @@ struct Measurement {
 
 /// Keeps a value alive so the optimiser cannot delete the work that produced it.
 @inline(never)
-func blackHole<T>(_ value: T) {
+func blackHole<T>(_ value: consuming T) {
     withExtendedLifetime(value) {}
 }
 

@@ -1,16 +1,49 @@
-// greenroom-bench: Greenroom's benchmarks. Figures are printed next to a peer measured in the
-// same run, as ratios, because these machines are noisy.
+// greenroom-bench: benchmarks that compare Greenroom with its peers in the same run.
 //
-//   swift run -c release greenroom-bench core     micro-benchmarks of GreenroomCore
-//   swift run -c release greenroom-bench load     HTTP load against greenroom and its peers
+//   greenroom-bench core [options]    micro-benchmarks of GreenroomCore vs naive peers (see CoreBench)
+//   greenroom-bench load [options]    wrk against greenroom, eventlet and nginx (see LoadBench)
+//
+// One file per bench; each has a `run(_ arguments:)` entry point and answers `--help`.
 
-let arguments = Array(CommandLine.arguments.dropFirst())
-switch arguments.first {
-case "core":
-    CoreBench.run(arguments: Array(arguments.dropFirst()))
-default:
-    print(
-        """
-        usage: greenroom-bench core [--iterations N]
-        """)
+import Foundation
+
+/// One bench: its subcommand name, a summary, and its entry point (returns the exit status).
+struct Bench: Sendable {
+    let name: String
+    let summary: String
+    let run: @Sendable ([String]) async throws -> Int32
+
+    static let all: [Bench] = [
+        Bench(name: "core", summary: "GreenroomCore hot paths: ns/op and allocations/op vs naive peers") {
+            CoreBench.run(arguments: $0)
+            return 0
+        },
+        Bench(name: "load", summary: "wrk on loopback: greenroom vs eventlet's wsgi.server vs nginx `return 200`") {
+            try await LoadBench.run($0)
+        }
+    ]
+
+    static var usage: String {
+        "usage: greenroom-bench <bench> [options]\n\nbenches:\n"
+            + all.map { "  \($0.name.padding(8))\($0.summary)" }.joined(separator: "\n")
+    }
+}
+
+extension String {
+    func padding(_ width: Int) -> String {
+        count >= width ? self + " " : self + String(repeating: " ", count: width - count)
+    }
+}
+
+var arguments = Array(CommandLine.arguments.dropFirst())
+guard let name = arguments.first, let bench = Bench.all.first(where: { $0.name == name }) else {
+    print(Bench.usage)
+    exit(arguments.isEmpty || arguments.first == "--help" ? 0 : 2)
+}
+arguments.removeFirst()
+do {
+    exit(try await bench.run(arguments))
+} catch {
+    FileHandle.standardError.write(Data("greenroom-bench \(name): \(error)\n".utf8))
+    exit(1)
 }

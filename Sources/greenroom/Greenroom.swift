@@ -15,7 +15,9 @@ struct Greenroom: AsyncParsableCommand {
 
             Exit codes: 0 success, 1 findings at error level (check), 2 usage or configuration error.
             """,
-        subcommands: [CheckCommand.self, ExplainCommand.self, GenerateCommand.self, InitCommand.self]
+        subcommands: [
+            ServeCommand.self, GenerateCommand.self, CheckCommand.self, ExplainCommand.self, InitCommand.self,
+        ]
     )
 
     /// Runs the command, mapping every usage error to exit code 2 with a one-line message

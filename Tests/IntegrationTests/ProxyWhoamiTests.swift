@@ -74,7 +74,6 @@ import Testing
     // MARK: - nginx
 
     @Test func nginxWithATCPUpstream() async throws {
-        try await GreenroomBinary.requireServe()
         _ = try NginxServer.executable()
         let scratch = try TemporaryDirectory()
         let certificate = try await SelfSignedCertificate.make(in: scratch)
@@ -133,7 +132,6 @@ import Testing
     }
 
     @Test func nginxWithAUnixSocketUpstream() async throws {
-        try await GreenroomBinary.requireServe()
         _ = try NginxServer.executable()
         let scratch = try TemporaryDirectory()
         let certificate = try await SelfSignedCertificate.make(in: scratch)
@@ -157,7 +155,6 @@ import Testing
     }
 
     @Test func nginxStreamWithProxyProtocolV1() async throws {
-        try await GreenroomBinary.requireServe()
         _ = try NginxServer.executable()
         let scratch = try TemporaryDirectory()
         let certificate = try await SelfSignedCertificate.make(in: scratch)
@@ -191,7 +188,6 @@ import Testing
     }
 
     @Test func nginxBehindATrustedOuterBalancer() async throws {
-        try await GreenroomBinary.requireServe()
         _ = try NginxServer.executable()
         let scratch = try TemporaryDirectory()
         let certificate = try await SelfSignedCertificate.make(in: scratch)
@@ -227,7 +223,6 @@ import Testing
     // MARK: - Apache httpd
 
     @Test func apacheWithATCPUpstream() async throws {
-        try await GreenroomBinary.requireServe()
         _ = try ApacheServer.executable()
         let scratch = try TemporaryDirectory()
         let certificate = try await SelfSignedCertificate.make(in: scratch)
@@ -270,7 +265,6 @@ import Testing
 
     @Test(arguments: [AppSpec.ProxyProtocol.off, .v2])
     func haproxy(_ proxyProtocol: AppSpec.ProxyProtocol) async throws {
-        try await GreenroomBinary.requireServe()
         _ = try HAProxyServer.executable()
         let scratch = try TemporaryDirectory()
         let certificate = try await SelfSignedCertificate.make(in: scratch)

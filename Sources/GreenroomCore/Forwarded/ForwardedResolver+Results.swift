@@ -7,9 +7,17 @@ extension ForwardedResolver {
     ) -> ClientAddress where Headers.Element == (name: String, value: String) {
         let position = walk.clientPosition
         let scheme = Self.pick(.xForwardedProto, position: position, scan: scan, headers: headers, ForwardedValues.scheme)
-        let host =
-            Self.pick(.xForwardedHost, position: position, scan: scan, headers: headers, ForwardedValues.host)
-            ?? scan.host.flatMap { Self.withBytes(headers[$0].value, ForwardedValues.host) }
+        let host: String?
+        if scan.forwardedHost.count == 1, let index = scan.forwardedHost.last,
+            !headers[index].value.utf8.contains(UInt8(ascii: ","))
+        {
+            host = ForwardedValues.host(wholeValue: headers[index].value)
+                ?? scan.host.flatMap { ForwardedValues.host(wholeValue: headers[$0].value) }
+        } else {
+            host =
+                Self.pick(.xForwardedHost, position: position, scan: scan, headers: headers, ForwardedValues.host)
+                ?? scan.host.flatMap { ForwardedValues.host(wholeValue: headers[$0].value) }
+        }
         let port = Self.pick(.xForwardedPort, position: position, scan: scan, headers: headers, ForwardedValues.port)
         let prefix = Self.pick(.xForwardedPrefix, position: position, scan: scan, headers: headers, ForwardedValues.prefix)
         return ClientAddress(

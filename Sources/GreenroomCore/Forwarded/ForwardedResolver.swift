@@ -83,7 +83,7 @@ public struct ForwardedResolver: Sendable, Hashable {
     ) -> ClientAddress where Headers.Element == (name: String, value: String) {
         let scan = HeaderScan(headers)
         guard trusted.trusts(peer) else {
-            let hostHeader = scan.host.flatMap { Self.withBytes(headers[$0].value, ForwardedValues.host) }
+            let hostHeader = scan.host.flatMap { ForwardedValues.host(wholeValue: headers[$0].value) }
             var chain = TrustChain()
             chain.append(TrustChain.Hop(address: peer.address, port: peer.port))
             return ClientAddress(
@@ -97,11 +97,11 @@ public struct ForwardedResolver: Sendable, Hashable {
             return finishXForwarded(
                 walk, peer: peer, scan: scan, headers: headers, peerVia: peerVia, socketScheme: socketScheme)
         case .forwarded:
-            let hostHeader = scan.host.flatMap { Self.withBytes(headers[$0].value, ForwardedValues.host) }
+            let hostHeader = scan.host.flatMap { ForwardedValues.host(wholeValue: headers[$0].value) }
             let walk = walk(.forwarded, scan: scan, headers: headers, peer: peer, fixedHops: fixedHops)
             return finishForwarded(walk, peer: peer, peerVia: peerVia, socketScheme: socketScheme, hostHeader: hostHeader)
         case .both:
-            let hostHeader = scan.host.flatMap { Self.withBytes(headers[$0].value, ForwardedValues.host) }
+            let hostHeader = scan.host.flatMap { ForwardedValues.host(wholeValue: headers[$0].value) }
             let x = walk(.xForwardedFor, scan: scan, headers: headers, peer: peer, fixedHops: fixedHops)
             let f = walk(.forwarded, scan: scan, headers: headers, peer: peer, fixedHops: fixedHops)
             if f.decision == .noForwardingHeaders {

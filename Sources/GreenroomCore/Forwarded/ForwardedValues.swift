@@ -24,26 +24,32 @@ enum ForwardedValues {
     /// lower-cased.
     @inlinable
     static func host(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
-        guard !bytes.isEmpty, bytes.count <= 255 else { return nil }
+        isValidHost(bytes) ? lowercased(bytes) : nil
+    }
+
+    /// `true` for a DNS-style name or `[IPv6]`, optional `:port`, at most 255 characters.
+    @inlinable
+    static func isValidHost(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard !bytes.isEmpty, bytes.count <= 255 else { return false }
         var index = 0
         if bytes[0] == UInt8(ascii: "[") {
             guard let close = bytes.firstIndex(of: UInt8(ascii: "]")),
                 IPAddress.parseIPv6(UnsafeBufferPointer(rebasing: bytes[1..<close])) != nil
-            else { return nil }
+            else { return false }
             index = close + 1
         } else {
             while index < bytes.count, bytes[index] != UInt8(ascii: ":") {
-                guard isRegNameByte(bytes[index]) else { return nil }
+                guard isRegNameByte(bytes[index]) else { return false }
                 index += 1
             }
-            guard index > 0 else { return nil }
+            guard index > 0 else { return false }
         }
         if index < bytes.count {
             guard bytes[index] == UInt8(ascii: ":"),
                 index + 1 == bytes.count || ASCII.parsePort(UnsafeBufferPointer(rebasing: bytes[(index + 1)...])) != nil
-            else { return nil }
+            else { return false }
         }
-        return lowercased(bytes)
+        return true
     }
 
     /// The bytes as a lower-case string, copying through the stack only when needed.
@@ -53,6 +59,23 @@ enum ForwardedValues {
         return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: bytes.count) { buffer in
             for index in 0..<bytes.count { buffer[index] = ASCII.lower(bytes[index]) }
             return String(decoding: UnsafeBufferPointer(buffer), as: UTF8.self)
+        }
+    }
+
+    /// A whole header value as a host: the value itself when it is already valid and lower case
+    /// (no copy, the common case), else the validated, lower-cased text of its one element.
+    @inlinable
+    static func host(wholeValue value: String) -> String? {
+        ForwardedResolver.withBytes(value) { bytes -> String? in
+            var start = 0
+            var end = bytes.count
+            while start < end, bytes[start] == UInt8(ascii: " ") || bytes[start] == UInt8(ascii: "\t") { start &+= 1 }
+            while end > start, bytes[end &- 1] == UInt8(ascii: " ") || bytes[end &- 1] == UInt8(ascii: "\t") { end &-= 1 }
+            let trimmed = UnsafeBufferPointer(rebasing: bytes[start..<end])
+            guard start == 0, end == bytes.count, !trimmed.contains(where: { $0 &- 65 < 26 }) else {
+                return host(trimmed)
+            }
+            return isValidHost(trimmed) ? value : nil
         }
     }
 

@@ -7,6 +7,8 @@ enum HopParser {
     @inlinable
     static func parseXForwardedFor(_ bytes: UnsafeBufferPointer<UInt8>) -> TrustChain.Hop? {
         guard !bytes.isEmpty, bytes.count <= 64 else { return nil }
+        // The common case first: a bare IPv4 address fails fast on anything else.
+        if let bits = IPAddress.parseIPv4(bytes) { return TrustChain.Hop(address: IPAddress(ipv4: bits), port: nil) }
         if bytes[0] == UInt8(ascii: "[") { return parseBracketed(bytes, allowObfuscatedPort: false) }
         var colons = 0
         var lastColon = -1
@@ -16,8 +18,7 @@ enum HopParser {
         }
         switch colons {
         case 0:
-            guard let bits = IPAddress.parseIPv4(bytes) else { return nil }
-            return TrustChain.Hop(address: IPAddress(ipv4: bits), port: nil)
+            return nil
         case 1:
             guard let bits = IPAddress.parseIPv4(UnsafeBufferPointer(rebasing: bytes[..<lastColon])),
                 let port = ASCII.parsePort(UnsafeBufferPointer(rebasing: bytes[(lastColon + 1)...]))

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 
 /// The `greenroom` executable built with the tests, and `greenroom serve` as a test backend.
@@ -17,6 +18,57 @@ enum GreenroomBinary {
         throw HarnessError("the greenroom executable was not found (looked at \(candidates)); run `swift build` first")
     }
 
+    /// The binary as an unprivileged user can run it: when the tests run as root, a copy in a
+    /// world-readable directory (the checkout may live where `nobody` cannot read, e.g. /root).
+    static func unprivilegedPath() throws -> String {
+        let binary = try path()
+        guard TestEnvironment.isRoot else { return binary }
+        return try unprivilegedCopy.withLock { copy in
+            if let copy { return copy }
+            let directory = "/tmp/greenroom-bin-\(getpid())"
+            mkdir(directory, 0o755)
+            chmod(directory, 0o755)
+            let target = directory + "/greenroom"
+            unlink(target)
+            // A hard link is never open for writing, so no test can hit ETXTBSY executing it; a
+            // copy (another file system) can, briefly, which ServeProcess and runUnprivileged retry.
+            if link(binary, target) != 0 {
+                try FileManager.default.copyItem(atPath: binary, toPath: target)
+            }
+            chmod(target, 0o755)
+            copy = target
+            return target
+        }
+    }
+
+    private static let unprivilegedCopy = Mutex<String?>(nil)
+
+    /// The command prefix that runs the binary unprivileged: `setpriv ... -- copy` as root.
+    static func unprivilegedCommand() throws -> (executable: String, prefix: [String]) {
+        let binary = try unprivilegedPath()
+        guard TestEnvironment.isRoot else { return (binary, []) }
+        let setpriv = try TestEnvironment.requireProgram("setpriv", package: "util-linux")
+        return (setpriv, ["--reuid=nobody", "--regid=nogroup", "--clear-groups", "--", binary])
+    }
+
+    /// Runs `greenroom arguments...` as an unprivileged user (`nobody` when the tests run as root).
+    static func runUnprivileged(
+        _ arguments: [String], currentDirectory: String? = nil, timeout: Duration = .seconds(30)
+    ) async throws -> ProcessResult {
+        let (executable, prefix) = try unprivilegedCommand()
+        let deadline = ContinuousClock.now + .seconds(10)
+        while true {
+            let result = try await ProcessRunner.run(
+                executable, prefix + arguments, currentDirectory: currentDirectory, timeout: timeout)
+            // A child forked by a parallel test may still hold the fresh copy open for writing
+            // until it execs (ETXTBSY); that passes as soon as the child execs.
+            guard result.status == 126, result.stderr.contains("Text file busy"), ContinuousClock.now < deadline else {
+                return result
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+    }
+
     /// Runs `greenroom arguments...`.
     static func run(
         _ arguments: [String],
@@ -26,16 +78,6 @@ enum GreenroomBinary {
         try await ProcessRunner.run(try path(), arguments, currentDirectory: currentDirectory, timeout: timeout)
     }
 
-    /// Skips (or fails under CI) when this build has no `greenroom serve` with the CLI contract's flags.
-    static func requireServe(sourceLocation: SourceLocation = #_sourceLocation) async throws {
-        let help = try await run(["serve", "--help"])
-        guard help.succeeded, help.stdout.contains("--port"), help.stdout.contains("--trust") else {
-            try TestEnvironment.skip(
-                "`greenroom serve` is not in this build yet (the server lands separately)",
-                sourceLocation: sourceLocation
-            )
-        }
-    }
 }
 
 /// `greenroom serve` running as a test backend.
@@ -49,9 +91,16 @@ final class ServeProcess: @unchecked Sendable {
 
     /// Where to wait for the server.
     enum Readiness {
+        /// Until it accepts connections on 127.0.0.1:port.
         case tcp(UInt16)
+        /// Until it accepts connections on the unix socket.
         case unix(String)
+        /// Until it prints `greenroom starting up on <url>` (e.g. with `--port 0`).
+        case startupLine
     }
+
+    /// The URL of the start-up line, e.g. `http://127.0.0.1:41234`.
+    private(set) var url = ""
 
     /// Starts `greenroom serve arguments...` and waits until it accepts connections.
     static func start(
@@ -59,28 +108,27 @@ final class ServeProcess: @unchecked Sendable {
         readiness: Readiness,
         logDirectory: TemporaryDirectory
     ) async throws -> ServeProcess {
-        let binary = try GreenroomBinary.path()
-        var executable = binary
-        var fullArguments = ["serve"] + arguments
-        if TestEnvironment.isRoot {
-            executable = try TestEnvironment.requireProgram("setpriv", package: "util-linux")
-            fullArguments = ["--reuid=nobody", "--regid=nogroup", "--clear-groups", "--", binary] + fullArguments
-        }
+        let (executable, prefix) = try GreenroomBinary.unprivilegedCommand()
         let process = try BackgroundProcess(
-            name: "greenroom serve",
-            executable: executable,
-            arguments: fullArguments,
-            logPath: logDirectory.file("serve.log")
-        )
+            name: "greenroom serve", executable: executable, arguments: prefix + ["serve"] + arguments,
+            logPath: logDirectory.file("serve.log"))
         let server = ServeProcess(process: process)
         do {
             switch readiness {
             case .tcp(let port): try await process.waitForPort(port)
             case .unix(let path):
                 try await process.waitUntil("listening on \(path)") { FreePort.isAccepting(unixSocket: path) }
+            case .startupLine:
+                try await process.waitUntil("the start-up line") { server.startupURL != nil }
             }
+            server.url = server.startupURL ?? ""
         } catch {
             server.stop()
+            if process.exitStatus == 126, process.output.contains("Text file busy") {
+                // A child forked by a parallel test still held the fresh copy open for writing
+                // until it exec'd: start again.
+                return try await start(arguments, readiness: readiness, logDirectory: logDirectory)
+            }
             if process.output.contains("in use") {
                 throw PortConflict(description: "greenroom serve: \(process.output)")
             }
@@ -90,6 +138,15 @@ final class ServeProcess: @unchecked Sendable {
     }
 
     var output: String { process.output }
+
+    /// The URL printed on the start-up line, once printed.
+    var startupURL: String? {
+        let marker = "greenroom starting up on "
+        for line in output.split(separator: "\n") where line.hasPrefix(marker) {
+            return String(line.dropFirst(marker.count))
+        }
+        return nil
+    }
 
     /// SIGTERM (graceful shutdown), then the exit status.
     @discardableResult

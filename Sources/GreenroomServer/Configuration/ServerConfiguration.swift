@@ -1,0 +1,140 @@
+import GreenroomCore
+
+/// Every option of a Greenroom server: where it listens, whom it trusts, its limits and timeouts.
+///
+/// The defaults are the safe deployment of DESIGN.md's "local proxy" topology: listen on
+/// `127.0.0.1:8000`, trust a proxy on the same host (`loopback`), no PROXY protocol, and limits
+/// that bound what one client can cost the others. `greenroom serve` maps its flags onto this
+/// struct one to one; embedders build it in code.
+public struct ServerConfiguration: Sendable, Hashable {
+    /// Where to listen: a TCP address or a unix-domain socket.
+    public var bind: BindTarget
+    /// The proxies whose PROXY headers and forwarding headers are believed.
+    public var trustedProxies: TrustedProxies
+    /// Which forwarding headers to read from trusted proxies.
+    public var forwardedHeaders: ForwardedResolver.HeaderPolicy
+    /// `hops: N` mode (take the N-th forwarding hop from the right); `nil` walks the trust list.
+    public var hops: Int?
+    /// The most forwarding hops read per request.
+    public var maxHops: Int
+    /// Whether connections start with a PROXY protocol header.
+    public var proxyProtocol: ProxyProtocolMode
+    /// How long a connection may take to send its PROXY header.
+    public var proxyProtocolTimeout: Duration
+    /// Serve clients directly (DESIGN.md topology 3): allows a non-loopback bind with no proxy trusted.
+    public var allowPublic: Bool
+    /// The most connections open at once; beyond it the server stops accepting (back-pressure).
+    public var maxConnections: Int
+    /// The most bytes of request line plus header fields; beyond it the answer is 431.
+    public var maxHeaderBytes: Int
+    /// The most bytes of request body; beyond it the answer is 413 and the connection closes.
+    public var maxBodyBytes: Int
+    /// How long a client may take to send a request's head once it started sending it (408), and
+    /// to send its first request on a new connection (closed silently).
+    public var headerTimeout: Duration
+    /// How long a keep-alive connection may stay idle between requests before it is closed.
+    public var idleTimeout: Duration
+    /// How long graceful shutdown waits for in-flight requests before closing their connections.
+    public var shutdownTimeout: Duration
+    /// The value of the `Server` response header; `nil` sends none.
+    public var serverName: String?
+    /// Log one line per request (client, via, method, path, status, bytes, duration) at `info`.
+    public var accessLog: Bool
+    /// The listen backlog.
+    public var backlog: Int
+    /// Where connection tasks run.
+    public var connectionExecutor: ConnectionExecutor
+
+    /// Where the server runs each connection's task.
+    public enum ConnectionExecutor: String, Sendable, Hashable, CaseIterable {
+        /// On the connection's event loop: a task executor preference, unless the event loops
+        /// already are the global executor (``EventLoops/installAsGlobalExecutor()``).
+        case automatic
+        /// Always with a task executor preference for the connection's event loop.
+        case eventLoop = "event-loop"
+        /// On Swift's global executor (a thread hop per request unless the loops took it over).
+        case global
+    }
+
+    /// Creates a configuration; every parameter has the safe default.
+    public init(
+        bind: BindTarget = .default,
+        trustedProxies: TrustedProxies = .loopback,
+        forwardedHeaders: ForwardedResolver.HeaderPolicy = .xForwarded,
+        hops: Int? = nil,
+        maxHops: Int = 64,
+        proxyProtocol: ProxyProtocolMode = .off,
+        proxyProtocolTimeout: Duration = .seconds(5),
+        allowPublic: Bool = false,
+        maxConnections: Int = 10_000,
+        maxHeaderBytes: Int = 16 * 1024,
+        maxBodyBytes: Int = 1024 * 1024,
+        headerTimeout: Duration = .seconds(10),
+        idleTimeout: Duration = .seconds(75),
+        shutdownTimeout: Duration = .seconds(10),
+        serverName: String? = "greenroom",
+        accessLog: Bool = true,
+        backlog: Int = 511,
+        connectionExecutor: ConnectionExecutor = .automatic
+    ) {
+        self.bind = bind
+        self.trustedProxies = trustedProxies
+        self.forwardedHeaders = forwardedHeaders
+        self.hops = hops
+        self.maxHops = maxHops
+        self.proxyProtocol = proxyProtocol
+        self.proxyProtocolTimeout = proxyProtocolTimeout
+        self.allowPublic = allowPublic
+        self.maxConnections = maxConnections
+        self.maxHeaderBytes = maxHeaderBytes
+        self.maxBodyBytes = maxBodyBytes
+        self.headerTimeout = headerTimeout
+        self.idleTimeout = idleTimeout
+        self.shutdownTimeout = shutdownTimeout
+        self.serverName = serverName
+        self.accessLog = accessLog
+        self.backlog = backlog
+        self.connectionExecutor = connectionExecutor
+    }
+
+    /// The resolver this configuration implies.
+    public var resolver: ForwardedResolver {
+        ForwardedResolver(
+            trusted: trustedProxies, policy: forwardedHeaders, mode: hops.map { .hops($0) } ?? .walk, maxHops: maxHops)
+    }
+
+    /// Checks the values that have a valid range; the first problem is thrown naming the option.
+    public func validate() throws(ConfigurationError) {
+        func positive(_ value: Int, _ name: String) throws(ConfigurationError) {
+            if value < 1 { throw ConfigurationError("\(name) must be at least 1, not \(value)") }
+        }
+        try positive(maxConnections, "max-connections")
+        try positive(maxHeaderBytes, "max-header-bytes")
+        try positive(maxHops, "max-hops")
+        try positive(backlog, "backlog")
+        if maxBodyBytes < 0 { throw ConfigurationError("max-body-bytes must not be negative, not \(maxBodyBytes)") }
+        if let hops, hops < 1 { throw ConfigurationError("hops must be at least 1, not \(hops)") }
+        for (value, name) in [
+            (proxyProtocolTimeout, "proxy-protocol-timeout"), (headerTimeout, "header-timeout"),
+            (idleTimeout, "idle-timeout"),
+        ] where value <= .zero {
+            throw ConfigurationError("\(name) must be positive, not \(value)")
+        }
+        if shutdownTimeout < .zero { throw ConfigurationError("shutdown-timeout must not be negative") }
+        if let serverName, serverName.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) {
+            throw ConfigurationError("server name must not contain control characters")
+        }
+        try bind.validate()
+    }
+}
+
+/// A configuration value that is out of range or malformed; the message names the option.
+public struct ConfigurationError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The one-line message.
+    public let message: String
+
+    /// Creates an error with a one-line message.
+    public init(_ message: String) { self.message = message }
+
+    public var description: String { message }
+}

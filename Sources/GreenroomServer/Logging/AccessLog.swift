@@ -1,0 +1,38 @@
+import GreenroomCore
+import Logging
+import NIOCore
+import NIOHTTP1
+
+/// One `info` line per request, as swift-log metadata with dotted keys.
+///
+/// The message is the constant `request`; the executable's log handler turns the metadata into
+/// a text or JSON line. The metadata is only built when the logger would log at `info`.
+struct AccessLog: Sendable {
+    /// The metadata keys, in the order the executable prints them.
+    static let keys = [
+        "greenroom.client", "greenroom.via", "http.method", "http.path", "http.status", "http.bytes",
+        "greenroom.duration_us", "greenroom.peer",
+    ]
+
+    let logger: Logger
+    let enabled: Bool
+
+    func record(
+        client: ClientAddress, method: HTTPMethod, path: Substring, status: HTTPResponseStatus, bytes: Int,
+        start: NIODeadline
+    ) {
+        guard enabled, logger.logLevel <= .info else { return }
+        let micros = (NIODeadline.now() - start).nanoseconds / 1000
+        // Built key by key: a dictionary literal instantiates tuple metadata on every call.
+        var metadata = Logger.Metadata(minimumCapacity: 8)
+        metadata["greenroom.client"] = .string(client.address?.description ?? "unix")
+        metadata["greenroom.via"] = .string(client.via.rawValue)
+        metadata["greenroom.peer"] = .string(client.peer.address?.description ?? "unix")
+        metadata["http.method"] = .string(method.rawValue)
+        metadata["http.path"] = .string(String(path))
+        metadata["http.status"] = .string(String(status.code))
+        metadata["http.bytes"] = .string(String(bytes))
+        metadata["greenroom.duration_us"] = .string(String(micros))
+        logger.info("request", metadata: metadata)
+    }
+}

@@ -1,0 +1,286 @@
+import GreenroomCore
+import NIOCore
+import NIOHTTP1
+
+/// Sits between NIO's HTTP/1 decoder and the connection's task, on the event loop: enforces the
+/// body limit and the header/idle timeouts, turns decoder errors into in-band failures, closes
+/// after a final response is written, and quiesces on graceful shutdown.
+///
+/// Keeping this work in a channel handler means a slow or hostile client costs a timer and a few
+/// bytes of state, never a task hop.
+final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias InboundOut = RequestPart
+    typealias OutboundIn = ResponseWrite
+    typealias OutboundOut = ByteBuffer
+
+    /// The limits this handler enforces.
+    struct Limits {
+        var maxBodyBytes: Int
+        var headerTimeout: TimeAmount
+        var idleTimeout: TimeAmount
+    }
+
+    /// Where the connection stands in reading requests.
+    ///
+    /// Transitions: `waiting` → `readingHead` (bytes without a head) → `readingBody` (head) →
+    /// `waiting` (end); `waiting` → `readingBody` when a whole head arrives in one read; any
+    /// state → `failed` (a failure was sent in-band; nothing more is read).
+    private enum ReadState {
+        case waiting(firstRequest: Bool)
+        case readingHead
+        case readingBody(received: Int)
+        case failed
+    }
+
+    /// What the armed timer does when it expires.
+    private enum TimerAction {
+        /// No request bytes yet: close without a response.
+        case closeSilently
+        /// A head started but did not finish: answer 408.
+        case headerTimeout
+        /// A final response is being written before closing: close even if it is not written.
+        case forceClose
+    }
+
+    private let limits: Limits
+    private var state: ReadState = .waiting(firstRequest: true)
+    /// Request heads passed on minus responses finished.
+    private var pendingResponses = 0
+    private var partsInThisRead = false
+    private var quiescing = false
+    private var closing = false
+    /// The final response is out and the write side is shut; input is read and discarded until
+    /// the client closes (or the linger timer fires), so the response is not lost to a reset.
+    private var lingering = false
+
+    // A lazy timer: moving the deadline costs a clock read; the scheduled task re-arms itself.
+    private var deadline: NIODeadline?
+    private var timerAction: TimerAction = .closeSilently
+    private var scheduled: Scheduled<Void>?
+    private var scheduledFor: NIODeadline = .distantFuture
+
+    init(limits: Limits) {
+        self.limits = limits
+    }
+
+    /// The first request's clock starts with the first read: the connection's task turns
+    /// reading on once it runs, and a busy server must not count its own delay against the client.
+    private var readingStarted = false
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        scheduled?.cancel()
+        scheduled = nil
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        scheduled?.cancel()
+        scheduled = nil
+        deadline = nil
+        context.fireChannelInactive()
+    }
+
+    // MARK: Inbound
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        if lingering { return }
+        partsInThisRead = true
+        switch unwrapInboundIn(data) {
+        case .head(let head):
+            guard case .failed = state else {
+                pendingResponses += 1
+                deadline = nil
+                if let length = head.headers.first(name: "content-length").flatMap(Int.init), length > limits.maxBodyBytes {
+                    fail(.bodyTooLarge, context: context)
+                    return
+                }
+                state = .readingBody(received: 0)
+                context.fireChannelRead(wrapInboundOut(.head(head)))
+                return
+            }
+        case .body(let buffer):
+            guard case .readingBody(let received) = state else { return }
+            let total = received + buffer.readableBytes
+            if total > limits.maxBodyBytes {
+                fail(.bodyTooLarge, context: context)
+                return
+            }
+            state = .readingBody(received: total)
+            context.fireChannelRead(wrapInboundOut(.body(buffer)))
+        case .end:
+            guard case .readingBody = state else { return }
+            state = .waiting(firstRequest: false)
+            context.fireChannelRead(wrapInboundOut(.end))
+            if pendingResponses == 0 { becameIdle(context: context) }
+        }
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        // Bytes arrived but produced no part: the start of a request head. Its clock starts now.
+        if !partsInThisRead, case .waiting = state {
+            state = .readingHead
+            arm(.headerTimeout, in: limits.headerTimeout, context: context)
+        }
+        partsInThisRead = false
+        context.fireChannelReadComplete()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        let failure: HTTPFailure
+        switch error {
+        case HTTPParserError.headerOverflow:
+            if case .readingBody = state { failure = .badRequest } else { failure = .headerTooLarge }
+        case HTTPParserError.invalidVersion:
+            failure = .versionNotSupported
+        case is HTTPParserError, is ByteToMessageDecoderError:
+            failure = .badRequest
+        default:
+            context.fireErrorCaught(error)
+            return
+        }
+        if case .failed = state { return }
+        fail(failure, context: context)
+        context.fireChannelReadComplete()
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        switch event {
+        case let event as ProxyHeaderReceived:
+            if let source = event.source {
+                context.fireChannelRead(wrapInboundOut(.proxied(source, tls: event.tls)))
+            }
+        case ChannelEvent.inputClosed where lingering:
+            context.close(promise: nil)
+        case is ChannelShouldQuiesceEvent:
+            quiescing = true
+            if pendingResponses == 0, case .waiting = state { context.close(promise: nil) }
+        default:
+            context.fireUserInboundEventTriggered(event)
+        }
+    }
+
+    // MARK: Outbound
+
+    func read(context: ChannelHandlerContext) {
+        if case .failed = state, !lingering { return }
+        if !readingStarted {
+            readingStarted = true
+            if case .waiting = state { arm(.closeSilently, in: limits.headerTimeout, context: context) }
+        }
+        context.read()
+    }
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        let write = unwrapOutboundIn(data)
+        switch write.kind {
+        case .partial, .informational:
+            context.write(wrapOutboundOut(write.bytes), promise: promise)
+        case .end:
+            context.write(wrapOutboundOut(write.bytes), promise: promise)
+            pendingResponses -= 1
+            if pendingResponses == 0, case .waiting = state {
+                if quiescing { closeAfterFlush(context: context) } else { becameIdle(context: context) }
+            }
+        case .endThenClose:
+            pendingResponses -= 1
+            let written = context.eventLoop.makePromise(of: Void.self)
+            if let promise { written.futureResult.cascade(to: promise) }
+            context.write(wrapOutboundOut(write.bytes), promise: written)
+            closeAfter(written.futureResult, context: context)
+        }
+    }
+
+    // MARK: State changes
+
+    private func fail(_ failure: HTTPFailure, context: ChannelHandlerContext) {
+        state = .failed
+        deadline = nil
+        context.fireChannelRead(wrapInboundOut(.failure(failure)))
+    }
+
+    private func becameIdle(context: ChannelHandlerContext) {
+        arm(.closeSilently, in: limits.idleTimeout, context: context)
+    }
+
+    private func closeAfterFlush(context: ChannelHandlerContext) {
+        let flushed = context.eventLoop.makePromise(of: Void.self)
+        context.write(wrapOutboundOut(context.channel.allocator.buffer(capacity: 0)), promise: flushed)
+        closeAfter(flushed.futureResult, context: context)
+    }
+
+    private func closeAfter(_ future: EventLoopFuture<Void>, context: ChannelHandlerContext) {
+        guard !closing else { return }
+        closing = true
+        // A client that stops reading cannot keep the connection: close by force after the idle timeout.
+        arm(.forceClose, in: limits.idleTimeout, context: context)
+        future.assumeIsolated().whenComplete { [self] result in
+            guard case .success = result, context.channel.isActive else {
+                context.close(promise: nil)
+                return
+            }
+            self.linger(context: context)
+        }
+    }
+
+    /// Lingering close (like nginx's `lingering_close`): shut the write side so the client sees
+    /// the end of the response, then drain its input for up to the header timeout. Closing with
+    /// unread input would reset the connection and could destroy the response the client has not
+    /// read yet, e.g. a 413 or 408 sent while it was still sending.
+    private func linger(context: ChannelHandlerContext) {
+        lingering = true
+        state = .failed
+        arm(.forceClose, in: limits.headerTimeout, context: context)
+        let halfClosed = context.eventLoop.makePromise(of: Void.self)
+        halfClosed.futureResult.assumeIsolated().whenFailure { _ in context.close(promise: nil) }
+        context.close(mode: .output, promise: halfClosed)
+        context.read()
+    }
+
+    private func arm(_ action: TimerAction, in amount: TimeAmount, context: ChannelHandlerContext) {
+        let deadline = context.eventLoop.now + amount
+        self.deadline = deadline
+        self.timerAction = action
+        if scheduled == nil || deadline < scheduledFor { schedule(at: deadline, context: context) }
+    }
+
+    private func schedule(at deadline: NIODeadline, context: ChannelHandlerContext) {
+        scheduled?.cancel()
+        scheduledFor = deadline
+        scheduled = context.eventLoop.assumeIsolated().scheduleTask(deadline: deadline) { [self] in
+            self.scheduled = nil
+            self.timerFired(context: context)
+        }
+    }
+
+    private func timerFired(context: ChannelHandlerContext) {
+        guard let deadline else { return }
+        if deadline > context.eventLoop.now {
+            schedule(at: deadline, context: context)
+            return
+        }
+        self.deadline = nil
+        switch timerAction {
+        case .closeSilently:
+            guard pendingResponses == 0, case .waiting = state else { return }
+            state = .failed
+            context.close(promise: nil)
+        case .headerTimeout:
+            guard case .readingHead = state else { return }
+            fail(.headerTimeout, context: context)
+            context.fireChannelReadComplete()
+        case .forceClose:
+            context.close(promise: nil)
+        }
+    }
+}
+
+@available(*, unavailable)
+extension HTTPConnectionHandler: Sendable {}
+
+/// Fired by the PROXY protocol handler once a trusted peer's header was read.
+struct ProxyHeaderReceived: Sendable {
+    /// The real source, or `nil` for `LOCAL`/`UNKNOWN` (keep the socket peer).
+    var source: Peer?
+    /// The client spoke TLS to the proxy (a v2 SSL TLV).
+    var tls: Bool
+}

@@ -1,0 +1,142 @@
+import GreenroomCore
+import Logging
+import NIOCore
+import NIOHTTP1
+
+/// Serves one connection: reads requests in order, resolves the client, calls the handler and
+/// writes the responses, until the client or the server closes.
+struct ConnectionHandler: Sendable {
+    let context: ConnectionContext
+
+    func serve(_ channel: any Channel) async {
+        let socketPeer = Peer(channel.remoteAddress) ?? .unix(path: nil)
+        do {
+            let connection = try await HTTPServer.makeConnection(channel)
+            try await connection.executeThenClose { inbound, outbound in
+                let reader = InboundReader(iterator: inbound.makeAsyncIterator(), outbound: outbound)
+                let sink = ResponseSink(
+                    outbound: outbound, allocator: connection.channel.allocator,
+                    serverName: context.configuration.serverName)
+                var state = PeerState(peer: socketPeer)
+                while let part = try await reader.next() {
+                    switch part {
+                    case .proxied(let source, let tls):
+                        state = PeerState(peer: source, via: .proxyProtocol, scheme: tls ? "https" : "http")
+                    case .body, .end:
+                        continue
+                    case .failure(let failure):
+                        if let status = failure.status {
+                            _ = try await sink.sendError(status)
+                            try await connection.channel.closeFuture.get()
+                        }
+                        return
+                    case .head(let head):
+                        let closes = try await respond(to: head, state: state, reader: reader, sink: sink)
+                        if closes {
+                            try await connection.channel.closeFuture.get()
+                            return
+                        }
+                    }
+                }
+            }
+        } catch {
+            context.logger.debug(
+                "connection ended with an error",
+                metadata: ["greenroom.peer": "\(socketPeer)", "greenroom.error": "\(error)"])
+        }
+    }
+
+    /// Who the connection's peer is for trust: the socket, or a trusted PROXY header's source.
+    struct PeerState {
+        var peer: Peer
+        var via: ClientAddress.Via = .peer
+        var scheme = "http"
+    }
+
+    /// Handles one request; returns `true` when the connection closes after it.
+    private func respond(
+        to head: HTTPRequestHead, state: PeerState, reader: InboundReader, sink: ResponseSink
+    ) async throws -> Bool {
+        let start = NIODeadline.now()
+        var head = head
+        if !context.resolver.trusted.trusts(state.peer) { strip(&head.headers) }
+        let client = context.resolver.resolve(
+            peer: state.peer, headers: head.headers, peerVia: state.via, socketScheme: state.scheme)
+
+        var expectContinue = false
+        var refusal: HTTPResponseStatus?
+        if let expect = head.headers.first(name: "expect") {
+            if expect.lowercased() == "100-continue" && head.version != .http1_0 && head.version.major == 1 {
+                expectContinue = true
+            } else {
+                refusal = .expectationFailed
+            }
+        }
+        let body = reader.beginRequest(expectContinue: expectContinue)
+        let request = Request(head: head, body: body, client: client)
+        var keepAlive = head.isKeepAlive
+
+        var response: Response
+        if let refusal {
+            response = .text(refusal.reasonPhrase + "\n", status: refusal)
+            keepAlive = false
+        } else {
+            do {
+                response = try await Request.$current.withValue(request) {
+                    try await context.handler.handle(request)
+                }
+            } catch {
+                response = errorResponse(for: error, reader: reader, request: request)
+            }
+        }
+        if reader.bodyFailure != nil || context.isQuiescing { keepAlive = false }
+        if case .reading(let waitsForContinue) = reader.bodyState, waitsForContinue && !reader.sentContinue {
+            keepAlive = false
+        }
+
+        var outcome: ResponseSink.Outcome
+        do {
+            outcome = try await sink.send(response, method: head.method, version: head.version, keepAlive: keepAlive)
+        } catch let error as ResponseEncoder.InvalidHeader {
+            context.logger.error("invalid response header", metadata: ["greenroom.error": "\(error)"])
+            outcome = try await sink.sendError(.internalServerError)
+        }
+        context.accessLog.record(
+            client: client, method: head.method, path: request.path, status: outcome.status, bytes: outcome.bytes,
+            start: start)
+        if outcome.closes { return true }
+        if try await !reader.finishBody() { throw HTTPServerError.connectionClosed }
+        return false
+    }
+
+    /// Removes every forwarding header, copying the headers only when there is one.
+    private func strip(_ headers: inout HTTPHeaders) {
+        var found = false
+        for (name, _) in headers where context.sanitizer.isForwardingHeader(name) {
+            found = true
+            break
+        }
+        guard found else { return }
+        var kept: [(String, String)] = []
+        for (name, value) in headers where !context.sanitizer.isForwardingHeader(name) { kept.append((name, value)) }
+        headers = HTTPHeaders(kept)
+    }
+
+    private func errorResponse(for error: any Error, reader: InboundReader, request: Request) -> Response {
+        switch error as? HTTPServerError ?? reader.bodyFailure.map({ _ in .malformedBody }) {
+        case .bodyTooLarge:
+            return .text("Payload Too Large\n", status: .payloadTooLarge)
+        case .malformedBody:
+            return .text("Bad Request\n", status: .badRequest)
+        default:
+            if reader.bodyFailure == .bodyTooLarge { return .text("Payload Too Large\n", status: .payloadTooLarge) }
+            context.logger.error(
+                "handler failed",
+                metadata: [
+                    "greenroom.error": "\(error)", "http.method": "\(request.method.rawValue)",
+                    "http.path": "\(request.path)",
+                ])
+            return .text("Internal Server Error\n", status: .internalServerError)
+        }
+    }
+}

@@ -1,0 +1,135 @@
+import GreenroomCore
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+extension HTTPServer {
+    typealias Connection = NIOAsyncChannel<RequestPart, ResponseWrite>
+    /// The listener yields accepted channels with their HTTP handlers installed but not yet
+    /// reading. The connection's task wraps it in a ``Connection`` itself: a wrapper created in
+    /// the initializer could be dropped by the listener when it closes during shutdown, and NIO
+    /// traps when an unused writer is deinitialised.
+    typealias Listener = NIOAsyncChannel<any Channel, Never>
+
+    /// The PROXY header codec.
+    static var proxyDecoder: (any ProxyHeaderDecoding)? { CoreProxyHeaderDecoder() }
+
+    /// Creates the listener with the connection tracker first in its pipeline.
+    func bind(drained: AsyncStream<Void>.Continuation) async throws -> Listener {
+        let configuration = self.configuration
+        let context = self.context
+        if configuration.proxyProtocol != .off && context.proxyDecoder == nil {
+            throw ServerStartError(message: "--proxy-protocol \(configuration.proxyProtocol) is not available in this build")
+        }
+        let bootstrap = ServerBootstrap(group: eventLoopGroup)
+            .serverChannelOption(ChannelOptions.backlog, value: Int32(clamping: configuration.backlog))
+            .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(ChannelOptions.allowRemoteHalfClosure, value: true)
+            // The connection's task turns reading on once its async channel is in place.
+            .childChannelOption(ChannelOptions.autoRead, value: false)
+            // Requests are small: start reads at 1 KiB (NIO grows the buffer for bigger reads), so an
+            // idle keep-alive connection holds less memory.
+            .childChannelOption(
+                ChannelOptions.recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 1024, maximum: 65536))
+            .serverChannelInitializer { [self] channel in
+                channel.eventLoop.makeCompletedFuture {
+                    let tracker = ConnectionTracker(maxConnections: configuration.maxConnections, drained: drained)
+                    try channel.pipeline.syncOperations.addHandler(tracker)
+                    let bound = NIOLoopBound(tracker, eventLoop: channel.eventLoop)
+                    self.state.withLock { $0.tracker = bound }
+                }
+            }
+
+        let initializer: @Sendable (any Channel) -> EventLoopFuture<any Channel> = { channel in
+            channel.eventLoop.makeCompletedFuture {
+                try Self.configurePipeline(channel, context: context)
+                return channel
+            }
+        }
+
+        do {
+            switch configuration.bind {
+            case .tcp(let host, let port):
+                guard let address = BindTarget.tcp(host: host, port: port).address else {
+                    throw ServerStartError(message: "--host '\(host)' is not an IP address")
+                }
+                return try await bootstrap.bind(
+                    to: address.socketAddress(port: port), serverBackPressureStrategy: nil,
+                    childChannelInitializer: initializer)
+            case .unix(let path):
+                try UnixSocketFile.prepare(path: path)
+                let listener = try await bootstrap.bind(
+                    unixDomainSocketPath: path, cleanupExistingSocketFile: false, serverBackPressureStrategy: nil,
+                    childChannelInitializer: initializer)
+                if chmod(path, 0o660) != 0 {
+                    try? await listener.channel.close()
+                    throw ServerStartError(message: "cannot set mode 0660 on unix socket \(path): \(errnoText())")
+                }
+                return listener
+            }
+        } catch let error as ServerStartError {
+            throw error
+        } catch let error as IOError {
+            throw ServerStartError(message: "cannot listen on \(configuration.bind): \(Self.explain(error))")
+        } catch {
+            throw ServerStartError(message: "cannot listen on \(configuration.bind): \(error)")
+        }
+    }
+
+    /// Adds the connection's handlers: PROXY header (when enabled), HTTP/1 decoding with the
+    /// header limit, and the connection handler.
+    static func configurePipeline(_ channel: any Channel, context: ConnectionContext) throws {
+        let configuration = context.configuration
+        let sync = channel.pipeline.syncOperations
+        if configuration.proxyProtocol != .off, let decoder = context.proxyDecoder {
+            let trusted = Peer(channel.remoteAddress).map { configuration.trustedProxies.trusts($0) } ?? false
+            try sync.addHandler(
+                ProxyProtocolHandler(
+                    mode: configuration.proxyProtocol, peerIsTrusted: trusted,
+                    timeout: TimeAmount(configuration.proxyProtocolTimeout), decoder: decoder))
+        }
+        var limits = NIOHTTPDecoderLimitConfiguration()
+        limits.maxHeaderListSize = configuration.maxHeaderBytes
+        limits.maxHeaderFieldSize = configuration.maxHeaderBytes
+        try sync.addHandler(
+            ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes, limitConfiguration: limits)))
+        try sync.addHandler(HTTPConnectionHandler(limits: context.limits))
+    }
+
+    /// Wraps an accepted channel in the async channel its task reads from, then starts reading.
+    /// Runs on the channel's event loop (the task usually already is there).
+    static func makeConnection(_ channel: any Channel) async throws -> Connection {
+        @Sendable func wrap() throws -> Connection {
+            let connection = try Connection(
+                wrappingChannelSynchronously: channel,
+                configuration: .init(backPressureStrategy: .init(lowWatermark: 2, highWatermark: 16)))
+            try channel.syncOptions?.setOption(ChannelOptions.autoRead, value: true)
+            // Turning autoRead on reads without passing through the pipeline; this read does, so
+            // the connection handler sees reading start (its header clock starts then).
+            channel.pipeline.syncOperations.read()
+            return connection
+        }
+        if channel.eventLoop.inEventLoop { return try wrap() }
+        return try await channel.eventLoop.submit(wrap).get()
+    }
+
+    static func explain(_ error: IOError) -> String {
+        switch error.errnoCode {
+        case EADDRINUSE: "the address is already in use (another process listens there; pick another --port)"
+        case EADDRNOTAVAIL: "the address is not one of this host's addresses"
+        case EACCES: "permission denied"
+        default: String(cString: strerror(error.errnoCode))
+        }
+    }
+}
+
+func errnoText() -> String { String(cString: strerror(errno)) }

@@ -1,0 +1,214 @@
+import GreenroomCore
+public import Logging
+public import NIOCore
+import NIOHTTP1
+import NIOPosix
+public import ServiceLifecycle
+import Synchronization
+import UnixSignals
+
+/// Greenroom's HTTP/1.1 server: one Swift task per connection on a few event-loop threads.
+///
+/// Structured like Hummingbird's `Server`: the listener is a `NIOAsyncChannel` whose accepted
+/// connections each run in a child task of a discarding task group, inside `executeThenClose`.
+/// Decoding, limits, timeouts and the PROXY header stay in channel handlers on the event loop;
+/// the task only sees whole request heads, body parts and in-band failures.
+///
+/// It is a swift-service-lifecycle `Service`: run it in a `ServiceGroup` (or call
+/// ``runUntilTerminated()``) and graceful shutdown stops accepting, lets in-flight requests
+/// finish (up to ``ServerConfiguration/shutdownTimeout``), then closes what is left.
+///
+/// ```swift
+/// let server = HTTPServer(configuration: .init(), logger: logger) { request in
+///     .text("Hello, \(request.client)!\n")
+/// }
+/// try await server.runUntilTerminated()
+/// ```
+public final class HTTPServer: Service, Sendable {
+    /// The server's configuration.
+    public let configuration: ServerConfiguration
+    /// The logger for server events and the access log.
+    public let logger: Logger
+
+    let context: ConnectionContext
+    let eventLoopGroup: any EventLoopGroup
+    let onListening: @Sendable (BindTarget) async -> Void
+    let state = Mutex(RunState())
+
+    struct RunState: Sendable {
+        var listener: (any Channel)?
+        var tracker: NIOLoopBound<ConnectionTracker>?
+        var shutdownRequested = false
+        var started = false
+    }
+
+    /// Creates a server.
+    ///
+    /// - Parameters:
+    ///   - configuration: where to listen, whom to trust, limits and timeouts.
+    ///   - eventLoopGroup: the event loops; by default NIO's shared singleton group.
+    ///   - logger: server events at `notice`/`error`, the access log at `info`.
+    ///   - onListening: called once the listener is bound, with the real address (port 0 resolved).
+    ///   - handler: answers requests.
+    public init(
+        configuration: ServerConfiguration,
+        eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+        logger: Logger,
+        onListening: @escaping @Sendable (BindTarget) async -> Void = { _ in },
+        handler: some HTTPHandler
+    ) {
+        self.configuration = configuration
+        self.logger = logger
+        self.eventLoopGroup = eventLoopGroup
+        self.onListening = onListening
+        self.context = ConnectionContext(
+            handler: handler, configuration: configuration, logger: logger, proxyDecoder: Self.proxyDecoder)
+    }
+
+    /// Creates a server whose handler is a closure.
+    public convenience init(
+        configuration: ServerConfiguration,
+        eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+        logger: Logger,
+        onListening: @escaping @Sendable (BindTarget) async -> Void = { _ in },
+        _ handler: @escaping @Sendable (Request) async throws -> Response
+    ) {
+        self.init(
+            configuration: configuration, eventLoopGroup: eventLoopGroup, logger: logger, onListening: onListening,
+            handler: ClosureHandler(handler))
+    }
+
+    /// Runs the server until graceful shutdown (or cancellation), then drains connections.
+    ///
+    /// - Throws: ``ConfigurationError`` for an invalid configuration, ``ServerStartError`` when the
+    ///   listener cannot be created; never for a single connection's trouble.
+    public func run() async throws {
+        try configuration.validate()
+        let alreadyStarted = state.withLock { state in
+            defer { state.started = true }
+            return state.started
+        }
+        precondition(!alreadyStarted, "HTTPServer.run() may only be called once")
+
+        let (drained, drainedContinuation) = AsyncStream<Void>.makeStream()
+        let listener = try await bind(drained: drainedContinuation)
+        var unixSocket: (device: UInt64, inode: UInt64)?
+        if case .unix(let path) = configuration.bind { unixSocket = UnixSocketFile.identity(of: path) }
+        let bound = boundTarget(listener.channel.localAddress)
+        logger.notice(
+            "listening", metadata: ["greenroom.bind": "\(bound)", "greenroom.trust": "\(configuration.trustedProxies)"])
+        let stopNow = state.withLock { state in
+            state.listener = listener.channel
+            return state.shutdownRequested
+        }
+        if stopNow { beginShutdown() }
+        await onListening(bound)
+
+        let connections = ConnectionHandler(context: context)
+        let logger = self.logger
+        let executors: [ObjectIdentifier: EventLoopTaskExecutor]
+        switch configuration.connectionExecutor {
+        case .automatic: executors = EventLoops.areGlobalExecutor ? [:] : EventLoopTaskExecutor.perLoop(eventLoopGroup)
+        case .eventLoop: executors = EventLoopTaskExecutor.perLoop(eventLoopGroup)
+        case .global: executors = [:]
+        }
+        await withGracefulShutdownHandler {
+            await withDiscardingTaskGroup { group in
+                do {
+                    try await listener.executeThenClose { inbound in
+                        for try await connection in inbound {
+                            let executor = executors[ObjectIdentifier(connection.eventLoop)]
+                            group.addTask(executorPreference: executor) { await connections.serve(connection) }
+                        }
+                    }
+                } catch {
+                    logger.error("listener failed", metadata: ["greenroom.error": "\(error)"])
+                }
+                // The listener is closed: shutting down. Give in-flight requests until the deadline.
+                guard state.withLock({ $0.shutdownRequested }) else { return }
+                let timeout = configuration.shutdownTimeout
+                if await !Self.waitForDrain(drained, timeout: timeout) {
+                    logger.warning(
+                        "shutdown deadline reached, closing connections", metadata: ["greenroom.timeout": "\(timeout)"])
+                    closeAllConnections()
+                    group.cancelAll()
+                }
+            }
+        } onGracefulShutdown: {
+            self.beginShutdown()
+        }
+        if case .unix(let path) = configuration.bind, let socket = unixSocket {
+            UnixSocketFile.remove(path: path, ifStill: socket)
+        }
+        logger.notice("stopped")
+    }
+
+    /// Runs the server in a `ServiceGroup` that shuts down gracefully on SIGTERM and SIGINT.
+    public func runUntilTerminated() async throws {
+        let group = ServiceGroup(
+            configuration: ServiceGroupConfiguration(
+                services: [.init(service: self)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+    }
+
+    /// Starts a graceful shutdown without a `ServiceGroup`: stop accepting, let in-flight requests
+    /// finish (up to ``ServerConfiguration/shutdownTimeout``), then close. ``run()`` returns when
+    /// it is done. Calling it before the listener is bound stops the server as soon as it is.
+    public func shutdownGracefully() {
+        beginShutdown()
+    }
+
+    /// Stops accepting and asks every connection to finish its current request and close.
+    func beginShutdown() {
+        context.startQuiescing()
+        let (listener, tracker) = state.withLock { state in
+            state.shutdownRequested = true
+            return (state.listener, state.tracker)
+        }
+        listener?.close(promise: nil)
+        if let tracker { tracker.eventLoop.execute { tracker.value.quiesce() } }
+    }
+
+    private func closeAllConnections() {
+        if let tracker = state.withLock({ $0.tracker }) {
+            tracker.eventLoop.execute { tracker.value.closeAll() }
+        }
+    }
+
+    /// `true` when every connection closed before `timeout`.
+    private static func waitForDrain(_ drained: AsyncStream<Void>, timeout: Duration) async -> Bool {
+        await withTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                for await _ in drained {}
+                return !Task.isCancelled
+            }
+            group.addTask {
+                try? await Task.sleep(for: timeout)
+                return false
+            }
+            let first = await group.next() ?? false
+            group.cancelAll()
+            return first
+        }
+    }
+
+    func boundTarget(_ address: SocketAddress?) -> BindTarget {
+        switch configuration.bind {
+        case .unix(let path):
+            return .unix(path: path)
+        case .tcp(let host, let port):
+            guard let address, let peer = Peer(address), case .ip(let ip, let boundPort) = peer else {
+                return .tcp(host: host, port: port)
+            }
+            return .tcp(host: ip.description, port: Int(boundPort))
+        }
+    }
+}
+
+/// The listener could not be created; the message names the address and the fix.
+public struct ServerStartError: Error, Sendable, CustomStringConvertible {
+    /// The one-line message.
+    public let message: String
+
+    public var description: String { message }
+}

@@ -1,0 +1,214 @@
+import ArgumentParser
+import GreenroomCore
+import GreenroomServer
+import Logging
+
+/// `greenroom serve`: runs the built-in app (`/`, `/healthz`, `/whoami`) on the green-thread
+/// server, after the start-up guard agreed to the bind and trust settings.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve the built-in app (/, /healthz, /whoami) behind your proxy.",
+        discussion: """
+            Listens on 127.0.0.1:8000 by default and believes forwarding headers only from the \
+            proxies given with --trust (default: loopback). Refuses to start (exit 2) on a wildcard \
+            bind while a proxy is trusted, on a non-loopback bind without --allow-public (except one \
+            private address with an explicit --trust list for a remote load balancer), as root, or \
+            on a port below 1024.
+
+            Examples:
+              greenroom serve
+              greenroom serve --unix /run/app/app.sock --trust unix
+              greenroom serve --proxy-protocol required --trust 127.0.0.1
+              greenroom serve --host 10.0.0.5 --trust 10.0.0.2          (behind a remote balancer)
+              greenroom serve --host 0.0.0.0 --allow-public             (no proxy at all)
+            """)
+
+    @Option(help: ArgumentHelp(
+        "Read the app: section of a deployment spec (greenroom.yml); flags given as well win.", valueName: "FILE"))
+    var config: String?
+
+    @Option(help: "The address to listen on: an IP address of this host. Default: 127.0.0.1.")
+    var host: String?
+
+    @Option(help: "The TCP port to listen on (1024 or more; 0 picks a free one). Default: 8000.")
+    var port: Int?
+
+    @Option(help: "Listen on a unix-domain socket at this path instead of TCP (mode 0660).")
+    var unix: String?
+
+    @Option(help: "A trusted proxy: a CIDR block, an address, 'loopback' or 'unix'. Repeatable. Default: loopback.")
+    var trust: [String] = []
+
+    @Option(help: "Expect a PROXY protocol header from trusted proxies: off, optional or required. Default: off.")
+    var proxyProtocol: ProxyProtocolMode?
+
+    @Option(help: "Take the N-th forwarding hop from the right instead of walking the trusted hops.")
+    var hops: Int?
+
+    @Option(help: "The most connections open at once; beyond it the server stops accepting. Default: 10000.")
+    var maxConnections: Int?
+
+    @Flag(help: "Serve clients directly without a proxy (trusts nobody unless --trust is given).")
+    var allowPublic = false
+
+    @Option(help: "Which forwarding headers to read: x-forwarded, forwarded or both. Default: x-forwarded.")
+    var forwardedHeaders: ForwardedResolver.HeaderPolicy?
+
+    @Flag(name: .customLong("trust-all-i-know"), help: "Allow --trust entries that match every address (*, 0.0.0.0/0).")
+    var trustAll = false
+
+    @Option(help: "The most bytes of request line and headers (431 beyond). Default: 16384.")
+    var maxHeaderBytes: Int?
+
+    @Option(help: "The most bytes of request body (413 beyond). Default: 1048576.")
+    var maxBodyBytes: Int?
+
+    @Option(help: "Seconds a client may take to send a request head (408 after). Default: 10.")
+    var headerTimeout: Double?
+
+    @Option(help: "Seconds a keep-alive connection may stay idle. Default: 75.")
+    var idleTimeout: Double?
+
+    @Option(help: "Seconds graceful shutdown waits for in-flight requests. Default: 10.")
+    var shutdownTimeout: Double?
+
+    @Option(help: "Seconds a proxy may take to send its PROXY header. Default: 5.")
+    var proxyProtocolTimeout: Double?
+
+    @Option(help: "Access log format: text, json or off.")
+    var accessLog: AccessLogFormat = .text
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
+    var logLevel: String = "info"
+
+    @Option(help: "Event-loop threads (default: one per core).")
+    var threads: Int?
+
+    @Flag(help: "Skip the start-up guard's skippable checks (prints which).")
+    var noGuard = false
+
+    @Option(help: .hidden)
+    var executor: ExecutorChoice = .eventLoop
+
+    /// Where connection tasks run (for benchmarks): `event-loop` pins each task to its loop with
+    /// a task executor preference (the default, measured fastest); `takeover` makes the event
+    /// loops Swift's global executor instead; `both` does both; `global` leaves tasks on Swift's
+    /// default pool.
+    enum ExecutorChoice: String, ExpressibleByArgument, CaseIterable {
+        case eventLoop = "event-loop"
+        case takeover
+        case both
+        case global
+    }
+
+    enum AccessLogFormat: String, ExpressibleByArgument, CaseIterable {
+        case text, json, off
+    }
+
+    func run() async throws {
+        let configuration: ServerConfiguration
+        do {
+            configuration = try makeConfiguration()
+        } catch {
+            fail("\(error)")
+        }
+
+        let report = StartupGuard().evaluate(configuration, skipping: noGuard)
+        if !report.skipped.isEmpty {
+            Console.error("greenroom: warning: --no-guard skips the start-up checks \(report.skipped.joined(separator: ", "))")
+        }
+        for finding in report.findings { Console.error(finding.description) }
+        if report.refusesToStart { throw ExitCode(2) }
+
+        guard let level = Logger.Level(rawValue: logLevel.lowercased()) else {
+            fail("--log-level '\(logLevel)' is not one of trace, debug, info, notice, warning, error, critical")
+        }
+        let format: LineLogHandler.Format = accessLog == .json ? .json : .text
+        LoggingSystem.bootstrap { label in
+            var handler = LineLogHandler(label: label, format: format)
+            handler.logLevel = level
+            return handler
+        }
+        LogOutput.standardError.startFlushing()
+        if let threads { EventLoops.setThreadCount(threads) }
+        if executor == .takeover || executor == .both { EventLoops.installAsGlobalExecutor() }
+
+        let server = HTTPServer(
+            configuration: configuration, logger: Logger(label: "greenroom"),
+            onListening: { bound in
+                for line in StartupBanner.lines(for: bound) { Console.out(line) }
+            },
+            handler: BuiltInApp())
+        do {
+            try await server.runUntilTerminated()
+        } catch let error as ServerStartError {
+            LogOutput.standardError.flush()
+            Console.error("greenroom: \(error.message)")
+            throw ExitCode(1)
+        }
+        LogOutput.standardError.flush()
+    }
+
+    /// The configuration: defaults, then the spec's `app:` section (`--config`), then the flags
+    /// given on the command line, which win.
+    func makeConfiguration() throws -> ServerConfiguration {
+        var configuration = ServerConfiguration()
+        if let config { try ServeSpecOptions.apply(specAt: config, to: &configuration, host: host) }
+        if let unix {
+            configuration.bind = .unix(path: unix)
+        } else if host != nil || port != nil {
+            var (currentHost, currentPort) = ("127.0.0.1", 8000)
+            if case .tcp(let specHost, let specPort) = configuration.bind { (currentHost, currentPort) = (specHost, specPort) }
+            configuration.bind = .tcp(host: host ?? currentHost, port: port ?? currentPort)
+        }
+        if allowPublic { configuration.allowPublic = true }
+        if trust == ["none"] {
+            configuration.trustedProxies = .none
+        } else if !trust.isEmpty {
+            do {
+                configuration.trustedProxies = try TrustedProxies(parsing: trust, allowingEverything: trustAll)
+            } catch {
+                throw ConfigurationError("--trust: \(error.reason)")
+            }
+        } else if config == nil, allowPublic {
+            configuration.trustedProxies = .none
+        }
+        if let forwardedHeaders { configuration.forwardedHeaders = forwardedHeaders }
+        if let hops { configuration.hops = hops }
+        if let proxyProtocol { configuration.proxyProtocol = proxyProtocol }
+        if let proxyProtocolTimeout {
+            configuration.proxyProtocolTimeout = try seconds(proxyProtocolTimeout, "--proxy-protocol-timeout")
+        }
+        if let maxConnections { configuration.maxConnections = maxConnections }
+        if let maxHeaderBytes { configuration.maxHeaderBytes = maxHeaderBytes }
+        if let maxBodyBytes { configuration.maxBodyBytes = maxBodyBytes }
+        if let headerTimeout { configuration.headerTimeout = try seconds(headerTimeout, "--header-timeout") }
+        if let idleTimeout { configuration.idleTimeout = try seconds(idleTimeout, "--idle-timeout") }
+        if let shutdownTimeout { configuration.shutdownTimeout = try seconds(shutdownTimeout, "--shutdown-timeout") }
+        configuration.accessLog = accessLog != .off
+        switch executor {
+        case .eventLoop, .takeover: configuration.connectionExecutor = .automatic
+        case .both: configuration.connectionExecutor = .eventLoop
+        case .global: configuration.connectionExecutor = .global
+        }
+        if let threads, threads < 1 { throw ConfigurationError("--threads must be at least 1, not \(threads)") }
+        try configuration.validate()
+        return configuration
+    }
+
+    private func seconds(_ value: Double, _ flag: String) throws -> Duration {
+        guard value.isFinite, value >= 0, value < 1e9 else {
+            throw ConfigurationError("\(flag) \(value) is not a number of seconds")
+        }
+        return .milliseconds(Int64(value * 1000))
+    }
+
+    private func fail(_ message: String) -> Never {
+        Console.error("greenroom: \(message)")
+        Self.exit(withError: ExitCode(2))
+    }
+}
+
+extension ProxyProtocolMode: ExpressibleByArgument {}
+extension ForwardedResolver.HeaderPolicy: ExpressibleByArgument {}

@@ -1,0 +1,32 @@
+import GreenroomCore
+import NIOCore
+import Testing
+
+@testable import GreenroomServer
+
+/// The server's allocation-light `/whoami` writer must print exactly what the core's `json` does.
+@Suite struct ClientAddressJSONTests {
+    static let resolver = ForwardedResolver(trusted: try! TrustedProxies(parsing: ["loopback", "10.0.0.0/8", "unix"]))
+
+    static let cases: [(Peer, [(name: String, value: String)])] = [
+        (.ip(.loopbackV4, port: 4711), []),
+        (.ip(.loopbackV4, port: 1), [("X-Forwarded-For", "198.51.100.7, 10.0.0.2, 10.0.0.3")]),
+        (.ip(.loopbackV6, port: 65535), [("X-Forwarded-For", "[2001:db8::7]:99"), ("X-Forwarded-Proto", "https")]),
+        (.ip(IPAddress("192.0.2.9")!, port: 80), [("X-Forwarded-For", "1.2.3.4"), ("Host", "a\"b\\c")]),
+        (.unix(path: nil), [("X-Forwarded-For", "203.0.113.1"), ("X-Forwarded-Host", "h\u{2028}x\u{7f}\u{01}é")]),
+        (.unix(path: "/run/app.sock"), [("Host", "tab\there"), ("X-Forwarded-Prefix", "/app")]),
+        (.ip(.loopbackV4, port: 2), [("X-Forwarded-For", "garbage, 10.0.0.2"), ("X-Forwarded-Port", "8443")]),
+        (.ip(IPAddress("::ffff:127.0.0.1")!, port: 3), [("X-Forwarded-For", "255.255.255.255, 0.0.0.0")]),
+        // More trusted hops than the chain keeps: the JSON says how many were omitted.
+        (.ip(.loopbackV4, port: 4), [("X-Forwarded-For", "203.0.113.5, 10.0.0.9, 10.0.0.8, 10.0.0.7, 10.0.0.6, 10.0.0.5")]),
+    ]
+
+    @Test(arguments: 0..<cases.count)
+    func writerMatchesTheCoresJSON(_ index: Int) {
+        let (peer, headers) = Self.cases[index]
+        let client = Self.resolver.resolve(peer: peer, headers: headers)
+        var buffer = ByteBuffer()
+        client.writeJSON(into: &buffer)
+        #expect(String(buffer: buffer) == client.json)
+    }
+}
