@@ -75,6 +75,17 @@ import Testing
             transport: Self.whoami(client: "127.0.0.1", scheme: "http")
         ).run()
         #expect(Self.rules(downgraded) == ["GR087", "GR088"])
+        #expect(
+            downgraded.first { $0.rule == "GR087" }?.message.hasSuffix("it believed the forged X-Forwarded-Proto")
+                == true
+        )
+        let ignored = ForgeryProbe(
+            url: "https://localhost/",
+            transport: Self.whoami(client: "127.0.0.1", via: "peer", scheme: "http")
+        ).run()
+        #expect(
+            ignored.first { $0.rule == "GR087" }?.message.contains("it used no forwarding header (via peer)") == true
+        )
         let upgraded = ForgeryProbe(
             url: "http://localhost/",
             transport: Self.whoami(client: "127.0.0.1", scheme: "https")

@@ -131,16 +131,18 @@ public struct ForgeryProbe: Sendable {
             )
         }
         if seen.scheme == forgedScheme {
-            let https = forgedScheme == "http"
+            let asked = forgedScheme == "http" ? "https" : "http"
+            let cause =
+                seen.via == "peer"
+                ? "it used no forwarding header (via peer): the proxy's were missing, untrusted or contradicted by "
+                    + "the client's, so it fell back to the connection's scheme"
+                : "it believed the forged X-Forwarded-Proto"
             findings.append(
                 Rule.probeForgeryBelieved.finding(
                     at: nil,
-                    "the app saw scheme \(seen.scheme) for a request made with \(https ? "https" : "http"): "
-                        + (https
-                            ? "it believed the forged X-Forwarded-Proto, or the proxy sends none"
-                            : "it believed the forged X-Forwarded-Proto"),
-                    fix:
-                        "proxy_set_header X-Forwarded-Proto $scheme; (nginx), RequestHeader set X-Forwarded-Proto (httpd)"
+                    "the app saw scheme \(seen.scheme) for a request made with \(asked): \(cause)",
+                    fix: "make the proxy set every forwarding header the app reads: proxy_set_header "
+                        + "X-Forwarded-Proto $scheme; and X-Forwarded-For $remote_addr; (nginx), RequestHeader set (httpd)"
                 )
             )
         }
