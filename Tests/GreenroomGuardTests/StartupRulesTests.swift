@@ -29,6 +29,8 @@ import Testing
 
     @Test func aFreeLoopbackPortIsFine() throws {
         #expect(StartupRules.findings(for: try Self.settings("127.0.0.1"), system: Self.system()).isEmpty)
+        // `serve --port 0` picks a free port: fine for flags, though a spec may not say 0.
+        #expect(StartupRules.findings(for: try Self.settings("127.0.0.1", 0), system: Self.system()).isEmpty)
     }
 
     @Test(arguments: [
@@ -75,6 +77,7 @@ import Testing
         #expect(
             Set(halves.map(\.rule)) == ["GR003"] && halves.allSatisfy { $0.severity == .error && $0.location == nil }
         )
+        #expect(halves.allSatisfy { $0.message.hasPrefix("--trust: ") }, "flags are named as flags: \(halves)")
         let network = StartupRules.findings(
             for: try Self.settings("127.0.0.1", trust: ["loopback", "10.0.0.0/8"]),
             system: Self.system()

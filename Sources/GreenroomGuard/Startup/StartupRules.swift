@@ -95,6 +95,23 @@ public enum StartupRules {
         return spec
     }
 
+    /// The spec keys that `serve` flags set, by the flag (longest key first).
+    static let flagNames: [(key: String, flag: String)] = [
+        ("app.hosts.balancers", "--trust"), ("app.hosts.addresses", "--host"), ("app.listen.host", "--host"),
+        ("app.listen.port", "--port"), ("app.listen.unix", "--unix"), ("app.listen", "--host/--port"),
+        ("app.trust", "--trust"), ("app.proxy_protocol", "--proxy-protocol"), ("app.hops", "--hops"),
+    ]
+
+    /// A message about a spec built from flags, naming the flag instead of the key it starts with
+    /// (`app.trust[1]: ...` → `--trust: ...`).
+    static func namingFlags(_ message: String) -> String {
+        guard let colon = message.firstIndex(of: ":") else { return message }
+        let key = message[..<colon]
+        let bare = key.firstIndex(of: "[").map { key[..<$0] } ?? key
+        guard let flag = flagNames.first(where: { $0.key == bare })?.flag else { return message }
+        return flag + message[colon...]
+    }
+
     /// The findings that should stop (errors) or warn `serve` before it binds.
     ///
     /// - Parameter spec: the spec `serve --config` read, or `nil` to judge the flags alone (then
@@ -108,9 +125,14 @@ public enum StartupRules {
         if let spec {
             findings += SpecChecker(spec: spec).check()
         } else {
-            findings += SpecChecker(spec: Self.spec(for: settings), locate: { _ in nil }).check().map { finding in
+            // GR019 is about spec files (port 0, contradicting proxy settings): flags have none of that.
+            let flagged = SpecChecker(spec: Self.spec(for: settings), locate: { _ in nil }).check().filter {
+                $0.rule != Rule.specOther.id
+            }
+            findings += flagged.map { finding in
                 var finding = finding
                 if ["GR004", "GR007"].contains(finding.rule) { finding.severity = .warning }
+                finding.message = Self.namingFlags(finding.message)
                 return finding
             }
         }

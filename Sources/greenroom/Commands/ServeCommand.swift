@@ -114,7 +114,7 @@ struct ServeCommand: AsyncParsableCommand {
             fail("\(error)")
         }
 
-        let report = StartupGuard().evaluate(configuration, skipping: noGuard)
+        let report = StartupGuard.withGuardRules(specPath: config).evaluate(configuration, skipping: noGuard)
         if !report.skipped.isEmpty {
             Console.error("greenroom: warning: --no-guard skips the start-up checks \(report.skipped.joined(separator: ", "))")
         }
