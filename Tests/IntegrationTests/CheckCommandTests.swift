@@ -210,6 +210,20 @@ import Glibc
         }
     }
 
+    /// A file the user may not read (mode 000; run as nobody when the tests run as root, who reads
+    /// everything).
+    @Test func unreadableFilesAreUsageErrors() async throws {
+        let scratch = try TemporaryDirectory()
+        let secret = try scratch.write("secret.conf", "events {}\n")
+        let spec = try scratch.write("secret.yml", "app: {}\n")
+        for path in [secret, spec] { #expect(chmod(path, 0o000) == 0) }
+        let nginx = try await GreenroomBinary.runUnprivileged(["check", "--nginx", secret])
+        #expect(nginx.status == 2, "\(nginx)")
+        #expect(nginx.stderr == "'\(secret)' cannot be read: permission denied\n", "\(nginx)")
+        let yaml = try await GreenroomBinary.runUnprivileged(["check", "--config", spec])
+        #expect(yaml.status == 2 && yaml.stderr == "\(spec):1:1: cannot be read (permissions?)\n", "\(yaml)")
+    }
+
     /// A 10 MB configuration is read and checked in reasonable time: findings, not a failure.
     @Test func aTenMegabyteConfigurationIsChecked() async throws {
         let scratch = try TemporaryDirectory()
