@@ -117,26 +117,29 @@ import Testing
         #expect(config.directives.first?.children?.first?.key == "proxypreservehost")
     }
 
-    @Test func aLargeConfigurationParses() throws {
-        var text = ""
-        var hosts = 0
-        while text.utf8.count < 10_000_000 {
-            text += """
-                <VirtualHost 127.0.0.1:\(10_000 + hosts % 50_000)>
-                    ServerName "site\(hosts).example.test"
-                    ProxyPreserveHost On
-                    ProxyPass "/" "http://127.0.0.1:8000/" \\
-                        retry=0
-                </VirtualHost>
+    @Test func aLargeConfigurationParses() async throws {
+        let (hosts, count, findings) = try await onOwnThread {
+            var text = ""
+            var hosts = 0
+            while text.utf8.count < 10_000_000 {
+                text += """
+                    <VirtualHost 127.0.0.1:\(10_000 + hosts % 50_000)>
+                        ServerName "site\(hosts).example.test"
+                        ProxyPreserveHost On
+                        ProxyPass "/" "http://127.0.0.1:8000/" \\
+                            retry=0
+                    </VirtualHost>
 
-                """
-            hosts += 1
+                    """
+                hosts += 1
+            }
+            let tree = InMemoryFileSystem(texts: ["/a/httpd.conf": text])
+            let config = try ApacheConfig.load("/a/httpd.conf", fileSystem: tree)
+            let findings = ApacheChecker(app: AppExpectation(host: "127.0.0.1", port: 8000)).check(config)
+            return (hosts, config.directives.count, findings.map(\.rule))
         }
-        let tree = InMemoryFileSystem(texts: ["/a/httpd.conf": text])
-        let config = try ApacheConfig.load("/a/httpd.conf", fileSystem: tree)
-        #expect(config.directives.count == hosts)
-        let findings = ApacheChecker(app: AppExpectation(host: "127.0.0.1", port: 8000)).check(config)
-        #expect(Set(findings.map(\.rule)) == ["GR052", "GR063"])
+        #expect(count == hosts)
+        #expect(Set(findings) == ["GR052", "GR063"])
         #expect(findings.count == 2 * hosts)
     }
 }

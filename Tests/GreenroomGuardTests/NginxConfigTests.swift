@@ -87,17 +87,23 @@ import Testing
         #expect(servers.map { $0.block?.count } == [1, 1])
     }
 
-    @Test func includeExpansionIsBounded() throws {
+    @Test func includeExpansionIsBounded() async throws {
         // Each level includes the next ten times: 10^6 inclusions if nothing stopped it.
         var texts = ["/c/nginx.conf": String(repeating: "include l1.conf;\n", count: 10)]
         for level in 1...5 {
             texts["/c/l\(level).conf"] = String(repeating: "include l\(level + 1).conf;\n", count: 10)
         }
         texts["/c/l6.conf"] = "add_header X 1;\n"
-        let error = try #require(throws: ConfigParseError.self) {
-            try NginxConfig.load("/c/nginx.conf", fileSystem: InMemoryFileSystem(texts: texts))
+        let tree = texts
+        let code = try await onOwnThread { () -> ConfigParseError.Code? in
+            do {
+                _ = try NginxConfig.load("/c/nginx.conf", fileSystem: InMemoryFileSystem(texts: tree))
+                return nil
+            } catch let error as ConfigParseError {
+                return error.code
+            }
         }
-        #expect(error.code == .includeLimitExceeded)
+        #expect(code == .includeLimitExceeded)
     }
 
     @Test func includeNeedsExactlyOneArgument() throws {
