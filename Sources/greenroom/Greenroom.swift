@@ -1,5 +1,4 @@
 import ArgumentParser
-
 import Foundation
 
 /// The `greenroom` command: run an HTTP service behind a reverse proxy, safely.
