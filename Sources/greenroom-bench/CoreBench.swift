@@ -1,4 +1,5 @@
 import GreenroomCore
+import NIOHTTP1
 
 #if canImport(Glibc)
 import Glibc
@@ -52,6 +53,7 @@ enum CoreBench {
             ("Host", "example.com"), ("User-Agent", "curl/8.0"), ("Accept", "*/*"),
             ("X-Forwarded-For", "203.0.113.7, 10.0.0.3, 10.0.0.2"), ("X-Forwarded-Proto", "https"),
         ]
+        let nioHeaders = HTTPHeaders(xffHeaders)
         let forwardedHeaders: [(name: String, value: String)] = [
             ("Host", "example.com"), ("User-Agent", "curl/8.0"), ("Accept", "*/*"),
             ("Forwarded", "for=203.0.113.7;proto=https, for=10.0.0.3, for=\"10.0.0.2:4711\""),
@@ -85,6 +87,10 @@ enum CoreBench {
             Case(
                 name: "XFF resolve, 3 hops", target: "<150 ns", peerName: "naive split+String walk",
                 body: { blackHole(resolver.resolve(peer: peer, headers: xffHeaders)) },
+                peer: { blackHole(naiveResolve(xffHeaders, trusted: trusted)) }),
+            Case(
+                name: "XFF resolve, 3 hops, HTTPHeaders", target: "-", peerName: "naive split+String walk",
+                body: { blackHole(resolver.resolve(peer: peer, headers: nioHeaders)) },
                 peer: { blackHole(naiveResolve(xffHeaders, trusted: trusted)) }),
             Case(
                 name: "Forwarded resolve, 3 hops", target: "-", peerName: "naive split+String walk",
