@@ -338,7 +338,7 @@ struct ForwardedResolverTests {
 
     /// Property: with a trusted peer, the client is the rightmost untrusted hop, else the leftmost.
     @Test func rightmostUntrustedProperty() throws {
-        var generator = SeededGenerator(seed: 0x5EED)
+        var generator = SplitMix64(seed: 0x5EED)
         let trusted = try TrustedProxies(parsing: ["loopback", "10.0.0.0/8", "2001:db8:1::/48"])
         let resolver = ForwardedResolver(trusted: trusted)
         for _ in 0..<2_000 {
