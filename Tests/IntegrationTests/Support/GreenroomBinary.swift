@@ -103,15 +103,26 @@ final class ServeProcess: @unchecked Sendable {
     private(set) var url = ""
 
     /// Starts `greenroom serve arguments...` and waits until it accepts connections.
+    ///
+    /// - Parameters:
+    ///   - logName: the log file in `logDirectory`; give each server of one directory its own.
+    ///   - launcher: a command that runs the rest, e.g. `ip netns exec NAME` (then wait with
+    ///     `.startupLine`: `.tcp` and `.unix` look from the tests' own network namespace).
     static func start(
         _ arguments: [String],
         readiness: Readiness,
-        logDirectory: TemporaryDirectory
+        logDirectory: TemporaryDirectory,
+        logName: String = "serve.log",
+        launcher: [String] = []
     ) async throws -> ServeProcess {
-        let (executable, prefix) = try GreenroomBinary.unprivilegedCommand()
+        var (executable, prefix) = try GreenroomBinary.unprivilegedCommand()
+        if let first = launcher.first {
+            prefix = Array(launcher.dropFirst()) + [executable] + prefix
+            executable = first
+        }
         let process = try BackgroundProcess(
             name: "greenroom serve", executable: executable, arguments: prefix + ["serve"] + arguments,
-            logPath: logDirectory.file("serve.log"))
+            logPath: logDirectory.file(logName))
         let server = ServeProcess(process: process)
         do {
             switch readiness {
@@ -127,7 +138,8 @@ final class ServeProcess: @unchecked Sendable {
             if process.exitStatus == 126, process.output.contains("Text file busy") {
                 // A child forked by a parallel test still held the fresh copy open for writing
                 // until it exec'd: start again.
-                return try await start(arguments, readiness: readiness, logDirectory: logDirectory)
+                return try await start(
+                    arguments, readiness: readiness, logDirectory: logDirectory, logName: logName, launcher: launcher)
             }
             if process.output.contains("in use") {
                 throw PortConflict(description: "greenroom serve: \(process.output)")
