@@ -14,7 +14,11 @@ import Testing
     static let controlPort = 8001
 
     /// `curl` from the client's namespace; its exit status 7 means it could not connect.
-    static func curlFromClient(_ network: VethNetwork, _ url: String, headers: [String] = []) async throws -> ProcessResult {
+    static func curlFromClient(
+        _ network: VethNetwork,
+        _ url: String,
+        headers: [String] = []
+    ) async throws -> ProcessResult {
         let curl = try TestEnvironment.requireProgram("curl")
         return try await network.client.run(
             curl,
@@ -66,7 +70,10 @@ import Testing
 
         // The app is up (it answers on its own loopback) but out of the client's reach.
         let curl = try TestEnvironment.requireProgram("curl")
-        let local = try await network.app.run(curl, ["-sS", "--max-time", "5", "http://127.0.0.1:\(Self.appPort)/healthz"])
+        let local = try await network.app.run(
+            curl,
+            ["-sS", "--max-time", "5", "http://127.0.0.1:\(Self.appPort)/healthz"]
+        )
         #expect(local.succeeded && local.stdout == "ok", "\(local)")
         let blocked = try await Self.curlFromClient(network, "http://\(network.appAddress):\(Self.appPort)/healthz")
         #expect(blocked.status == 7, "curl must fail to connect: \(blocked)")

@@ -6,78 +6,11 @@ import Testing
 /// framing). None may change the client `/whoami` reports. Controls show the same bytes *are*
 /// believed from a trusted peer, so the rig can see a forgery succeed.
 @Suite(.sharedFixtures) struct SpoofingDirectTests {
-    /// The servers under attack, each started once for the suite.
-    enum App: String, CaseIterable, Sendable, CustomTestStringConvertible {
-        /// Behind a local proxy (the default): trusts loopback, no PROXY protocol.
-        case trustsLoopback = "trusts loopback"
-        /// Trusts only a balancer elsewhere; the test client on 127.0.0.1 is nobody.
-        case trustsAnotherAddress = "trusts 10.213.0.9"
-        case proxyRequiredFromAnotherAddress = "PROXY required from 10.213.0.9"
-        case proxyOptionalFromAnotherAddress = "PROXY optional from 10.213.0.9"
-        case proxyRequiredFromLoopback = "PROXY required from loopback"
-
-        var testDescription: String { rawValue }
-
-        var flags: [String] {
-            switch self {
-            case .trustsLoopback: []
-            case .trustsAnotherAddress: ["--trust", "10.213.0.9"]
-            case .proxyRequiredFromAnotherAddress: ["--trust", "10.213.0.9", "--proxy-protocol", "required"]
-            case .proxyOptionalFromAnotherAddress: ["--trust", "10.213.0.9", "--proxy-protocol", "optional"]
-            case .proxyRequiredFromLoopback: ["--proxy-protocol", "required"]
-            }
-        }
-
-        func running() async throws -> ServeFixture { try await ServeFixture.shared(rawValue, flags: flags) }
-    }
-
-    /// What the server must do with a row's bytes.
-    enum Outcome: Sendable, CustomStringConvertible {
-        /// Close (or reset) the connection without a byte of response.
-        case closedWithoutResponse
-        /// Answer 400 Bad Request.
-        case badRequest
-        /// Answer with an error status (4xx/5xx) or close without a response; never serve it.
-        case refused
-        /// Serve it, reporting the socket peer as the client.
-        case servedAsPeer
-        /// Serve it, believing this client address (controls from a trusted peer).
-        case believed(String)
-
-        var description: String {
-            switch self {
-            case .closedWithoutResponse: "closed without a response"
-            case .badRequest: "400"
-            case .refused: "an error status or a close"
-            case .servedAsPeer: "200 with client 127.0.0.1"
-            case .believed(let client): "200 with client \(client)"
-            }
-        }
-    }
-
-    /// One attack: bytes, the server they go to, and what must happen.
-    struct Row: Sendable, CustomTestStringConvertible {
-        let name: String
-        let bytes: [UInt8]
-        let outcome: Outcome
-        var testDescription: String { name }
-
-        init(_ name: String, _ bytes: [UInt8], _ outcome: Outcome) {
-            self.name = name
-            self.bytes = bytes
-            self.outcome = outcome
-        }
-
-        init(_ name: String, _ text: String, _ outcome: Outcome) {
-            self.init(name, Array(text.utf8), outcome)
-        }
-    }
+    typealias Row = RawForgery
+    typealias App = RawForgery.Target
 
     static let request = "GET /whoami HTTP/1.1\r\nHost: app\r\nConnection: close\r\n\r\n"
     static let requestBytes = Array(request.utf8)
-
-    /// Every address a row forges starts with this (documentation range, RFC 5737).
-    static let forgedPrefix = "198.51.100."
 
     // MARK: - PROXY protocol
 
@@ -87,7 +20,10 @@ import Testing
     static let proxyRows: [(App, Row)] = [
         (.proxyRequiredFromAnotherAddress, Row("v1 from an untrusted peer", v1 + requestBytes, .closedWithoutResponse)),
         (.proxyRequiredFromAnotherAddress, Row("v2 from an untrusted peer", v2 + requestBytes, .closedWithoutResponse)),
-        (.proxyRequiredFromAnotherAddress, Row("no header from an untrusted peer", requestBytes, .closedWithoutResponse)),
+        (
+            .proxyRequiredFromAnotherAddress,
+            Row("no header from an untrusted peer", requestBytes, .closedWithoutResponse)
+        ),
         (.proxyOptionalFromAnotherAddress, Row("v1 from an untrusted peer", v1 + requestBytes, .closedWithoutResponse)),
         (.proxyOptionalFromAnotherAddress, Row("v2 from an untrusted peer", v2 + requestBytes, .closedWithoutResponse)),
         (
@@ -120,7 +56,11 @@ import Testing
             .proxyRequiredFromLoopback,
             Row(
                 "v2 with a wrong CRC32c",
-                ProxyV2Bytes.tcp4(source: [198, 51, 100, 24], destination: [127, 0, 0, 1], tlvs: [0x03, 0, 4, 1, 2, 3, 4])
+                ProxyV2Bytes.tcp4(
+                    source: [198, 51, 100, 24],
+                    destination: [127, 0, 0, 1],
+                    tlvs: [0x03, 0, 4, 1, 2, 3, 4]
+                )
                     + requestBytes,
                 .closedWithoutResponse
             )
@@ -134,15 +74,19 @@ import Testing
                 .believed("198.51.100.20")
             )
         ),
-        (.proxyRequiredFromLoopback, Row("control: v1 from a trusted peer", v1 + requestBytes, .believed("198.51.100.20"))),
-        (.proxyRequiredFromLoopback, Row("control: v2 from a trusted peer", v2 + requestBytes, .believed("198.51.100.21"))),
+        (
+            .proxyRequiredFromLoopback,
+            Row("control: v1 from a trusted peer", v1 + requestBytes, .believed("198.51.100.20"))
+        ),
+        (
+            .proxyRequiredFromLoopback,
+            Row("control: v2 from a trusted peer", v2 + requestBytes, .believed("198.51.100.21"))
+        ),
     ]
 
     @Test(arguments: proxyRows.map { ProxyCase(app: $0.0, row: $0.1) })
     func forgedProxyHeader(_ attack: ProxyCase) async throws {
-        let app = try await attack.app.running()
-        let reply = try await RawConnection.exchange(port: app.port, attack.row.bytes)
-        try Self.check(reply, attack.row, "\(attack.app.rawValue), \(attack.row.name)", app)
+        try await attack.row.send(to: attack.app)
     }
 
     /// A row and the server it goes to, named for the test report.
@@ -159,14 +103,26 @@ import Testing
     }
 
     static let injectionRows: [Row] = [
-        Row("bare CR splits a header", injected("X-Forwarded-For: 127.0.0.9\rX-Forwarded-For: 198.51.100.40\r\n"), .badRequest),
-        Row("bare LF splits a header", injected("X-Forwarded-For: 127.0.0.9\nX-Forwarded-For: 198.51.100.41\r\n"), .badRequest),
+        Row(
+            "bare CR splits a header",
+            injected("X-Forwarded-For: 127.0.0.9\rX-Forwarded-For: 198.51.100.40\r\n"),
+            .badRequest
+        ),
+        Row(
+            "bare LF splits a header",
+            injected("X-Forwarded-For: 127.0.0.9\nX-Forwarded-For: 198.51.100.41\r\n"),
+            .badRequest
+        ),
         Row("CR LF CR splits a header", injected("X-Custom: a\r\n\rX-Forwarded-For: 198.51.100.42\r\n"), .badRequest),
         Row("obs-fold with a space", injected("X-Forwarded-For: 127.0.0.9,\r\n 198.51.100.43\r\n"), .badRequest),
         Row("obs-fold with a tab", injected("X-Forwarded-For: 127.0.0.9,\r\n\t198.51.100.44\r\n"), .badRequest),
         Row("obs-fold hiding a header", injected("X-Custom: a\r\n X-Forwarded-For: 198.51.100.45\r\n"), .badRequest),
         Row("NUL in the value", injected("X-Forwarded-For: 198.51.100.46\u{0}\r\n"), .badRequest),
-        Row("NUL before a smuggled header", injected("X-Custom: a\u{0}X-Forwarded-For: 198.51.100.47\r\n"), .badRequest),
+        Row(
+            "NUL before a smuggled header",
+            injected("X-Custom: a\u{0}X-Forwarded-For: 198.51.100.47\r\n"),
+            .badRequest
+        ),
         Row("NUL in the name", injected("X-Forwarded\u{0}-For: 198.51.100.48\r\n"), .badRequest),
         Row("space before the colon", injected("X-Forwarded-For : 198.51.100.49\r\n"), .badRequest),
         Row("tab before the colon", injected("X-Forwarded-For\t: 198.51.100.50\r\n"), .badRequest),
@@ -199,55 +155,20 @@ import Testing
 
     @Test(arguments: [App.trustsLoopback, .trustsAnotherAddress], injectionRows)
     func headerInjection(_ target: App, _ row: Row) async throws {
-        let app = try await target.running()
-        let reply = try await RawConnection.exchange(port: app.port, row.bytes)
-        try Self.check(reply, row, "\(target.rawValue), \(row.name)", app)
+        try await row.send(to: target)
     }
 
     /// The rig can see a forgery succeed: the same well-formed header is believed from a trusted
     /// peer and ignored from anyone else.
-    @Test(arguments: [(App.trustsLoopback, Outcome.believed("198.51.100.60")), (.trustsAnotherAddress, .servedAsPeer)])
-    func wellFormedHeaderIsBelievedOnlyFromATrustedPeer(_ target: App, _ outcome: Outcome) async throws {
-        let app = try await target.running()
-        let row = Row("control: a well-formed X-Forwarded-For", Self.injected("X-Forwarded-For: 198.51.100.60\r\n"), outcome)
-        let reply = try await RawConnection.exchange(port: app.port, row.bytes)
-        try Self.check(reply, row, "\(target.rawValue), \(row.name)", app)
-    }
-
-    // MARK: - Checking
-
-    static func check(
-        _ reply: RawConnection.Reply,
-        _ row: Row,
-        _ context: String,
-        _ app: ServeFixture,
-        sourceLocation: SourceLocation = #_sourceLocation
-    ) throws {
-        let message = "\(context): expected \(row.outcome), got \(reply)"
-        #expect(reply.ending != .timedOut, "the server neither answered nor closed: \(message)", sourceLocation: sourceLocation)
-        let text = String(decoding: reply.bytes, as: UTF8.self)
-        let believed: String?
-        if case .believed(let client) = row.outcome { believed = client } else { believed = nil }
-        // Whatever else happens, no forged address the row did not expect to be believed comes back.
-        for line in text.split(separator: "\"client\":").dropFirst() {
-            let client = line.split(separator: "\"").first.map(String.init) ?? ""
-            #expect(!client.hasPrefix(forgedPrefix) || client == believed, "believed a forgery: \(message)", sourceLocation: sourceLocation)
-        }
-        switch row.outcome {
-        case .closedWithoutResponse:
-            #expect(reply.closedWithoutResponse, "\(message)", sourceLocation: sourceLocation)
-        case .badRequest:
-            #expect(reply.status == 400, "\(message)", sourceLocation: sourceLocation)
-            #expect(!text.contains("\"client\""), "\(message)", sourceLocation: sourceLocation)
-        case .refused:
-            let refused = reply.closedWithoutResponse || (reply.status.map { $0 >= 400 } ?? false)
-            #expect(refused, "\(message)", sourceLocation: sourceLocation)
-            #expect(!text.contains("\"client\""), "\(message)", sourceLocation: sourceLocation)
-        case .servedAsPeer, .believed:
-            let response = try #require(reply.response, "\(message)\n\(app.server.output)", sourceLocation: sourceLocation)
-            #expect(response.status == 200, "\(message)", sourceLocation: sourceLocation)
-            let expected = believed ?? "127.0.0.1"
-            #expect(try response.jsonString("client") == expected, "\(message)", sourceLocation: sourceLocation)
-        }
+    @Test(arguments: [
+        (App.trustsLoopback, Row.Outcome.believed("198.51.100.60")), (.trustsAnotherAddress, .servedAsPeer),
+    ])
+    func wellFormedHeaderIsBelievedOnlyFromATrustedPeer(_ target: App, _ outcome: Row.Outcome) async throws {
+        let row = Row(
+            "control: a well-formed X-Forwarded-For",
+            Self.injected("X-Forwarded-For: 198.51.100.60\r\n"),
+            outcome
+        )
+        try await row.send(to: target)
     }
 }

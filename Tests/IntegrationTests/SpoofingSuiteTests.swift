@@ -121,7 +121,8 @@ import Testing
             // X-Forwarded-Host $host: the name without the port.
             return Expected(client: SpoofingProxy.clientAddress, scheme: "https", host: "localhost")
         case .nginxStreamProxyV1:
-            // nginx forwards bytes: the client's own Host line; PROXY v1 cannot say "TLS".
+            // nginx forwards bytes: the client's own Host line. PROXY v1 cannot say "TLS", so the
+            // app sees http: a known limit of this deployment, which `greenroom check` flags (GR009).
             return Expected(client: SpoofingProxy.clientAddress, scheme: "http", host: "localhost:\(port)")
         case .apache, .haproxyForwardedFor, .haproxyProxyV2:
             return Expected(client: SpoofingProxy.clientAddress, scheme: "https", host: "localhost:\(port)")
@@ -159,6 +160,10 @@ import Testing
         #expect(json["host"] as? String == expected.host, "\(context)", sourceLocation: sourceLocation)
         #expect(json["prefix"] is NSNull, "a forged prefix: \(context)", sourceLocation: sourceLocation)
         let port = json["port"] as? Int
-        #expect(port == nil || port == Int(proxy.httpsPort), "a forged port: \(context)", sourceLocation: sourceLocation)
+        #expect(
+            port == nil || port == Int(proxy.httpsPort),
+            "a forged port: \(context)",
+            sourceLocation: sourceLocation
+        )
     }
 }

@@ -46,7 +46,10 @@ import Testing
         // greenroom init; edit nothing; greenroom generate all --out deploy-out; greenroom check.
         let initialized = try await GreenroomBinary.run(["init"], currentDirectory: home.path)
         #expect(initialized.succeeded && initialized.stdout.contains("wrote greenroom.yml"), "\(initialized)")
-        let untouched = try await GreenroomBinary.run(["generate", "all", "--out", "deploy-out"], currentDirectory: home.path)
+        let untouched = try await GreenroomBinary.run(
+            ["generate", "all", "--out", "deploy-out"],
+            currentDirectory: home.path
+        )
         #expect(untouched.succeeded, "\(untouched)")
         let site = try String(contentsOfFile: home.file("deploy-out/nginx/greenroom.conf"), encoding: .utf8)
         #expect(site.contains("server 127.0.0.1:8000"), "the app on loopback:\n\(site)")
@@ -115,7 +118,9 @@ import Testing
             if proxy == .haproxy { #expect(seen.via == "proxy-protocol", "\(context)") }
 
             let live = try await GreenroomCheck.run(
-                ["--config", spec] + proxy.checkFlags(proxyFile) + ["--live", "--probe-url", "https://localhost:\(https)/"]
+                ["--config", spec] + proxy.checkFlags(proxyFile) + [
+                    "--live", "--probe-url", "https://localhost:\(https)/",
+                ]
             )
             #expect(live.result.status == 0, "check --live must be clean: \(live)")
             #expect(live.findings.allSatisfy { $0.severity == "info" }, "no errors, no warnings: \(live)")

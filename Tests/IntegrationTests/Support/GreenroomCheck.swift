@@ -42,7 +42,11 @@ struct GreenroomCheck: Sendable, CustomStringConvertible {
             result = try await namespace.run(binary, command, timeout: .seconds(60))
         } else {
             result = try await ProcessRunner.run(
-                binary, command, currentDirectory: currentDirectory, timeout: .seconds(60))
+                binary,
+                command,
+                currentDirectory: currentDirectory,
+                timeout: .seconds(60)
+            )
         }
         guard
             let object = try? JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any],

@@ -55,7 +55,11 @@ final class NetworkNamespace: @unchecked Sendable {
     var launcher: [String] { [ip, "netns", "exec", name] }
 
     /// Runs `executable arguments...` inside the namespace (as the tests' user).
-    func run(_ executable: String, _ arguments: [String], timeout: Duration = .seconds(30)) async throws -> ProcessResult {
+    func run(
+        _ executable: String,
+        _ arguments: [String],
+        timeout: Duration = .seconds(30)
+    ) async throws -> ProcessResult {
         try await ProcessRunner.run(ip, ["netns", "exec", name, executable] + arguments, timeout: timeout)
     }
 
@@ -87,7 +91,9 @@ final class NetworkNamespace: @unchecked Sendable {
             defer { done = true }
             return !done
         }
-        guard first, let list = try? await ProcessRunner.run(ip, ["netns", "list"], timeout: .seconds(10)) else { return }
+        guard first, let list = try? await ProcessRunner.run(ip, ["netns", "list"], timeout: .seconds(10)) else {
+            return
+        }
         for line in list.stdout.split(separator: "\n") {
             let name = String(line.split(separator: " ").first ?? "")
             guard name.hasPrefix(prefix),
@@ -114,7 +120,9 @@ final class NetworkNamespace: @unchecked Sendable {
         else { return }
         if process.waitBlocking(timeout: .seconds(10)) { process.kill(SIGKILL) }
         if process.exitStatus != 0 {
-            print("note: `ip netns del \(name)` failed: \((try? String(contentsOfFile: scratch.file("out"), encoding: .utf8)) ?? "")")
+            print(
+                "note: `ip netns del \(name)` failed: \((try? String(contentsOfFile: scratch.file("out"), encoding: .utf8)) ?? "")"
+            )
         }
     }
 }

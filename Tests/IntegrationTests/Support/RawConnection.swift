@@ -48,7 +48,8 @@ enum RawConnection {
                 return (String(line[..<colon]), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces))
             }
             var body = String(text[end.upperBound...])
-            if let length = headers.first(where: { $0.name.lowercased() == "content-length" }).flatMap({ Int($0.value) }) {
+            if let length = headers.first(where: { $0.name.lowercased() == "content-length" }).flatMap({ Int($0.value) }
+            ) {
                 body = String(decoding: Array(body.utf8).prefix(length), as: UTF8.self)
             }
             return CurlResponse(status: status, headers: headers, body: body)
@@ -69,7 +70,9 @@ enum RawConnection {
     ) async throws -> Reply {
         try await withCheckedThrowingContinuation { continuation in
             let thread = Thread {
-                continuation.resume(with: Result { try blockingExchange(host: host, port: port, bytes, timeout: timeout) })
+                continuation.resume(
+                    with: Result { try blockingExchange(host: host, port: port, bytes, timeout: timeout) }
+                )
             }
             thread.start()
         }
@@ -80,7 +83,12 @@ enum RawConnection {
         try await exchange(port: port, Array(text.utf8), timeout: timeout)
     }
 
-    private static func blockingExchange(host: String, port: UInt16, _ bytes: [UInt8], timeout: Duration) throws -> Reply {
+    private static func blockingExchange(
+        host: String,
+        port: UInt16,
+        _ bytes: [UInt8],
+        timeout: Duration
+    ) throws -> Reply {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard descriptor >= 0 else { throw HarnessError("socket: \(String(cString: strerror(errno)))") }
         defer { close(descriptor) }
@@ -99,7 +107,9 @@ enum RawConnection {
         // we write: that is an answer, not a harness error. MSG_NOSIGNAL: no SIGPIPE.
         var offset = 0
         while offset < bytes.count {
-            let sent = bytes[offset...].withUnsafeBytes { send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            let sent = bytes[offset...].withUnsafeBytes {
+                send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL))
+            }
             if sent < 0 {
                 if errno == EINTR { continue }
                 if errno == ECONNRESET || errno == EPIPE { break }
@@ -115,7 +125,9 @@ enum RawConnection {
             let left = deadline - ContinuousClock.now
             guard left > .zero else { return Reply(bytes: received, ending: .timedOut) }
             var poller = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
-            let milliseconds = Int32(max(1, left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000))
+            let milliseconds = Int32(
+                max(1, left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000)
+            )
             let ready = poll(&poller, 1, milliseconds)
             if ready < 0 {
                 if errno == EINTR { continue }

@@ -18,7 +18,11 @@ final class ServeFixture: SuiteFixture, @unchecked Sendable {
     static func shared(_ key: String, flags: [String]) async throws -> ServeFixture {
         try await SharedFixtures.fixture("serve " + key) {
             let scratch = try TemporaryDirectory("greenroom-serve")
-            let server = try await ServeProcess.start(["--port", "0"] + flags, readiness: .startupLine, logDirectory: scratch)
+            let server = try await ServeProcess.start(
+                ["--port", "0"] + flags,
+                readiness: .startupLine,
+                logDirectory: scratch
+            )
             guard let port = server.url.split(separator: ":").last.flatMap({ UInt16($0) }) else {
                 server.stop()
                 throw HarnessError("no port in the start-up line: \(server.output)")

@@ -33,7 +33,9 @@ enum SpoofingProxy: String, CaseIterable, Sendable, CustomTestStringConvertible 
         case .nginxStreamProxyV1:
             _ = try NginxServer.executable()
             if !FileManager.default.fileExists(atPath: NginxServer.streamModule) {
-                try TestEnvironment.skip("the nginx stream module is not installed (apt-get install libnginx-mod-stream)")
+                try TestEnvironment.skip(
+                    "the nginx stream module is not installed (apt-get install libnginx-mod-stream)"
+                )
             }
         case .apache: _ = try ApacheServer.executable()
         case .haproxyForwardedFor, .haproxyProxyV2: _ = try HAProxyServer.executable()
@@ -122,7 +124,11 @@ final class RunningSpoofingProxy: SuiteFixture, @unchecked Sendable {
             case .tcp(_, let port): readiness = .tcp(port)
             case .unix(let path): readiness = .unix(path)
             }
-            let serve = try await ServeProcess.start(spec.app.serveArguments, readiness: readiness, logDirectory: scratch)
+            let serve = try await ServeProcess.start(
+                spec.app.serveArguments,
+                readiness: readiness,
+                logDirectory: scratch
+            )
             let proxy: any ProxyDaemon
             do {
                 switch spec.proxy.kind {
@@ -135,7 +141,11 @@ final class RunningSpoofingProxy: SuiteFixture, @unchecked Sendable {
                         ports: [ports[1], ports[2]]
                     )
                 case .haproxy:
-                    let files = try DeploymentFixtures.write(try generator.files(for: .haproxy), into: scratch, "haproxy")
+                    let files = try DeploymentFixtures.write(
+                        try generator.files(for: .haproxy),
+                        into: scratch,
+                        "haproxy"
+                    )
                     proxy = try await HAProxyServer.start(
                         config: files[0],
                         ports: [ports[1], ports[2]],
@@ -169,13 +179,18 @@ final class RunningSpoofingProxy: SuiteFixture, @unchecked Sendable {
     /// `GET https://localhost:<port>/whoami` from ``SpoofingProxy/clientAddress`` with `headers`
     /// sent as given, over HTTP/1.1 unless `http2`.
     func whoami(headers: [String], http2: Bool = false) async throws -> CurlResponse {
-        try await Curl.request(
-            "https://localhost:\(httpsPort)/whoami",
-            headers: headers,
-            resolve: ["localhost:\(httpsPort):127.0.0.1"],
-            extraArguments: ["--interface", SpoofingProxy.clientAddress] + (http2 ? ["--http2"] : ["--http1.1"])
-        )
+        try await Self.curls.run {
+            try await Curl.request(
+                "https://localhost:\(httpsPort)/whoami",
+                headers: headers,
+                resolve: ["localhost:\(httpsPort):127.0.0.1"],
+                extraArguments: ["--interface", SpoofingProxy.clientAddress] + (http2 ? ["--http2"] : ["--http1.1"])
+            )
+        }
     }
+
+    /// curl processes at once across the suite's rows.
+    private static let curls = ConcurrencyLimit(4)
 
     /// What the proxy and the app logged, for failure messages.
     var logs: String { "proxy:\n\(proxy.process.output)\napp:\n\(serve.output)" }

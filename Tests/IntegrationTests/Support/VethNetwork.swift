@@ -34,7 +34,9 @@ final class VethNetwork: @unchecked Sendable {
                 client.name,
             ])
             try await app.ipCommand(["-n", app.name, "addr", "add", "\(network.appAddress)/24", "dev", appLink])
-            try await app.ipCommand(["-n", client.name, "addr", "add", "\(network.clientAddress)/24", "dev", clientLink])
+            try await app.ipCommand([
+                "-n", client.name, "addr", "add", "\(network.clientAddress)/24", "dev", clientLink,
+            ])
             try await app.ipCommand(["-n", app.name, "link", "set", appLink, "up"])
             try await app.ipCommand(["-n", client.name, "link", "set", clientLink, "up"])
         } catch {
