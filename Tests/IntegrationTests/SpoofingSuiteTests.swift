@@ -145,6 +145,27 @@ import Testing
         try Self.expectUnchanged(response, proxy, forgery.name)
     }
 
+    /// A PROXY header the client writes at the start of its TLS stream: through an HTTP proxy it
+    /// is a bad request line, through nginx's stream proxy it reaches the app after nginx's own
+    /// header, where it is HTTP garbage (the app answers 400). Never a client address.
+    @Test(arguments: SpoofingProxy.allCases, ["v1", "v2"])
+    func aProxyHeaderInsideTheClientsStreamIsNeverBelieved(
+        _ configuration: SpoofingProxy,
+        _ version: String
+    ) async throws {
+        let proxy = try await configuration.running()
+        let header =
+            version == "v1"
+            ? Array("PROXY TCP4 198.51.100.70 127.0.0.1 4711 443\r\n".utf8)
+            : ProxyV2Bytes.tcp4(source: [198, 51, 100, 71], destination: [127, 0, 0, 1])
+        let request = "GET /whoami HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+        let reply = try await proxy.exchangeOverTLS(header + Array(request.utf8))
+        let context = "\(configuration.rawValue), PROXY \(version) in the stream: \(reply.debugDescription)"
+        #expect(!reply.contains("198.51.100.7"), "\(context)\n\(proxy.logs)")
+        let status = reply.hasPrefix("HTTP/1.") ? Int(reply.dropFirst(9).prefix(3)) : nil
+        #expect(status.map { (400..<500).contains($0) } == true, "a bad request, by the proxy or the app: \(context)")
+    }
+
     static func expectUnchanged(
         _ response: CurlResponse,
         _ proxy: RunningSpoofingProxy,

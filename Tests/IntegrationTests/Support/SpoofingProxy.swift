@@ -189,6 +189,24 @@ final class RunningSpoofingProxy: SuiteFixture, @unchecked Sendable {
         }
     }
 
+    /// Sends `bytes` inside a TLS connection to the proxy's HTTPS port from
+    /// ``SpoofingProxy/clientAddress`` (`openssl s_client`, no ALPN: HTTP/1.1) and returns what
+    /// came back until the other side closed.
+    func exchangeOverTLS(_ bytes: [UInt8]) async throws -> String {
+        let openssl = try TestEnvironment.requireProgram("openssl")
+        let payload = scratch.file("payload-\(UUID().uuidString)")
+        try Data(bytes).write(to: URL(fileURLWithPath: payload))
+        defer { try? FileManager.default.removeItem(atPath: payload) }
+        let command =
+            "exec \(openssl) s_client -connect 127.0.0.1:\(httpsPort) -servername localhost "
+            + "-bind \(SpoofingProxy.clientAddress):0 -quiet < \(payload)"
+        let result = try await Self.curls.run {
+            try await ProcessRunner.run("/bin/sh", ["-c", command], timeout: .seconds(20))
+        }
+        guard !result.timedOut else { throw HarnessError("the TLS exchange did not end: \(result)") }
+        return result.stdout
+    }
+
     /// curl processes at once across the suite's rows.
     private static let curls = ConcurrencyLimit(4)
 
