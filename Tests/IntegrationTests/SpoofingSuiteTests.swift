@@ -27,7 +27,22 @@ import Testing
         Forgery(name: "X-Forwarded-For claims loopback", headers: ["X-Forwarded-For: 127.0.0.1"]),
         Forgery(name: "Forwarded", headers: ["Forwarded: for=198.51.100.2;proto=http;host=\(forgedHost)"]),
         Forgery(name: "Forwarded IPv6 and port", headers: ["Forwarded: for=\"[2001:db8::2]:4711\";proto=http"]),
+        Forgery(
+            name: "Forwarded with several elements",
+            headers: ["Forwarded: for=198.51.100.2;proto=http, for=203.0.113.8;host=\(forgedHost), for=127.0.0.1"]
+        ),
+        Forgery(
+            name: "X-Forwarded-For IPv6 with a port",
+            headers: ["X-Forwarded-For: [2001:db8::3]:443, 198.51.100.2"]
+        ),
         Forgery(name: "X-Forwarded-Proto", headers: ["X-Forwarded-Proto: http"]),
+        Forgery(
+            name: "other scheme headers",
+            headers: [
+                "X-Forwarded-Ssl: off", "X-Forwarded-Scheme: http", "X-Url-Scheme: http", "Front-End-Https: off",
+                "X-Forwarded-Protocol: http",
+            ]
+        ),
         Forgery(name: "X-Forwarded-Host", headers: ["X-Forwarded-Host: \(forgedHost)"]),
         Forgery(name: "X-Forwarded-Port and Prefix", headers: ["X-Forwarded-Port: 1", "X-Forwarded-Prefix: /evil"]),
         Forgery(name: "X-Real-IP", headers: ["X-Real-IP: 198.51.100.3"]),
