@@ -41,7 +41,9 @@ enum ASCII {
     /// (what nearly every client and proxy sends; one `memcmp`), then ignoring case.
     @inlinable
     static func equalsHeaderName(
-        _ bytes: UnsafeBufferPointer<UInt8>, canonical: StaticString, lowercase: StaticString
+        _ bytes: UnsafeBufferPointer<UInt8>,
+        canonical: StaticString,
+        lowercase: StaticString
     ) -> Bool {
         guard bytes.count == canonical.utf8CodeUnitCount, let base = bytes.baseAddress else { return false }
         if memcmp(base, canonical.utf8Start, bytes.count) == 0 { return true }

@@ -16,7 +16,9 @@ public enum ProxyConfigCheck {
     ///   - confPrefix: the directory relative includes resolve against (nginx's conf prefix);
     ///     see ``NginxConfig/load(_:fileSystem:confPrefix:limits:)`` for the default.
     public static func nginx(
-        _ path: String, app: AppExpectation?, confPrefix: String? = nil,
+        _ path: String,
+        app: AppExpectation?,
+        confPrefix: String? = nil,
         fileSystem: some ConfigFileSystem = LocalFileSystem()
     ) throws(ConfigParseError) -> Report {
         let config = try NginxConfig.load(path, fileSystem: fileSystem, confPrefix: confPrefix)
@@ -30,7 +32,10 @@ public enum ProxyConfigCheck {
     ///     ``ApacheConfig/load(_:fileSystem:serverRoot:defines:limits:)`` for the default.
     ///   - defines: `${NAME}` values known before reading (httpd's `-D` and environment).
     public static func apache(
-        _ path: String, app: AppExpectation?, serverRoot: String? = nil, defines: [String: String] = [:],
+        _ path: String,
+        app: AppExpectation?,
+        serverRoot: String? = nil,
+        defines: [String: String] = [:],
         fileSystem: some ConfigFileSystem = LocalFileSystem()
     ) throws(ConfigParseError) -> Report {
         let config = try ApacheConfig.load(path, fileSystem: fileSystem, serverRoot: serverRoot, defines: defines)

@@ -1,5 +1,4 @@
 import ArgumentParser
-
 import Foundation
 
 /// The `greenroom` command: run an HTTP service behind a reverse proxy, safely.
@@ -16,7 +15,7 @@ struct Greenroom: AsyncParsableCommand {
             Exit codes: 0 success, 1 findings at error level (check), 2 usage or configuration error.
             """,
         subcommands: [
-            ServeCommand.self, GenerateCommand.self, ExplainCommand.self, InitCommand.self,
+            ServeCommand.self, GenerateCommand.self, CheckCommand.self, ExplainCommand.self, InitCommand.self,
         ]
     )
 

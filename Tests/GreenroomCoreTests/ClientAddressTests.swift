@@ -5,7 +5,9 @@ import Testing
 struct ClientAddressTests {
     @Test func jsonHasTheContractFieldsInOrder() {
         let result = ForwardedResolver().resolve(
-            peer: localPeer, headers: [("Host", "example.com"), xff("[2001:db8::7]:4711"), ("X-Forwarded-Proto", "https")])
+            peer: localPeer,
+            headers: [("Host", "example.com"), xff("[2001:db8::7]:4711"), ("X-Forwarded-Proto", "https")]
+        )
         #expect(
             result.json
                 == #"{"client":"2001:db8::7","client_port":4711,"peer":"127.0.0.1","scheme":"https","host":"example.com","port":null,"prefix":null,"via":"x-forwarded-for","chain":["127.0.0.1"],"decision":"untrusted-hop"}"#
@@ -34,13 +36,20 @@ struct ClientAddressTests {
         chain.truncate(to: 2)
         #expect(chain.count == 2)
         #expect(chain.totalCount == 2)
-        #expect(chain == TrustChain([.init(address: IPAddress(ipv4: 0), port: 0), .init(address: IPAddress(ipv4: 1), port: 1)]))
+        #expect(
+            chain
+                == TrustChain([
+                    .init(address: IPAddress(ipv4: 0), port: 0), .init(address: IPAddress(ipv4: 1), port: 1),
+                ])
+        )
     }
 
-    @Test(arguments: [
-        ("127.0.0.1", "127.0.0.1", nil), ("127.0.0.1:80", "127.0.0.1", 80), ("[::1]:443", "::1", 443),
-        ("::1", "::1", nil), ("::ffff:10.0.0.1", "10.0.0.1", nil),
-    ] as [(String, String, UInt16?)])
+    @Test(
+        arguments: [
+            ("127.0.0.1", "127.0.0.1", nil), ("127.0.0.1:80", "127.0.0.1", 80), ("[::1]:443", "::1", 443),
+            ("::1", "::1", nil), ("::ffff:10.0.0.1", "10.0.0.1", nil),
+        ] as [(String, String, UInt16?)]
+    )
     func peerParsing(_ text: String, _ address: String, _ port: UInt16?) throws {
         let peer = try Peer(parsing: text)
         #expect(peer.address == IPAddress(address))

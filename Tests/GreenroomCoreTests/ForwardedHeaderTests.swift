@@ -4,67 +4,224 @@ import Testing
 @Suite("ForwardedResolver: RFC 7239 Forwarded")
 struct ForwardedHeaderTests {
     static let cases: [ResolverCase] = [
-        .init(name: "RFC 7239 example", peer: localPeer, policy: .forwarded,
+        .init(
+            name: "RFC 7239 example",
+            peer: localPeer,
+            policy: .forwarded,
             headers: [fwd("for=192.0.2.60;proto=http;by=203.0.113.43")],
-            client: "192.0.2.60", via: .forwarded, decision: .untrustedHop),
-        .init(name: "quoted IPv6 with port", peer: localPeer, policy: .forwarded,
+            client: "192.0.2.60",
+            via: .forwarded,
+            decision: .untrustedHop
+        ),
+        .init(
+            name: "quoted IPv6 with port",
+            peer: localPeer,
+            policy: .forwarded,
             headers: [fwd("For=\"[2001:db8:cafe::17]:4711\"")],
-            client: "2001:db8:cafe::17", port: 4711, via: .forwarded, decision: .untrustedHop),
-        .init(name: "rightmost untrusted element", peer: localPeer, policy: .forwarded,
+            client: "2001:db8:cafe::17",
+            port: 4711,
+            via: .forwarded,
+            decision: .untrustedHop
+        ),
+        .init(
+            name: "rightmost untrusted element",
+            peer: localPeer,
+            policy: .forwarded,
             headers: [fwd("for=192.0.2.43, for=198.51.100.17")],
-            client: "198.51.100.17", via: .forwarded, decision: .untrustedHop),
-        .init(name: "walks over trusted elements", peer: localPeer, policy: .forwarded,
+            client: "198.51.100.17",
+            via: .forwarded,
+            decision: .untrustedHop
+        ),
+        .init(
+            name: "walks over trusted elements",
+            peer: localPeer,
+            policy: .forwarded,
             headers: [fwd("for=1.2.3.4, for=203.0.113.7;proto=https, for=10.0.0.3")],
-            client: "203.0.113.7", via: .forwarded, decision: .untrustedHop),
-        .init(name: "unknown stops", peer: localPeer, policy: .forwarded, headers: [fwd("for=unknown")],
-            client: "127.0.0.1", port: 40000, via: .peer, decision: .unparseableHop("for=unknown")),
-        .init(name: "obfuscated node stops", peer: localPeer, policy: .forwarded,
+            client: "203.0.113.7",
+            via: .forwarded,
+            decision: .untrustedHop
+        ),
+        .init(
+            name: "unknown stops",
+            peer: localPeer,
+            policy: .forwarded,
+            headers: [fwd("for=unknown")],
+            client: "127.0.0.1",
+            port: 40000,
+            via: .peer,
+            decision: .unparseableHop("for=unknown")
+        ),
+        .init(
+            name: "obfuscated node stops",
+            peer: localPeer,
+            policy: .forwarded,
             headers: [fwd("for=203.0.113.1, for=_hidden, for=10.0.0.3")],
-            client: "10.0.0.3", via: .forwarded, decision: .unparseableHop("for=_hidden")),
-        .init(name: "obfuscated port: address kept, port unknown", peer: localPeer, policy: .forwarded,
+            client: "10.0.0.3",
+            via: .forwarded,
+            decision: .unparseableHop("for=_hidden")
+        ),
+        .init(
+            name: "obfuscated port: address kept, port unknown",
+            peer: localPeer,
+            policy: .forwarded,
             headers: [fwd("for=\"192.0.2.43:_abc\"")],
-            client: "192.0.2.43", via: .forwarded, decision: .untrustedHop),
-        .init(name: "comma inside quotes is not a separator", peer: localPeer, policy: .forwarded,
+            client: "192.0.2.43",
+            via: .forwarded,
+            decision: .untrustedHop
+        ),
+        .init(
+            name: "comma inside quotes is not a separator",
+            peer: localPeer,
+            policy: .forwarded,
             headers: [fwd("for=\"1.2.3.4, 5.6.7.8\"")],
-            client: "127.0.0.1", port: 40000, via: .peer, decision: .unparseableHop("for=\"1.2.3.4, 5.6.7.8\"")),
-        .init(name: "unterminated quote poisons the rest of its line", peer: localPeer, policy: .forwarded,
+            client: "127.0.0.1",
+            port: 40000,
+            via: .peer,
+            decision: .unparseableHop("for=\"1.2.3.4, 5.6.7.8\"")
+        ),
+        .init(
+            name: "unterminated quote poisons the rest of its line",
+            peer: localPeer,
+            policy: .forwarded,
             headers: [fwd("for=\"x, for=203.0.113.7")],
-            client: "127.0.0.1", port: 40000, via: .peer, decision: .unparseableHop("for=\"x, for=203.0.113.7")),
-        .init(name: "malformed element does not hide elements to its right", peer: localPeer, policy: .forwarded,
+            client: "127.0.0.1",
+            port: 40000,
+            via: .peer,
+            decision: .unparseableHop("for=\"x, for=203.0.113.7")
+        ),
+        .init(
+            name: "malformed element does not hide elements to its right",
+            peer: localPeer,
+            policy: .forwarded,
             headers: [fwd("for=1.2.3.4;bad@, for=203.0.113.7")],
-            client: "203.0.113.7", via: .forwarded, decision: .untrustedHop),
-        .init(name: "repeated parameter invalidates the element", peer: localPeer, policy: .forwarded,
+            client: "203.0.113.7",
+            via: .forwarded,
+            decision: .untrustedHop
+        ),
+        .init(
+            name: "repeated parameter invalidates the element",
+            peer: localPeer,
+            policy: .forwarded,
             headers: [fwd("for=1.2.3.4;for=5.6.7.8")],
-            client: "127.0.0.1", port: 40000, via: .peer, decision: .unparseableHop("for=1.2.3.4;for=5.6.7.8")),
-        .init(name: "element without for", peer: localPeer, policy: .forwarded, headers: [fwd("proto=https")],
-            client: "127.0.0.1", port: 40000, via: .peer, decision: .unparseableHop("proto=https")),
-        .init(name: "IPv6 must be bracketed", peer: localPeer, policy: .forwarded, headers: [fwd("for=\"2001:db8::1\"")],
-            client: "127.0.0.1", port: 40000, via: .peer, decision: .unparseableHop("for=\"2001:db8::1\"")),
-        .init(name: "empty pairs and whitespace allowed", peer: localPeer, policy: .forwarded,
+            client: "127.0.0.1",
+            port: 40000,
+            via: .peer,
+            decision: .unparseableHop("for=1.2.3.4;for=5.6.7.8")
+        ),
+        .init(
+            name: "element without for",
+            peer: localPeer,
+            policy: .forwarded,
+            headers: [fwd("proto=https")],
+            client: "127.0.0.1",
+            port: 40000,
+            via: .peer,
+            decision: .unparseableHop("proto=https")
+        ),
+        .init(
+            name: "IPv6 must be bracketed",
+            peer: localPeer,
+            policy: .forwarded,
+            headers: [fwd("for=\"2001:db8::1\"")],
+            client: "127.0.0.1",
+            port: 40000,
+            via: .peer,
+            decision: .unparseableHop("for=\"2001:db8::1\"")
+        ),
+        .init(
+            name: "empty pairs and whitespace allowed",
+            peer: localPeer,
+            policy: .forwarded,
             headers: [fwd(" ;for=203.0.113.7 ; ;proto=https ,")],
-            client: "203.0.113.7", via: .forwarded, decision: .untrustedHop),
-        .init(name: "lines joined in order", peer: localPeer, policy: .forwarded,
+            client: "203.0.113.7",
+            via: .forwarded,
+            decision: .untrustedHop
+        ),
+        .init(
+            name: "lines joined in order",
+            peer: localPeer,
+            policy: .forwarded,
             headers: [fwd("for=203.0.113.7"), fwd("for=10.0.0.3")],
-            client: "203.0.113.7", via: .forwarded, decision: .untrustedHop),
-        .init(name: "untrusted peer ignores Forwarded", peer: strangerPeer, policy: .forwarded,
-            headers: [fwd("for=203.0.113.7")], client: "198.51.100.1", port: 50000, via: .peer, decision: .peerUntrusted),
-        .init(name: "x-forwarded policy ignores Forwarded", peer: localPeer, policy: .xForwarded,
-            headers: [fwd("for=203.0.113.7")], client: "127.0.0.1", port: 40000, via: .peer, decision: .noForwardingHeaders),
-        .init(name: "forwarded policy ignores XFF", peer: localPeer, policy: .forwarded,
-            headers: [xff("203.0.113.7")], client: "127.0.0.1", port: 40000, via: .peer, decision: .noForwardingHeaders),
-        .init(name: "both: agreeing families", peer: localPeer, policy: .both,
+            client: "203.0.113.7",
+            via: .forwarded,
+            decision: .untrustedHop
+        ),
+        .init(
+            name: "untrusted peer ignores Forwarded",
+            peer: strangerPeer,
+            policy: .forwarded,
+            headers: [fwd("for=203.0.113.7")],
+            client: "198.51.100.1",
+            port: 50000,
+            via: .peer,
+            decision: .peerUntrusted
+        ),
+        .init(
+            name: "x-forwarded policy ignores Forwarded",
+            peer: localPeer,
+            policy: .xForwarded,
+            headers: [fwd("for=203.0.113.7")],
+            client: "127.0.0.1",
+            port: 40000,
+            via: .peer,
+            decision: .noForwardingHeaders
+        ),
+        .init(
+            name: "forwarded policy ignores XFF",
+            peer: localPeer,
+            policy: .forwarded,
+            headers: [xff("203.0.113.7")],
+            client: "127.0.0.1",
+            port: 40000,
+            via: .peer,
+            decision: .noForwardingHeaders
+        ),
+        .init(
+            name: "both: agreeing families",
+            peer: localPeer,
+            policy: .both,
             headers: [xff("203.0.113.7"), fwd("for=203.0.113.7")],
-            client: "203.0.113.7", via: .forwarded, decision: .untrustedHop),
-        .init(name: "both: only XFF present", peer: localPeer, policy: .both, headers: [xff("203.0.113.7")],
-            client: "203.0.113.7", via: .xForwardedFor, decision: .untrustedHop),
-        .init(name: "both: only Forwarded present", peer: localPeer, policy: .both, headers: [fwd("for=203.0.113.7")],
-            client: "203.0.113.7", via: .forwarded, decision: .untrustedHop),
-        .init(name: "both: disagreement falls back to the peer", peer: localPeer, policy: .both,
+            client: "203.0.113.7",
+            via: .forwarded,
+            decision: .untrustedHop
+        ),
+        .init(
+            name: "both: only XFF present",
+            peer: localPeer,
+            policy: .both,
+            headers: [xff("203.0.113.7")],
+            client: "203.0.113.7",
+            via: .xForwardedFor,
+            decision: .untrustedHop
+        ),
+        .init(
+            name: "both: only Forwarded present",
+            peer: localPeer,
+            policy: .both,
+            headers: [fwd("for=203.0.113.7")],
+            client: "203.0.113.7",
+            via: .forwarded,
+            decision: .untrustedHop
+        ),
+        .init(
+            name: "both: disagreement falls back to the peer",
+            peer: localPeer,
+            policy: .both,
             headers: [xff("203.0.113.7"), fwd("for=1.2.3.4")],
-            client: "127.0.0.1", port: 40000, via: .peer, decision: .headersDisagree),
-        .init(name: "both: disagreement keeps the hops they share", peer: localPeer, policy: .both,
+            client: "127.0.0.1",
+            port: 40000,
+            via: .peer,
+            decision: .headersDisagree
+        ),
+        .init(
+            name: "both: disagreement keeps the hops they share",
+            peer: localPeer,
+            policy: .both,
             headers: [xff("203.0.113.7, 10.0.0.3"), fwd("for=1.2.3.4, for=10.0.0.3")],
-            client: "10.0.0.3", via: .xForwardedFor, decision: .headersDisagree),
+            client: "10.0.0.3",
+            via: .xForwardedFor,
+            decision: .headersDisagree
+        ),
     ]
 
     @Test(arguments: cases)
@@ -80,7 +237,11 @@ struct ForwardedHeaderTests {
         let resolver = ForwardedResolver(trusted: .loopback, policy: .forwarded)
         let result = resolver.resolve(
             peer: localPeer,
-            headers: [("Host", "internal:8000"), fwd("for=203.0.113.7;proto=HTTPS;host=\"Example.com:8443\", for=127.0.0.2;proto=http;host=internal")])
+            headers: [
+                ("Host", "internal:8000"),
+                fwd("for=203.0.113.7;proto=HTTPS;host=\"Example.com:8443\", for=127.0.0.2;proto=http;host=internal"),
+            ]
+        )
         #expect(result.address == IPAddress("203.0.113.7"))
         #expect(result.scheme == "https")
         #expect(result.host == "example.com:8443")
@@ -88,7 +249,10 @@ struct ForwardedHeaderTests {
 
     @Test func escapedValuesAreNotBelieved() throws {
         let resolver = ForwardedResolver(trusted: .loopback, policy: .forwarded)
-        let result = resolver.resolve(peer: localPeer, headers: [fwd("for=203.0.113.7;host=\"ev\\\"il\";proto=\"ht\\tp\"")])
+        let result = resolver.resolve(
+            peer: localPeer,
+            headers: [fwd("for=203.0.113.7;host=\"ev\\\"il\";proto=\"ht\\tp\"")]
+        )
         #expect(result.address == IPAddress("203.0.113.7"))
         #expect(result.host == nil)
         #expect(result.scheme == "http")

@@ -11,7 +11,8 @@ struct ForwardedValuesTests {
             headers: [
                 ("Host", "127.0.0.1:8000"), xff("203.0.113.7"), ("X-Forwarded-Proto", "https"),
                 ("X-Forwarded-Host", "Example.COM"), ("X-Forwarded-Port", "443"), ("X-Forwarded-Prefix", "/api/"),
-            ])
+            ]
+        )
         #expect(result.scheme == "https")
         #expect(result.host == "example.com")
         #expect(result.forwardedPort == 443)
@@ -24,7 +25,8 @@ struct ForwardedValuesTests {
             headers: [
                 ("Host", "app.example"), xff("203.0.113.7"), ("X-Forwarded-Proto", "https"),
                 ("X-Forwarded-Host", "evil.example"), ("X-Forwarded-Port", "443"), ("X-Forwarded-Prefix", "/admin"),
-            ])
+            ]
+        )
         #expect(result.scheme == "http")
         #expect(result.host == "app.example")
         #expect(result.forwardedPort == nil)
@@ -35,7 +37,11 @@ struct ForwardedValuesTests {
         // Proxy 10.0.0.3 got https from the client and spoke http to the next proxy.
         let result = resolver.resolve(
             peer: localPeer,
-            headers: [xff("203.0.113.7, 10.0.0.3"), ("X-Forwarded-Proto", "https, http"), ("X-Forwarded-Host", "a.example, b.internal")])
+            headers: [
+                xff("203.0.113.7, 10.0.0.3"), ("X-Forwarded-Proto", "https, http"),
+                ("X-Forwarded-Host", "a.example, b.internal"),
+            ]
+        )
         #expect(result.address == IPAddress("203.0.113.7"))
         #expect(result.scheme == "https")
         #expect(result.host == "a.example")
@@ -43,7 +49,9 @@ struct ForwardedValuesTests {
 
     @Test func listsOfOtherLengthsUseTheNearestProxysValue() {
         let result = resolver.resolve(
-            peer: localPeer, headers: [xff("1.1.1.1, 203.0.113.7, 10.0.0.3"), ("X-Forwarded-Proto", "http, https")])
+            peer: localPeer,
+            headers: [xff("1.1.1.1, 203.0.113.7, 10.0.0.3"), ("X-Forwarded-Proto", "http, https")]
+        )
         #expect(result.scheme == "https")
     }
 

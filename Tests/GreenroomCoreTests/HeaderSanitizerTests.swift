@@ -12,14 +12,17 @@ struct HeaderSanitizerTests {
         #expect(HeaderSanitizer().isForwardingHeader(name))
     }
 
-    @Test(arguments: ["Host", "Accept", "X-Forwarded", "X-Forwarded-Fo", "Forwarded-For", "Authorization", "", "Cookie"])
+    @Test(arguments: [
+        "Host", "Accept", "X-Forwarded", "X-Forwarded-Fo", "Forwarded-For", "Authorization", "", "Cookie",
+    ])
     func otherHeadersAreKept(_ name: String) {
         #expect(!HeaderSanitizer().isForwardingHeader(name))
     }
 
     @Test func sanitizeRemovesOnlyForwardingHeaders() {
         var headers: [(name: String, value: String)] = [
-            ("Host", "a"), ("X-Forwarded-For", "1.2.3.4"), ("Accept", "*/*"), ("x_real_ip", "1.2.3.4"), ("Forwarded", "for=x"),
+            ("Host", "a"), ("X-Forwarded-For", "1.2.3.4"), ("Accept", "*/*"), ("x_real_ip", "1.2.3.4"),
+            ("Forwarded", "for=x"),
         ]
         let removed = HeaderSanitizer().sanitize(&headers)
         #expect(removed == 3)

@@ -1,4 +1,5 @@
 import GreenroomCore
+import Testing
 
 /// One resolver scenario: a peer, trust, headers, and the expected decision.
 struct ResolverCase: CustomTestStringConvertible, Sendable {
@@ -30,8 +31,6 @@ let lanProxyPeer = Peer.ip(IPAddress("10.0.0.2")!, port: 41000)
 
 func xff(_ value: String) -> (name: String, value: String) { ("X-Forwarded-For", value) }
 func fwd(_ value: String) -> (name: String, value: String) { ("Forwarded", value) }
-
-import Testing
 
 /// A small deterministic generator (SplitMix64) so property tests are reproducible.
 struct SeededGenerator: RandomNumberGenerator {

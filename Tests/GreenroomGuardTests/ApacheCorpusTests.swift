@@ -22,9 +22,11 @@ import Testing
         Row("good-balancer.conf", .instances, []),
         Row("good-includes.conf", .standard, []),
         Row("good-proxypassmatch.conf", .standard, []),
+        Row("good-forwarded-from-host.conf", .standard, []),
         Row("bad-wrong-port.conf", .standard, ["GR050"]),
         Row("bad-localhost.conf", .standard, ["GR051"]),
         Row("bad-client-headers.conf", .standard, ["GR052"]),
+        Row("bad-copied-headers.conf", .standard, ["GR052"]),
         Row("bad-no-preserve-host.conf", .standard, ["GR053"]),
         Row("bad-remoteip-everyone.conf", .standard, ["GR054"]),
         Row("bad-wildcard.conf", .standard, ["GR055"]),
@@ -52,6 +54,20 @@ import Testing
             #expect(location.line >= 1 && location.column >= 1)
             #expect(!finding.message.isEmpty && !finding.fix.isEmpty)
         }
+    }
+
+    /// A header "set" to a copy of a request header is the client's; one built from Host is not.
+    @Test func copiedRequestHeadersCountAsTheClients() throws {
+        let report = try ProxyConfigCheck.apache(
+            Corpus.apache("bad-copied-headers.conf"),
+            app: AppVariant.standard.expectation
+        )
+        let finding = try #require(report.findings.first { $0.rule == "GR052" })
+        #expect(
+            finding.message.hasPrefix(
+                "X-Forwarded-Proto, X-Forwarded-Port, X-Forwarded-Prefix, Forwarded reach the app"
+            )
+        )
     }
 
     @Test(arguments: [

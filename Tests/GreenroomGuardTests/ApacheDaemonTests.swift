@@ -8,7 +8,10 @@ import Testing
     @Test func dumpIncludesListsOurFiles() throws {
         guard let apache = Daemon.require("apache2") ?? Daemon.require("httpd") else { return }
         let modules = ["/usr/lib/apache2/modules", "/usr/lib64/httpd/modules", "/usr/libexec/apache2"]
-        guard let moduleDirectory = modules.first(where: { FileManager.default.fileExists(atPath: "\($0)/mod_mpm_event.so") })
+        guard
+            let moduleDirectory = modules.first(where: {
+                FileManager.default.fileExists(atPath: "\($0)/mod_mpm_event.so")
+            })
         else {
             print("skipping: no mod_mpm_event.so in \(modules)")
             return
@@ -32,7 +35,9 @@ import Testing
             <IfModule mpm_event_module>
                 Include conf.d/*.conf
             </IfModule>
-            """, to: "httpd.conf")
+            """,
+            to: "httpd.conf"
+        )
         try root.write("# no modules needed\n", to: "mods/b.load")
         try root.write("# a\n", to: "mods/a.load")
         try root.write("# ports\n", to: "ports.conf")
@@ -43,8 +48,11 @@ import Testing
         let main = root.path + "/httpd.conf"
         let result = try Daemon.run(apache, ["-t", "-D", "DUMP_INCLUDES", "-f", main, "-d", root.path])
         #expect(result.status == 0, "\(result.stderr)")
-        let listed = String(decoding: result.stdout, as: UTF8.self).split(separator: "\n").compactMap { line -> String? in
-            guard let close = line.firstIndex(of: ")"), line.drop(while: { $0 == " " }).hasPrefix("(") else { return nil }
+        let listed = String(decoding: result.stdout, as: UTF8.self).split(separator: "\n").compactMap {
+            line -> String? in
+            guard let close = line.firstIndex(of: ")"), line.drop(while: { $0 == " " }).hasPrefix("(") else {
+                return nil
+            }
             return String(line[line.index(after: close)...].drop { $0 == " " })
         }
         let ours = try ApacheConfig.load(main, fileSystem: LocalFileSystem(), serverRoot: root.path)

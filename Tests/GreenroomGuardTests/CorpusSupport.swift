@@ -10,6 +10,9 @@ enum Corpus {
         return ConfigPath.directory(of: file) + "/Corpus"
     }()
 
+    /// The package's root directory.
+    static let packageRoot = ConfigPath.directory(of: ConfigPath.directory(of: ConfigPath.directory(of: directory)))
+
     static func nginx(_ name: String) -> String { "\(directory)/nginx/\(name)" }
     static func apache(_ name: String) -> String { "\(directory)/apache/\(name)" }
 }
@@ -28,7 +31,10 @@ enum AppVariant: String, Sendable, CustomTestStringConvertible {
         case .standard:
             return AppExpectation(binds: [local])
         case .unix:
-            return AppExpectation(binds: [.unix(path: "/run/greenroom/app.sock")], trust: try! TrustedProxies(parsing: ["unix"]))
+            return AppExpectation(
+                binds: [.unix(path: "/run/greenroom/app.sock")],
+                trust: try! TrustedProxies(parsing: ["unix"])
+            )
         case .proxyProtocol:
             return AppExpectation(binds: [local], proxyProtocol: .required)
         case .webSocket:

@@ -54,7 +54,11 @@ enum Daemon {
             _ = group.wait(timeout: .now() + 5)
         }
         process.waitUntilExit()
-        return Result(status: process.terminationStatus, stdout: stdout, stderr: String(decoding: stderr, as: UTF8.self))
+        return Result(
+            status: process.terminationStatus,
+            stdout: stdout,
+            stderr: String(decoding: stderr, as: UTF8.self)
+        )
     }
 
     /// A long-running process (nginx in the foreground), killed by ``stop()``.

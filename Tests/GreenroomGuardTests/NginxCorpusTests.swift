@@ -87,7 +87,10 @@ import Testing
     }
 
     @Test func findingsPointAtTheOffendingDirective() throws {
-        let report = try ProxyConfigCheck.nginx(Corpus.nginx("bad-wrong-port.conf"), app: AppVariant.standard.expectation)
+        let report = try ProxyConfigCheck.nginx(
+            Corpus.nginx("bad-wrong-port.conf"),
+            app: AppVariant.standard.expectation
+        )
         let finding = try #require(report.findings.first)
         #expect(finding.location == SourceLocation(file: Corpus.nginx("bad-wrong-port.conf"), line: 5, column: 9))
         #expect(finding.message.contains("127.0.0.1:8080"))
@@ -96,7 +99,9 @@ import Testing
 
     @Test func headersDroppedByANestedListAreNamed() throws {
         let report = try ProxyConfigCheck.nginx(
-            Corpus.nginx("bad-proxy-header-dropped.conf"), app: AppVariant.standard.expectation)
+            Corpus.nginx("bad-proxy-header-dropped.conf"),
+            app: AppVariant.standard.expectation
+        )
         let dropped = try #require(report.findings.first { $0.rule == "GR030" })
         #expect(dropped.location?.line == 11)
         #expect(dropped.message.contains("X-Forwarded-For"))

@@ -26,13 +26,19 @@ import Testing
                     }
                 }
             }
-            """, to: "nginx.conf")
+            """,
+            to: "nginx.conf"
+        )
         try directory.write("upstream b { server 127.0.0.1:2; }\n", to: "conf.d/b.conf")
-        try directory.write("upstream a { server 127.0.0.1:1; keepalive 8; }\ninclude snippets/empty.conf;\n", to: "conf.d/a.conf")
+        try directory.write(
+            "upstream a { server 127.0.0.1:1; keepalive 8; }\ninclude snippets/empty.conf;\n",
+            to: "conf.d/a.conf"
+        )
         try directory.write("", to: "snippets/empty.conf")
         try directory.write(
             "proxy_pass http://a;\nproxy_set_header Host $host;\nproxy_set_header X-Forwarded-For $remote_addr;",
-            to: "snippets/proxy.conf")
+            to: "snippets/proxy.conf"
+        )
         try directory.write("not nginx at all {", to: "conf.d/ignored.txt")
     }
 
@@ -42,7 +48,9 @@ import Testing
         try Self.writeTree(in: directory)
         let main = directory.path + "/nginx.conf"
         let result = try Daemon.run(
-            nginx, ["-T", "-c", main, "-p", directory.path + "/", "-g", "pid \(directory.path)/nginx.pid; error_log stderr;"])
+            nginx,
+            ["-T", "-c", main, "-p", directory.path + "/", "-g", "pid \(directory.path)/nginx.pid; error_log stderr;"]
+        )
         #expect(result.status == 0, "\(result.stderr)")
         let ours = try NginxConfig.load(main, fileSystem: LocalFileSystem())
         let dumped = try #require(NginxDump.fileSystem(from: Array(result.stdout)))
@@ -82,7 +90,9 @@ import Testing
         guard let nginx = Daemon.require("nginx"), let curl = Daemon.require("curl") else { return }
         let directory = try LocalFileSystemTests.TemporaryDirectory()
         var locations = ""
-        for (index, word) in Self.words.enumerated() { locations += "        location = /t\(index) { return 200 \(word); }\n" }
+        for (index, word) in Self.words.enumerated() {
+            locations += "        location = /t\(index) { return 200 \(word); }\n"
+        }
         var server: Daemon.Background? = nil
         var port = 0
         // A random high loopback port; retry on the rare collision.
@@ -102,11 +112,19 @@ import Testing
                         listen 127.0.0.1:\(port);
                 \(locations)    }
                 }
-                """, to: "nginx.conf")
-            let candidate = try Daemon.Background(nginx, ["-c", directory.path + "/nginx.conf", "-p", directory.path + "/"])
+                """,
+                to: "nginx.conf"
+            )
+            let candidate = try Daemon.Background(
+                nginx,
+                ["-c", directory.path + "/nginx.conf", "-p", directory.path + "/"]
+            )
             let deadline = Date().addingTimeInterval(10)
             while Date() < deadline && candidate.isRunning {
-                let probe = try Daemon.run(curl, ["-s", "-o", "/dev/null", "-w", "%{http_code}", "http://127.0.0.1:\(port)/t0"])
+                let probe = try Daemon.run(
+                    curl,
+                    ["-s", "-o", "/dev/null", "-w", "%{http_code}", "http://127.0.0.1:\(port)/t0"]
+                )
                 if String(decoding: probe.stdout, as: UTF8.self) == "200" {
                     server = candidate
                     break
@@ -119,13 +137,16 @@ import Testing
         defer { running.stop() }
         let config = try NginxConfig.load(directory.path + "/nginx.conf", fileSystem: LocalFileSystem())
         var returns: [String: String] = [:]
-        config.forEach { directive, parents in
+        config.forEachDirective { directive, parents in
             guard directive.name == "return", let location = parents.last else { return }
             returns[location.values.last ?? ""] = directive.arguments.last?.value
         }
         for index in Self.words.indices {
             let served = try Daemon.run(curl, ["-s", "http://127.0.0.1:\(port)/t\(index)"])
-            #expect(String(decoding: served.stdout, as: UTF8.self) == returns["/t\(index)"], "word \(Self.words[index])")
+            #expect(
+                String(decoding: served.stdout, as: UTF8.self) == returns["/t\(index)"],
+                "word \(Self.words[index])"
+            )
         }
     }
 }

@@ -5,14 +5,23 @@ import Testing
     static let report = Report(
         findings: [
             Finding(
-                rule: "GR025", severity: .warning, location: SourceLocation(file: "/etc/nginx/b.conf", line: 3, column: 5),
-                message: "Host is forwarded from $http_host", fix: "proxy_set_header Host $host;"),
+                rule: "GR025",
+                severity: .warning,
+                location: SourceLocation(file: "/etc/nginx/b.conf", line: 3, column: 5),
+                message: "Host is forwarded from $http_host",
+                fix: "proxy_set_header Host $host;"
+            ),
             Finding(
-                rule: "GR020", severity: .error, location: SourceLocation(file: "/etc/nginx/a \"x\".conf", line: 12, column: 9),
-                message: "proxy_pass connects to 127.0.0.1:8080", fix: "proxy_pass http://127.0.0.1:8000;"),
+                rule: "GR020",
+                severity: .error,
+                location: SourceLocation(file: "/etc/nginx/a \"x\".conf", line: 12, column: 9),
+                message: "proxy_pass connects to 127.0.0.1:8080",
+                fix: "proxy_pass http://127.0.0.1:8000;"
+            ),
             Finding(rule: "GR081", severity: .info, location: nil, message: "tab\there", fix: "none needed"),
         ],
-        files: ["/etc/nginx/a \"x\".conf", "/etc/nginx/b.conf"])
+        files: ["/etc/nginx/a \"x\".conf", "/etc/nginx/b.conf"]
+    )
 
     @Test func jsonHasTheStableSchemaInOrder() {
         let json = Self.report.render(.json)

@@ -1,3 +1,4 @@
+import Foundation
 import GreenroomGuard
 import Testing
 
@@ -29,5 +30,46 @@ import Testing
         for rule in RuleCatalog.all where rule.scope == .nginx || rule.scope == .apache {
             #expect(covered.contains(rule.id), "\(rule.id) has no corpus row")
         }
+    }
+
+    /// Every spec rule has a fixture row, every live rule a test that produces it.
+    @Test func everySpecAndLiveRuleIsExercised() throws {
+        let spec = Set(SpecCheckerTests.rows.flatMap(\.expected).map { String($0.prefix(5)) })
+        for rule in RuleCatalog.all where rule.scope == .spec {
+            #expect(spec.contains(rule.id), "\(rule.id) has no SpecCheckerTests row")
+        }
+        let sources = try ["LiveCheckerTests.swift", "ForgeryProbeTests.swift"].map {
+            try String(contentsOfFile: "\(Corpus.packageRoot)/Tests/GreenroomGuardTests/\($0)", encoding: .utf8)
+        }.joined()
+        for rule in RuleCatalog.all where rule.scope == .live {
+            #expect(sources.contains("\"\(rule.id)\""), "\(rule.id) is asserted by no live test")
+        }
+    }
+
+    /// The README's rule reference is `RuleCatalog.markdown()`, so the documentation cannot drift.
+    /// `GREENROOM_UPDATE_README=1 swift test --filter RuleCatalogTests` rewrites it.
+    @Test func theReadmeSectionIsTheCatalog() throws {
+        let path = "\(Corpus.packageRoot)/README.md"
+        let readme = try String(contentsOfFile: path, encoding: .utf8)
+        let start = "<!-- rules:start -->\n"
+        let end = "<!-- rules:end -->"
+        let from = try #require(readme.range(of: start), "README.md has no \(start)")
+        let to = try #require(
+            readme.range(of: end, range: from.upperBound..<readme.endIndex),
+            "README.md has no \(end)"
+        )
+        let section = String(readme[from.upperBound..<to.lowerBound])
+        let expected = RuleCatalog.markdown()
+        if section != expected, ProcessInfo.processInfo.environment["GREENROOM_UPDATE_README"] == "1" {
+            let updated = readme.replacingCharacters(in: from.upperBound..<to.lowerBound, with: expected)
+            try updated.write(toFile: path, atomically: true, encoding: .utf8)
+            return
+        }
+        #expect(
+            section == expected,
+            "README.md's rule section differs from RuleCatalog.markdown(); rerun with GREENROOM_UPDATE_README=1"
+        )
+        for rule in RuleCatalog.all { #expect(section.contains("### \(rule.id): \(rule.title)")) }
+        #expect(RuleCatalog.all.count >= 60)
     }
 }

@@ -97,9 +97,9 @@ import Glibc
     }
 
     @Test(arguments: [
-        (["serve", "--host", "0.0.0.0", "--port", "8000"], "bind-wildcard"),
-        (["serve", "--host", "192.0.2.10", "--port", "8000"], "bind-public"),
-        (["serve", "--port", "80"], "privileged-port"),
+        (["serve", "--host", "0.0.0.0", "--port", "8000"], "[GR001]"),
+        (["serve", "--host", "192.0.2.10", "--port", "8000"], "[GR002]"),
+        (["serve", "--port", "80"], "[GR006]"),
         (["serve", "--config", "/nonexistent/greenroom.yml"], "/nonexistent/greenroom.yml:1:1: no such file"),
         (["serve", "--trust", "0.0.0.0/0"], "--trust"),
         (["serve", "--host", "example.com"], "is not an IP address"),

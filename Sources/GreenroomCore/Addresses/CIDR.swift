@@ -14,7 +14,9 @@ public struct CIDR: Sendable, Hashable {
     public init(network: IPAddress, prefixLength: Int) throws(GreenroomError) {
         guard prefixLength >= 0, prefixLength <= network.bitWidth else {
             throw GreenroomError(
-                .invalidCIDR, "prefix length \(prefixLength) is out of range 0...\(network.bitWidth) for \(network)")
+                .invalidCIDR,
+                "prefix length \(prefixLength) is out of range 0...\(network.bitWidth) for \(network)"
+            )
         }
         var network = network
         var prefixLength = prefixLength

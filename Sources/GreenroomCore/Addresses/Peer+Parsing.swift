@@ -18,7 +18,9 @@ extension Peer {
                 throw GreenroomError(.zoneIDNotAllowed, "'\(text)': IPv6 zone ids (%...) are not allowed")
             }
             throw GreenroomError(
-                .invalidIPAddress, "'\(text)' is not a peer address (expected 192.0.2.1, 192.0.2.1:4711, [2001:db8::1]:4711 or unix)")
+                .invalidIPAddress,
+                "'\(text)' is not a peer address (expected 192.0.2.1, 192.0.2.1:4711, [2001:db8::1]:4711 or unix)"
+            )
         }
         self = .ip(address, port: hop.port ?? 0)
     }

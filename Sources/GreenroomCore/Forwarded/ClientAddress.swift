@@ -66,8 +66,15 @@ public struct ClientAddress: Sendable, Hashable {
     /// Creates a result.
     @inlinable
     public init(
-        address: IPAddress?, port: UInt16?, peer: Peer, scheme: String, host: String? = nil,
-        forwardedPort: UInt16? = nil, prefix: String? = nil, via: Via, chain: TrustChain = TrustChain(),
+        address: IPAddress?,
+        port: UInt16?,
+        peer: Peer,
+        scheme: String,
+        host: String? = nil,
+        forwardedPort: UInt16? = nil,
+        prefix: String? = nil,
+        via: Via,
+        chain: TrustChain = TrustChain(),
         decision: Decision
     ) {
         self.address = address

@@ -31,7 +31,9 @@ enum ForwardedElementParser {
     /// rightmost ones). Allocation-free for up to a few hundred elements (stack buffer).
     @usableFromInline
     static func forEachElementReversed(
-        _ line: UnsafeBufferPointer<UInt8>, limit: Int, _ body: (ForwardedElement) -> Bool
+        _ line: UnsafeBufferPointer<UInt8>,
+        limit: Int,
+        _ body: (ForwardedElement) -> Bool
     ) {
         // Room for every element the line can hold (commas + 1), but no more than the walk can
         // use: small lines stay on the stack.
@@ -110,7 +112,9 @@ enum ForwardedElementParser {
                         closed = true
                         break
                     }
-                    if byte < 0x20 && byte != UInt8(ascii: "\t") || byte == 0x7F { return invalid(element, line, &index) }
+                    if byte < 0x20 && byte != UInt8(ascii: "\t") || byte == 0x7F {
+                        return invalid(element, line, &index)
+                    }
                     index += 1
                 }
                 guard closed else {
@@ -153,7 +157,9 @@ enum ForwardedElementParser {
 
     /// Marks the element invalid and resynchronises at the next comma outside quotes.
     static func invalid(
-        _ element: ForwardedElement, _ line: UnsafeBufferPointer<UInt8>, _ index: inout Int
+        _ element: ForwardedElement,
+        _ line: UnsafeBufferPointer<UInt8>,
+        _ index: inout Int
     ) -> ForwardedElement {
         var element = element
         element.valid = false
@@ -189,7 +195,9 @@ extension HopWalker {
             let text = UnsafeBufferPointer(rebasing: line[element.start..<max(element.start, element.end)])
             var hop: TrustChain.Hop?
             if element.valid, element.forStart >= 0, !element.forEscaped {
-                hop = HopParser.parseForwardedNode(UnsafeBufferPointer(rebasing: line[element.forStart..<element.forEnd]))
+                hop = HopParser.parseForwardedNode(
+                    UnsafeBufferPointer(rebasing: line[element.forStart..<element.forEnd])
+                )
             }
             if self.step(hop, text: text, trusted: trusted) {
                 self.elementProto =

@@ -2,16 +2,27 @@ extension ForwardedResolver {
     /// Builds the result of an `X-Forwarded-For` walk, with the aligned X-Forwarded-* values.
     @inlinable
     func finishXForwarded<Headers: BidirectionalCollection>(
-        _ walk: HopWalker, peer: Peer, scan: HeaderScan<Headers>, headers: Headers, peerVia: ClientAddress.Via,
+        _ walk: HopWalker,
+        peer: Peer,
+        scan: HeaderScan<Headers>,
+        headers: Headers,
+        peerVia: ClientAddress.Via,
         socketScheme: String
     ) -> ClientAddress where Headers.Element == (name: String, value: String) {
         let position = walk.clientPosition
-        let scheme = Self.pick(.xForwardedProto, position: position, scan: scan, headers: headers, ForwardedValues.scheme)
+        let scheme = Self.pick(
+            .xForwardedProto,
+            position: position,
+            scan: scan,
+            headers: headers,
+            ForwardedValues.scheme
+        )
         let host: String?
         if scan.forwardedHost.count == 1, let index = scan.forwardedHost.last,
             !headers[index].value.utf8.contains(UInt8(ascii: ","))
         {
-            host = ForwardedValues.host(wholeValue: headers[index].value)
+            host =
+                ForwardedValues.host(wholeValue: headers[index].value)
                 ?? scan.host.flatMap { ForwardedValues.host(wholeValue: headers[$0].value) }
         } else {
             host =
@@ -19,22 +30,46 @@ extension ForwardedResolver {
                 ?? scan.host.flatMap { ForwardedValues.host(wholeValue: headers[$0].value) }
         }
         let port = Self.pick(.xForwardedPort, position: position, scan: scan, headers: headers, ForwardedValues.port)
-        let prefix = Self.pick(.xForwardedPrefix, position: position, scan: scan, headers: headers, ForwardedValues.prefix)
+        let prefix = Self.pick(
+            .xForwardedPrefix,
+            position: position,
+            scan: scan,
+            headers: headers,
+            ForwardedValues.prefix
+        )
         return ClientAddress(
-            address: walk.client.address, port: walk.client.port, peer: peer, scheme: scheme ?? socketScheme,
-            host: host, forwardedPort: port, prefix: prefix,
-            via: position > 0 ? .xForwardedFor : peerVia, chain: walk.chain, decision: walk.decision ?? .noForwardingHeaders)
+            address: walk.client.address,
+            port: walk.client.port,
+            peer: peer,
+            scheme: scheme ?? socketScheme,
+            host: host,
+            forwardedPort: port,
+            prefix: prefix,
+            via: position > 0 ? .xForwardedFor : peerVia,
+            chain: walk.chain,
+            decision: walk.decision ?? .noForwardingHeaders
+        )
     }
 
     /// Builds the result of a `Forwarded` walk: scheme and host come from the client's element.
     @inlinable
     func finishForwarded(
-        _ walk: HopWalker, peer: Peer, peerVia: ClientAddress.Via, socketScheme: String, hostHeader: String?
+        _ walk: HopWalker,
+        peer: Peer,
+        peerVia: ClientAddress.Via,
+        socketScheme: String,
+        hostHeader: String?
     ) -> ClientAddress {
         ClientAddress(
-            address: walk.client.address, port: walk.client.port, peer: peer, scheme: walk.elementProto ?? socketScheme,
-            host: walk.elementHost ?? hostHeader, via: walk.clientPosition > 0 ? .forwarded : peerVia, chain: walk.chain,
-            decision: walk.decision ?? .noForwardingHeaders)
+            address: walk.client.address,
+            port: walk.client.port,
+            peer: peer,
+            scheme: walk.elementProto ?? socketScheme,
+            host: walk.elementHost ?? hostHeader,
+            via: walk.clientPosition > 0 ? .forwarded : peerVia,
+            chain: walk.chain,
+            decision: walk.decision ?? .noForwardingHeaders
+        )
     }
 
     /// `true` when both walks reached the same client over the same hops.
@@ -46,7 +81,12 @@ extension ForwardedResolver {
     /// The client when `X-Forwarded-For` and `Forwarded` disagree: the last hop both agree on.
     @inlinable
     static func reconcile(
-        _ x: HopWalker, _ f: HopWalker, peer: Peer, peerVia: ClientAddress.Via, socketScheme: String, hostHeader: String?
+        _ x: HopWalker,
+        _ f: HopWalker,
+        peer: Peer,
+        peerVia: ClientAddress.Via,
+        socketScheme: String,
+        hostHeader: String?
     ) -> ClientAddress {
         func hop(_ walk: HopWalker, at position: Int) -> TrustChain.Hop? {
             if position == walk.clientPosition { return walk.client }
@@ -66,8 +106,15 @@ extension ForwardedResolver {
         chain.truncate(to: agreed + 1)
         let client = chain[agreed]
         return ClientAddress(
-            address: client.address, port: client.port, peer: peer, scheme: socketScheme, host: hostHeader,
-            via: agreed > 0 ? .xForwardedFor : peerVia, chain: chain, decision: .headersDisagree)
+            address: client.address,
+            port: client.port,
+            peer: peer,
+            scheme: socketScheme,
+            host: hostHeader,
+            via: agreed > 0 ? .xForwardedFor : peerVia,
+            chain: chain,
+            decision: .headersDisagree
+        )
     }
 
     /// Picks an X-Forwarded-* list entry: the one aligned with the client's `X-Forwarded-For`
@@ -75,7 +122,10 @@ extension ForwardedResolver {
     /// proxy's). Invalid entries give `nil`.
     @inlinable
     static func pick<Headers: BidirectionalCollection, Value>(
-        _ name: ForwardingHeaderName, position: Int, scan: HeaderScan<Headers>, headers: Headers,
+        _ name: ForwardingHeaderName,
+        position: Int,
+        scan: HeaderScan<Headers>,
+        headers: Headers,
         _ validate: (UnsafeBufferPointer<UInt8>) -> Value?
     ) -> Value? where Headers.Element == (name: String, value: String) {
         guard scan.lines(name).count > 0 else { return nil }
@@ -120,7 +170,8 @@ enum ListElements {
     /// `body` stopped the iteration.
     @inlinable
     static func forEachReversed(
-        _ line: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) -> Bool
+        _ line: UnsafeBufferPointer<UInt8>,
+        _ body: (UnsafeBufferPointer<UInt8>) -> Bool
     ) -> Bool {
         var end = line.count
         while end > 0 {

@@ -57,7 +57,10 @@ public struct ForwardedResolver: Sendable, Hashable {
     ///   - mode: walk or fixed hop count; `hops(N)` is clamped to `1...maxHops`.
     ///   - maxHops: the most hops read, at least 1; default 64.
     public init(
-        trusted: TrustedProxies = .loopback, policy: HeaderPolicy = .xForwarded, mode: Mode = .walk, maxHops: Int = 64
+        trusted: TrustedProxies = .loopback,
+        policy: HeaderPolicy = .xForwarded,
+        mode: Mode = .walk,
+        maxHops: Int = 64
     ) {
         self.trusted = trusted
         self.policy = policy
@@ -79,7 +82,10 @@ public struct ForwardedResolver: Sendable, Hashable {
     ///     trusted PROXY v2 header says the client used TLS).
     @inlinable
     public func resolve<Headers: BidirectionalCollection>(
-        peer: Peer, headers: Headers, peerVia: ClientAddress.Via = .peer, socketScheme: String = "http"
+        peer: Peer,
+        headers: Headers,
+        peerVia: ClientAddress.Via = .peer,
+        socketScheme: String = "http"
     ) -> ClientAddress where Headers.Element == (name: String, value: String) {
         let scan = HeaderScan(headers)
         guard trusted.trusts(peer) else {
@@ -87,38 +93,80 @@ public struct ForwardedResolver: Sendable, Hashable {
             var chain = TrustChain()
             chain.append(TrustChain.Hop(address: peer.address, port: peer.port))
             return ClientAddress(
-                address: peer.address, port: peer.port, peer: peer, scheme: socketScheme, host: hostHeader,
-                via: peerVia, chain: chain, decision: .peerUntrusted)
+                address: peer.address,
+                port: peer.port,
+                peer: peer,
+                scheme: socketScheme,
+                host: hostHeader,
+                via: peerVia,
+                chain: chain,
+                decision: .peerUntrusted
+            )
         }
         let fixedHops: Int? = if case .hops(let count) = mode { count } else { nil }
         switch policy {
         case .xForwarded:
             let walk = walk(.xForwardedFor, scan: scan, headers: headers, peer: peer, fixedHops: fixedHops)
             return finishXForwarded(
-                walk, peer: peer, scan: scan, headers: headers, peerVia: peerVia, socketScheme: socketScheme)
+                walk,
+                peer: peer,
+                scan: scan,
+                headers: headers,
+                peerVia: peerVia,
+                socketScheme: socketScheme
+            )
         case .forwarded:
             let hostHeader = scan.host.flatMap { ForwardedValues.host(wholeValue: headers[$0].value) }
             let walk = walk(.forwarded, scan: scan, headers: headers, peer: peer, fixedHops: fixedHops)
-            return finishForwarded(walk, peer: peer, peerVia: peerVia, socketScheme: socketScheme, hostHeader: hostHeader)
+            return finishForwarded(
+                walk,
+                peer: peer,
+                peerVia: peerVia,
+                socketScheme: socketScheme,
+                hostHeader: hostHeader
+            )
         case .both:
             let hostHeader = scan.host.flatMap { ForwardedValues.host(wholeValue: headers[$0].value) }
             let x = walk(.xForwardedFor, scan: scan, headers: headers, peer: peer, fixedHops: fixedHops)
             let f = walk(.forwarded, scan: scan, headers: headers, peer: peer, fixedHops: fixedHops)
             if f.decision == .noForwardingHeaders {
                 return finishXForwarded(
-                    x, peer: peer, scan: scan, headers: headers, peerVia: peerVia, socketScheme: socketScheme)
+                    x,
+                    peer: peer,
+                    scan: scan,
+                    headers: headers,
+                    peerVia: peerVia,
+                    socketScheme: socketScheme
+                )
             }
             if x.decision == .noForwardingHeaders || Self.agree(x, f) {
-                return finishForwarded(f, peer: peer, peerVia: peerVia, socketScheme: socketScheme, hostHeader: hostHeader)
+                return finishForwarded(
+                    f,
+                    peer: peer,
+                    peerVia: peerVia,
+                    socketScheme: socketScheme,
+                    hostHeader: hostHeader
+                )
             }
-            return Self.reconcile(x, f, peer: peer, peerVia: peerVia, socketScheme: socketScheme, hostHeader: hostHeader)
+            return Self.reconcile(
+                x,
+                f,
+                peer: peer,
+                peerVia: peerVia,
+                socketScheme: socketScheme,
+                hostHeader: hostHeader
+            )
         }
     }
 
     /// Walks one header family (`X-Forwarded-For` or `Forwarded`) right to left.
     @inlinable
     func walk<Headers: BidirectionalCollection>(
-        _ family: ForwardingHeaderName, scan: HeaderScan<Headers>, headers: Headers, peer: Peer, fixedHops: Int?
+        _ family: ForwardingHeaderName,
+        scan: HeaderScan<Headers>,
+        headers: Headers,
+        peer: Peer,
+        fixedHops: Int?
     ) -> HopWalker where Headers.Element == (name: String, value: String) {
         var walker = HopWalker(fixedHops: fixedHops, maxHops: maxHops, peer: peer)
         scan.forEachLineReversed(family, in: headers) { line in

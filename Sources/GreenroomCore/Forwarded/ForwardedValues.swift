@@ -11,8 +11,9 @@ enum ForwardedValues {
         guard !bytes.isEmpty, bytes.count <= 16, ASCII.lower(bytes[0]) &- UInt8(ascii: "a") < 26 else { return nil }
         for byte in bytes {
             let lower = ASCII.lower(byte)
-            guard lower &- UInt8(ascii: "a") < 26 || ASCII.isDigit(lower) || lower == UInt8(ascii: "+")
-                || lower == UInt8(ascii: "-") || lower == UInt8(ascii: ".")
+            guard
+                lower &- UInt8(ascii: "a") < 26 || ASCII.isDigit(lower) || lower == UInt8(ascii: "+")
+                    || lower == UInt8(ascii: "-") || lower == UInt8(ascii: ".")
             else { return nil }
         }
         if ASCII.equalsIgnoringCase(bytes, "https") { return "https" }
@@ -70,7 +71,9 @@ enum ForwardedValues {
             var start = 0
             var end = bytes.count
             while start < end, bytes[start] == UInt8(ascii: " ") || bytes[start] == UInt8(ascii: "\t") { start &+= 1 }
-            while end > start, bytes[end &- 1] == UInt8(ascii: " ") || bytes[end &- 1] == UInt8(ascii: "\t") { end &-= 1 }
+            while end > start, bytes[end &- 1] == UInt8(ascii: " ") || bytes[end &- 1] == UInt8(ascii: "\t") {
+                end &-= 1
+            }
             let trimmed = UnsafeBufferPointer(rebasing: bytes[start..<end])
             guard start == 0, end == bytes.count, !trimmed.contains(where: { $0 &- 65 < 26 }) else {
                 return host(trimmed)

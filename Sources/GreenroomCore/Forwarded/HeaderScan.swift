@@ -61,7 +61,9 @@ struct HeaderScan<Headers: BidirectionalCollection> where Headers.Element == (na
     /// Calls `body` with the values of a family's lines, last line first, until it returns `false`.
     @inlinable
     func forEachLineReversed(
-        _ name: ForwardingHeaderName, in headers: Headers, _ body: (UnsafeBufferPointer<UInt8>) -> Bool
+        _ name: ForwardingHeaderName,
+        in headers: Headers,
+        _ body: (UnsafeBufferPointer<UInt8>) -> Bool
     ) {
         let family = lines(name)
         guard var index = family.last else { return }

@@ -52,7 +52,8 @@ public struct TrustedProxies: Sendable, Hashable {
             } catch {
                 throw GreenroomError(
                     .invalidTrustEntry,
-                    "trust entry '\(text)' is not a CIDR block, an address, 'loopback' or 'unix' (\(error.reason))")
+                    "trust entry '\(text)' is not a CIDR block, an address, 'loopback' or 'unix' (\(error.reason))"
+                )
             }
             if cidr.matchesEverything && !allowingEverything { throw TrustedProxies.refuseAll(text) }
             self = .cidr(cidr)
@@ -91,10 +92,13 @@ public struct TrustedProxies: Sendable, Hashable {
                 if block.network.family == .v4 {
                     v4.append((UInt32(truncatingIfNeeded: block.network.bits), UInt32(truncatingIfNeeded: mask), index))
                 } else {
-                    v6.append((
-                        UInt64(truncatingIfNeeded: block.network.bits >> 64), UInt64(truncatingIfNeeded: block.network.bits),
-                        UInt64(truncatingIfNeeded: mask >> 64), UInt64(truncatingIfNeeded: mask), index
-                    ))
+                    v6.append(
+                        (
+                            UInt64(truncatingIfNeeded: block.network.bits >> 64),
+                            UInt64(truncatingIfNeeded: block.network.bits),
+                            UInt64(truncatingIfNeeded: mask >> 64), UInt64(truncatingIfNeeded: mask), index
+                        )
+                    )
                 }
             }
         }
@@ -107,7 +111,10 @@ public struct TrustedProxies: Sendable, Hashable {
     /// - Parameter allowingEverything: accept entries that match every address; Greenroom's CLI
     ///   only passes `true` after an explicit, loudly named opt-in.
     /// - Throws: the first entry's ``GreenroomError``, naming it.
-    public init(parsing texts: some Sequence<some StringProtocol>, allowingEverything: Bool = false)
+    public init(
+        parsing texts: some Sequence<some StringProtocol>,
+        allowingEverything: Bool = false
+    )
         throws(GreenroomError)
     {
         var entries: [Entry] = []
@@ -160,7 +167,8 @@ public struct TrustedProxies: Sendable, Hashable {
             let bits = UInt32(truncatingIfNeeded: address.low)
             for block in v4 where bits & block.mask == block.network { return block.entry }
         } else {
-            for block in v6 where address.high & block.maskHigh == block.high && address.low & block.maskLow == block.low {
+            for block in v6
+            where address.high & block.maskHigh == block.high && address.low & block.maskLow == block.low {
                 return block.entry
             }
         }
@@ -176,7 +184,8 @@ public struct TrustedProxies: Sendable, Hashable {
         GreenroomError(
             .trustAllRefused,
             "trust entry '\(text)' trusts every address, so any client could choose its own address; "
-                + "list your proxy's addresses instead (or opt in explicitly if you really mean it)")
+                + "list your proxy's addresses instead (or opt in explicitly if you really mean it)"
+        )
     }
 
     public static func == (lhs: TrustedProxies, rhs: TrustedProxies) -> Bool { lhs.entries == rhs.entries }

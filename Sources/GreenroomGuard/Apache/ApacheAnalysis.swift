@@ -66,8 +66,13 @@ struct ApacheAnalysis: Sendable {
 
         var route: ProxyRoute {
             ProxyRoute(
-                location: directive.location, keyword: directive.name, raw: url, group: balancer,
-                endpoints: endpoints, hasVariables: hasVariables)
+                location: directive.location,
+                keyword: directive.name,
+                raw: url,
+                group: balancer,
+                endpoints: endpoints,
+                hasVariables: hasVariables
+            )
         }
     }
 
@@ -98,7 +103,8 @@ struct ApacheAnalysis: Sendable {
         for host in virtualHosts {
             walk(
                 host.children,
-                scope: Scope(global: globalLevel, virtualHost: host.directive, host: Level(host.children), sections: []))
+                scope: Scope(global: globalLevel, virtualHost: host.directive, host: Level(host.children), sections: [])
+            )
         }
     }
 
@@ -117,7 +123,9 @@ struct ApacheAnalysis: Sendable {
 
     private mutating func collectBalancers(_ directives: [ApacheDirective]) {
         for directive in directives where directive.key == "proxy" || directive.key == "proxymatch" {
-            guard let name = directive.arguments.first?.value.lowercased(), name.hasPrefix("balancer://") else { continue }
+            guard let name = directive.arguments.first?.value.lowercased(), name.hasPrefix("balancer://") else {
+                continue
+            }
             let members = Self.flatten(directive.children ?? []).filter { $0.key == "balancermember" }
             balancers[Self.balancerKey(name)] = members.flatMap { member in
                 ApacheTarget.endpoints(of: member.arguments.first?.value ?? "", at: member.location)
@@ -174,9 +182,10 @@ struct ApacheAnalysis: Sendable {
             parameters[parts[0].lowercased()] = parts.count > 1 ? String(parts[1]) : ""
         }
         // Only variables in the scheme or authority hide the destination (`http://b/$1` is fine).
-        let authorityEnd = url.firstRange(of: "://").map { separator in
-            url[separator.upperBound...].firstIndex(of: "/") ?? url.endIndex
-        } ?? url.endIndex
+        let authorityEnd =
+            url.firstRange(of: "://").map { separator in
+                url[separator.upperBound...].firstIndex(of: "/") ?? url.endIndex
+            } ?? url.endIndex
         let head = url[..<authorityEnd]
         let hasVariables = head.contains("$") || head.contains("%{")
         var endpoints: [ProxyEndpoint] = []
@@ -192,13 +201,22 @@ struct ApacheAnalysis: Sendable {
             }
         }
         return Site(
-            directive: directive, scope: scope, path: path, url: url, parameters: parameters, endpoints: endpoints,
-            balancer: balancer, hasVariables: hasVariables)
+            directive: directive,
+            scope: scope,
+            path: path,
+            url: url,
+            parameters: parameters,
+            endpoints: endpoints,
+            balancer: balancer,
+            hasVariables: hasVariables
+        )
     }
 
     /// RewriteRule flags (`[P,L]` → `["p", "l"]`).
     static func flags(_ text: String) -> [String] {
-        text.trimmingCharacters(in: "[]").lowercased().split(separator: ",").map { String($0).trimmingCharacters(in: " ") }
+        text.trimmingCharacters(in: "[]").lowercased().split(separator: ",").map {
+            String($0).trimmingCharacters(in: " ")
+        }
     }
 
     /// `balancer://name/path` → `balancer://name`.

@@ -19,7 +19,10 @@ extension ApacheChecker {
     func forwardingFindings(_ analysis: ApacheAnalysis) -> [Finding] {
         var findings: [Finding] = []
         var seen = Set<SourceLocation>()
-        for site in appSites(analysis) where site.url.lowercased().hasPrefix("http") || site.url.lowercased().hasPrefix("unix:") || site.balancer != nil {
+        for site in appSites(analysis)
+        where site.url.lowercased().hasPrefix("http") || site.url.lowercased().hasPrefix("unix:")
+            || site.balancer != nil
+        {
             let addsHeaders = site.scope.nearest("proxyaddheaders")?.arguments.first?.value.lowercased() != "off"
             let edge = Self.isEdge(site.scope)
             if let app, app.readsForwardedHeaders, edge {
@@ -41,7 +44,11 @@ extension ApacheChecker {
                             at: site.directive.location,
                             offending.map(\.rawValue).joined(separator: ", ")
                                 + " reach the app with the client's own value; the app trusts httpd, so the client chooses them",
-                            fix: offending.map { Self.safeLine($0, tls: Self.terminatesTLS(site.scope)) }.joined(separator: " ")))
+                            fix: offending.map { Self.safeLine($0, tls: Self.terminatesTLS(site.scope)) }.joined(
+                                separator: " "
+                            )
+                        )
+                    )
                 }
             }
             if edge, app.map({ $0.forwardedHeaders.contains(.xForwardedFor) && !$0.trust.isEmpty }) ?? true,
@@ -50,12 +57,16 @@ extension ApacheChecker {
                 findings.append(appended(site))
             }
             if let off = site.scope.nearest("proxyaddheaders"), !addsHeaders, let app,
-                app.readsForwardedHeaders, app.forwardedHeaders.contains(.xForwardedFor), seen.insert(off.location).inserted
+                app.readsForwardedHeaders, app.forwardedHeaders.contains(.xForwardedFor),
+                seen.insert(off.location).inserted
             {
                 findings.append(
                     Rule.apacheAddHeadersOff.finding(
-                        at: off.location, "ProxyAddHeaders Off: httpd sends no X-Forwarded-For, so the app sees httpd as every client",
-                        fix: "ProxyAddHeaders On"))
+                        at: off.location,
+                        "ProxyAddHeaders Off: httpd sends no X-Forwarded-For, so the app sees httpd as every client",
+                        fix: "ProxyAddHeaders On"
+                    )
+                )
             }
             let preserve = site.scope.nearest("proxypreservehost")
             if preserve?.arguments.first?.value.lowercased() != "on" {
@@ -64,7 +75,9 @@ extension ApacheChecker {
                         at: preserve?.location ?? site.directive.location,
                         "ProxyPreserveHost is \(preserve == nil ? "not set (Off)" : "Off"): the app receives the backend's "
                             + "name as Host instead of the one the client asked for",
-                        fix: "ProxyPreserveHost On"))
+                        fix: "ProxyPreserveHost On"
+                    )
+                )
             }
         }
         return findings
@@ -79,13 +92,16 @@ extension ApacheChecker {
                 detail = "the app counts \(hops) hops from the right, so it takes the address the client wrote"
             } else if app.hops == nil && !app.trustsBeyondThisHost {
                 severity = .info
-                detail = "the app walks from the right and trusts only this host, so it is safe, but logs and other consumers are not"
+                detail =
+                    "the app walks from the right and trusts only this host, so it is safe, but logs and other consumers are not"
             }
         }
         return Rule.apacheAppendedForwardedFor.finding(
             at: site.directive.location,
             "mod_proxy appends to the X-Forwarded-For the client sent; \(detail)",
-            fix: "RequestHeader unset X-Forwarded-For", severity: severity)
+            fix: "RequestHeader unset X-Forwarded-For",
+            severity: severity
+        )
     }
 
     /// httpd is the edge unless mod_remoteip believes a header from listed, reasonable proxies.
@@ -114,10 +130,7 @@ extension ApacheChecker {
             let value = values.count >= 3 ? values[2] : ""
             switch values[0].lowercased() {
             case "set":
-                let lowered = value.lowercased()
-                let fromClient = lowered.contains("%{http_") || lowered.contains("}i") || lowered.contains("%{http:")
-                    || lowered.contains("req(") || lowered.contains("http(")
-                state = fromClient ? .client : .set(value)
+                state = referencesClientHeader(value) ? .client : .set(value)
             case "unset":
                 state = .cleared
             case "setifempty", "add", "append", "merge", "edit", "edit*":
@@ -137,6 +150,43 @@ extension ApacheChecker {
         return state
     }
 
+    /// `true` when a `RequestHeader set` value copies a request header other than `Host` (which
+    /// httpd validates, and which the app receives anyway with ProxyPreserveHost): `%{HTTP_X}`,
+    /// `%{HTTP:X}`, `%{X}i`, `req('X')`, `http('X')`. Such a value is whatever the client wrote.
+    static func referencesClientHeader(_ value: String) -> Bool {
+        let text = Array(value.lowercased().utf8)
+        func name(from start: Int, until end: UInt8) -> String? {
+            guard let stop = text[start...].firstIndex(of: end) else { return nil }
+            return String(decoding: text[start..<stop], as: UTF8.self)
+        }
+        func isHost(_ header: String) -> Bool { header == "host" }
+        var index = 0
+        while index < text.count {
+            let rest = text[index...]
+            if rest.starts(with: Array("%{http_".utf8)) || rest.starts(with: Array("%{http:".utf8)) {
+                if let header = name(from: index + 7, until: UInt8(ascii: "}")), !isHost(header.replacingUnderscores) {
+                    return true
+                }
+            } else if rest.starts(with: Array("%{".utf8)), let header = name(from: index + 2, until: UInt8(ascii: "}")),
+                index + 2 + header.utf8.count + 1 < text.count,
+                text[index + 2 + header.utf8.count + 1] == UInt8(ascii: "i"),
+                !isHost(header)
+            {
+                return true
+            } else {
+                for function in ["req(", "http(", "req_novary("] where rest.starts(with: Array(function.utf8)) {
+                    let open = index + function.utf8.count
+                    guard open < text.count, text[open] == UInt8(ascii: "'") || text[open] == UInt8(ascii: "\"") else {
+                        continue
+                    }
+                    if let header = name(from: open + 1, until: text[open]), !isHost(header) { return true }
+                }
+            }
+            index += 1
+        }
+        return false
+    }
+
     static func safeLine(_ header: Header, tls: Bool) -> String {
         switch header {
         case .xForwardedFor: "ProxyAddHeaders On"
@@ -147,4 +197,9 @@ extension ApacheChecker {
         case .forwarded: "RequestHeader unset Forwarded"
         }
     }
+}
+
+extension String {
+    /// `x_forwarded_for` → `x-forwarded-for` (CGI-style variable names to header names).
+    fileprivate var replacingUnderscores: String { String(map { $0 == "_" ? "-" : $0 }) }
 }

@@ -16,13 +16,18 @@ extension ApacheChecker {
                                 at: directive.location,
                                 "\(directive.name) \(value) trusts \(parsed.block.matchesEverything ? "every address" : "\(parsed.block)"): "
                                     + "any client can set its own address with the RemoteIPHeader",
-                                fix: "\(directive.name) <your load balancer's address>"))
+                                fix: "\(directive.name) <your load balancer's address>"
+                            )
+                        )
                     case .largePublic:
                         findings.append(
                             Rule.apacheRemoteIPTooBroad.finding(
                                 at: directive.location,
                                 "\(directive.name) \(value) trusts a large public block",
-                                fix: "list only the exact ranges your CDN or load balancer publishes", severity: .warning))
+                                fix: "list only the exact ranges your CDN or load balancer publishes",
+                                severity: .warning
+                            )
+                        )
                     case .narrow:
                         guard let app, !app.outerProxies.isEmpty,
                             !app.outerProxies.contains(where: { $0.contains(parsed.block) })
@@ -31,18 +36,26 @@ extension ApacheChecker {
                             Rule.apacheRemoteIPTooBroad.finding(
                                 at: directive.location,
                                 "\(directive.name) \(value) is not one of the deployment's outer proxies",
-                                fix: "trust only the listed outer proxies, or add this one to the spec", severity: .warning))
+                                fix: "trust only the listed outer proxies, or add this one to the spec",
+                                severity: .warning
+                            )
+                        )
                     }
                 }
             case "remoteipheader":
-                let lists = ["remoteiptrustedproxy", "remoteipinternalproxy", "remoteiptrustedproxylist", "remoteipinternalproxylist"]
+                let lists = [
+                    "remoteiptrustedproxy", "remoteipinternalproxy", "remoteiptrustedproxylist",
+                    "remoteipinternalproxylist",
+                ]
                 guard lists.allSatisfy({ scope.serverList($0).isEmpty }) else { continue }
                 findings.append(
                     Rule.apacheRemoteIPUntrusted.finding(
                         at: directive.location,
                         "RemoteIPHeader \(directive.values.first ?? "") with no RemoteIPTrustedProxy or RemoteIPInternalProxy: "
                             + "mod_remoteip believes it from every client",
-                        fix: "RemoteIPInternalProxy <your load balancer's address>"))
+                        fix: "RemoteIPInternalProxy <your load balancer's address>"
+                    )
+                )
             default:
                 break
             }
@@ -57,8 +70,11 @@ extension ApacheChecker {
             guard directive.values.first?.lowercased() == "on" else { continue }
             findings.append(
                 Rule.apacheOpenForwardProxy.finding(
-                    at: directive.location, "ProxyRequests On makes httpd a forward proxy for anyone who can reach it",
-                    fix: "ProxyRequests Off"))
+                    at: directive.location,
+                    "ProxyRequests On makes httpd a forward proxy for anyone who can reach it",
+                    fix: "ProxyRequests Off"
+                )
+            )
         }
         for site in analysis.sites where site.directive.key == "proxypass" {
             guard let path = site.path, site.scope.sections.isEmpty else { continue }
@@ -72,7 +88,9 @@ extension ApacheChecker {
                     at: site.directive.location,
                     "ProxyPass \(path) \(site.url): the path \(pathSlash ? "ends" : "does not end") with '/' but the URL "
                         + "\(urlSlash ? "does" : "does not"), so request paths are glued together wrongly",
-                    fix: "ProxyPass \"\(path)\" \"\(fixed)\""))
+                    fix: "ProxyPass \"\(path)\" \"\(fixed)\""
+                )
+            )
         }
         if let app, !app.websocketPaths.isEmpty {
             let sites = appSites(analysis).filter { $0.path != nil }
@@ -80,14 +98,17 @@ extension ApacheChecker {
                 guard let site = sites.filter({ path.hasPrefix($0.path!) }).max(by: { $0.path!.count < $1.path!.count })
                 else { continue }
                 let scheme = site.url.lowercased()
-                let upgrades = scheme.hasPrefix("ws://") || scheme.hasPrefix("wss://") || scheme.contains("|ws")
+                let upgrades =
+                    scheme.hasPrefix("ws://") || scheme.hasPrefix("wss://") || scheme.contains("|ws")
                     || site.parameters["upgrade"].map { !$0.isEmpty && $0.lowercased() != "none" } ?? false
                 guard !upgrades else { continue }
                 findings.append(
                     Rule.apacheWebSocketUpgrade.finding(
                         at: site.directive.location,
                         "WebSocket path \(path) is proxied by \(site.directive.name) \(site.path!) without upgrade=websocket",
-                        fix: "ProxyPass \"\(site.path!)\" \"\(site.url)\" upgrade=websocket"))
+                        fix: "ProxyPass \"\(site.path!)\" \"\(site.url)\" upgrade=websocket"
+                    )
+                )
             }
         }
         return findings

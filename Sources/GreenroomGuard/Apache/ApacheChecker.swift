@@ -38,8 +38,13 @@ public struct ApacheChecker: Sendable {
         let url = ProxyRouteCheck.suggestedURL(app)
         let target = url.hasPrefix("unix:") ? "\(url)|http://localhost/" : url + "/"
         findings += ProxyRouteCheck.mismatches(
-            routes, app: app, rule: .apacheTargetMismatch, mainFile: config.mainFile, fileCount: config.files.count,
-            fix: "ProxyPass \"/\" \"\(target)\"")
+            routes,
+            app: app,
+            rule: .apacheTargetMismatch,
+            mainFile: config.mainFile,
+            fileCount: config.files.count,
+            fix: "ProxyPass \"/\" \"\(target)\""
+        )
         findings += ProxyRouteCheck.localhost(routes, app: app, rule: .apacheLocalhostTarget)
         for site in appSites(analysis) {
             if app.proxyProtocol == .required {
@@ -48,13 +53,17 @@ public struct ApacheChecker: Sendable {
                         at: site.directive.location,
                         "the app requires PROXY protocol, but httpd's mod_proxy cannot send it",
                         fix: "set the app's proxy protocol to off (it reads X-Forwarded-For from httpd), "
-                            + "or put nginx's stream module or HAProxy in front"))
+                            + "or put nginx's stream module or HAProxy in front"
+                    )
+                )
             }
             guard app.readsForwardedHeaders || app.trust.isEmpty else { continue }
             for endpoint in site.endpoints {
                 guard case .reaches = app.match(endpoint.address),
                     let source = ProxyRouteCheck.sourcePeer(
-                        for: endpoint, source: site.scope.nearest("proxysourceaddress")?.arguments.first?.value),
+                        for: endpoint,
+                        source: site.scope.nearest("proxysourceaddress")?.arguments.first?.value
+                    ),
                     !app.trust.trusts(source)
                 else { continue }
                 let (shown, word) = ProxyRouteCheck.describe(source)
@@ -63,7 +72,9 @@ public struct ApacheChecker: Sendable {
                         at: site.directive.location,
                         "httpd connects to the app from \(shown), which the app does not trust (trust: \(app.trust)); "
                             + "it will ignore X-Forwarded-For and see httpd as every client",
-                        fix: "add '\(word)' to the app's trust list"))
+                        fix: "add '\(word)' to the app's trust list"
+                    )
+                )
                 break
             }
         }

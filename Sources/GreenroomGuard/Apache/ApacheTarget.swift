@@ -26,7 +26,9 @@ enum ApacheTarget {
     /// The path part of a URL (`/app/` for `http://b:8000/app/`; `""` when there is none).
     static func path(of url: String) -> String {
         var rest = Substring(url)
-        if url.lowercased().hasPrefix("unix:"), let bar = rest.firstIndex(of: "|") { rest = rest[rest.index(after: bar)...] }
+        if url.lowercased().hasPrefix("unix:"), let bar = rest.firstIndex(of: "|") {
+            rest = rest[rest.index(after: bar)...]
+        }
         guard let separator = rest.firstRange(of: "://") else { return "" }
         let afterScheme = rest[separator.upperBound...]
         guard let slash = afterScheme.firstIndex(of: "/") else { return "" }

@@ -37,15 +37,22 @@ public struct ApacheConfig: Sendable {
     ///   - defines: variables known before reading (`-D NAME` and `APACHE_*` environment values).
     /// - Throws: ``ConfigParseError``, located at the offending line or include.
     public static func load(
-        _ mainFile: String, fileSystem: some ConfigFileSystem, serverRoot: String? = nil,
-        defines: [String: String] = [:], limits: NginxConfig.Limits = .init()
+        _ mainFile: String,
+        fileSystem: some ConfigFileSystem,
+        serverRoot: String? = nil,
+        defines: [String: String] = [:],
+        limits: NginxConfig.Limits = .init()
     ) throws(ConfigParseError) -> ApacheConfig {
         let root = serverRoot ?? defaultServerRoot(for: mainFile, fileSystem: fileSystem)
         var loader = ApacheIncludeLoader(fileSystem: fileSystem, serverRoot: root, defines: defines, limits: limits)
         let directives = try loader.loadFile(mainFile, from: nil, depth: 0)
         return ApacheConfig(
-            mainFile: mainFile, serverRoot: root, files: loader.files, includes: loader.includes,
-            directives: directives)
+            mainFile: mainFile,
+            serverRoot: root,
+            files: loader.files,
+            includes: loader.includes,
+            directives: directives
+        )
     }
 
     /// The `ServerRoot` to assume for `mainFile` when none is given.
@@ -62,7 +69,7 @@ public struct ApacheConfig: Sendable {
     }
 
     /// Every directive of the tree, depth first, with the chain of sections around it.
-    public func forEach(_ body: (_ directive: ApacheDirective, _ parents: [ApacheDirective]) -> Void) {
+    public func forEachDirective(_ body: (_ directive: ApacheDirective, _ parents: [ApacheDirective]) -> Void) {
         func walk(_ directives: [ApacheDirective], _ parents: inout [ApacheDirective]) {
             for directive in directives {
                 body(directive, parents)

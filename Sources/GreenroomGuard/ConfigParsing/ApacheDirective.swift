@@ -31,7 +31,10 @@ public struct ApacheDirective: Sendable, Hashable, CustomStringConvertible {
 
     /// Creates a directive.
     public init(
-        name: String, arguments: [Argument] = [], location: SourceLocation, children: [ApacheDirective]? = nil
+        name: String,
+        arguments: [Argument] = [],
+        location: SourceLocation,
+        children: [ApacheDirective]? = nil
     ) {
         self.name = name
         self.arguments = arguments

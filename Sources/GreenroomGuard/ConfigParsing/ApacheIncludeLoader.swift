@@ -19,7 +19,11 @@ struct ApacheIncludeLoader<FileSystem: ConfigFileSystem> {
         self.limits = limits
     }
 
-    mutating func loadFile(_ path: String, from include: SourceLocation?, depth: Int)
+    mutating func loadFile(
+        _ path: String,
+        from include: SourceLocation?,
+        depth: Int
+    )
         throws(ConfigParseError) -> [ApacheDirective]
     {
         let canonical = fileSystem.canonicalPath(path)
@@ -28,12 +32,16 @@ struct ApacheIncludeLoader<FileSystem: ConfigFileSystem> {
             throw ConfigParseError(
                 .includeLoop,
                 "include loop: '\(path)' includes itself (via \(chain.joined(separator: " -> ")))",
-                at: include)
+                at: include
+            )
         }
         inclusions += 1
         if inclusions > limits.maximumInclusions {
             throw ConfigParseError(
-                .includeLimitExceeded, "includes read more than \(limits.maximumInclusions) files", at: include)
+                .includeLimitExceeded,
+                "includes read more than \(limits.maximumInclusions) files",
+                at: include
+            )
         }
         let directives: [ApacheDirective]
         if let cached = parsed[canonical] {
@@ -53,8 +61,10 @@ struct ApacheIncludeLoader<FileSystem: ConfigFileSystem> {
         }
         if totalBytes > limits.maximumTotalBytes {
             throw ConfigParseError(
-                .includeLimitExceeded, "includes expand to more than \(limits.maximumTotalBytes) bytes",
-                at: include)
+                .includeLimitExceeded,
+                "includes expand to more than \(limits.maximumTotalBytes) bytes",
+                at: include
+            )
         }
         if seen.insert(canonical).inserted { files.append(path) }
         active.append((canonical, include))
@@ -85,8 +95,10 @@ struct ApacheIncludeLoader<FileSystem: ConfigFileSystem> {
             if let children = directive.children {
                 guard depth < limits.maximumDepth else {
                     throw ConfigParseError(
-                        .nestingTooDeep, "sections and includes nested more than \(limits.maximumDepth) deep",
-                        at: directive.location)
+                        .nestingTooDeep,
+                        "sections and includes nested more than \(limits.maximumDepth) deep",
+                        at: directive.location
+                    )
                 }
                 directive.children = try expand(children, depth: depth + 1)
             }
@@ -95,18 +107,26 @@ struct ApacheIncludeLoader<FileSystem: ConfigFileSystem> {
         return result
     }
 
-    mutating func include(_ directive: ApacheDirective, optional: Bool, depth: Int)
+    mutating func include(
+        _ directive: ApacheDirective,
+        optional: Bool,
+        depth: Int
+    )
         throws(ConfigParseError) -> [ApacheDirective]
     {
         guard directive.arguments.count == 1 else {
             throw ConfigParseError(
-                .invalidInclude, "\(directive.name) takes exactly one argument, got \(directive.arguments.count)",
-                at: directive.location)
+                .invalidInclude,
+                "\(directive.name) takes exactly one argument, got \(directive.arguments.count)",
+                at: directive.location
+            )
         }
         guard depth < limits.maximumDepth else {
             throw ConfigParseError(
-                .nestingTooDeep, "sections and includes nested more than \(limits.maximumDepth) deep",
-                at: directive.location)
+                .nestingTooDeep,
+                "sections and includes nested more than \(limits.maximumDepth) deep",
+                at: directive.location
+            )
         }
         let pattern = directive.arguments[0].value
         let path = ConfigPath.resolve(pattern, against: serverRoot)
@@ -132,7 +152,8 @@ struct ApacheIncludeLoader<FileSystem: ConfigFileSystem> {
             if candidates.isEmpty && !optional {
                 throw ConfigParseError(
                     .invalidInclude,
-                    "no matches for the wildcard '\(path)' (use IncludeOptional if none is fine)")
+                    "no matches for the wildcard '\(path)' (use IncludeOptional if none is fine)"
+                )
             }
         } else if fileSystem.kind(ofPath: path) == nil {
             if optional { return [] }
@@ -144,7 +165,10 @@ struct ApacheIncludeLoader<FileSystem: ConfigFileSystem> {
         while let next = pending.popLast() {
             visited += 1
             if visited > limits.maximumInclusions {
-                throw ConfigParseError(.includeLimitExceeded, "'\(path)' names more than \(limits.maximumInclusions) files")
+                throw ConfigParseError(
+                    .includeLimitExceeded,
+                    "'\(path)' names more than \(limits.maximumInclusions) files"
+                )
             }
             if fileSystem.kind(ofPath: next) == .directory {
                 let inside = try fileSystem.glob(ConfigPath.resolve("*", against: next))

@@ -38,7 +38,8 @@ public enum ApacheParser {
                     throw ConfigParseError(
                         .binaryData,
                         "binary data (byte 0x\(NginxTokenizer.hex(byte))) where Apache configuration text was expected",
-                        at: SourceLocation(file: file, line: lineNumber, column: index - lineStart + 1))
+                        at: SourceLocation(file: file, line: lineNumber, column: index - lineStart + 1)
+                    )
                 }
                 index += 1
                 if byte != UInt8(ascii: "\n") {
@@ -72,25 +73,35 @@ public enum ApacheParser {
                 guard line.last == UInt8(ascii: ">"), !name.isEmpty else {
                     throw ConfigParseError(
                         .mismatchedSection,
-                        "<\(closing ? "/" : "")\(name)> directive missing closing '>'", at: location)
+                        "<\(closing ? "/" : "")\(name)> directive missing closing '>'",
+                        at: location
+                    )
                 }
                 if closing {
                     guard stack.count > 1, var opener = stack.last?.opener else {
                         throw ConfigParseError(
-                            .mismatchedSection, "</\(name)> without matching <\(name)> section", at: location)
+                            .mismatchedSection,
+                            "</\(name)> without matching <\(name)> section",
+                            at: location
+                        )
                     }
                     guard opener.key == name.lowercased() else {
                         throw ConfigParseError(
                             .mismatchedSection,
                             "expected </\(opener.name)> (opened at line \(opener.location.line)) but saw </\(name)>",
-                            at: location)
+                            at: location
+                        )
                     }
                     opener.children = stack.removeLast().children
                     stack[stack.count - 1].children.append(opener)
                     continue
                 }
                 guard stack.count <= maximumNesting else {
-                    throw ConfigParseError(.nestingTooDeep, "sections nested more than \(maximumNesting) deep", at: location)
+                    throw ConfigParseError(
+                        .nestingTooDeep,
+                        "sections nested more than \(maximumNesting) deep",
+                        at: location
+                    )
                 }
                 let arguments = words(line[nameEnd..<(line.endIndex - 1)])
                 stack.append((ApacheDirective(name: name, arguments: arguments, location: location, children: []), []))
@@ -100,12 +111,15 @@ public enum ApacheParser {
             while nameEnd < line.endIndex && !isBlank(line[nameEnd]) { nameEnd += 1 }
             let name = String(decoding: line[line.startIndex..<nameEnd], as: UTF8.self)
             stack[stack.count - 1].children.append(
-                ApacheDirective(name: name, arguments: words(line[nameEnd...]), location: location))
+                ApacheDirective(name: name, arguments: words(line[nameEnd...]), location: location)
+            )
         }
         if stack.count > 1, let opener = stack.last?.opener {
             throw ConfigParseError(
-                .mismatchedSection, "<\(opener.name)> was not closed: </\(opener.name)> is missing",
-                at: opener.location)
+                .mismatchedSection,
+                "<\(opener.name)> was not closed: </\(opener.name)> is missing",
+                at: opener.location
+            )
         }
         return stack[0].children
     }

@@ -67,7 +67,9 @@ public struct GlobPattern: Sendable, Hashable {
     /// Matches a bracket expression starting at `start`; `nil` when it is not closed (then `[` is
     /// literal).
     private static func bracket(
-        _ pattern: ArraySlice<UInt8>, _ start: Int, _ byte: UInt8
+        _ pattern: ArraySlice<UInt8>,
+        _ start: Int,
+        _ byte: UInt8
     ) -> (matched: Bool, next: Int)? {
         var i = start + 1
         var negate = false

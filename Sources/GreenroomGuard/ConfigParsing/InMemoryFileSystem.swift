@@ -32,7 +32,10 @@ public struct InMemoryFileSystem: ConfigFileSystem {
             throw ConfigParseError(.fileNotFound, "'\(path)' does not exist")
         }
         if contents.count > limit {
-            throw ConfigParseError(.fileTooLarge, "'\(path)' is \(contents.count) bytes, more than the \(limit) accepted")
+            throw ConfigParseError(
+                .fileTooLarge,
+                "'\(path)' is \(contents.count) bytes, more than the \(limit) accepted"
+            )
         }
         return contents
     }
@@ -76,7 +79,9 @@ public struct InMemoryFileSystem: ConfigFileSystem {
         var names = Set<String>()
         for key in files.keys where key.hasPrefix(prefix) {
             let rest = key.dropFirst(prefix.count)
-            if let name = rest.split(separator: "/", omittingEmptySubsequences: true).first { names.insert(String(name)) }
+            if let name = rest.split(separator: "/", omittingEmptySubsequences: true).first {
+                names.insert(String(name))
+            }
         }
         return names.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
     }

@@ -21,8 +21,10 @@ public struct NginxConfig: Sendable {
 
         /// Creates limits; the defaults suit any real configuration.
         public init(
-            maximumFileSize: Int = 16 << 20, maximumTotalBytes: Int = 64 << 20,
-            maximumInclusions: Int = 10_000, maximumDepth: Int = 100
+            maximumFileSize: Int = 16 << 20,
+            maximumTotalBytes: Int = 64 << 20,
+            maximumInclusions: Int = 10_000,
+            maximumDepth: Int = 100
         ) {
             self.maximumFileSize = maximumFileSize
             self.maximumTotalBytes = maximumTotalBytes
@@ -61,14 +63,21 @@ public struct NginxConfig: Sendable {
     ///     directory does not (a site file such as `/etc/nginx/sites-enabled/app`).
     /// - Throws: ``ConfigParseError``, located at the offending byte or `include` directive.
     public static func load(
-        _ mainFile: String, fileSystem: some ConfigFileSystem, confPrefix: String? = nil, limits: Limits = .init()
+        _ mainFile: String,
+        fileSystem: some ConfigFileSystem,
+        confPrefix: String? = nil,
+        limits: Limits = .init()
     ) throws(ConfigParseError) -> NginxConfig {
         let prefix = confPrefix ?? defaultConfPrefix(for: mainFile, fileSystem: fileSystem)
         var loader = NginxIncludeLoader(fileSystem: fileSystem, confPrefix: prefix, limits: limits)
         let directives = try loader.loadFile(mainFile, from: nil, depth: 0)
         return NginxConfig(
-            mainFile: mainFile, confPrefix: prefix, files: loader.files, includes: loader.includes,
-            directives: directives)
+            mainFile: mainFile,
+            confPrefix: prefix,
+            files: loader.files,
+            includes: loader.includes,
+            directives: directives
+        )
     }
 
     /// The conf prefix nginx would use if `mainFile` were its `-c` file, adjusted for site files.
@@ -82,7 +91,7 @@ public struct NginxConfig: Sendable {
     }
 
     /// Every directive of the tree, depth first, with the chain of blocks around it.
-    public func forEach(_ body: (_ directive: NginxDirective, _ parents: [NginxDirective]) -> Void) {
+    public func forEachDirective(_ body: (_ directive: NginxDirective, _ parents: [NginxDirective]) -> Void) {
         var stack: [(directives: [NginxDirective], index: Int, parent: NginxDirective?)] = [(directives, 0, nil)]
         var parents: [NginxDirective] = []
         while !stack.isEmpty {

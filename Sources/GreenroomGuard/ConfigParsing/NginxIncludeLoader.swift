@@ -18,7 +18,11 @@ struct NginxIncludeLoader<FileSystem: ConfigFileSystem> {
         self.limits = limits
     }
 
-    mutating func loadFile(_ path: String, from include: SourceLocation?, depth: Int)
+    mutating func loadFile(
+        _ path: String,
+        from include: SourceLocation?,
+        depth: Int
+    )
         throws(ConfigParseError) -> [NginxDirective]
     {
         let canonical = fileSystem.canonicalPath(path)
@@ -27,12 +31,16 @@ struct NginxIncludeLoader<FileSystem: ConfigFileSystem> {
             throw ConfigParseError(
                 .includeLoop,
                 "include loop: '\(path)' includes itself (via \(chain.joined(separator: " -> ")))",
-                at: include)
+                at: include
+            )
         }
         inclusions += 1
         if inclusions > limits.maximumInclusions {
             throw ConfigParseError(
-                .includeLimitExceeded, "includes read more than \(limits.maximumInclusions) files", at: include)
+                .includeLimitExceeded,
+                "includes read more than \(limits.maximumInclusions) files",
+                at: include
+            )
         }
         let directives: [NginxDirective]
         if let cached = parsed[canonical] {
@@ -40,8 +48,10 @@ struct NginxIncludeLoader<FileSystem: ConfigFileSystem> {
             totalBytes += cached.size
             if totalBytes > limits.maximumTotalBytes {
                 throw ConfigParseError(
-                    .includeLimitExceeded, "includes expand to more than \(limits.maximumTotalBytes) bytes",
-                    at: include)
+                    .includeLimitExceeded,
+                    "includes expand to more than \(limits.maximumTotalBytes) bytes",
+                    at: include
+                )
             }
         } else {
             let bytes: [UInt8]
@@ -54,8 +64,10 @@ struct NginxIncludeLoader<FileSystem: ConfigFileSystem> {
             totalBytes += bytes.count
             if totalBytes > limits.maximumTotalBytes {
                 throw ConfigParseError(
-                    .includeLimitExceeded, "includes expand to more than \(limits.maximumTotalBytes) bytes",
-                    at: include)
+                    .includeLimitExceeded,
+                    "includes expand to more than \(limits.maximumTotalBytes) bytes",
+                    at: include
+                )
             }
             directives = try NginxParser.parse(bytes, file: path)
             parsed[canonical] = (directives, bytes.count)
@@ -77,8 +89,10 @@ struct NginxIncludeLoader<FileSystem: ConfigFileSystem> {
             if let block = directive.block {
                 guard depth < limits.maximumDepth else {
                     throw ConfigParseError(
-                        .nestingTooDeep, "blocks and includes nested more than \(limits.maximumDepth) deep",
-                        at: directive.location)
+                        .nestingTooDeep,
+                        "blocks and includes nested more than \(limits.maximumDepth) deep",
+                        at: directive.location
+                    )
                 }
                 directive.block = try expand(block, depth: depth + 1)
             }
@@ -90,13 +104,17 @@ struct NginxIncludeLoader<FileSystem: ConfigFileSystem> {
     mutating func include(_ directive: NginxDirective, depth: Int) throws(ConfigParseError) -> [NginxDirective] {
         guard directive.arguments.count == 1 else {
             throw ConfigParseError(
-                .invalidInclude, "\"include\" takes exactly one argument, got \(directive.arguments.count)",
-                at: directive.location)
+                .invalidInclude,
+                "\"include\" takes exactly one argument, got \(directive.arguments.count)",
+                at: directive.location
+            )
         }
         guard depth < limits.maximumDepth else {
             throw ConfigParseError(
-                .nestingTooDeep, "blocks and includes nested more than \(limits.maximumDepth) deep",
-                at: directive.location)
+                .nestingTooDeep,
+                "blocks and includes nested more than \(limits.maximumDepth) deep",
+                at: directive.location
+            )
         }
         let pattern = directive.arguments[0].value
         let path = ConfigPath.resolve(pattern, against: confPrefix)

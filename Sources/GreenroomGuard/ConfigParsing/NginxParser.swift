@@ -24,9 +24,14 @@ public enum NginxParser {
             return NginxDirective(
                 name: head.value,
                 arguments: words.dropFirst().map {
-                    .init($0.value, quote: $0.quote, location: SourceLocation(file: file, line: $0.line, column: $0.column))
+                    .init(
+                        $0.value,
+                        quote: $0.quote,
+                        location: SourceLocation(file: file, line: $0.line, column: $0.column)
+                    )
                 },
-                location: SourceLocation(file: file, line: head.line, column: head.column))
+                location: SourceLocation(file: file, line: head.line, column: head.column)
+            )
         }
 
         while let token = try tokenizer.next() {
@@ -46,7 +51,10 @@ public enum NginxParser {
                 }
                 guard stack.count <= maximumNesting else {
                     throw ConfigParseError(
-                        .nestingTooDeep, "blocks nested more than \(maximumNesting) deep", at: here)
+                        .nestingTooDeep,
+                        "blocks nested more than \(maximumNesting) deep",
+                        at: here
+                    )
                 }
                 stack.append((directive(from: words), []))
                 words.removeAll(keepingCapacity: true)
@@ -55,7 +63,8 @@ public enum NginxParser {
                     throw ConfigParseError(
                         .unexpectedToken,
                         "unexpected \"}\": the directive \"\(first.value)\" at line \(first.line) is missing its \";\"",
-                        at: here)
+                        at: here
+                    )
                 }
                 guard stack.count > 1, var opener = stack.last?.opener else {
                     throw ConfigParseError(.unexpectedToken, "unexpected \"}\": no block is open", at: here)
@@ -68,13 +77,15 @@ public enum NginxParser {
             throw ConfigParseError(
                 .unexpectedEndOfFile,
                 "unexpected end of file: the directive \"\(first.value)\" is missing its \";\" or \"{\"",
-                at: SourceLocation(file: file, line: first.line, column: first.column))
+                at: SourceLocation(file: file, line: first.line, column: first.column)
+            )
         }
         if stack.count > 1, let opener = stack.last?.opener {
             throw ConfigParseError(
                 .unexpectedEndOfFile,
                 "unexpected end of file: the block \"\(opener.name)\" opened here is missing its \"}\"",
-                at: opener.location)
+                at: opener.location
+            )
         }
         return stack[0].children
     }

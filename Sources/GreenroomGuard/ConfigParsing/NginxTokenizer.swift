@@ -69,7 +69,8 @@ public struct NginxTokenizer: Sendable {
                 throw ConfigParseError(
                     .binaryData,
                     "binary data (byte 0x\(Self.hex(ch))) where nginx configuration text was expected",
-                    at: location(line: line, column: column))
+                    at: location(line: line, column: column)
+                )
             }
             if ch == UInt8(ascii: "\n") {
                 line += 1
@@ -91,8 +92,10 @@ public struct NginxTokenizer: Sendable {
                 if ch == UInt8(ascii: "{") { return punctuation(.blockStart, column: column) }
                 guard ch == UInt8(ascii: ")") else {
                     throw ConfigParseError(
-                        .unexpectedToken, "unexpected \"\(Self.printable(ch))\" after a quoted word",
-                        at: location(line: line, column: column))
+                        .unexpectedToken,
+                        "unexpected \"\(Self.printable(ch))\" after a quoted word",
+                        at: location(line: line, column: column)
+                    )
                 }
                 lastSpace = true
                 needSpace = false
@@ -144,7 +147,12 @@ public struct NginxTokenizer: Sendable {
                 lastSpace = true
             }
             let word = NginxToken(
-                .word, Self.unescape(bytes[wordStart..<index]), quote: quote, line: wordLine, column: wordColumn)
+                .word,
+                Self.unescape(bytes[wordStart..<index]),
+                quote: quote,
+                line: wordLine,
+                column: wordColumn
+            )
             quote = .none
             if ch == UInt8(ascii: ";") {
                 pending = punctuation(.semicolon, column: column)
@@ -160,7 +168,8 @@ public struct NginxTokenizer: Sendable {
                     .unexpectedEndOfFile,
                     "unexpected end of file inside the quoted word that starts here (missing closing "
                         + (quote == .double ? "'\"')" : "\"'\")"),
-                    at: start)
+                    at: start
+                )
             }
             throw ConfigParseError(.unexpectedEndOfFile, "unexpected end of file, expecting \";\" or \"}\"", at: start)
         }
@@ -186,7 +195,8 @@ public struct NginxTokenizer: Sendable {
             .tooLongParameter,
             "too long parameter \"\(excerpt)...\": nginx refuses a word or comment of \(Self.maximumWordLength) "
                 + "bytes or more\(hint)",
-            at: location(line: wordLine, column: wordColumn))
+            at: location(line: wordLine, column: wordColumn)
+        )
     }
 
     @inline(__always)

@@ -31,7 +31,9 @@ public struct LocalFileSystem: ConfigFileSystem {
         }
         if Int(info.st_size) > limit {
             throw ConfigParseError(
-                .fileTooLarge, "'\(path)' is \(info.st_size) bytes, more than the \(limit) accepted")
+                .fileTooLarge,
+                "'\(path)' is \(info.st_size) bytes, more than the \(limit) accepted"
+            )
         }
         var bytes = [UInt8](repeating: 0, count: Int(info.st_size))
         var filled = 0

@@ -73,7 +73,9 @@ extension AppExpectation {
             for address in Self.addresses(ofBind: host) {
                 if address == .anyV6 { result.formUnion([.loopbackV4, .loopbackV6]) }
                 if address == .anyV4 { result.insert(.loopbackV4) }
-                if address.unmapped.isLoopback { result.insert(address.unmapped.family == .v4 ? .loopbackV4 : .loopbackV6) }
+                if address.unmapped.isLoopback {
+                    result.insert(address.unmapped.family == .v4 ? .loopbackV4 : .loopbackV6)
+                }
             }
         }
         return result

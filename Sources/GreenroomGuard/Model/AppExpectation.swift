@@ -18,7 +18,8 @@ public struct AppExpectation: Sendable, Hashable {
         /// `127.0.0.1:8000`, `[::1]:8000` or `unix:/run/app.sock`.
         public var description: String {
             switch self {
-            case .tcp(let host, let port): host.contains(":") && !host.hasPrefix("[") ? "[\(host)]:\(port)" : "\(host):\(port)"
+            case .tcp(let host, let port):
+                host.contains(":") && !host.hasPrefix("[") ? "[\(host)]:\(port)" : "\(host):\(port)"
             case .unix(let path): "unix:\(path)"
             }
         }
@@ -78,9 +79,13 @@ public struct AppExpectation: Sendable, Hashable {
     /// Creates an expectation; by default a Greenroom app: trusts `loopback`, reads every
     /// forwarding header, no PROXY protocol, no WebSockets, no outer proxy.
     public init(
-        binds: [Bind], trust: TrustedProxies = .loopback, proxyProtocol: ProxyProtocolMode = .off,
-        forwardedHeaders: Set<ForwardedHeader> = Set(ForwardedHeader.allCases), hops: Int? = nil,
-        websocketPaths: [String] = [], outerProxies: [CIDR] = []
+        binds: [Bind],
+        trust: TrustedProxies = .loopback,
+        proxyProtocol: ProxyProtocolMode = .off,
+        forwardedHeaders: Set<ForwardedHeader> = Set(ForwardedHeader.allCases),
+        hops: Int? = nil,
+        websocketPaths: [String] = [],
+        outerProxies: [CIDR] = []
     ) {
         self.binds = binds
         self.trust = trust
@@ -102,7 +107,9 @@ public struct AppExpectation: Sendable, Hashable {
     /// `true` when the app trusts more than peers on this host (loopback and unix sockets).
     public var trustsBeyondThisHost: Bool {
         trust.entries.contains { entry in
-            if case .cidr(let cidr) = entry { return !(CIDR.loopbackV4.contains(cidr) || CIDR.loopbackV6.contains(cidr)) }
+            if case .cidr(let cidr) = entry {
+                return !(CIDR.loopbackV4.contains(cidr) || CIDR.loopbackV6.contains(cidr))
+            }
             return false
         }
     }

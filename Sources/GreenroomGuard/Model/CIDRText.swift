@@ -27,7 +27,9 @@ struct CIDRText: Sendable, Hashable {
         let width = ip.bitWidth
         let all: UInt128 = width == 32 ? UInt128(UInt32.max) : UInt128.max
         let mask: UInt128 = length == 0 ? 0 : (all << UInt128(width - length)) & all
-        let network = ip.family == .v4 ? IPAddress(ipv4: UInt32(truncatingIfNeeded: ip.bits & mask)) : IPAddress(ipv6: ip.bits & mask)
+        let network =
+            ip.family == .v4
+            ? IPAddress(ipv4: UInt32(truncatingIfNeeded: ip.bits & mask)) : IPAddress(ipv6: ip.bits & mask)
         guard let block = try? CIDR(network: network, prefixLength: length) else { return nil }
         self.block = block
     }

@@ -33,7 +33,13 @@ public struct Rule: Sendable, Hashable, Identifiable {
 
     /// Creates a rule.
     public init(
-        id: String, severity: Severity, scope: Scope, title: String, rationale: String, bad: String, good: String
+        id: String,
+        severity: Severity,
+        scope: Scope,
+        title: String,
+        rationale: String,
+        bad: String,
+        good: String
     ) {
         self.id = id
         self.severity = severity
@@ -49,7 +55,10 @@ public struct Rule: Sendable, Hashable, Identifiable {
     /// - Parameter severity: overrides the rule's default when an occurrence is more or less
     ///   serious than usual (the rule's documentation says when).
     public func finding(
-        at location: SourceLocation?, _ message: String, fix: String, severity: Severity? = nil
+        at location: SourceLocation?,
+        _ message: String,
+        fix: String,
+        severity: Severity? = nil
     ) -> Finding {
         Finding(rule: id, severity: severity ?? self.severity, location: location, message: message, fix: fix)
     }

@@ -24,8 +24,13 @@ struct NginxAnalysis: Sendable {
         /// The site as a proxy-neutral route.
         var route: ProxyRoute {
             ProxyRoute(
-                location: directive.location, keyword: "proxy_pass", raw: target.raw, group: target.upstream,
-                endpoints: target.endpoints, hasVariables: target.hostHasVariables)
+                location: directive.location,
+                keyword: "proxy_pass",
+                raw: target.raw,
+                group: target.upstream,
+                endpoints: target.endpoints,
+                hasVariables: target.hostHasVariables
+            )
         }
     }
 
@@ -59,8 +64,11 @@ struct NginxAnalysis: Sendable {
         var streamRoots: [NginxScope] = []
         if isMain {
             for directive in top where directive.block != nil {
-                let level = NginxScope.Level(kind: directive.name == "stream" ? .stream : .http,
-                    directive: directive, children: directive.block ?? [])
+                let level = NginxScope.Level(
+                    kind: directive.name == "stream" ? .stream : .http,
+                    directive: directive,
+                    children: directive.block ?? []
+                )
                 if directive.name == "http" { httpRoots.append(NginxScope(levels: [level])) }
                 if directive.name == "stream" { streamRoots.append(NginxScope(levels: [level])) }
             }
@@ -69,7 +77,8 @@ struct NginxAnalysis: Sendable {
         } else {
             httpRoots = [
                 NginxScope(levels: [
-                    .init(kind: .http, directive: nil, children: []), .init(kind: .server, directive: nil, children: top),
+                    .init(kind: .http, directive: nil, children: []),
+                    .init(kind: .server, directive: nil, children: top),
                 ])
             ]
         }
@@ -99,8 +108,11 @@ struct NginxAnalysis: Sendable {
                     }
                 }
                 let upstream = Upstream(
-                    name: name, directive: directive, servers: servers,
-                    keepalive: block.last { $0.name == "keepalive" && $0.block == nil })
+                    name: name,
+                    directive: directive,
+                    servers: servers,
+                    keepalive: block.last { $0.name == "keepalive" && $0.block == nil }
+                )
                 if stream { streamUpstreams[name] = upstream } else { upstreams[name] = upstream }
             case "map" where !stream:
                 if directive.arguments.count >= 2 { maps[directive.arguments[1].value] = directive }
@@ -114,7 +126,10 @@ struct NginxAnalysis: Sendable {
         for directive in scope.innermost.children {
             if directive.name == "proxy_pass" && directive.block == nil && scope.innermost.kind != .http {
                 let target = NginxProxyTarget(
-                    directive, upstreams: stream ? streamUpstreams : upstreams, stream: stream)
+                    directive,
+                    upstreams: stream ? streamUpstreams : upstreams,
+                    stream: stream
+                )
                 sites.append(ProxySite(directive: directive, scope: scope, isStream: stream, target: target))
             }
             guard let block = directive.block else { continue }
@@ -141,7 +156,9 @@ struct NginxAnalysis: Sendable {
 
     static func terminatesTLS(_ server: [NginxDirective]) -> Bool {
         for directive in server where directive.block == nil {
-            if directive.name == "listen" && directive.values.dropFirst().contains(where: { $0 == "ssl" || $0 == "quic" }) {
+            if directive.name == "listen"
+                && directive.values.dropFirst().contains(where: { $0 == "ssl" || $0 == "quic" })
+            {
                 return true
             }
             if directive.name == "ssl" && directive.firstValue == "on" { return true }

@@ -25,7 +25,9 @@ extension NginxChecker {
                     Rule.nginxHostFromClient.finding(
                         at: directive.location,
                         "Host is forwarded from $http_host, the client's raw Host header",
-                        fix: "proxy_set_header Host $host;"))
+                        fix: "proxy_set_header Host $host;"
+                    )
+                )
             }
         }
         return findings
@@ -81,23 +83,31 @@ extension NginxChecker {
         var reason = ""
         let (current, level) = site.scope.effective("proxy_set_header")
         if let level, let first = current.first {
-            let outerNames = Set(site.scope.levels[..<level].flatMap { outer in
-                (outer.simple["proxy_set_header"] ?? []).map { $0.firstValue.lowercased() }
-            })
+            let outerNames = Set(
+                site.scope.levels[..<level].flatMap { outer in
+                    (outer.simple["proxy_set_header"] ?? []).map { $0.firstValue.lowercased() }
+                }
+            )
             let droppedHere = passed.filter { outerNames.contains($0.lowercased) }
             if !droppedHere.isEmpty {
-                reason = " (the proxy_set_header list at \(first.location.reference(from: site.directive.location)) replaces the outer one, dropping "
+                reason =
+                    " (the proxy_set_header list at \(first.location.reference(from: site.directive.location)) replaces the outer one, dropping "
                     + droppedHere.map(\.rawValue).joined(separator: ", ") + ")"
             }
         }
         var parts: [String] = []
-        if !passed.isEmpty { parts.append(passed.map(\.rawValue).joined(separator: ", ") + " not set, so the client's value passes") }
-        if !fromClient.isEmpty { parts.append(fromClient.map(\.rawValue).joined(separator: ", ") + " copied from the client's headers") }
+        if !passed.isEmpty {
+            parts.append(passed.map(\.rawValue).joined(separator: ", ") + " not set, so the client's value passes")
+        }
+        if !fromClient.isEmpty {
+            parts.append(fromClient.map(\.rawValue).joined(separator: ", ") + " copied from the client's headers")
+        }
         return [
             Rule.nginxClientForwardingHeader.finding(
                 at: site.directive.location,
                 parts.joined(separator: "; ") + "; the app trusts nginx, so the client chooses these values" + reason,
-                fix: offending.map(Self.safeLine).joined(separator: " "))
+                fix: offending.map(Self.safeLine).joined(separator: " ")
+            )
         ]
     }
 
@@ -115,19 +125,26 @@ extension NginxChecker {
                 detail = "the app counts \(hops) hops from the right, so it takes the address the client wrote"
             } else if app.hops == nil && !app.trustsBeyondThisHost {
                 severity = .info
-                detail = "the app walks from the right and trusts only this host, so it is safe, but logs and other consumers are not"
+                detail =
+                    "the app walks from the right and trusts only this host, so it is safe, but logs and other consumers are not"
             }
         }
         return [
             Rule.nginxAppendedForwardedFor.finding(
                 at: directive.location,
                 "X-Forwarded-For keeps the client's own header and appends the real address; \(detail)",
-                fix: "proxy_set_header X-Forwarded-For $remote_addr;", severity: severity)
+                fix: "proxy_set_header X-Forwarded-For $remote_addr;",
+                severity: severity
+            )
         ]
     }
 
     /// GR024.
-    private func missingForwarding(_ site: NginxAnalysis.ProxySite, analysis: NginxAnalysis, app: AppExpectation)
+    private func missingForwarding(
+        _ site: NginxAnalysis.ProxySite,
+        analysis: NginxAnalysis,
+        app: AppExpectation
+    )
         -> [Finding]
     {
         let reads = app.readsForwardedHeaders ? app.forwardedHeaders : []
@@ -140,7 +157,9 @@ extension NginxChecker {
         ]
         func carriesAddress(_ value: String?) -> Bool {
             guard let value else { return false }
-            return NginxVariables.names(in: value).contains { addressVariables.contains($0) || $0.hasPrefix("proxy_add_") }
+            return NginxVariables.names(in: value).contains {
+                addressVariables.contains($0) || $0.hasPrefix("proxy_add_")
+            }
         }
         let xffPassesThrough = reads.contains(.xForwardedFor) && xff == nil
         if (reads.contains(.xForwardedFor) || reads.contains(.forwarded)) && !xffPassesThrough
@@ -159,7 +178,8 @@ extension NginxChecker {
         let host = site.scope.proxyHeader("Host").map { $0.arguments.count >= 2 ? $0.arguments[1].value : "" }
         let hostForwarded = host.map { !$0.isEmpty && !NginxVariables.names(in: $0).contains("proxy_host") } ?? false
         let xfh = reads.contains(.xForwardedHost) ? Self.value(of: .xForwardedHost, in: site.scope) : nil
-        let xfhForwarded = xfh.map { NginxVariables.names(in: $0).contains { $0 == "host" || $0 == "server_name" } } ?? false
+        let xfhForwarded =
+            xfh.map { NginxVariables.names(in: $0).contains { $0 == "host" || $0 == "server_name" } } ?? false
         if !hostForwarded && !xfhForwarded {
             missing.append("the host (Host is $proxy_host, the upstream's name)")
             fixes.append("proxy_set_header Host $host;")
@@ -168,7 +188,9 @@ extension NginxChecker {
         return [
             Rule.nginxForwardingMissing.finding(
                 at: site.directive.location,
-                "the app is not told " + missing.joined(separator: ", "), fix: fixes.joined(separator: " "))
+                "the app is not told " + missing.joined(separator: ", "),
+                fix: fixes.joined(separator: " ")
+            )
         ]
     }
 }

@@ -52,10 +52,12 @@ extension NginxChecker {
             return nil
         }
         guard let value else { return nil }
-        let enclosingRegex = regex ?? scope.levels.reversed().first { level in
-            guard level.kind == .location, let first = level.directive?.arguments.first?.value else { return false }
-            return first == "~" || first == "~*"
-        }?.directive?.arguments.dropFirst().first?.value
+        let enclosingRegex =
+            regex
+            ?? scope.levels.reversed().first { level in
+                guard level.kind == .location, let first = level.directive?.arguments.first?.value else { return false }
+                return first == "~" || first == "~*"
+            }?.directive?.arguments.dropFirst().first?.value
         var unsafe: [String] = []
         for name in NginxVariables.names(in: value) {
             if NginxVariables.decodedPath.contains(name) {
@@ -68,13 +70,15 @@ extension NginxChecker {
         }
         guard !unsafe.isEmpty else { return nil }
         let replacement =
-            unsafe.contains { !$0.contains("captured") } ? "$request_uri (it stays percent-encoded)"
+            unsafe.contains { !$0.contains("captured") }
+            ? "$request_uri (it stays percent-encoded)"
             : "a capture that excludes line breaks, e.g. ([^\\r\\n/]+)"
         return Rule.nginxHeaderSplitting.finding(
             at: directive.location,
             "\(directive.name) uses \(unsafe.joined(separator: ", ")), which holds the decoded path: %0d%0a in a request "
                 + "becomes a line break here",
-            fix: "use \(replacement) instead")
+            fix: "use \(replacement) instead"
+        )
     }
 
     /// GR029 / GR030: a block with its own `name` directives, dropping the outer level's.
@@ -94,6 +98,7 @@ extension NginxChecker {
             at: first.location,
             "\(name) in '\(block)' replaces the outer list (from \(outerLine.reference(from: first.location))): "
                 + dropped.joined(separator: ", ") + " no longer apply here",
-            fix: "repeat the outer \(name) lines in this block (an include snippet keeps them in one place)")
+            fix: "repeat the outer \(name) lines in this block (an include snippet keeps them in one place)"
+        )
     }
 }

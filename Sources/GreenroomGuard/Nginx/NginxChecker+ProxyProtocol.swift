@@ -12,20 +12,26 @@ extension NginxChecker {
                         at: site.directive.location,
                         "the app requires PROXY protocol, but this http proxy_pass cannot send it",
                         fix: "proxy to the app from a stream { server { ... proxy_protocol on; } } block, "
-                            + "or set the app's proxy protocol to off"))
+                            + "or set the app's proxy protocol to off"
+                    )
+                )
             case .required where !sends:
                 findings.append(
                     Rule.nginxProxyProtocolMissing.finding(
                         at: site.directive.location,
                         "the app requires PROXY protocol, but this stream proxy_pass does not send it",
-                        fix: "add `proxy_protocol on;` next to the proxy_pass"))
+                        fix: "add `proxy_protocol on;` next to the proxy_pass"
+                    )
+                )
             case .off where sends:
                 let on = site.scope.nearest("proxy_protocol")
                 findings.append(
                     Rule.nginxProxyProtocolUnexpected.finding(
                         at: on?.location ?? site.directive.location,
                         "nginx sends a PROXY protocol header, but the app does not expect one and will reject the connection",
-                        fix: "remove `proxy_protocol on;` or start the app with --proxy-protocol required"))
+                        fix: "remove `proxy_protocol on;` or start the app with --proxy-protocol required"
+                    )
+                )
             default:
                 break
             }

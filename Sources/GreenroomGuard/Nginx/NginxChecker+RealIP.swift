@@ -23,7 +23,9 @@ extension NginxChecker {
                     Rule.nginxRealIPMisuse.finding(
                         at: header.location,
                         "real_ip_header \(header.firstValue) has no effect: no set_real_ip_from applies here",
-                        fix: "add `set_real_ip_from <your load balancer's address>;` next to it, or remove it"))
+                        fix: "add `set_real_ip_from <your load balancer's address>;` next to it, or remove it"
+                    )
+                )
             } else if header.firstValue.lowercased() == "x-forwarded-for", from.count >= 2,
                 scope.nearest("real_ip_recursive")?.firstValue != "on"
             {
@@ -32,7 +34,9 @@ extension NginxChecker {
                         at: header.location,
                         "\(from.count) proxies are trusted but real_ip_recursive is off: nginx takes the rightmost "
                             + "X-Forwarded-For entry, which is the nearer proxy, not the client",
-                        fix: "real_ip_recursive on;"))
+                        fix: "real_ip_recursive on;"
+                    )
+                )
             }
         }
         return findings
@@ -45,16 +49,20 @@ extension NginxChecker {
         let rule = Rule.nginxRealIPTooBroad
         switch parsed.breadth {
         case .huge:
-            let what = parsed.block.matchesEverything ? "every address" : "\(parsed.block), far more than a load balancer"
+            let what =
+                parsed.block.matchesEverything ? "every address" : "\(parsed.block), far more than a load balancer"
             return rule.finding(
                 at: directive.location,
                 "set_real_ip_from \(value) trusts \(what): any client can set its own address with the real_ip_header",
-                fix: "list only your load balancer or CDN: set_real_ip_from <its address or published ranges>;")
+                fix: "list only your load balancer or CDN: set_real_ip_from <its address or published ranges>;"
+            )
         case .largePublic:
             return rule.finding(
                 at: directive.location,
                 "set_real_ip_from \(value) trusts a large public block; every host in it can choose client addresses",
-                fix: "list only the exact ranges your CDN or load balancer publishes", severity: .warning)
+                fix: "list only the exact ranges your CDN or load balancer publishes",
+                severity: .warning
+            )
         case .narrow:
             guard let app, !app.outerProxies.isEmpty,
                 !app.outerProxies.contains(where: { $0.contains(parsed.block) }),
@@ -64,7 +72,9 @@ extension NginxChecker {
                 at: directive.location,
                 "set_real_ip_from \(value) is not one of the deployment's outer proxies ("
                     + app.outerProxies.map(\.description).joined(separator: ", ") + ")",
-                fix: "trust only the listed outer proxies, or add this one to the spec", severity: .warning)
+                fix: "trust only the listed outer proxies, or add this one to the spec",
+                severity: .warning
+            )
         }
     }
 }

@@ -14,8 +14,13 @@ extension NginxChecker {
         let url = ProxyRouteCheck.suggestedURL(app)
         let target = url.hasPrefix("unix:") ? "http://\(url):" : url
         findings += ProxyRouteCheck.mismatches(
-            routes, app: app, rule: .nginxTargetMismatch, mainFile: config.mainFile, fileCount: config.files.count,
-            fix: "proxy_pass \(target);")
+            routes,
+            app: app,
+            rule: .nginxTargetMismatch,
+            mainFile: config.mainFile,
+            fileCount: config.files.count,
+            fix: "proxy_pass \(target);"
+        )
         findings += ProxyRouteCheck.localhost(routes, app: app, rule: .nginxLocalhostTarget)
         let reaching = appSites(analysis)
         findings += untrustedSource(reaching, app: app)
@@ -33,12 +38,14 @@ extension NginxChecker {
                     "proxy_pass \(site.target.raw) takes its host from request data ("
                         + client.map { "$\($0)" }.joined(separator: ", ") + "): clients choose where nginx connects",
                     fix: "proxy to a fixed address or a named upstream; never build the host from the request",
-                    severity: .error)
+                    severity: .error
+                )
             }
             return Rule.nginxVariableTarget.finding(
                 at: site.directive.location,
                 "proxy_pass \(site.target.raw) builds its host from variables, so the target cannot be checked",
-                fix: "proxy to a fixed address or a named upstream")
+                fix: "proxy to a fixed address or a named upstream"
+            )
         }
     }
 
@@ -51,8 +58,11 @@ extension NginxChecker {
             guard carriesClient || app.trust.isEmpty else { continue }
             for endpoint in site.target.endpoints {
                 guard case .reaches = app.match(endpoint.address) else { continue }
-                guard let source = ProxyRouteCheck.sourcePeer(
-                    for: endpoint, source: site.scope.nearest("proxy_bind")?.firstValue)
+                guard
+                    let source = ProxyRouteCheck.sourcePeer(
+                        for: endpoint,
+                        source: site.scope.nearest("proxy_bind")?.firstValue
+                    )
                 else { continue }
                 guard !app.trust.trusts(source) else { continue }
                 let (shown, word) = ProxyRouteCheck.describe(source)
@@ -61,7 +71,9 @@ extension NginxChecker {
                         at: site.directive.location,
                         "nginx connects to the app from \(shown), which the app does not trust (trust: \(app.trust)); "
                             + "it will ignore the forwarding information and see nginx as every client",
-                        fix: "add '\(word)' to the app's trust list"))
+                        fix: "add '\(word)' to the app's trust list"
+                    )
+                )
                 break
             }
         }
@@ -69,7 +81,11 @@ extension NginxChecker {
     }
 
     /// GR038: an upstream reaching the app lists only some of its instances.
-    private func missingInstances(_ analysis: NginxAnalysis, app: AppExpectation, reaching: [NginxAnalysis.ProxySite])
+    private func missingInstances(
+        _ analysis: NginxAnalysis,
+        app: AppExpectation,
+        reaching: [NginxAnalysis.ProxySite]
+    )
         -> [Finding]
     {
         guard app.binds.count > 1 else { return [] }
@@ -79,17 +95,22 @@ extension NginxChecker {
             guard let name = site.target.upstream, seen.insert(name).inserted else { continue }
             let table = site.isStream ? analysis.streamUpstreams : analysis.upstreams
             guard let upstream = table[name] else { continue }
-            let reached = Set(upstream.servers.compactMap { endpoint -> AppExpectation.Bind? in
-                if case .reaches(let bind) = app.match(endpoint.address) { return bind }
-                return nil
-            })
+            let reached = Set(
+                upstream.servers.compactMap { endpoint -> AppExpectation.Bind? in
+                    if case .reaches(let bind) = app.match(endpoint.address) { return bind }
+                    return nil
+                }
+            )
             let missing = app.binds.filter { !reached.contains($0) }
             guard !missing.isEmpty else { continue }
             findings.append(
                 Rule.nginxUpstreamMissingInstance.finding(
                     at: upstream.directive.location,
-                    "upstream '\(name)' does not list app instance(s) " + missing.map(\.description).joined(separator: ", "),
-                    fix: missing.map { "server \($0.description);" }.joined(separator: " ")))
+                    "upstream '\(name)' does not list app instance(s) "
+                        + missing.map(\.description).joined(separator: ", "),
+                    fix: missing.map { "server \($0.description);" }.joined(separator: " ")
+                )
+            )
         }
         return findings
     }

@@ -3,7 +3,8 @@ extension NginxChecker {
     func upstreamFindings(_ analysis: NginxAnalysis) -> [Finding] {
         var findings: [Finding] = []
         for site in analysis.sites where !site.isStream {
-            guard let name = site.target.upstream, let upstream = analysis.upstreams[name], upstream.keepalive != nil else {
+            guard let name = site.target.upstream, let upstream = analysis.upstreams[name], upstream.keepalive != nil
+            else {
                 continue
             }
             var problems: [String] = []
@@ -22,7 +23,9 @@ extension NginxChecker {
                     at: site.directive.location,
                     "upstream '\(name)' has keepalive, but " + problems.joined(separator: " and ")
                         + ", so every request opens a new connection",
-                    fix: fixes.joined(separator: " ")))
+                    fix: fixes.joined(separator: " ")
+                )
+            )
         }
         if let app, !app.websocketPaths.isEmpty {
             findings += webSocketFindings(analysis, paths: app.websocketPaths)
@@ -40,7 +43,8 @@ extension NginxChecker {
         let empty = entries.first { $0.name.isEmpty && $0.arguments.count == 1 }
         let fallback = entries.first { $0.name == "default" && $0.arguments.count == 1 }
         guard let chosen = empty ?? fallback, chosen.firstValue.lowercased() == "close" else { return nil }
-        return "map \(value) turns Connection into 'close' for ordinary requests (\(chosen.location.reference(from: scope.location ?? chosen.location)))"
+        return
+            "map \(value) turns Connection into 'close' for ordinary requests (\(chosen.location.reference(from: scope.location ?? chosen.location)))"
     }
 
     /// GR032: each WebSocket path must reach a location that passes Upgrade and Connection.
@@ -62,12 +66,20 @@ extension NginxChecker {
                     let location = chosen.innermost.directive?.location, let site = siteByLocation[location]
                 else { continue }
                 var missing: [String] = []
-                if site.scope.nearest("proxy_http_version")?.firstValue != "1.1" { missing.append("proxy_http_version 1.1;") }
-                let upgrade = site.scope.proxyHeader("Upgrade").map { $0.arguments.count >= 2 ? $0.arguments[1].value : "" }
-                if upgrade.map({ !$0.lowercased().contains("upgrade") && !$0.lowercased().contains("websocket") }) ?? true {
+                if site.scope.nearest("proxy_http_version")?.firstValue != "1.1" {
+                    missing.append("proxy_http_version 1.1;")
+                }
+                let upgrade = site.scope.proxyHeader("Upgrade").map {
+                    $0.arguments.count >= 2 ? $0.arguments[1].value : ""
+                }
+                if upgrade.map({ !$0.lowercased().contains("upgrade") && !$0.lowercased().contains("websocket") })
+                    ?? true
+                {
                     missing.append("proxy_set_header Upgrade $http_upgrade;")
                 }
-                let connection = site.scope.proxyHeader("Connection").map { $0.arguments.count >= 2 ? $0.arguments[1].value : "" }
+                let connection = site.scope.proxyHeader("Connection").map {
+                    $0.arguments.count >= 2 ? $0.arguments[1].value : ""
+                }
                 if connection.map({ !$0.lowercased().contains("upgrade") }) ?? true {
                     missing.append("proxy_set_header Connection $connection_upgrade;")
                 }
@@ -78,7 +90,10 @@ extension NginxChecker {
                         "WebSocket path \(path) is proxied here without " + missing.joined(separator: " "),
                         fix: missing.joined(separator: " ")
                             + (missing.contains { $0.contains("$connection_upgrade") }
-                                ? " (with map $http_upgrade $connection_upgrade { default upgrade; '' \"\"; } in http)" : "")))
+                                ? " (with map $http_upgrade $connection_upgrade { default upgrade; '' \"\"; } in http)"
+                                : "")
+                    )
+                )
             }
         }
         return findings

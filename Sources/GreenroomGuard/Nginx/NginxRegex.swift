@@ -31,7 +31,8 @@ enum NginxRegex {
                     var cursor = index + 2
                     if cursor < bytes.count && bytes[cursor] == UInt8(ascii: "P") { cursor += 1 }
                     if cursor < bytes.count, bytes[cursor] == UInt8(ascii: "<") || bytes[cursor] == UInt8(ascii: "'"),
-                        cursor + 1 < bytes.count, bytes[cursor + 1] != UInt8(ascii: "="), bytes[cursor + 1] != UInt8(ascii: "!")
+                        cursor + 1 < bytes.count, bytes[cursor + 1] != UInt8(ascii: "="),
+                        bytes[cursor + 1] != UInt8(ascii: "!")
                     {
                         let close: UInt8 = bytes[cursor] == UInt8(ascii: "<") ? UInt8(ascii: ">") : UInt8(ascii: "'")
                         if let end = bytes[(cursor + 1)...].firstIndex(of: close) {
@@ -79,7 +80,9 @@ enum NginxRegex {
                     end += 1
                 }
                 let inside = String(decoding: bytes[(index + 2)..<min(end, bytes.count)], as: UTF8.self)
-                if !(inside.contains("\\n") || inside.contains("\\s") || inside.contains("\\v") || inside.contains("\\R")) {
+                if !(inside.contains("\\n") || inside.contains("\\s") || inside.contains("\\v")
+                    || inside.contains("\\R"))
+                {
                     return true
                 }
                 index = end + 1

@@ -24,17 +24,22 @@ public struct HumanReportFormatter: Sendable {
             for finding in group.findings {
                 let place = finding.location.map { "\($0.line):\($0.column)" } ?? "-"
                 let severity = finding.severity.rawValue.padding(to: 7)
-                out += "  \(place.padding(to: 8)) \(paint(severity, code(finding.severity))) \(paint(finding.rule, "1")) "
+                out +=
+                    "  \(place.padding(to: 8)) \(paint(severity, code(finding.severity))) \(paint(finding.rule, "1")) "
                 out += finding.message + "\n"
-                out += "  " + String(repeating: " ", count: 8 + 1 + 7 + 1 + 5 + 1) + paint("fix: " + finding.fix, "2") + "\n"
+                out +=
+                    "  " + String(repeating: " ", count: 8 + 1 + 7 + 1 + 5 + 1) + paint("fix: " + finding.fix, "2")
+                    + "\n"
             }
             out += "\n"
         }
         if report.findings.isEmpty {
             out += "No findings"
         } else {
-            out += [plural(report.count(.error), "error"), plural(report.count(.warning), "warning"),
-                "\(report.count(.info)) info"].joined(separator: ", ")
+            out += [
+                plural(report.count(.error), "error"), plural(report.count(.warning), "warning"),
+                "\(report.count(.info)) info",
+            ].joined(separator: ", ")
         }
         if !report.files.isEmpty { out += " in \(plural(report.files.count, "file"))" }
         return out + ".\n"
@@ -55,5 +60,7 @@ public struct HumanReportFormatter: Sendable {
 
 extension String {
     /// The string padded with spaces to at least `width` characters.
-    func padding(to width: Int) -> String { count >= width ? self : self + String(repeating: " ", count: width - count) }
+    func padding(to width: Int) -> String {
+        count >= width ? self : self + String(repeating: " ", count: width - count)
+    }
 }

@@ -23,15 +23,23 @@ public struct SARIFReportFormatter: Sendable {
             var pairs: [(String, String)] = [
                 ("ruleId", JSONWriter.string(finding.rule)),
                 ("level", JSONWriter.string(level(finding.severity))),
-                ("message", JSONWriter.object([("text", JSONWriter.string("\(finding.message). Fix: \(finding.fix)"))])),
+                (
+                    "message",
+                    JSONWriter.object([("text", JSONWriter.string("\(finding.message). Fix: \(finding.fix)"))])
+                ),
             ]
-            if let index = rules.firstIndex(where: { $0.id == finding.rule }) { pairs.append(("ruleIndex", String(index))) }
+            if let index = rules.firstIndex(where: { $0.id == finding.rule }) {
+                pairs.append(("ruleIndex", String(index)))
+            }
             if let location = finding.location {
                 let physical = JSONWriter.object([
                     ("artifactLocation", JSONWriter.object([("uri", JSONWriter.string(uri(location.file)))])),
-                    ("region", JSONWriter.object([
-                        ("startLine", String(location.line)), ("startColumn", String(location.column)),
-                    ])),
+                    (
+                        "region",
+                        JSONWriter.object([
+                            ("startLine", String(location.line)), ("startColumn", String(location.column)),
+                        ])
+                    ),
                 ])
                 pairs.append(("locations", JSONWriter.array([JSONWriter.object([("physicalLocation", physical)])])))
             }
@@ -65,7 +73,8 @@ public struct SARIFReportFormatter: Sendable {
     private func uri(_ path: String) -> String {
         var out = ""
         for byte in path.utf8 {
-            let safe = (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
+            let safe =
+                (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
                 || "/-._~".utf8.contains(byte)
             if safe {
                 out.unicodeScalars.append(UnicodeScalar(byte))

@@ -1,29 +1,37 @@
 extension Rule {
     /// GR050.
     public static let apacheTargetMismatch = Rule(
-        id: "GR050", severity: .error, scope: .apache,
+        id: "GR050",
+        severity: .error,
+        scope: .apache,
         title: "ProxyPass does not reach the app",
         rationale: """
             No ProxyPass, ProxyPassMatch, BalancerMember or [P] rewrite connects to the address \
             the app listens on, or one connects to the app's port on another host or socket.
             """,
         bad: "# app: 127.0.0.1:8000\nProxyPass \"/\" \"http://127.0.0.1:8080/\"",
-        good: "ProxyPass \"/\" \"http://127.0.0.1:8000/\"")
+        good: "ProxyPass \"/\" \"http://127.0.0.1:8000/\""
+    )
 
     /// GR051.
     public static let apacheLocalhostTarget = Rule(
-        id: "GR051", severity: .warning, scope: .apache,
+        id: "GR051",
+        severity: .warning,
+        scope: .apache,
         title: "ProxyPass to localhost while the app listens on one loopback family",
         rationale: """
             `localhost` resolves to ::1 as well as 127.0.0.1; mod_proxy may try the address the \
             app does not listen on first, failing or adding latency.
             """,
         bad: "# app: 127.0.0.1:8000\nProxyPass \"/\" \"http://localhost:8000/\"",
-        good: "ProxyPass \"/\" \"http://127.0.0.1:8000/\"")
+        good: "ProxyPass \"/\" \"http://127.0.0.1:8000/\""
+    )
 
     /// GR052.
     public static let apacheClientForwardingHeader = Rule(
-        id: "GR052", severity: .error, scope: .apache,
+        id: "GR052",
+        severity: .error,
+        scope: .apache,
         title: "client-sent forwarding header reaches the app",
         rationale: """
             mod_proxy_http passes request headers through and only appends to X-Forwarded-For \
@@ -41,22 +49,28 @@ extension Rule {
                 RequestHeader unset Forwarded
                 ProxyPass "/" "http://127.0.0.1:8000/"
             </VirtualHost>
-            """)
+            """
+    )
 
     /// GR053.
     public static let apachePreserveHost = Rule(
-        id: "GR053", severity: .warning, scope: .apache,
+        id: "GR053",
+        severity: .warning,
+        scope: .apache,
         title: "ProxyPreserveHost is not On",
         rationale: """
             Without `ProxyPreserveHost On` the app receives the backend's name (127.0.0.1:8000) \
             as Host and builds wrong absolute URLs and redirects.
             """,
         bad: "ProxyPass \"/\" \"http://127.0.0.1:8000/\"",
-        good: "ProxyPreserveHost On\nProxyPass \"/\" \"http://127.0.0.1:8000/\"")
+        good: "ProxyPreserveHost On\nProxyPass \"/\" \"http://127.0.0.1:8000/\""
+    )
 
     /// GR054.
     public static let apacheRemoteIPTooBroad = Rule(
-        id: "GR054", severity: .error, scope: .apache,
+        id: "GR054",
+        severity: .error,
+        scope: .apache,
         title: "mod_remoteip trusts too much",
         rationale: """
             RemoteIPTrustedProxy / RemoteIPInternalProxy name the peers whose RemoteIPHeader \
@@ -64,99 +78,126 @@ extension Rule {
             address; warning for a large public block or one not listed as an outer proxy.
             """,
         bad: "RemoteIPHeader X-Forwarded-For\nRemoteIPTrustedProxy 0.0.0.0/0",
-        good: "RemoteIPHeader X-Forwarded-For\nRemoteIPInternalProxy 10.0.0.10")
+        good: "RemoteIPHeader X-Forwarded-For\nRemoteIPInternalProxy 10.0.0.10"
+    )
 
     /// GR055.
     public static let apacheWildcardTarget = Rule(
-        id: "GR055", severity: .error, scope: .apache,
+        id: "GR055",
+        severity: .error,
+        scope: .apache,
         title: "ProxyPass to a wildcard address",
         rationale: """
             0.0.0.0 and [::] are bind addresses, not destinations; Linux quietly connects them to \
             this host, which hides that the app listens on every interface.
             """,
         bad: "ProxyPass \"/\" \"http://0.0.0.0:8000/\"",
-        good: "ProxyPass \"/\" \"http://127.0.0.1:8000/\"")
+        good: "ProxyPass \"/\" \"http://127.0.0.1:8000/\""
+    )
 
     /// GR056.
     public static let apacheOpenForwardProxy = Rule(
-        id: "GR056", severity: .error, scope: .apache,
+        id: "GR056",
+        severity: .error,
+        scope: .apache,
         title: "ProxyRequests On (open forward proxy)",
         rationale: """
             `ProxyRequests On` turns httpd into a forward proxy for anyone who can reach it; a \
             reverse proxy never needs it.
             """,
         bad: "ProxyRequests On",
-        good: "ProxyRequests Off")
+        good: "ProxyRequests Off"
+    )
 
     /// GR057.
     public static let apacheWebSocketUpgrade = Rule(
-        id: "GR057", severity: .warning, scope: .apache,
+        id: "GR057",
+        severity: .warning,
+        scope: .apache,
         title: "WebSocket path proxied without upgrade",
         rationale: """
             mod_proxy_http only tunnels a WebSocket when the ProxyPass says so \
             (`upgrade=websocket`, httpd 2.4.47+) or targets ws:// through mod_proxy_wstunnel.
             """,
         bad: "ProxyPass \"/ws\" \"http://127.0.0.1:8000/ws\"",
-        good: "ProxyPass \"/ws\" \"http://127.0.0.1:8000/ws\" upgrade=websocket")
+        good: "ProxyPass \"/ws\" \"http://127.0.0.1:8000/ws\" upgrade=websocket"
+    )
 
     /// GR058.
     public static let apacheProxyProtocolUnsupported = Rule(
-        id: "GR058", severity: .error, scope: .apache,
+        id: "GR058",
+        severity: .error,
+        scope: .apache,
         title: "the app requires PROXY protocol, which httpd cannot send",
         rationale: """
             mod_proxy has no way to send a PROXY protocol header to a backend; an app that \
             requires one closes every connection from httpd.
             """,
         bad: "# app: proxy_protocol required\nProxyPass \"/\" \"http://127.0.0.1:8000/\"",
-        good: "# app: proxy_protocol off, client address from X-Forwarded-For")
+        good: "# app: proxy_protocol off, client address from X-Forwarded-For"
+    )
 
     /// GR059.
     public static let apacheProxyNotTrusted = Rule(
-        id: "GR059", severity: .warning, scope: .apache,
+        id: "GR059",
+        severity: .warning,
+        scope: .apache,
         title: "the app does not trust the address httpd connects from",
         rationale: """
             If httpd connects from 127.0.0.1 (or over a unix socket) and the app does not trust \
             it, the app ignores every forwarding header and sees httpd as every client.
             """,
         bad: "# app: trust 10.0.0.0/8\nProxyPass \"/\" \"http://127.0.0.1:8000/\"",
-        good: "# app: trust loopback")
+        good: "# app: trust loopback"
+    )
 
     /// GR060.
     public static let apacheAddHeadersOff = Rule(
-        id: "GR060", severity: .warning, scope: .apache,
+        id: "GR060",
+        severity: .warning,
+        scope: .apache,
         title: "ProxyAddHeaders Off while the app reads X-Forwarded-For",
         rationale: """
             With `ProxyAddHeaders Off` httpd sends no X-Forwarded-For: the app sees httpd as every \
             client (or believes whatever the client sent).
             """,
         bad: "ProxyAddHeaders Off",
-        good: "ProxyAddHeaders On")
+        good: "ProxyAddHeaders On"
+    )
 
     /// GR061.
     public static let apacheTrailingSlash = Rule(
-        id: "GR061", severity: .warning, scope: .apache,
+        id: "GR061",
+        severity: .warning,
+        scope: .apache,
         title: "ProxyPass path and URL disagree on the trailing slash",
         rationale: """
             httpd maps the path onto the URL textually: `ProxyPass /app/ http://b/app` turns \
             /app/x into /appx, and `/app` → `http://b/app/` turns /app/x into /app//x.
             """,
         bad: "ProxyPass \"/app/\" \"http://127.0.0.1:8000/app\"",
-        good: "ProxyPass \"/app/\" \"http://127.0.0.1:8000/app/\"")
+        good: "ProxyPass \"/app/\" \"http://127.0.0.1:8000/app/\""
+    )
 
     /// GR062.
     public static let apacheRemoteIPUntrusted = Rule(
-        id: "GR062", severity: .error, scope: .apache,
+        id: "GR062",
+        severity: .error,
+        scope: .apache,
         title: "RemoteIPHeader without any trusted proxy",
         rationale: """
             Without RemoteIPTrustedProxy or RemoteIPInternalProxy, mod_remoteip believes the \
             header from every peer: any client sets its own address.
             """,
         bad: "RemoteIPHeader X-Forwarded-For",
-        good: "RemoteIPHeader X-Forwarded-For\nRemoteIPInternalProxy 10.0.0.10")
+        good: "RemoteIPHeader X-Forwarded-For\nRemoteIPInternalProxy 10.0.0.10"
+    )
 
     /// GR063.
     public static let apacheAppendedForwardedFor = Rule(
-        id: "GR063", severity: .warning, scope: .apache,
+        id: "GR063",
+        severity: .warning,
+        scope: .apache,
         title: "X-Forwarded-For appended to the client's at the edge",
         rationale: """
             mod_proxy_http appends the client address to any X-Forwarded-For the client sent. \
@@ -165,7 +206,8 @@ extension Rule {
             it trusts only this host.
             """,
         bad: "ProxyPass \"/\" \"http://127.0.0.1:8000/\"",
-        good: "RequestHeader unset X-Forwarded-For\nProxyPass \"/\" \"http://127.0.0.1:8000/\"")
+        good: "RequestHeader unset X-Forwarded-For\nProxyPass \"/\" \"http://127.0.0.1:8000/\""
+    )
 
     /// Every Apache rule, by id.
     public static let apacheRules: [Rule] = [

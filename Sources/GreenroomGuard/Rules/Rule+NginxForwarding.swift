@@ -1,7 +1,9 @@
 extension Rule {
     /// GR020.
     public static let nginxTargetMismatch = Rule(
-        id: "GR020", severity: .error, scope: .nginx,
+        id: "GR020",
+        severity: .error,
+        scope: .nginx,
         title: "proxy_pass does not reach the app",
         rationale: """
             No proxy_pass (directly or through an upstream block) connects to the address the app \
@@ -9,22 +11,28 @@ extension Rule {
             fail with 502, or reach another service.
             """,
         bad: "# app: 127.0.0.1:8000\nlocation / { proxy_pass http://127.0.0.1:8080; }",
-        good: "location / { proxy_pass http://127.0.0.1:8000; }")
+        good: "location / { proxy_pass http://127.0.0.1:8000; }"
+    )
 
     /// GR021.
     public static let nginxLocalhostTarget = Rule(
-        id: "GR021", severity: .warning, scope: .nginx,
+        id: "GR021",
+        severity: .warning,
+        scope: .nginx,
         title: "proxy_pass to localhost while the app listens on one loopback family",
         rationale: """
             nginx resolves `localhost` once, to 127.0.0.1 and ::1, and tries both. An app bound \
             to only one of them refuses half the attempts: error-log noise, retries, latency.
             """,
         bad: "# app: 127.0.0.1:8000\nproxy_pass http://localhost:8000;",
-        good: "proxy_pass http://127.0.0.1:8000;")
+        good: "proxy_pass http://127.0.0.1:8000;"
+    )
 
     /// GR022.
     public static let nginxClientForwardingHeader = Rule(
-        id: "GR022", severity: .error, scope: .nginx,
+        id: "GR022",
+        severity: .error,
+        scope: .nginx,
         title: "client-sent forwarding header reaches the app",
         rationale: """
             nginx passes every request header it does not override. A forwarding header the app \
@@ -32,7 +40,8 @@ extension Rule {
             clears arrives exactly as the client wrote it, so the client chooses its own address, \
             scheme or host.
             """,
-        bad: "location / {\n    proxy_pass http://127.0.0.1:8000;\n    proxy_set_header X-Forwarded-For $remote_addr;\n}",
+        bad:
+            "location / {\n    proxy_pass http://127.0.0.1:8000;\n    proxy_set_header X-Forwarded-For $remote_addr;\n}",
         good: """
             location / {
                 proxy_pass http://127.0.0.1:8000;
@@ -43,11 +52,14 @@ extension Rule {
                 proxy_set_header X-Forwarded-Prefix "";
                 proxy_set_header Forwarded "";
             }
-            """)
+            """
+    )
 
     /// GR023.
     public static let nginxAppendedForwardedFor = Rule(
-        id: "GR023", severity: .warning, scope: .nginx,
+        id: "GR023",
+        severity: .warning,
+        scope: .nginx,
         title: "X-Forwarded-For appended to the client's at the edge",
         rationale: """
             `$proxy_add_x_forwarded_for` keeps whatever X-Forwarded-For the client sent and \
@@ -57,11 +69,14 @@ extension Rule {
             counts two or more hops; info when it trusts only this host.
             """,
         bad: "proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;",
-        good: "proxy_set_header X-Forwarded-For $remote_addr;")
+        good: "proxy_set_header X-Forwarded-For $remote_addr;"
+    )
 
     /// GR024.
     public static let nginxForwardingMissing = Rule(
-        id: "GR024", severity: .warning, scope: .nginx,
+        id: "GR024",
+        severity: .warning,
+        scope: .nginx,
         title: "client address, scheme or host not forwarded",
         rationale: """
             The app trusts forwarding headers but nginx sends none carrying the client's address \
@@ -80,11 +95,14 @@ extension Rule {
                     proxy_set_header X-Forwarded-Proto $scheme;
                 }
             }
-            """)
+            """
+    )
 
     /// GR025.
     public static let nginxHostFromClient = Rule(
-        id: "GR025", severity: .warning, scope: .nginx,
+        id: "GR025",
+        severity: .warning,
+        scope: .nginx,
         title: "Host forwarded from $http_host",
         rationale: """
             `$http_host` is the Host header exactly as the client sent it: any value, any port, \
@@ -92,11 +110,14 @@ extension Rule {
             (lower case, no port, falls back to server_name).
             """,
         bad: "proxy_set_header Host $http_host;",
-        good: "proxy_set_header Host $host;")
+        good: "proxy_set_header Host $host;"
+    )
 
     /// GR026.
     public static let nginxRealIPTooBroad = Rule(
-        id: "GR026", severity: .error, scope: .nginx,
+        id: "GR026",
+        severity: .error,
+        scope: .nginx,
         title: "set_real_ip_from trusts too much",
         rationale: """
             realip replaces $remote_addr with a header value when the connection comes from a \
@@ -105,17 +126,23 @@ extension Rule {
             block or one the deployment does not list as an outer proxy.
             """,
         bad: "set_real_ip_from 0.0.0.0/0;\nreal_ip_header X-Forwarded-For;",
-        good: "set_real_ip_from 10.0.0.10;  # the load balancer\nreal_ip_header X-Forwarded-For;\nreal_ip_recursive on;")
+        good: "set_real_ip_from 10.0.0.10;  # the load balancer\nreal_ip_header X-Forwarded-For;\nreal_ip_recursive on;"
+    )
 
     /// GR027.
     public static let nginxRealIPMisuse = Rule(
-        id: "GR027", severity: .warning, scope: .nginx,
+        id: "GR027",
+        severity: .warning,
+        scope: .nginx,
         title: "realip configured so that it picks the wrong address",
         rationale: """
             `real_ip_header` without any `set_real_ip_from` never applies; with X-Forwarded-For \
             and several trusted blocks (CDN + load balancer) but `real_ip_recursive off`, nginx \
             takes the rightmost entry, which is the nearer proxy rather than the client.
             """,
-        bad: "set_real_ip_from 192.0.2.0/24;  # CDN\nset_real_ip_from 10.0.0.10;     # LB\nreal_ip_header X-Forwarded-For;",
-        good: "set_real_ip_from 192.0.2.0/24;\nset_real_ip_from 10.0.0.10;\nreal_ip_header X-Forwarded-For;\nreal_ip_recursive on;")
+        bad:
+            "set_real_ip_from 192.0.2.0/24;  # CDN\nset_real_ip_from 10.0.0.10;     # LB\nreal_ip_header X-Forwarded-For;",
+        good:
+            "set_real_ip_from 192.0.2.0/24;\nset_real_ip_from 10.0.0.10;\nreal_ip_header X-Forwarded-For;\nreal_ip_recursive on;"
+    )
 }

@@ -1,7 +1,9 @@
 extension Rule {
     /// GR028.
     public static let nginxHeaderSplitting = Rule(
-        id: "GR028", severity: .error, scope: .nginx,
+        id: "GR028",
+        severity: .error,
+        scope: .nginx,
         title: "decoded URI in a header or upstream request (HTTP splitting)",
         rationale: """
             `$uri`, `$document_uri`, `$request_filename` and regex captures that can match a \
@@ -10,18 +12,22 @@ extension Rule {
             headers or a second request. `$request_uri` stays encoded.
             """,
         bad: "return 301 https://$host$uri;",
-        good: "return 301 https://$host$request_uri;")
+        good: "return 301 https://$host$request_uri;"
+    )
 
     /// GR029.
     public static let nginxAddHeaderDropped = Rule(
-        id: "GR029", severity: .warning, scope: .nginx,
+        id: "GR029",
+        severity: .warning,
+        scope: .nginx,
         title: "add_header in a nested block drops the outer headers",
         rationale: """
             `add_header` is inherited only by blocks that have no `add_header` of their own. One \
             `add_header` in a location silently removes every header set in the server or http \
             block, often HSTS, CSP or X-Content-Type-Options.
             """,
-        bad: "server {\n    add_header Strict-Transport-Security \"max-age=63072000\" always;\n    location /api/ { add_header Cache-Control no-store; }\n}",
+        bad:
+            "server {\n    add_header Strict-Transport-Security \"max-age=63072000\" always;\n    location /api/ { add_header Cache-Control no-store; }\n}",
         good: """
             server {
                 add_header Strict-Transport-Security "max-age=63072000" always;
@@ -30,23 +36,31 @@ extension Rule {
                     add_header Cache-Control no-store;
                 }
             }
-            """)
+            """
+    )
 
     /// GR030.
     public static let nginxProxyHeaderDropped = Rule(
-        id: "GR030", severity: .warning, scope: .nginx,
+        id: "GR030",
+        severity: .warning,
+        scope: .nginx,
         title: "proxy_set_header in a nested block drops the outer ones",
         rationale: """
             `proxy_set_header` is inherited only by blocks that set none themselves. Setting \
             Upgrade in a WebSocket location silently drops the server's X-Forwarded-For, \
             X-Forwarded-Proto and Host, so the app sees nginx as the client.
             """,
-        bad: "server {\n    proxy_set_header X-Forwarded-For $remote_addr;\n    location /ws { proxy_set_header Upgrade $http_upgrade; proxy_pass http://app; }\n}",
-        good: "server {\n    include snippets/forwarding.conf;\n    location /ws {\n        include snippets/forwarding.conf;\n        proxy_set_header Upgrade $http_upgrade;\n        proxy_pass http://app;\n    }\n}")
+        bad:
+            "server {\n    proxy_set_header X-Forwarded-For $remote_addr;\n    location /ws { proxy_set_header Upgrade $http_upgrade; proxy_pass http://app; }\n}",
+        good:
+            "server {\n    include snippets/forwarding.conf;\n    location /ws {\n        include snippets/forwarding.conf;\n        proxy_set_header Upgrade $http_upgrade;\n        proxy_pass http://app;\n    }\n}"
+    )
 
     /// GR031.
     public static let nginxKeepaliveUnused = Rule(
-        id: "GR031", severity: .warning, scope: .nginx,
+        id: "GR031",
+        severity: .warning,
+        scope: .nginx,
         title: "upstream keepalive without HTTP/1.1 and an empty Connection header",
         rationale: """
             nginx speaks HTTP/1.0 to upstreams and sends `Connection: close` unless told \
@@ -54,11 +68,15 @@ extension Rule {
             new connection to the app.
             """,
         bad: "upstream app { server 127.0.0.1:8000; keepalive 256; }\nlocation / { proxy_pass http://app; }",
-        good: "location / {\n    proxy_pass http://app;\n    proxy_http_version 1.1;\n    proxy_set_header Connection \"\";\n}")
+        good:
+            "location / {\n    proxy_pass http://app;\n    proxy_http_version 1.1;\n    proxy_set_header Connection \"\";\n}"
+    )
 
     /// GR032.
     public static let nginxWebSocketHeaders = Rule(
-        id: "GR032", severity: .warning, scope: .nginx,
+        id: "GR032",
+        severity: .warning,
+        scope: .nginx,
         title: "WebSocket path proxied without Upgrade and Connection",
         rationale: """
             Upgrade and Connection are hop-by-hop headers that nginx does not pass on by itself; \
@@ -72,33 +90,43 @@ extension Rule {
                 proxy_set_header Upgrade $http_upgrade;
                 proxy_set_header Connection $connection_upgrade;
             }
-            """)
+            """
+    )
 
     /// GR033.
     public static let nginxProxyProtocolMissing = Rule(
-        id: "GR033", severity: .error, scope: .nginx,
+        id: "GR033",
+        severity: .error,
+        scope: .nginx,
         title: "the app expects PROXY protocol but nginx does not send it",
         rationale: """
             An app that requires a PROXY protocol header closes connections without one. nginx's \
             http proxy cannot send it at all; only the stream module can, with `proxy_protocol on`.
             """,
         bad: "stream {\n    server { listen 443; proxy_pass 127.0.0.1:8000; }\n}",
-        good: "stream {\n    server { listen 443; proxy_pass 127.0.0.1:8000; proxy_protocol on; }\n}")
+        good: "stream {\n    server { listen 443; proxy_pass 127.0.0.1:8000; proxy_protocol on; }\n}"
+    )
 
     /// GR034.
     public static let nginxProxyProtocolUnexpected = Rule(
-        id: "GR034", severity: .error, scope: .nginx,
+        id: "GR034",
+        severity: .error,
+        scope: .nginx,
         title: "nginx sends PROXY protocol the app does not expect",
         rationale: """
             With `proxy_protocol on` every connection starts with `PROXY TCP4 ...`, which an app \
             not expecting it reads as a malformed request.
             """,
-        bad: "# app: proxy_protocol off\nstream { server { listen 443; proxy_pass 127.0.0.1:8000; proxy_protocol on; } }",
-        good: "# app: proxy_protocol required (greenroom serve --proxy-protocol required)")
+        bad:
+            "# app: proxy_protocol off\nstream { server { listen 443; proxy_pass 127.0.0.1:8000; proxy_protocol on; } }",
+        good: "# app: proxy_protocol required (greenroom serve --proxy-protocol required)"
+    )
 
     /// GR035.
     public static let nginxWildcardTarget = Rule(
-        id: "GR035", severity: .error, scope: .nginx,
+        id: "GR035",
+        severity: .error,
+        scope: .nginx,
         title: "proxy_pass to a wildcard address",
         rationale: """
             0.0.0.0 and [::] are bind addresses meaning 'every interface', not destinations. \
@@ -106,11 +134,14 @@ extension Rule {
             on every interface, reachable without the proxy.
             """,
         bad: "proxy_pass http://0.0.0.0:8000;",
-        good: "proxy_pass http://127.0.0.1:8000;")
+        good: "proxy_pass http://127.0.0.1:8000;"
+    )
 
     /// GR036.
     public static let nginxVariableTarget = Rule(
-        id: "GR036", severity: .warning, scope: .nginx,
+        id: "GR036",
+        severity: .warning,
+        scope: .nginx,
         title: "proxy_pass target built from variables",
         rationale: """
             A target host taken from request data ($host, $http_*, $arg_*, regex captures) lets \
@@ -118,11 +149,14 @@ extension Rule {
             target impossible to check: warning.
             """,
         bad: "location ~ ^/proxy/(.+)$ { proxy_pass http://$1; }",
-        good: "location /proxy/ { proxy_pass http://127.0.0.1:8000; }")
+        good: "location /proxy/ { proxy_pass http://127.0.0.1:8000; }"
+    )
 
     /// GR037.
     public static let nginxProxyNotTrusted = Rule(
-        id: "GR037", severity: .warning, scope: .nginx,
+        id: "GR037",
+        severity: .warning,
+        scope: .nginx,
         title: "the app does not trust the address nginx connects from",
         rationale: """
             The app believes forwarding headers only from its trust set. If nginx connects from \
@@ -130,18 +164,22 @@ extension Rule {
             every client appears to be nginx.
             """,
         bad: "# app: trust 10.0.0.0/8\nproxy_pass http://127.0.0.1:8000;",
-        good: "# app: trust loopback\nproxy_pass http://127.0.0.1:8000;")
+        good: "# app: trust loopback\nproxy_pass http://127.0.0.1:8000;"
+    )
 
     /// GR038.
     public static let nginxUpstreamMissingInstance = Rule(
-        id: "GR038", severity: .info, scope: .nginx,
+        id: "GR038",
+        severity: .info,
+        scope: .nginx,
         title: "upstream does not list every app instance",
         rationale: """
             The app runs several instances but the upstream that reaches it lists only some: the \
             others get no traffic.
             """,
         bad: "# app instances: 127.0.0.1:8000, 127.0.0.1:8001\nupstream app { server 127.0.0.1:8000; }",
-        good: "upstream app { server 127.0.0.1:8000; server 127.0.0.1:8001; }")
+        good: "upstream app { server 127.0.0.1:8000; server 127.0.0.1:8001; }"
+    )
 
     /// Every nginx rule, by id.
     public static let nginxRules: [Rule] = [

@@ -1,7 +1,8 @@
 /// Every rule the guard knows, and the id ranges reserved for each scope.
 ///
-/// Phase 1 ships the nginx and Apache rules; the spec rules (`GR001`–`GR019`) and the live rules
-/// (`GR080`–`GR099`) register here when they land, so ids stay stable and unique.
+/// `GR001`–`GR019` look at the deployment spec, `GR020`–`GR049` at nginx configuration,
+/// `GR050`–`GR079` at Apache httpd configuration and `GR080`–`GR099` at the running system. Ids
+/// never change meaning once published; a retired rule's id is never reused.
 public enum RuleCatalog {
     /// The id ranges, by scope.
     public static let reservedRanges: [(scope: Rule.Scope, ids: ClosedRange<Int>)] = [
@@ -9,7 +10,8 @@ public enum RuleCatalog {
     ]
 
     /// Every rule, ordered by id.
-    public static let all: [Rule] = (Rule.nginxRules + Rule.apacheRules).sorted { $0.id < $1.id }
+    public static let all: [Rule] = (Rule.specRules + Rule.nginxRules + Rule.apacheRules + Rule.liveRules)
+        .sorted { $0.id < $1.id }
 
     /// The rule with this id (`GR020`), or `nil`.
     public static func rule(_ id: String) -> Rule? { all.first { $0.id == id } }
@@ -28,7 +30,8 @@ public enum RuleCatalog {
         for rule in rules {
             out += "\n### \(rule.id): \(rule.title)\n\n"
             out += "*\(rule.severity), \(rule.scope.rawValue)*. \(rule.rationale)\n\n"
-            out += "Bad:\n\n```\(fence(rule.scope))\n\(rule.bad)\n```\n\nGood:\n\n```\(fence(rule.scope))\n\(rule.good)\n```\n"
+            out +=
+                "Bad:\n\n```\(fence(rule.scope))\n\(rule.bad)\n```\n\nGood:\n\n```\(fence(rule.scope))\n\(rule.good)\n```\n"
         }
         return out
     }

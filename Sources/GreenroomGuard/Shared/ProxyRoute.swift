@@ -30,7 +30,9 @@ enum ProxyRouteCheck {
     static func suggestedURL(_ app: AppExpectation) -> String {
         switch app.binds.first {
         case .tcp(let host, let port)?:
-            let address = IPAddress(host).flatMap { $0.isUnspecified ? ($0.family == .v4 ? "127.0.0.1" : "[::1]") : nil }
+            let address = IPAddress(host).flatMap {
+                $0.isUnspecified ? ($0.family == .v4 ? "127.0.0.1" : "[::1]") : nil
+            }
             return "http://\(address ?? (host.contains(":") ? "[\(host)]" : host)):\(port)"
         case .unix(let path)?:
             return "unix:\(path)"
@@ -41,7 +43,11 @@ enum ProxyRouteCheck {
 
     /// GR020 / GR050: no route reaches the app, or one looks like the app but misses.
     static func mismatches(
-        _ routes: [ProxyRoute], app: AppExpectation, rule: Rule, mainFile: String, fileCount: Int,
+        _ routes: [ProxyRoute],
+        app: AppExpectation,
+        rule: Rule,
+        mainFile: String,
+        fileCount: Int,
         fix: String
     ) -> [Finding] {
         let reaching = routes.filter { $0.reaches(app) }
@@ -50,7 +56,9 @@ enum ProxyRouteCheck {
             return [
                 rule.finding(
                     at: SourceLocation(file: mainFile, line: 1, column: 1),
-                    "nothing in this configuration (\(fileCount) file(s)) proxies to the app at \(binds)", fix: fix)
+                    "nothing in this configuration (\(fileCount) file(s)) proxies to the app at \(binds)",
+                    fix: fix
+                )
             ]
         }
         var findings: [Finding] = []
@@ -86,8 +94,11 @@ enum ProxyRouteCheck {
                 let place = route.group.map { "'\($0)' sends to" } ?? "\(route.keyword) connects to"
                 findings.append(
                     rule.finding(
-                        at: endpoint.location, "\(place) \(endpoint), where the app does not listen (it listens on \(binds))",
-                        fix: "point it at \(suggestedURL(app)) or remove it"))
+                        at: endpoint.location,
+                        "\(place) \(endpoint), where the app does not listen (it listens on \(binds))",
+                        fix: "point it at \(suggestedURL(app)) or remove it"
+                    )
+                )
             }
         }
         return findings
@@ -103,8 +114,10 @@ enum ProxyRouteCheck {
             $0.isLocalhostName && seen.insert($0.location).inserted
         }.map { endpoint in
             rule.finding(
-                at: endpoint.location, "\(endpoint) resolves to 127.0.0.1 and ::1, but the app listens only on \(family)",
-                fix: "write the address instead of the name: \(family == "::1" ? "[::1]" : family)")
+                at: endpoint.location,
+                "\(endpoint) resolves to 127.0.0.1 and ::1, but the app listens only on \(family)",
+                fix: "write the address instead of the name: \(family == "::1" ? "[::1]" : family)"
+            )
         }
     }
 
@@ -118,7 +131,8 @@ enum ProxyRouteCheck {
             return rule.finding(
                 at: endpoint.location,
                 "\(endpoint) is a wildcard bind address, not a destination; the app behind it listens on every interface",
-                fix: "bind the app to \(loopback)\(port) and proxy to \(loopback)\(port)")
+                fix: "bind the app to \(loopback)\(port) and proxy to \(loopback)\(port)"
+            )
         }
     }
 

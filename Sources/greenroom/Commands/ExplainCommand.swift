@@ -19,22 +19,40 @@ struct ExplainCommand: AsyncParsableCommand {
             """
     )
 
-    @Option(name: .long, help: ArgumentHelp("The connection's peer: an address, address:port, [v6]:port or 'unix'.", valueName: "IP"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp("The connection's peer: an address, address:port, [v6]:port or 'unix'.", valueName: "IP")
+    )
     var peer: String
 
-    @Option(name: .long, help: ArgumentHelp("A trusted proxy: CIDR, address, 'loopback' or 'unix' (repeatable; default loopback).", valueName: "CIDR"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "A trusted proxy: CIDR, address, 'loopback' or 'unix' (repeatable; default loopback).",
+            valueName: "CIDR"
+        )
+    )
     var trust: [String] = []
 
-    @Option(name: .long, help: ArgumentHelp("A request header, 'Name: value' (repeatable, in order).", valueName: "HEADER"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp("A request header, 'Name: value' (repeatable, in order).", valueName: "HEADER")
+    )
     var header: [String] = []
 
-    @Option(name: .customLong("proxy-hex"), help: ArgumentHelp("A raw PROXY protocol v1/v2 header in hex, as the peer sent it.", valueName: "HEX"))
+    @Option(
+        name: .customLong("proxy-hex"),
+        help: ArgumentHelp("A raw PROXY protocol v1/v2 header in hex, as the peer sent it.", valueName: "HEX")
+    )
     var proxyHex: String?
 
     @Option(name: .customLong("forwarded-headers"), help: "Which headers to read: x-forwarded, forwarded or both.")
     var forwardedHeaders: String = ForwardedResolver.HeaderPolicy.xForwarded.rawValue
 
-    @Option(name: .long, help: ArgumentHelp("Take the N-th hop from the right instead of walking trusted hops.", valueName: "N"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp("Take the N-th hop from the right instead of walking trusted hops.", valueName: "N")
+    )
     var hops: Int?
 
     @Flag(name: .customLong("trust-all-i-know"), help: "Allow trust entries that match every address (unsafe).")
@@ -47,8 +65,14 @@ struct ExplainCommand: AsyncParsableCommand {
         let request: ExplainRequest
         do {
             request = try ExplainRequest(
-                peer: peer, trust: trust, headers: header, proxyHex: proxyHex, policy: forwardedHeaders, hops: hops,
-                trustAll: trustAllIKnow)
+                peer: peer,
+                trust: trust,
+                headers: header,
+                proxyHex: proxyHex,
+                policy: forwardedHeaders,
+                hops: hops,
+                trustAll: trustAllIKnow
+            )
         } catch {
             throw ValidationError(error.message)
         }

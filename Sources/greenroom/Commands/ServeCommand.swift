@@ -22,10 +22,15 @@ struct ServeCommand: AsyncParsableCommand {
               greenroom serve --proxy-protocol required --trust 127.0.0.1
               greenroom serve --host 10.0.0.5 --trust 10.0.0.2          (behind a remote balancer)
               greenroom serve --host 0.0.0.0 --allow-public             (no proxy at all)
-            """)
+            """
+    )
 
-    @Option(help: ArgumentHelp(
-        "Read the app: section of a deployment spec (greenroom.yml); flags given as well win.", valueName: "FILE"))
+    @Option(
+        help: ArgumentHelp(
+            "Read the app: section of a deployment spec (greenroom.yml); flags given as well win.",
+            valueName: "FILE"
+        )
+    )
     var config: String?
 
     @Option(help: "The address to listen on: an IP address of this host. Default: 127.0.0.1.")
@@ -114,9 +119,11 @@ struct ServeCommand: AsyncParsableCommand {
             fail("\(error)")
         }
 
-        let report = StartupGuard().evaluate(configuration, skipping: noGuard)
+        let report = StartupGuard.withGuardRules(specPath: config).evaluate(configuration, skipping: noGuard)
         if !report.skipped.isEmpty {
-            Console.error("greenroom: warning: --no-guard skips the start-up checks \(report.skipped.joined(separator: ", "))")
+            Console.error(
+                "greenroom: warning: --no-guard skips the start-up checks \(report.skipped.joined(separator: ", "))"
+            )
         }
         for finding in report.findings { Console.error(finding.description) }
         if report.refusesToStart { throw ExitCode(2) }
@@ -135,11 +142,13 @@ struct ServeCommand: AsyncParsableCommand {
         if executor == .takeover || executor == .both { EventLoops.installAsGlobalExecutor() }
 
         let server = HTTPServer(
-            configuration: configuration, logger: Logger(label: "greenroom"),
+            configuration: configuration,
+            logger: Logger(label: "greenroom"),
             onListening: { bound in
                 for line in StartupBanner.lines(for: bound) { Console.out(line) }
             },
-            handler: BuiltInApp())
+            handler: BuiltInApp()
+        )
         do {
             try await server.runUntilTerminated()
         } catch let error as ServerStartError {
@@ -159,7 +168,9 @@ struct ServeCommand: AsyncParsableCommand {
             configuration.bind = .unix(path: unix)
         } else if host != nil || port != nil {
             var (currentHost, currentPort) = ("127.0.0.1", 8000)
-            if case .tcp(let specHost, let specPort) = configuration.bind { (currentHost, currentPort) = (specHost, specPort) }
+            if case .tcp(let specHost, let specPort) = configuration.bind {
+                (currentHost, currentPort) = (specHost, specPort)
+            }
             configuration.bind = .tcp(host: host ?? currentHost, port: port ?? currentPort)
         }
         if allowPublic { configuration.allowPublic = true }

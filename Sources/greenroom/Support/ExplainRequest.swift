@@ -21,7 +21,15 @@ struct ExplainRequest {
     let proxyNote: String?
     let socketScheme: String
 
-    init(peer: String, trust: [String], headers: [String], proxyHex: String?, policy: String, hops: Int?, trustAll: Bool)
+    init(
+        peer: String,
+        trust: [String],
+        headers: [String],
+        proxyHex: String?,
+        policy: String,
+        hops: Int?,
+        trustAll: Bool
+    )
         throws(InputError)
     {
         do {
@@ -44,7 +52,11 @@ struct ExplainRequest {
         resolver = ForwardedResolver(trusted: trusted, policy: policy, mode: hops.map { .hops($0) } ?? .walk)
         self.headers = try headers.map { line throws(InputError) in try Self.parseHeader(line) }
         if let proxyHex {
-            (proxyPeer, proxyNote, socketScheme) = try Self.parseProxy(proxyHex, socketPeer: socketPeer, trusted: trusted)
+            (proxyPeer, proxyNote, socketScheme) = try Self.parseProxy(
+                proxyHex,
+                socketPeer: socketPeer,
+                trusted: trusted
+            )
         } else {
             (proxyPeer, proxyNote, socketScheme) = (nil, nil, "http")
         }
@@ -53,8 +65,11 @@ struct ExplainRequest {
     /// Resolves the client.
     func resolve() -> Result {
         let client = resolver.resolve(
-            peer: proxyPeer ?? socketPeer, headers: headers, peerVia: proxyPeer == nil ? .peer : .proxyProtocol,
-            socketScheme: socketScheme)
+            peer: proxyPeer ?? socketPeer,
+            headers: headers,
+            peerVia: proxyPeer == nil ? .peer : .proxyProtocol,
+            socketScheme: socketScheme
+        )
         return Result(client: client, socketPeer: socketPeer, proxyNote: proxyNote)
     }
 
@@ -86,7 +101,11 @@ struct ExplainRequest {
 
     /// Decodes `--proxy-hex` and applies the PROXY protocol's trust rule: a header is only
     /// believed from a trusted socket peer (the server closes other connections).
-    static func parseProxy(_ hex: String, socketPeer: Peer, trusted: TrustedProxies) throws(InputError)
+    static func parseProxy(
+        _ hex: String,
+        socketPeer: Peer,
+        trusted: TrustedProxies
+    ) throws(InputError)
         -> (Peer?, String?, String)
     {
         var bytes: [UInt8] = []
@@ -106,7 +125,9 @@ struct ExplainRequest {
         do {
             switch try ProxyProtocol.parse(bytes) {
             case .needMoreBytes(let atLeast):
-                throw InputError(message: "--proxy-hex: the header is incomplete (at least \(atLeast) more bytes needed)")
+                throw InputError(
+                    message: "--proxy-hex: the header is incomplete (at least \(atLeast) more bytes needed)"
+                )
             case .complete(let parsed, let count):
                 (header, consumed) = (parsed, count)
             }
@@ -120,7 +141,8 @@ struct ExplainRequest {
         guard trusted.trusts(socketPeer) else {
             throw InputError(
                 message: "--proxy-hex: the socket peer \(socketPeer) is not trusted, so Greenroom would close the "
-                    + "connection: PROXY headers are only accepted from trusted proxies")
+                    + "connection: PROXY headers are only accepted from trusted proxies"
+            )
         }
         let scheme = header.clientUsedTLS ? "https" : "http"
         let tls = header.clientUsedTLS ? ", client used TLS" : ""
@@ -128,7 +150,10 @@ struct ExplainRequest {
             let kind = header.command == .local ? "LOCAL" : "without addresses"
             return (nil, "PROXY v\(header.version.rawValue) \(kind), socket peer kept\(tls)\(extra)", scheme)
         }
-        return (source, "PROXY v\(header.version.rawValue) from trusted \(socketPeer): source \(source)\(tls)\(extra)", scheme)
+        return (
+            source, "PROXY v\(header.version.rawValue) from trusted \(socketPeer): source \(source)\(tls)\(extra)",
+            scheme
+        )
     }
 
     static func hexValue(_ byte: UInt8) -> UInt8? {

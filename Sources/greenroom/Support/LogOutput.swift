@@ -56,14 +56,17 @@ final class LogOutput: Sendable {
         typealias Argument = UnsafeMutableRawPointer?
         #endif
         let started = pthread_create(
-            &thread, nil,
+            &thread,
+            nil,
             { (argument: Argument) in
                 let output = Unmanaged<LogOutput>.fromOpaque(UnsafeRawPointer(argument)!).takeUnretainedValue()
                 while true {
                     usleep(100_000)
                     output.flush()
                 }
-            }, context)
+            },
+            context
+        )
         if started == 0 { pthread_detach(thread) }
     }
 

@@ -30,12 +30,14 @@ enum ServeSpecOptions {
                 guard let host else {
                     throw ConfigurationError(
                         "\(path): app.hosts lists \(addresses.map(\.description).joined(separator: ", ")); "
-                            + "pass --host with this host's address (the generated unit does)")
+                            + "pass --host with this host's address (the generated unit does)"
+                    )
                 }
                 guard let address = IPAddress(host), addresses.contains(address.unmapped) else {
                     throw ConfigurationError(
                         "--host \(host) is not one of app.hosts in \(path) "
-                            + "(\(addresses.map(\.description).joined(separator: ", ")))")
+                            + "(\(addresses.map(\.description).joined(separator: ", ")))"
+                    )
                 }
                 configuration.bind = .tcp(host: host, port: Int(port))
             }
@@ -43,7 +45,8 @@ enum ServeSpecOptions {
         configuration.trustedProxies = app.trust
         configuration.allowPublic = app.allowPublic
         configuration.proxyProtocol = app.proxyProtocol == .off ? .off : .required
-        configuration.forwardedHeaders = ForwardedResolver.HeaderPolicy(rawValue: app.forwardedHeaders.rawValue) ?? .both
+        configuration.forwardedHeaders =
+            ForwardedResolver.HeaderPolicy(rawValue: app.forwardedHeaders.rawValue) ?? .both
         configuration.hops = app.hops
         configuration.maxConnections = app.limits.maxConnections
         configuration.maxHeaderBytes = app.limits.maxHeaderBytes

@@ -1,0 +1,114 @@
+extension Rule {
+    /// GR001.
+    public static let specWildcardBind = Rule(
+        id: "GR001",
+        severity: .error,
+        scope: .spec,
+        title: "app binds a wildcard address behind a proxy",
+        rationale: """
+            `0.0.0.0`, `::`, `*` or an empty host listen on every interface. With a proxy in \
+            front, clients that reach the app's port directly skip the proxy, and because the app \
+            trusts forwarding headers from some peers, anyone who can also reach it from such a \
+            peer chooses their own address. Also reported when `app.exec` passes `--host 0.0.0.0`.
+            """,
+        bad: "app:\n  listen: {host: 0.0.0.0, port: 8000}\nproxy:\n  kind: nginx",
+        good: "app:\n  listen: {host: 127.0.0.1, port: 8000}   # or unix: /run/app/app.sock\nproxy:\n  kind: nginx"
+    )
+
+    /// GR002.
+    public static let specPublicBind = Rule(
+        id: "GR002",
+        severity: .error,
+        scope: .spec,
+        title: "app reachable from other hosts without a firewall statement",
+        rationale: """
+            A non-loopback bind lets every host on that network talk to the app directly. Only two \
+            deployments say who may: `app.hosts` with its `balancers` (the generated unit's \
+            `IPAddressDeny=any` + `IPAddressAllow=` lets only the balancers in, so \
+            `systemd.hardening` must stay on), and direct serving with `proxy.kind: none` and \
+            `app.allow_public: true`. App hosts must use private addresses.
+            """,
+        bad: "app:\n  listen: {host: 10.0.0.11, port: 8000}\nproxy:\n  kind: nginx",
+        good:
+            "app:\n  listen: {port: 8000}\n  hosts:\n    addresses: [10.0.0.11]\n    balancers: [10.0.0.2]\nsystemd:\n  hardening: true"
+    )
+
+    /// GR003.
+    public static let specTrustTooBroad = Rule(
+        id: "GR003",
+        severity: .error,
+        scope: .spec,
+        title: "trust lets clients choose their own address",
+        rationale: """
+            The app believes forwarding headers and PROXY headers from every trusted peer. A trust \
+            list that matches everyone (`*`, `0.0.0.0/0`, `::/0`), blocks that together cover \
+            every address (`0.0.0.0/1` + `128.0.0.0/1`), blocks wider than a /8 (IPv4) or /16 \
+            (IPv6), or a range of public addresses lets any client in it forge its address. The \
+            same applies to `app.hosts.balancers` (trusted by default) and to `--trust` in \
+            `app.exec`.
+            """,
+        bad: "app:\n  trust: [0.0.0.0/1, 128.0.0.0/1]",
+        good: "app:\n  trust: [loopback]"
+    )
+
+    /// GR004.
+    public static let specTrustBeyondProxy = Rule(
+        id: "GR004",
+        severity: .warning,
+        scope: .spec,
+        title: "trust wider than where the proxy connects from",
+        rationale: """
+            A proxy on this host connects from loopback or a unix socket, and a remote balancer \
+            from its own addresses: anything else in the trust list (a whole RFC 1918 block such \
+            as `10.0.0.0/8`, a subnet, another host) is a peer that could forge client addresses \
+            if it ever reaches the app. Error when it makes `greenroom serve` refuse to start \
+            (`loopback` or `unix` trusted while app hosts bind a private address).
+            """,
+        bad: "app:\n  listen: {host: 127.0.0.1, port: 8000}\n  trust: [loopback, 10.0.0.0/8]",
+        good: "app:\n  listen: {host: 127.0.0.1, port: 8000}\n  trust: [loopback]"
+    )
+
+    /// GR005.
+    public static let specRootUser = Rule(
+        id: "GR005",
+        severity: .error,
+        scope: .spec,
+        title: "app runs as root",
+        rationale: """
+            Any bug in an app running as root owns the machine, and `greenroom serve` refuses to \
+            start as root. Run it as a system account or a systemd dynamic user.
+            """,
+        bad: "app:\n  user: root",
+        good: "app:\n  user: greenroom   # or: dynamic"
+    )
+
+    /// GR006.
+    public static let specPrivilegedPort = Rule(
+        id: "GR006",
+        severity: .error,
+        scope: .spec,
+        title: "app listens on a privileged port",
+        rationale: """
+            Ports below 1024 need root (or a capability the sandbox drops); `greenroom serve` \
+            refuses them. The proxy listens on 80 and 443; the app on a high port behind it.
+            """,
+        bad: "app:\n  listen: {host: 127.0.0.1, port: 80}",
+        good: "app:\n  listen: {host: 127.0.0.1, port: 8000}\nproxy:\n  listen: {http: [80]}"
+    )
+
+    /// GR007.
+    public static let specProxyNotTrusted = Rule(
+        id: "GR007",
+        severity: .error,
+        scope: .spec,
+        title: "app does not trust where the proxy connects from",
+        rationale: """
+            The app ignores forwarding information from peers it does not trust. If the proxy \
+            connects from loopback, a unix socket or a balancer address that `app.trust` does not \
+            list, every client looks like the proxy: rate limits, logs and access rules see one \
+            address.
+            """,
+        bad: "app:\n  listen: {unix: /run/app/app.sock}\n  trust: [loopback]",
+        good: "app:\n  listen: {unix: /run/app/app.sock}\n  trust: [unix]"
+    )
+}

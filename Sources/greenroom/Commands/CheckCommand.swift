@@ -1,0 +1,137 @@
+import ArgumentParser
+import Foundation
+import GreenroomDeploy
+import GreenroomGuard
+
+/// `greenroom check`: validates a deployment: the spec, the real proxy configuration, and with
+/// `--live` this host's sockets, processes and a probe through the proxy.
+struct CheckCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Check a deployment for ways around the proxy and for spoofable client addresses.",
+        discussion: """
+            Runs the spec rules (GR001-GR019) on greenroom.yml, the nginx rules (GR020-GR049) and \
+            Apache rules (GR050-GR079) on your real proxy files, checked against what the spec \
+            says the app expects, and with --live the rules on the running system (GR080-GR099): \
+            what listens on the app's port or socket and as whom, whether the port answers on \
+            this host's other addresses, and with --probe-url whether the app believes forged \
+            X-Forwarded-For, Forwarded and X-Real-IP headers sent through the proxy.
+
+            Without --config, ./greenroom.yml is used when it exists; otherwise the built-in \
+            defaults (app on 127.0.0.1:8000 trusting loopback, behind nginx) and the spec rules \
+            are skipped. Relative includes resolve against --nginx-prefix (default: the directory \
+            holding nginx.conf) and --apache-root (default: the directory holding apache2.conf \
+            or httpd.conf). --probe-url runs with or without --live and needs curl.
+
+            Output: findings grouped by file (live findings under "(system)"), colour only on a \
+            terminal and never with NO_COLOR or --no-color. --json prints one object: "findings", \
+            each with rule, severity, file, line, column, message and fix (file, line and column \
+            null for live findings), and "summary" with errors, warnings, info, total and files. \
+            --sarif prints SARIF 2.1.0 for code-scanning tools. Every rule, with a bad and a good \
+            example: README.md, section "Rules", or --list-rules.
+
+            Exit status: 0 no errors (warnings and info allowed), 1 at least one error-level \
+            finding, 2 usage or configuration error (bad flag, unreadable or invalid spec, a \
+            proxy file that does not parse: one line file:line:column: message).
+
+            Examples:
+              greenroom check
+              greenroom check --config deploy/greenroom.yml --nginx /etc/nginx/nginx.conf
+              greenroom check --nginx sites-enabled/app --nginx-prefix /etc/nginx
+              greenroom check --apache /etc/apache2/apache2.conf --json
+              sudo greenroom check --live --probe-url https://localhost/
+              greenroom check --nginx nginx.conf --sarif > greenroom.sarif
+            """
+    )
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp("The deployment spec (default: ./greenroom.yml if present).", valueName: "file")
+    )
+    var config: String?
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "An nginx configuration to check (nginx.conf or a site file). Repeatable.",
+            valueName: "file"
+        )
+    )
+    var nginx: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp("An Apache httpd configuration to check. Repeatable.", valueName: "file"))
+    var apache: [String] = []
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp("The directory nginx resolves relative includes against.", valueName: "dir")
+    )
+    var nginxPrefix: String?
+
+    @Option(name: .long, help: ArgumentHelp("httpd's ServerRoot, for relative Include paths.", valueName: "dir"))
+    var apacheRoot: String?
+
+    @Flag(name: .long, help: "Also check the running system: listeners, their processes, reachability (run as root).")
+    var live = false
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Probe /whoami through the proxy at this URL with forged forwarding headers.",
+            valueName: "url"
+        )
+    )
+    var probeURL: String?
+
+    @Flag(name: .long, help: "Print the findings as JSON.")
+    var json = false
+
+    @Flag(name: .long, help: "Print the findings as SARIF 2.1.0.")
+    var sarif = false
+
+    @Flag(name: .long, help: "No ANSI colour in the human output (also: NO_COLOR=1).")
+    var noColor = false
+
+    @Flag(name: .long, help: "List every rule (id, severity, scope, title) and exit.")
+    var listRules = false
+
+    func validate() throws {
+        if json && sarif { throw ValidationError("--json and --sarif cannot be combined; pick one") }
+        for (flag, values) in [("--nginx", nginx), ("--apache", apache)] where values.contains("") {
+            throw ValidationError("\(flag) needs a file name")
+        }
+    }
+
+    func run() async throws {
+        if listRules {
+            for rule in RuleCatalog.all {
+                print(
+                    "\(rule.id)  \(rule.severity.rawValue.padding(toLength: 7, withPad: " ", startingAt: 0))  "
+                        + "\(rule.scope.rawValue.padding(toLength: 6, withPad: " ", startingAt: 0))  \(rule.title)"
+                )
+            }
+            return
+        }
+        var options = DeploymentCheck.Options()
+        options.specPath = config
+        options.nginx = nginx
+        options.apache = apache
+        options.nginxPrefix = nginxPrefix
+        options.apacheRoot = apacheRoot
+        options.live = live
+        options.probeURL = probeURL
+        let result: DeploymentCheck.Result
+        do {
+            result = try DeploymentCheck().run(options)
+        } catch {
+            throw CheckCommand.fail(error.message, exitCode: 2)
+        }
+        let format: Report.Format = json ? .json : sarif ? .sarif : .human
+        if format == .human {
+            for note in result.notes { FileHandle.standardError.write(Data("greenroom: note: \(note)\n".utf8)) }
+        }
+        let color = format == .human && !noColor && Report.shouldColor(descriptor: 1)
+        FileHandle.standardOutput.write(Data(result.report.render(format, color: color).utf8))
+        if result.report.exitCode != 0 { throw ExitCode(result.report.exitCode) }
+    }
+}
