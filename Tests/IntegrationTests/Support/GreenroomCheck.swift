@@ -1,5 +1,4 @@
 import Foundation
-import Testing
 
 /// `greenroom check ... --json` as the end-to-end tests run it: the exit status and the findings.
 struct GreenroomCheck: Sendable, CustomStringConvertible {
@@ -26,15 +25,11 @@ struct GreenroomCheck: Sendable, CustomStringConvertible {
 
     /// Runs `greenroom check <arguments> --json` (as the tests' user, root for `--live`), inside
     /// `namespace` when given.
-    ///
-    /// Skips (locally) or fails (CI) when this build has no `check` command yet.
     static func run(
         _ arguments: [String],
         in namespace: NetworkNamespace? = nil,
-        currentDirectory: String? = nil,
-        sourceLocation: SourceLocation = #_sourceLocation
+        currentDirectory: String? = nil
     ) async throws -> GreenroomCheck {
-        try await requireCheckCommand(sourceLocation: sourceLocation)
         let binary = try GreenroomBinary.path()
         let command = ["check"] + arguments + ["--json"]
         let result: ProcessResult
@@ -60,14 +55,5 @@ struct GreenroomCheck: Sendable, CustomStringConvertible {
             )
         }
         return GreenroomCheck(result: result, findings: findings)
-    }
-
-    /// Skips (locally) or fails (CI) unless the binary has `greenroom check`.
-    static func requireCheckCommand(sourceLocation: SourceLocation = #_sourceLocation) async throws {
-        // Without the command, `greenroom check --help` prints the top-level help.
-        let help = try await GreenroomBinary.run(["check", "--help"])
-        if help.status != 0 || !help.stdout.contains("USAGE: greenroom check") {
-            try TestEnvironment.skip("this greenroom has no `check` command yet", sourceLocation: sourceLocation)
-        }
     }
 }
