@@ -31,15 +31,18 @@ import Testing
         _ flags: [String],
         in network: VethNetwork,
         _ scratch: TemporaryDirectory,
-        log: String
+        log: String,
+        _ teardown: Teardown
     ) async throws -> ServeProcess {
-        try await ServeProcess.start(
+        let server = try await ServeProcess.start(
             flags,
             readiness: .startupLine,
             logDirectory: scratch,
             logName: log,
             launcher: network.app.launcher
         )
+        teardown.add { server.stop() }
+        return server
     }
 
     /// The spec `check` reads: the app on 127.0.0.1:8000, as deployed behind a local proxy.
@@ -51,68 +54,81 @@ import Testing
         _ = try NetworkNamespace.requirements()
         let network = try await VethNetwork.create()
         defer { network.remove() }
-        let scratch = try TemporaryDirectory("greenroom-bypass")
-        let app = try await Self.serve(["--port", "\(Self.appPort)"], in: network, scratch, log: "app.log")
-        defer { app.stop() }
-        let control = try await Self.serve(
-            ["--host", network.appAddress, "--port", "\(Self.controlPort)", "--allow-public"],
-            in: network,
-            scratch,
-            log: "control.log"
-        )
-        defer { control.stop() }
-        #expect(app.url == "http://127.0.0.1:\(Self.appPort)", "\(app.output)")
+        try await withTeardown { teardown in
+            let scratch = try TemporaryDirectory("greenroom-bypass")
+            let app = try await Self.serve(
+                ["--port", "\(Self.appPort)"],
+                in: network,
+                scratch,
+                log: "app.log",
+                teardown
+            )
+            _ = try await Self.serve(
+                ["--host", network.appAddress, "--port", "\(Self.controlPort)", "--allow-public"],
+                in: network,
+                scratch,
+                log: "control.log",
+                teardown
+            )
+            #expect(app.url == "http://127.0.0.1:\(Self.appPort)", "\(app.output)")
 
-        // The network works: the client reaches the server bound to the veth address, which sees it.
-        let reached = try await Self.curlFromClient(network, "http://\(network.appAddress):\(Self.controlPort)/whoami")
-        #expect(reached.succeeded, "\(reached)")
-        #expect(reached.stdout.contains("\"client\":\"\(network.clientAddress)\""), "\(reached)")
+            // The network works: the client reaches the server bound to the veth address, which sees it.
+            let reached = try await Self.curlFromClient(
+                network,
+                "http://\(network.appAddress):\(Self.controlPort)/whoami"
+            )
+            #expect(reached.succeeded, "\(reached)")
+            #expect(reached.stdout.contains("\"client\":\"\(network.clientAddress)\""), "\(reached)")
 
-        // The app is up (it answers on its own loopback) but out of the client's reach.
-        let curl = try TestEnvironment.requireProgram("curl")
-        let local = try await network.app.run(
-            curl,
-            ["-sS", "--max-time", "5", "http://127.0.0.1:\(Self.appPort)/healthz"]
-        )
-        #expect(local.succeeded && local.stdout == "ok", "\(local)")
-        let blocked = try await Self.curlFromClient(network, "http://\(network.appAddress):\(Self.appPort)/healthz")
-        #expect(blocked.status == 7, "curl must fail to connect: \(blocked)")
+            // The app is up (it answers on its own loopback) but out of the client's reach.
+            let curl = try TestEnvironment.requireProgram("curl")
+            let local = try await network.app.run(
+                curl,
+                ["-sS", "--max-time", "5", "http://127.0.0.1:\(Self.appPort)/healthz"]
+            )
+            #expect(local.succeeded && local.stdout == "ok", "\(local)")
+            let blocked = try await Self.curlFromClient(network, "http://\(network.appAddress):\(Self.appPort)/healthz")
+            #expect(blocked.status == 7, "curl must fail to connect: \(blocked)")
 
-        let check = try await GreenroomCheck.run(["--config", try Self.spec(scratch), "--live"], in: network.app)
-        #expect(check.result.status == 0, "\(check)")
-        #expect(check.findings.isEmpty, "an app on loopback run by nobody is a clean deployment: \(check)")
+            let check = try await GreenroomCheck.run(["--config", try Self.spec(scratch), "--live"], in: network.app)
+            #expect(check.result.status == 0, "\(check)")
+            #expect(check.findings.isEmpty, "an app on loopback run by nobody is a clean deployment: \(check)")
+        }
     }
 
     @Test func aWildcardBindWithNoGuardIsReachedAroundTheProxyAndReported() async throws {
         _ = try NetworkNamespace.requirements()
         let network = try await VethNetwork.create()
         defer { network.remove() }
-        let scratch = try TemporaryDirectory("greenroom-bypass")
-        let app = try await Self.serve(
-            ["--host", "0.0.0.0", "--port", "\(Self.appPort)", "--no-guard"],
-            in: network,
-            scratch,
-            log: "app.log"
-        )
-        defer { app.stop() }
-        #expect(app.output.contains("--no-guard skips the start-up checks"), "\(app.output)")
+        try await withTeardown { teardown in
+            let scratch = try TemporaryDirectory("greenroom-bypass")
+            let app = try await Self.serve(
+                ["--host", "0.0.0.0", "--port", "\(Self.appPort)", "--no-guard"],
+                in: network,
+                scratch,
+                log: "app.log",
+                teardown
+            )
+            #expect(app.output.contains("--no-guard skips the start-up checks"), "\(app.output)")
 
-        // The client goes around the (absent) proxy; its forged header is still not believed.
-        let reached = try await Self.curlFromClient(
-            network,
-            "http://\(network.appAddress):\(Self.appPort)/whoami",
-            headers: ["X-Forwarded-For: 198.51.100.1"]
-        )
-        #expect(reached.succeeded, "the client must reach a wildcard bind: \(reached)")
-        #expect(reached.stdout.contains("\"client\":\"\(network.clientAddress)\""), "\(reached)")
+            // The client goes around the (absent) proxy; its forged header is still not believed.
+            let reached = try await Self.curlFromClient(
+                network,
+                "http://\(network.appAddress):\(Self.appPort)/whoami",
+                headers: ["X-Forwarded-For: 198.51.100.1"]
+            )
+            #expect(reached.succeeded, "the client must reach a wildcard bind: \(reached)")
+            #expect(reached.stdout.contains("\"client\":\"\(network.clientAddress)\""), "\(reached)")
 
-        let check = try await GreenroomCheck.run(["--config", try Self.spec(scratch), "--live"], in: network.app)
-        #expect(check.result.status == 1, "\(check)")
-        // GR080: the wildcard listener; GR084: the bypass, reached on the veth address. Nothing else
-        // (the app runs as nobody, on the port the spec names).
-        #expect(check.rules == ["GR080", "GR084"], "\(check)")
-        let bypass = check.findings("GR084")
-        #expect(bypass.first?.message.contains("\(network.appAddress):\(Self.appPort)") == true, "\(check)")
+            let check = try await GreenroomCheck.run(["--config", try Self.spec(scratch), "--live"], in: network.app)
+            #expect(check.result.status == 1, "\(check)")
+            // GR080: the wildcard listener; GR084: the bypass, reached on the veth address. Nothing else
+            // (the app runs as nobody, on the port the spec names).
+            #expect(check.rules == ["GR080", "GR084"], "\(check)")
+            let bypass = check.findings("GR084")
+            #expect(bypass.first?.message.contains("\(network.appAddress):\(Self.appPort)") == true, "\(check)")
+
+        }
     }
 
     /// A bind the client could reach while a proxy is trusted: refused before anything listens.

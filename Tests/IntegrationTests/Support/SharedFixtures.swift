@@ -18,6 +18,7 @@ actor SharedFixtures {
     @TaskLocal static var current: SharedFixtures?
 
     private var started: [String: Task<any SuiteFixture, any Error>] = [:]
+    private static let starts = ConcurrencyLimit(1)
 
     /// The fixture named `key`, started with `start` if nobody has started it yet.
     static func fixture<Fixture: SuiteFixture>(
@@ -37,7 +38,9 @@ actor SharedFixtures {
         _ start: @escaping @Sendable () async throws -> Fixture
     ) -> Task<any SuiteFixture, any Error> {
         if let task = started[key] { return task }
-        let task = Task<any SuiteFixture, any Error> { try await start() }
+        // One start at a time: a suite's first cases all ask at once, and six daemons starting
+        // together on two cores starve other suites' timers.
+        let task = Task<any SuiteFixture, any Error> { try await Self.starts.run { try await start() } }
         started[key] = task
         return task
     }
