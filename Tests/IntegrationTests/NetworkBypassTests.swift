@@ -26,22 +26,20 @@ import Testing
         )
     }
 
-    /// `greenroom serve flags...` as nobody inside the app's namespace.
-    static func serve(
-        _ flags: [String],
-        in network: VethNetwork,
-        _ scratch: TemporaryDirectory,
-        log: String,
-        _ teardown: Teardown
-    ) async throws -> ServeProcess {
+    /// `greenroom serve flags...` as nobody inside the app's namespace, stopped by `teardown`;
+    /// its log in a directory of its own (the start-up line is read from it).
+    static func serve(_ flags: [String], in network: VethNetwork, _ teardown: Teardown) async throws -> ServeProcess {
+        let logs = try TemporaryDirectory("greenroom-bypass-log")
         let server = try await ServeProcess.start(
             flags,
             readiness: .startupLine,
-            logDirectory: scratch,
-            logName: log,
+            logDirectory: logs,
             launcher: network.app.launcher
         )
-        teardown.add { server.stop() }
+        teardown.add {
+            server.stop()
+            logs.remove()
+        }
         return server
     }
 
@@ -59,15 +57,11 @@ import Testing
             let app = try await Self.serve(
                 ["--port", "\(Self.appPort)"],
                 in: network,
-                scratch,
-                log: "app.log",
                 teardown
             )
             _ = try await Self.serve(
                 ["--host", network.appAddress, "--port", "\(Self.controlPort)", "--allow-public"],
                 in: network,
-                scratch,
-                log: "control.log",
                 teardown
             )
             #expect(app.url == "http://127.0.0.1:\(Self.appPort)", "\(app.output)")
@@ -105,8 +99,6 @@ import Testing
             let app = try await Self.serve(
                 ["--host", "0.0.0.0", "--port", "\(Self.appPort)", "--no-guard"],
                 in: network,
-                scratch,
-                log: "app.log",
                 teardown
             )
             #expect(app.output.contains("--no-guard skips the start-up checks"), "\(app.output)")

@@ -104,25 +104,21 @@ final class ServeProcess: @unchecked Sendable {
 
     /// Starts `greenroom serve arguments...` and waits until it accepts connections.
     ///
-    /// - Parameters:
-    ///   - logName: the log file in `logDirectory`; give each server of one directory its own.
-    ///   - launcher: a command that runs the rest, e.g. `ip netns exec NAME` (then wait with
-    ///     `.startupLine`: `.tcp` and `.unix` look from the tests' own network namespace).
+    /// - Parameter launcher: a command that runs it, e.g. `["/usr/bin/prlimit", "--nofile=64:64", "--"]`.
     static func start(
         _ arguments: [String],
         readiness: Readiness,
         logDirectory: TemporaryDirectory,
-        logName: String = "serve.log",
         launcher: [String] = []
     ) async throws -> ServeProcess {
         var (executable, prefix) = try GreenroomBinary.unprivilegedCommand()
         if let first = launcher.first {
-            prefix = Array(launcher.dropFirst()) + [executable] + prefix
+            prefix = launcher.dropFirst() + [executable] + prefix
             executable = first
         }
         let process = try BackgroundProcess(
             name: "greenroom serve", executable: executable, arguments: prefix + ["serve"] + arguments,
-            logPath: logDirectory.file(logName))
+            logPath: logDirectory.file("serve.log"))
         let server = ServeProcess(process: process)
         do {
             switch readiness {
@@ -138,8 +134,7 @@ final class ServeProcess: @unchecked Sendable {
             if process.exitStatus == 126, process.output.contains("Text file busy") {
                 // A child forked by a parallel test still held the fresh copy open for writing
                 // until it exec'd: start again.
-                return try await start(
-                    arguments, readiness: readiness, logDirectory: logDirectory, logName: logName, launcher: launcher)
+                return try await start(arguments, readiness: readiness, logDirectory: logDirectory, launcher: launcher)
             }
             if process.output.contains("in use") {
                 throw PortConflict(description: "greenroom serve: \(process.output)")

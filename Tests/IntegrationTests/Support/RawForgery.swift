@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-/// A forgery sent straight to the app's port with exact bytes (``RawConnection``), and what the
+/// A forgery sent straight to the app's port with exact bytes (``RawExchange``), and what the
 /// server must do with it. Every address a row forges starts with ``forgedPrefix``.
 struct RawForgery: Sendable, CustomTestStringConvertible {
     /// The servers under attack, each started once per suite (``ServeFixture``).
@@ -75,7 +75,7 @@ struct RawForgery: Sendable, CustomTestStringConvertible {
     /// client only where the row expects it to be believed.
     func send(to target: Target, sourceLocation: SourceLocation = #_sourceLocation) async throws {
         let app = try await target.running()
-        let reply = try await RawConnection.exchange(port: app.port, bytes)
+        let reply = try await RawExchange.exchange(port: app.port, bytes)
         let message = "\(target.rawValue), \(name): expected \(outcome), got \(reply)"
         #expect(reply.ending != .timedOut, "neither answered nor closed: \(message)", sourceLocation: sourceLocation)
         let text = String(decoding: reply.bytes, as: UTF8.self)

@@ -10,7 +10,7 @@ import Glibc
 /// The bytes go out in one write; everything the server sends is read until it closes the
 /// connection, resets it, or `timeout` passes. The blocking socket work runs on its own thread,
 /// never on Swift's cooperative pool.
-enum RawConnection {
+enum RawExchange {
     /// How the exchange ended.
     enum Ending: Sendable, Equatable {
         /// The server closed the connection (end of file).
