@@ -46,6 +46,10 @@ final class Subprocess: Sendable {
         } else {
             posix_spawn_file_actions_adddup2(&actions, 1, 2)
         }
+        // Nothing else of ours: NIO's sockets are not close-on-exec, so a daemon started while an
+        // in-process test server runs would keep that server's connections open after it closed
+        // them (its clients then wait for an end of stream that never comes) and hold its port.
+        _ = Self.closeFrom?(&actions, 3)
 
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
@@ -78,6 +82,15 @@ final class Subprocess: Sendable {
         }
         pid = child
     }
+
+    /// glibc's `posix_spawn_file_actions_addclosefrom_np` (2.34 and later), looked up at run
+    /// time because Swift's Glibc module does not declare it.
+    private typealias CloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+    private static let closeFrom: CloseFrom? = {
+        let name = "posix_spawn_file_actions_addclosefrom_np"
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), name) else { return nil }
+        return unsafeBitCast(symbol, to: CloseFrom.self)
+    }()
 
     /// The exit status (128 + signal when killed), or `nil` while it runs. Reaps it when it has exited.
     var exitStatus: Int32? {
