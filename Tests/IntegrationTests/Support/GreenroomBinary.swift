@@ -25,6 +25,7 @@ enum GreenroomBinary {
         guard TestEnvironment.isRoot else { return binary }
         return try unprivilegedCopy.withLock { copy in
             if let copy { return copy }
+            removeStaleUnprivilegedCopies()
             let directory = "/tmp/greenroom-bin-\(getpid())"
             mkdir(directory, 0o755)
             chmod(directory, 0o755)
@@ -42,6 +43,16 @@ enum GreenroomBinary {
     }
 
     private static let unprivilegedCopy = Mutex<String?>(nil)
+
+    /// Removes the `/tmp/greenroom-bin-<pid>` directories of test runs that have ended, so they
+    /// don't pile up (each may hold a copy of the binary).
+    private static func removeStaleUnprivilegedCopies() {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: "/tmp")) ?? []
+        for name in names where name.hasPrefix("greenroom-bin-") {
+            guard let pid = Int32(name.dropFirst("greenroom-bin-".count)), pid != getpid() else { continue }
+            if kill(pid, 0) != 0 && errno == ESRCH { try? FileManager.default.removeItem(atPath: "/tmp/" + name) }
+        }
+    }
 
     /// The command prefix that runs the binary unprivileged: `setpriv ... -- copy` as root.
     static func unprivilegedCommand() throws -> (executable: String, prefix: [String]) {
