@@ -265,3 +265,34 @@ import Testing
         _ = try channel.finish(acceptAlreadyClosed: true)
     }
 }
+
+/// A client that stops reading while responses wait to be written.
+@Suite struct HTTPConnectionHandlerStallTests {
+    @Test func unreadResponsesCloseTheConnectionAfterTheIdleTimeout() throws {
+        let channel = try HTTPConnectionHandlerTests.makeChannel()
+        try channel.writeInbound(ByteBuffer(string: "GET / HTTP/1.1\r\nHost: t\r\n\r\n"))
+        _ = try HTTPConnectionHandlerTests.parts(channel)
+        channel.isWritable = false
+        channel.pipeline.fireChannelWritabilityChanged()
+        channel.embeddedEventLoop.advanceTime(by: .seconds(4))
+        #expect(channel.isActive)
+        channel.embeddedEventLoop.advanceTime(by: .seconds(2))
+        #expect(!channel.isActive, "the idle timeout (5 s) passed without the client reading")
+    }
+
+    @Test func readingAgainStopsTheClock() throws {
+        let channel = try HTTPConnectionHandlerTests.makeChannel()
+        try channel.writeInbound(ByteBuffer(string: "GET / HTTP/1.1\r\nHost: t\r\n\r\n"))
+        _ = try HTTPConnectionHandlerTests.parts(channel)
+        for _ in 0..<3 {
+            channel.isWritable = false
+            channel.pipeline.fireChannelWritabilityChanged()
+            channel.embeddedEventLoop.advanceTime(by: .seconds(4))
+            channel.isWritable = true
+            channel.pipeline.fireChannelWritabilityChanged()
+        }
+        channel.embeddedEventLoop.advanceTime(by: .seconds(30))
+        #expect(channel.isActive, "a response is owed and the client reads: no timer runs")
+        _ = try channel.finish(acceptAlreadyClosed: true)
+    }
+}

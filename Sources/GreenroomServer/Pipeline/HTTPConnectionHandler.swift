@@ -62,6 +62,8 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     private var timerAction: TimerAction = .closeSilently
     private var scheduled: Scheduled<Void>?
     private var scheduledFor: NIODeadline = .distantFuture
+    /// Runs while the client leaves written responses unread (the channel is not writable).
+    private var stalled: Scheduled<Void>?
 
     init(limits: Limits) {
         self.limits = limits
@@ -85,13 +87,33 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     func handlerRemoved(context: ChannelHandlerContext) {
         scheduled?.cancel()
         scheduled = nil
+        stalled?.cancel()
+        stalled = nil
     }
 
     func channelInactive(context: ChannelHandlerContext) {
         scheduled?.cancel()
         scheduled = nil
+        stalled?.cancel()
+        stalled = nil
         deadline = nil
         context.fireChannelInactive()
+    }
+
+    /// A client that stops reading while responses wait to be written (a slow-read attack, or a
+    /// pipeline it never reads) would hold its connection forever: it is closed once it has read
+    /// nothing for the idle timeout, like nginx's `send_timeout`.
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if context.channel.isWritable {
+            stalled?.cancel()
+            stalled = nil
+        } else if stalled == nil {
+            stalled = context.eventLoop.assumeIsolated().scheduleTask(in: limits.idleTimeout) { [self] in
+                self.stalled = nil
+                context.close(promise: nil)
+            }
+        }
+        context.fireChannelWritabilityChanged()
     }
 
     // MARK: Inbound
