@@ -103,12 +103,19 @@ final class ServeProcess: @unchecked Sendable {
     private(set) var url = ""
 
     /// Starts `greenroom serve arguments...` and waits until it accepts connections.
+    ///
+    /// - Parameter launcher: a command that runs it, e.g. `["/usr/bin/prlimit", "--nofile=64:64", "--"]`.
     static func start(
         _ arguments: [String],
         readiness: Readiness,
-        logDirectory: TemporaryDirectory
+        logDirectory: TemporaryDirectory,
+        launcher: [String] = []
     ) async throws -> ServeProcess {
-        let (executable, prefix) = try GreenroomBinary.unprivilegedCommand()
+        var (executable, prefix) = try GreenroomBinary.unprivilegedCommand()
+        if let first = launcher.first {
+            prefix = launcher.dropFirst() + [executable] + prefix
+            executable = first
+        }
         let process = try BackgroundProcess(
             name: "greenroom serve", executable: executable, arguments: prefix + ["serve"] + arguments,
             logPath: logDirectory.file("serve.log"))
@@ -127,7 +134,7 @@ final class ServeProcess: @unchecked Sendable {
             if process.exitStatus == 126, process.output.contains("Text file busy") {
                 // A child forked by a parallel test still held the fresh copy open for writing
                 // until it exec'd: start again.
-                return try await start(arguments, readiness: readiness, logDirectory: logDirectory)
+                return try await start(arguments, readiness: readiness, logDirectory: logDirectory, launcher: launcher)
             }
             if process.output.contains("in use") {
                 throw PortConflict(description: "greenroom serve: \(process.output)")
