@@ -42,7 +42,8 @@ extension HTTPServer {
                 ChannelOptions.recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 1024, maximum: 65536))
             .serverChannelInitializer { [self] channel in
                 channel.eventLoop.makeCompletedFuture {
-                    let tracker = ConnectionTracker(maxConnections: configuration.maxConnections, drained: drained)
+                    let tracker = ConnectionTracker(
+                        maxConnections: configuration.maxConnections, drained: drained, logger: self.logger)
                     try channel.pipeline.syncOperations.addHandler(tracker)
                     let bound = NIOLoopBound(tracker, eventLoop: channel.eventLoop)
                     self.state.withLock { $0.tracker = bound }
