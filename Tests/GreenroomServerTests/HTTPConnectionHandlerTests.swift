@@ -184,6 +184,20 @@ import Testing
         #expect(!channel.isActive)
     }
 
+    @Test func quiesceClosesOnceABodyAnsweredEarlyHasArrived() throws {
+        // The handler answered before reading the body; shutdown began while the body was coming.
+        let channel = try Self.makeChannel()
+        try channel.writeInbound(ByteBuffer(string: "POST / HTTP/1.1\r\nHost: t\r\nContent-Length: 8\r\n\r\n1234"))
+        _ = try Self.parts(channel)
+        try channel.writeOutbound(ResponseWrite(bytes: ByteBuffer(string: "early"), kind: .end))
+        channel.pipeline.fireUserInboundEventTriggered(ChannelShouldQuiesceEvent())
+        channel.embeddedEventLoop.run()
+        #expect(channel.isActive, "the body is still arriving")
+        try channel.writeInbound(ByteBuffer(string: "5678"))
+        channel.embeddedEventLoop.run()
+        #expect(!channel.isActive, "nothing is owed and the server is shutting down")
+    }
+
     @Test func proxyHeaderEventBecomesAPart() throws {
         let channel = try Self.makeChannel()
         let source = Peer.ip(IPAddress("192.0.2.1")!, port: 4711)

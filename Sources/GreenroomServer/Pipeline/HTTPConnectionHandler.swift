@@ -147,7 +147,10 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
             guard case .readingBody = state else { return }
             state = .waiting(firstRequest: false)
             deliver(.end, context: context)
-            if pendingResponses == 0 { becameIdle(context: context) }
+            // The response went out before the body's end (the handler did not read it all).
+            if pendingResponses == 0 {
+                if quiescing { closeAfterFlush(context: context) } else { becameIdle(context: context) }
+            }
         }
     }
 
@@ -282,7 +285,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
 
     private func closeAfterFlush(context: ChannelHandlerContext) {
         let flushed = context.eventLoop.makePromise(of: Void.self)
-        context.write(wrapOutboundOut(context.channel.allocator.buffer(capacity: 0)), promise: flushed)
+        context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(capacity: 0)), promise: flushed)
         closeAfter(flushed.futureResult, context: context)
     }
 

@@ -65,6 +65,8 @@ struct RequestLoop: Sendable {
     var maxRequests = 200_000
     /// A worker stops after this many refusals in a row (the server is gone).
     var stopAfterRefusals = 20
+    /// Complete `200` responses so far, across workers (to wait until the load is on).
+    let served = SharedCounter()
 
     /// Runs the workers until `stop` returns `true` (or a bound is reached).
     func run(until stop: @escaping @Sendable () -> Bool) async throws -> Tally {
@@ -111,6 +113,7 @@ struct RequestLoop: Sendable {
                 refusalsInARow = 0
                 if response.status == 200 {
                     tally.ok += 1
+                    served.increment()
                 } else {
                     tally.otherStatuses[response.status, default: 0] += 1
                     tally.note("\(response)")
@@ -141,6 +144,13 @@ struct RequestLoop: Sendable {
         }
         return tally
     }
+}
+
+/// A count shared between threads.
+final class SharedCounter: Sendable {
+    private let value = Atomic<Int>(0)
+    func increment() { value.add(1, ordering: .relaxed) }
+    var count: Int { value.load(ordering: .relaxed) }
 }
 
 /// A flag tests raise to stop request loops.
