@@ -310,3 +310,45 @@ import Testing
         _ = try channel.finish(acceptAlreadyClosed: true)
     }
 }
+
+/// Connections accepted while the server shuts down: the quiesce event was fired before their
+/// handlers existed, so the handler asks the server when it starts reading.
+@Suite struct HTTPConnectionHandlerShutdownTests {
+    static func makeChannel() throws -> EmbeddedChannel {
+        let channel = EmbeddedChannel()
+        try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(HTTPRequestDecoder()))
+        try channel.pipeline.syncOperations.addHandler(
+            HTTPConnectionHandler(limits: HTTPConnectionHandlerTests.limits, shuttingDown: { true }))
+        try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()
+        return channel
+    }
+
+    @Test func connectionWithoutARequestClosesWhenReadingStarts() throws {
+        let channel = try Self.makeChannel()
+        channel.read()
+        channel.embeddedEventLoop.run()
+        #expect(!channel.isActive, "accepted during shutdown with nothing owed")
+    }
+
+    @Test func requestThatArrivedFirstIsStillAnsweredThenTheConnectionCloses() throws {
+        let channel = try Self.makeChannel()
+        try channel.writeInbound(ByteBuffer(string: "GET / HTTP/1.1\r\nHost: t\r\n\r\n"))
+        channel.pipeline.fireChannelReadComplete()
+        channel.pipeline.fireUserInboundEventTriggered(ChannelEvent.inputClosed)
+        channel.read()
+        #expect(channel.isActive)
+        #expect(try HTTPConnectionHandlerTests.parts(channel) == ["head GET /", "end"])
+        try channel.writeOutbound(ResponseWrite(bytes: ByteBuffer(string: "ok"), kind: .end))
+        channel.embeddedEventLoop.run()
+        #expect(!channel.isActive)
+    }
+}
+
+extension HTTPConnectionHandlerShutdownTests {
+    @Test func connectionNoTaskWillServeIsClosedWithoutWaitingForRead() throws {
+        // The listener closed while this connection was being set up: no task will ever read it.
+        let channel = try Self.makeChannel()
+        channel.embeddedEventLoop.run()
+        #expect(!channel.isActive)
+    }
+}

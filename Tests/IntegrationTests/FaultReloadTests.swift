@@ -3,7 +3,11 @@ import GreenroomCore
 import GreenroomDeploy
 import Testing
 
-/// `nginx -s reload` every half second while clients load `greenroom serve` through the nginx
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `nginx -s reload` every half second while four keep-alive clients load `greenroom serve` through the nginx
 /// site `greenroom generate nginx` writes: zero failed requests.
 ///
 /// A reload replaces nginx's workers; the old ones close their idle upstream keep-alive
@@ -45,7 +49,7 @@ import Testing
             let nginx = try await NginxServer.start(in: scratch, httpIncludes: files, ports: [ports[1]])
             defer { nginx.stop() }
 
-            let loop = RequestLoop(port: ports[1], workers: 16)
+            let loop = RequestLoop(port: ports[1], workers: 4, pause: .milliseconds(2))
             let stop = StopFlag()
             let load = Task { try await loop.run { stop.isRaised } }
             defer { stop.raise() }
@@ -70,13 +74,17 @@ import Testing
             #expect(reloaded == Self.reloads, "nginx reloaded \(reloaded) times:\n\(nginx.errorLog)")
             #expect(tally.failures == 0, "\(tally)")
             #expect(tally.refused == 0, "a new connection to nginx got no answer: \(tally)")
-            #expect(tally.ok >= 1000, "\(tally)")
+            #expect(tally.ok >= 500, "\(tally)")
             let problems = nginx.errorLog.split(separator: "\n").filter {
                 !$0.contains("[notice]") && !$0.contains("[info]")
             }
             #expect(problems.isEmpty, "nginx logged upstream trouble:\n\(problems.joined(separator: "\n"))")
             #expect(serve.process.isRunning)
             print("nginx reload under load: \(tally)")
+            // Stopped here, without blocking a thread of the shared pool (the defers are the safety net).
+            kill(nginx.process.pid, SIGTERM)
+            try await waitUntil("nginx to stop") { !nginx.process.isRunning }
+            #expect(try await serve.terminate(timeout: .seconds(10)).status == 0, "\(serve.output)")
         }
     }
 }

@@ -65,8 +65,13 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     /// Runs while the client leaves written responses unread (the channel is not writable).
     private var stalled: Scheduled<Void>?
 
-    init(limits: Limits) {
+    /// Whether the server is shutting down: a connection accepted meanwhile may have missed the
+    /// quiesce event (it was fired before this handler was in its pipeline).
+    private let shuttingDown: @Sendable () -> Bool
+
+    init(limits: Limits, shuttingDown: @escaping @Sendable () -> Bool = { false }) {
         self.limits = limits
+        self.shuttingDown = shuttingDown
     }
 
     /// The first request's clock starts with the first read: the connection's task turns
@@ -83,6 +88,19 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     private var earlyInputClosed = false
     /// The most parts held before reading starts (a whole pipeline of requests sent with FIN).
     private static let maxEarlyParts = 1024
+
+    /// A connection accepted while the server shuts down gets its pipeline after the quiesce
+    /// event was sent, and the listener, closing, may drop it before any task serves it: close it
+    /// at once unless a request already arrived.
+    func handlerAdded(context: ChannelHandlerContext) {
+        guard shuttingDown() else { return }
+        quiescing = true
+        context.eventLoop.assumeIsolated().execute { [self] in
+            guard pendingResponses == 0, early.isEmpty, case .waiting = state else { return }
+            state = .failed
+            context.close(promise: nil)
+        }
+    }
 
     func handlerRemoved(context: ChannelHandlerContext) {
         scheduled?.cancel()
@@ -221,6 +239,13 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
                 arm(.closeSilently, in: limits.headerTimeout, context: context)
             }
             replayEarlyInput(context: context)
+            if shuttingDown() { quiescing = true }
+            if quiescing, pendingResponses == 0, case .waiting = state {
+                // Accepted during shutdown with no request yet: nothing is owed.
+                state = .failed
+                context.close(promise: nil)
+                return
+            }
         }
         if case .failed = state, !lingering { return }
         context.read()

@@ -103,7 +103,7 @@ extension HTTPServer {
         limits.maxHeaderFieldSize = configuration.maxHeaderBytes
         try sync.addHandler(
             ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes, limitConfiguration: limits)))
-        try sync.addHandler(HTTPConnectionHandler(limits: context.limits))
+        try sync.addHandler(HTTPConnectionHandler(limits: context.limits, shuttingDown: { context.isQuiescing }))
     }
 
     /// Wraps an accepted channel in the async channel its task reads from, then starts reading.

@@ -46,10 +46,24 @@ final class RawConnection: @unchecked Sendable {
     deinit { close() }
 
     /// Connects to `127.0.0.1:port`.
-    static func open(port: UInt16, timeout: Duration = .seconds(5)) throws -> RawConnection {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
+    ///
+    /// - Parameter tiny: small socket buffers and a small maximum segment size, so that a client
+    ///   that does not read stalls the server's writes soon: loopback's large segments otherwise
+    ///   let the server's kernel buffer grow to megabytes of unread responses.
+    static func open(port: UInt16, timeout: Duration = .seconds(5), tiny: Bool = false) throws -> RawConnection {
+        // Close-on-exec: a daemon another test spawns meanwhile must not inherit the socket and
+        // keep the connection open after the test closed it.
+        let flags = Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue)
+        let descriptor = socket(AF_INET, flags, 0)
         guard descriptor >= 0 else { throw HarnessError("socket: \(String(cString: strerror(errno)))") }
         let connection = RawConnection(descriptor: descriptor)
+        if tiny {
+            var size: Int32 = 8192
+            var segment: Int32 = 536
+            setsockopt(descriptor, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size))
+            setsockopt(descriptor, SOL_SOCKET, SO_SNDBUF, &size, socklen_t(MemoryLayout<Int32>.size))
+            setsockopt(descriptor, Int32(IPPROTO_TCP), TCP_MAXSEG, &segment, socklen_t(MemoryLayout<Int32>.size))
+        }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")

@@ -65,6 +65,8 @@ struct RequestLoop: Sendable {
     var maxRequests = 200_000
     /// A worker stops after this many refusals in a row (the server is gone).
     var stopAfterRefusals = 20
+    /// A pause after each response: steady load without starving tests that run alongside.
+    var pause: Duration = .milliseconds(1)
     /// Complete `200` responses so far, across workers (to wait until the load is on).
     let served = SharedCounter()
 
@@ -123,6 +125,9 @@ struct RequestLoop: Sendable {
                     connection = nil
                 } else {
                     reused = true
+                }
+                if pause > .zero {
+                    usleep(UInt32(clamping: pause.components.seconds * 1_000_000 + pause.components.attoseconds / 1_000_000_000_000))
                 }
             } catch let error as IncompleteResponse {
                 tally.incomplete += 1
