@@ -26,10 +26,13 @@ enum LoadBench {
         var rounds = 1
         var idle = 10_000
         var only: Set<String> = []
-        var greenroom: String = {
+        var greenroom = Self.defaultGreenroom
+
+        /// The `greenroom` binary next to this one.
+        static var defaultGreenroom: String {
             let me = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
             return (me as NSString).deletingLastPathComponent + "/greenroom"
-        }()
+        }
         var venv = "/tmp/greenroom-bench-venv"
 
         init(_ arguments: [String]) throws {
@@ -167,6 +170,7 @@ enum LoadBench {
                 rows[index].rssKiB = max(rows[index].rssKiB ?? 0, rss ?? 0)
                 print("  round \(round) \(scenario.name): \(Int(result.requestsPerSecond)) req/s, p99 \(result.p99Milliseconds) ms"
                     + (rows[index].cpuMicros.last.map { String(format: ", %.1f µs CPU/req", $0) } ?? ""))
+                fflush(nil)  // each round as it ends, even into a pipe or file
                 let firstOfFamily = selected.firstIndex { $0.family == scenario.family } == index
                 if round == 1 && firstOfFamily && options.idle > 0 {
                     idle.append((scenario.family, try await idleCost(options.idle, port: port, process: process, children: children)))

@@ -2,6 +2,9 @@
 //
 //   greenroom-bench core [options]    micro-benchmarks of GreenroomCore vs naive peers (see CoreBench)
 //   greenroom-bench load [options]    wrk against greenroom, eventlet and nginx (see LoadBench)
+//   greenroom-bench load --behind nginx [options]
+//                                     the same through generated nginx sites, + gunicorn (see BehindNginxBench)
+//   greenroom-bench soak [options]    load for N seconds, RSS sampled, fails on growth (see SoakBench)
 //
 // One file per bench; each has a `run(_ arguments:)` entry point and answers `--help`.
 
@@ -18,9 +21,15 @@ struct Bench: Sendable {
             CoreBench.run(arguments: $0)
             return 0
         },
-        Bench(name: "load", summary: "wrk on loopback: greenroom vs eventlet's wsgi.server vs nginx `return 200`") {
-            try await LoadBench.run($0)
-        }
+        Bench(
+            name: "load",
+            summary: "wrk on loopback: greenroom vs eventlet's wsgi.server vs nginx `return 200`; --behind nginx: through nginx"
+        ) {
+            $0.contains("--behind") ? try await BehindNginxBench.run($0) : try await LoadBench.run($0)
+        },
+        Bench(name: "soak", summary: "load for N seconds with RSS sampled every second; fails on sustained growth") {
+            try await SoakBench.run($0)
+        },
     ]
 
     static var usage: String {

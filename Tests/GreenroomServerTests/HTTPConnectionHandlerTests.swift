@@ -80,6 +80,7 @@ import Testing
         try channel.pipeline.syncOperations.addHandler(
             ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes, limitConfiguration: limits)))
         try channel.pipeline.syncOperations.addHandler(HTTPConnectionHandler(limits: Self.limits))
+        channel.read()
         try channel.writeInbound(ByteBuffer(string: "GET / HTTP/1.1\r\nX-Long: \(String(repeating: "a", count: 100))\r\n\r\n"))
         #expect(try Self.parts(channel) == ["failure headerTooLarge"])
         _ = try channel.finish(acceptAlreadyClosed: true)
@@ -183,6 +184,20 @@ import Testing
         #expect(!channel.isActive)
     }
 
+    @Test func quiesceClosesOnceABodyAnsweredEarlyHasArrived() throws {
+        // The handler answered before reading the body; shutdown began while the body was coming.
+        let channel = try Self.makeChannel()
+        try channel.writeInbound(ByteBuffer(string: "POST / HTTP/1.1\r\nHost: t\r\nContent-Length: 8\r\n\r\n1234"))
+        _ = try Self.parts(channel)
+        try channel.writeOutbound(ResponseWrite(bytes: ByteBuffer(string: "early"), kind: .end))
+        channel.pipeline.fireUserInboundEventTriggered(ChannelShouldQuiesceEvent())
+        channel.embeddedEventLoop.run()
+        #expect(channel.isActive, "the body is still arriving")
+        try channel.writeInbound(ByteBuffer(string: "5678"))
+        channel.embeddedEventLoop.run()
+        #expect(!channel.isActive, "nothing is owed and the server is shutting down")
+    }
+
     @Test func proxyHeaderEventBecomesAPart() throws {
         let channel = try Self.makeChannel()
         let source = Peer.ip(IPAddress("192.0.2.1")!, port: 4711)
@@ -190,5 +205,150 @@ import Testing
         channel.pipeline.fireUserInboundEventTriggered(ProxyHeaderReceived(source: nil, tls: false))
         #expect(try Self.parts(channel) == ["proxied 192.0.2.1:4711 true"])
         _ = try channel.finish(acceptAlreadyClosed: true)
+    }
+}
+
+/// Half-closed clients: NIO reads a socket whose peer shut its write side to the end, even
+/// before the connection's task asked to read (EPOLLRDHUP), and reports the end of input with a
+/// read that produced nothing. Neither may cost a complete request its answer.
+@Suite struct HTTPConnectionHandlerHalfCloseTests {
+    /// Stands in for the connection task's async channel: added when the task starts.
+    final class Recorder: ChannelInboundHandler {
+        typealias InboundIn = RequestPart
+        var events: [String] = []
+
+        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+            switch unwrapInboundIn(data) {
+            case .head(let head): events.append("head \(head.method) \(head.uri)")
+            case .body(let buffer): events.append("body \(String(buffer: buffer))")
+            case .end: events.append("end")
+            case .failure(let failure): events.append("failure \(failure)")
+            case .proxied(let peer, _): events.append("proxied \(peer)")
+            }
+        }
+
+        func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+            if case ChannelEvent.inputClosed = event { events.append("input closed") }
+        }
+    }
+
+    /// NIO's end of input: a read complete without bytes, then the event.
+    static func endOfInput(_ channel: EmbeddedChannel) {
+        channel.pipeline.fireChannelReadComplete()
+        channel.pipeline.fireUserInboundEventTriggered(ChannelEvent.inputClosed)
+    }
+
+    @Test func requestAndEndOfInputBeforeTheTaskReadsAreHandedOverWhenItDoes() throws {
+        // The flaky `requestHalfClosedAfterSendingIsStillAnswered`: on a busy machine the client's
+        // request and FIN were drained before the task's handler existed, and the task got 408.
+        let channel = try HTTPConnectionHandlerTests.makeChannel(reading: false)
+        try channel.writeInbound(ByteBuffer(string: "GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n"))
+        Self.endOfInput(channel)
+        channel.embeddedEventLoop.advanceTime(by: .milliseconds(500))
+
+        let recorder = Recorder()
+        try channel.pipeline.syncOperations.addHandler(recorder)
+        channel.read()
+        #expect(recorder.events == ["head GET /healthz", "end", "input closed"])
+        channel.embeddedEventLoop.advanceTime(by: .seconds(3))
+        #expect(recorder.events == ["head GET /healthz", "end", "input closed"])
+        #expect(channel.isActive, "the response is still owed")
+        _ = try channel.finish(acceptAlreadyClosed: true)
+    }
+
+    @Test func endOfInputAfterACompleteRequestStartsNoHeaderClock() throws {
+        let channel = try HTTPConnectionHandlerTests.makeChannel()
+        try channel.writeInbound(ByteBuffer(string: "GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n"))
+        #expect(try HTTPConnectionHandlerTests.parts(channel) == ["head GET /healthz", "end"])
+        Self.endOfInput(channel)
+        // The application takes longer than the header timeout: still no 408 for a complete request.
+        channel.embeddedEventLoop.advanceTime(by: .seconds(3))
+        #expect(try HTTPConnectionHandlerTests.parts(channel).isEmpty)
+        try channel.writeOutbound(ResponseWrite(bytes: ByteBuffer(string: "ok"), kind: .end))
+        #expect(try channel.readOutbound(as: ByteBuffer.self).map { String(buffer: $0) } == "ok")
+        _ = try channel.finish(acceptAlreadyClosed: true)
+    }
+
+    @Test func partialHeadThenEndOfInputIsABadRequest() throws {
+        let channel = try HTTPConnectionHandlerTests.makeChannel()
+        try channel.writeInbound(ByteBuffer(string: "GET /healthz HTTP/1.1\r\nHo"))
+        Self.endOfInput(channel)
+        #expect(try HTTPConnectionHandlerTests.parts(channel) == ["failure badRequest"])
+        channel.embeddedEventLoop.advanceTime(by: .seconds(3))
+        #expect(try HTTPConnectionHandlerTests.parts(channel).isEmpty)
+        _ = try channel.finish(acceptAlreadyClosed: true)
+    }
+}
+
+/// A client that stops reading while responses wait to be written.
+@Suite struct HTTPConnectionHandlerStallTests {
+    @Test func unreadResponsesCloseTheConnectionAfterTheIdleTimeout() throws {
+        let channel = try HTTPConnectionHandlerTests.makeChannel()
+        try channel.writeInbound(ByteBuffer(string: "GET / HTTP/1.1\r\nHost: t\r\n\r\n"))
+        _ = try HTTPConnectionHandlerTests.parts(channel)
+        channel.isWritable = false
+        channel.pipeline.fireChannelWritabilityChanged()
+        channel.embeddedEventLoop.advanceTime(by: .seconds(4))
+        #expect(channel.isActive)
+        channel.embeddedEventLoop.advanceTime(by: .seconds(2))
+        #expect(!channel.isActive, "the idle timeout (5 s) passed without the client reading")
+    }
+
+    @Test func readingAgainStopsTheClock() throws {
+        let channel = try HTTPConnectionHandlerTests.makeChannel()
+        try channel.writeInbound(ByteBuffer(string: "GET / HTTP/1.1\r\nHost: t\r\n\r\n"))
+        _ = try HTTPConnectionHandlerTests.parts(channel)
+        for _ in 0..<3 {
+            channel.isWritable = false
+            channel.pipeline.fireChannelWritabilityChanged()
+            channel.embeddedEventLoop.advanceTime(by: .seconds(4))
+            channel.isWritable = true
+            channel.pipeline.fireChannelWritabilityChanged()
+        }
+        channel.embeddedEventLoop.advanceTime(by: .seconds(30))
+        #expect(channel.isActive, "a response is owed and the client reads: no timer runs")
+        _ = try channel.finish(acceptAlreadyClosed: true)
+    }
+}
+
+/// Connections accepted while the server shuts down: the quiesce event was fired before their
+/// handlers existed, so the handler asks the server when it starts reading.
+@Suite struct HTTPConnectionHandlerShutdownTests {
+    static func makeChannel() throws -> EmbeddedChannel {
+        let channel = EmbeddedChannel()
+        try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(HTTPRequestDecoder()))
+        try channel.pipeline.syncOperations.addHandler(
+            HTTPConnectionHandler(limits: HTTPConnectionHandlerTests.limits, shuttingDown: { true }))
+        try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()
+        return channel
+    }
+
+    @Test func connectionWithoutARequestClosesWhenReadingStarts() throws {
+        let channel = try Self.makeChannel()
+        channel.read()
+        channel.embeddedEventLoop.run()
+        #expect(!channel.isActive, "accepted during shutdown with nothing owed")
+    }
+
+    @Test func requestThatArrivedFirstIsStillAnsweredThenTheConnectionCloses() throws {
+        let channel = try Self.makeChannel()
+        try channel.writeInbound(ByteBuffer(string: "GET / HTTP/1.1\r\nHost: t\r\n\r\n"))
+        channel.pipeline.fireChannelReadComplete()
+        channel.pipeline.fireUserInboundEventTriggered(ChannelEvent.inputClosed)
+        channel.read()
+        #expect(channel.isActive)
+        #expect(try HTTPConnectionHandlerTests.parts(channel) == ["head GET /", "end"])
+        try channel.writeOutbound(ResponseWrite(bytes: ByteBuffer(string: "ok"), kind: .end))
+        channel.embeddedEventLoop.run()
+        #expect(!channel.isActive)
+    }
+}
+
+extension HTTPConnectionHandlerShutdownTests {
+    @Test func connectionNoTaskWillServeIsClosedWithoutWaitingForRead() throws {
+        // The listener closed while this connection was being set up: no task will ever read it.
+        let channel = try Self.makeChannel()
+        channel.embeddedEventLoop.run()
+        #expect(!channel.isActive)
     }
 }

@@ -32,7 +32,8 @@ public struct ServerConfiguration: Sendable, Hashable {
     /// How long a client may take to send a request's head once it started sending it (408), and
     /// to send its first request on a new connection (closed silently).
     public var headerTimeout: Duration
-    /// How long a keep-alive connection may stay idle between requests before it is closed.
+    /// How long a keep-alive connection may stay idle between requests before it is closed, and
+    /// how long a client may leave written responses unread before its connection is closed.
     public var idleTimeout: Duration
     /// How long graceful shutdown waits for in-flight requests before closing their connections.
     public var shutdownTimeout: Duration

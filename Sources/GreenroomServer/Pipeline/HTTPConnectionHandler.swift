@@ -24,8 +24,9 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     /// Where the connection stands in reading requests.
     ///
     /// Transitions: `waiting` → `readingHead` (bytes without a head) → `readingBody` (head) →
-    /// `waiting` (end); `waiting` → `readingBody` when a whole head arrives in one read; any
-    /// state → `failed` (a failure was sent in-band; nothing more is read).
+    /// `waiting` (end); `waiting` → `readingBody` when a whole head arrives in one read;
+    /// `readingHead` → `waiting` when the input ends (no head can follow); any state → `failed`
+    /// (a failure was sent in-band; nothing more is read).
     private enum ReadState {
         case waiting(firstRequest: Bool)
         case readingHead
@@ -53,31 +54,84 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     /// The final response is out and the write side is shut; input is read and discarded until
     /// the client closes (or the linger timer fires), so the response is not lost to a reset.
     private var lingering = false
+    /// The client shut its sending side: nothing more will arrive.
+    private var inputEnded = false
 
     // A lazy timer: moving the deadline costs a clock read; the scheduled task re-arms itself.
     private var deadline: NIODeadline?
     private var timerAction: TimerAction = .closeSilently
     private var scheduled: Scheduled<Void>?
     private var scheduledFor: NIODeadline = .distantFuture
+    /// Runs while the client leaves written responses unread (the channel is not writable).
+    private var stalled: Scheduled<Void>?
 
-    init(limits: Limits) {
+    /// Whether the server is shutting down: a connection accepted meanwhile may have missed the
+    /// quiesce event (it was fired before this handler was in its pipeline).
+    private let shuttingDown: @Sendable () -> Bool
+
+    init(limits: Limits, shuttingDown: @escaping @Sendable () -> Bool = { false }) {
         self.limits = limits
+        self.shuttingDown = shuttingDown
     }
 
     /// The first request's clock starts with the first read: the connection's task turns
     /// reading on once it runs, and a busy server must not count its own delay against the client.
     private var readingStarted = false
 
+    /// What arrived before the task started reading. NIO reads a socket whose peer half-closed
+    /// (EPOLLRDHUP) to its end whether or not anyone asked to read, so a client that sends a
+    /// request and shuts its write side before the connection's task runs is read before the
+    /// task's async channel is in the pipeline: without this, its request would be lost and the
+    /// connection left to time out with 408. Bounded by the decoder's and the body's limits and
+    /// by ``maxEarlyParts``.
+    private var early: [RequestPart] = []
+    private var earlyInputClosed = false
+    /// The most parts held before reading starts (a whole pipeline of requests sent with FIN).
+    private static let maxEarlyParts = 1024
+
+    /// A connection accepted while the server shuts down gets its pipeline after the quiesce
+    /// event was sent, and the listener, closing, may drop it before any task serves it: close it
+    /// at once unless a request already arrived.
+    func handlerAdded(context: ChannelHandlerContext) {
+        guard shuttingDown() else { return }
+        quiescing = true
+        context.eventLoop.assumeIsolated().execute { [self] in
+            guard pendingResponses == 0, early.isEmpty, case .waiting = state else { return }
+            state = .failed
+            context.close(promise: nil)
+        }
+    }
+
     func handlerRemoved(context: ChannelHandlerContext) {
         scheduled?.cancel()
         scheduled = nil
+        stalled?.cancel()
+        stalled = nil
     }
 
     func channelInactive(context: ChannelHandlerContext) {
         scheduled?.cancel()
         scheduled = nil
+        stalled?.cancel()
+        stalled = nil
         deadline = nil
         context.fireChannelInactive()
+    }
+
+    /// A client that stops reading while responses wait to be written (a slow-read attack, or a
+    /// pipeline it never reads) would hold its connection forever: it is closed once it has read
+    /// nothing for the idle timeout, like nginx's `send_timeout`.
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if context.channel.isWritable {
+            stalled?.cancel()
+            stalled = nil
+        } else if stalled == nil {
+            stalled = context.eventLoop.assumeIsolated().scheduleTask(in: limits.idleTimeout) { [self] in
+                self.stalled = nil
+                context.close(promise: nil)
+            }
+        }
+        context.fireChannelWritabilityChanged()
     }
 
     // MARK: Inbound
@@ -95,7 +149,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
                     return
                 }
                 state = .readingBody(received: 0)
-                context.fireChannelRead(wrapInboundOut(.head(head)))
+                deliver(.head(head), context: context)
                 return
             }
         case .body(let buffer):
@@ -106,12 +160,15 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
                 return
             }
             state = .readingBody(received: total)
-            context.fireChannelRead(wrapInboundOut(.body(buffer)))
+            deliver(.body(buffer), context: context)
         case .end:
             guard case .readingBody = state else { return }
             state = .waiting(firstRequest: false)
-            context.fireChannelRead(wrapInboundOut(.end))
-            if pendingResponses == 0 { becameIdle(context: context) }
+            deliver(.end, context: context)
+            // The response went out before the body's end (the handler did not read it all).
+            if pendingResponses == 0 {
+                if quiescing { closeAfterFlush(context: context) } else { becameIdle(context: context) }
+            }
         }
     }
 
@@ -122,7 +179,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
             arm(.headerTimeout, in: limits.headerTimeout, context: context)
         }
         partsInThisRead = false
-        context.fireChannelReadComplete()
+        if readingStarted { context.fireChannelReadComplete() }
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
@@ -147,10 +204,24 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
         switch event {
         case let event as ProxyHeaderReceived:
             if let source = event.source {
-                context.fireChannelRead(wrapInboundOut(.proxied(source, tls: event.tls)))
+                deliver(.proxied(source, tls: event.tls), context: context)
             }
         case ChannelEvent.inputClosed where lingering:
             context.close(promise: nil)
+        case ChannelEvent.inputClosed:
+            inputEnded = true
+            // NIO reports the end of input with a read that produced nothing, which looked like the
+            // start of a head; a head can no longer arrive, so no header clock may run for one.
+            if case .readingHead = state {
+                state = .waiting(firstRequest: false)
+                deadline = nil
+                if pendingResponses == 0 { becameIdle(context: context) }
+            }
+            if readingStarted {
+                context.fireUserInboundEventTriggered(event)
+            } else {
+                earlyInputClosed = true
+            }
         case is ChannelShouldQuiesceEvent:
             quiescing = true
             if pendingResponses == 0, case .waiting = state { context.close(promise: nil) }
@@ -162,11 +233,21 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     // MARK: Outbound
 
     func read(context: ChannelHandlerContext) {
-        if case .failed = state, !lingering { return }
         if !readingStarted {
             readingStarted = true
-            if case .waiting = state { arm(.closeSilently, in: limits.headerTimeout, context: context) }
+            if pendingResponses == 0, case .waiting = state {
+                arm(.closeSilently, in: limits.headerTimeout, context: context)
+            }
+            replayEarlyInput(context: context)
+            if shuttingDown() { quiescing = true }
+            if quiescing, pendingResponses == 0, case .waiting = state {
+                // Accepted during shutdown with no request yet: nothing is owed.
+                state = .failed
+                context.close(promise: nil)
+                return
+            }
         }
+        if case .failed = state, !lingering { return }
         context.read()
     }
 
@@ -192,10 +273,35 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
 
     // MARK: State changes
 
+    /// Passes a part on to the task, or holds it until the task reads.
+    private func deliver(_ part: RequestPart, context: ChannelHandlerContext) {
+        guard readingStarted else {
+            early.append(part)
+            if early.count > Self.maxEarlyParts {
+                state = .failed
+                context.close(promise: nil)
+            }
+            return
+        }
+        context.fireChannelRead(wrapInboundOut(part))
+    }
+
+    /// Hands the task what arrived before it started reading, in order, then the end of input.
+    private func replayEarlyInput(context: ChannelHandlerContext) {
+        let parts = early
+        early = []
+        for part in parts { context.fireChannelRead(wrapInboundOut(part)) }
+        if !parts.isEmpty { context.fireChannelReadComplete() }
+        if earlyInputClosed {
+            earlyInputClosed = false
+            context.fireUserInboundEventTriggered(ChannelEvent.inputClosed)
+        }
+    }
+
     private func fail(_ failure: HTTPFailure, context: ChannelHandlerContext) {
         state = .failed
         deadline = nil
-        context.fireChannelRead(wrapInboundOut(.failure(failure)))
+        deliver(.failure(failure), context: context)
     }
 
     private func becameIdle(context: ChannelHandlerContext) {
@@ -204,7 +310,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
 
     private func closeAfterFlush(context: ChannelHandlerContext) {
         let flushed = context.eventLoop.makePromise(of: Void.self)
-        context.write(wrapOutboundOut(context.channel.allocator.buffer(capacity: 0)), promise: flushed)
+        context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(capacity: 0)), promise: flushed)
         closeAfter(flushed.futureResult, context: context)
     }
 
@@ -227,6 +333,10 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     /// unread input would reset the connection and could destroy the response the client has not
     /// read yet, e.g. a 413 or 408 sent while it was still sending.
     private func linger(context: ChannelHandlerContext) {
+        if inputEnded {
+            context.close(promise: nil)
+            return
+        }
         lingering = true
         state = .failed
         arm(.forceClose, in: limits.headerTimeout, context: context)

@@ -1,8 +1,16 @@
+import Logging
 import NIOCore
 
 /// Sits on the listening channel: counts open connections and stops accepting at the limit
 /// (back-pressure, like eventlet's `max_size`: new clients wait in the backlog, nobody gets a
 /// 503), and quiesces or closes every connection on shutdown.
+///
+/// When the process runs out of file descriptors, `accept` fails, but the listener stays
+/// registered and readable, so the event loop would spin on `accept` (NIO's accept back-off only
+/// delays the next read). The tracker then gives back a ``SpareDescriptor`` and closes the one
+/// connection that lets through (that client is refused instead of hanging; the accept that
+/// succeeds lets NIO stop polling), logs an error at most once a second, and accepts again only
+/// once the reserve is back and a connection closed or a second passed.
 ///
 /// ``quiesce()`` and ``closeAll()`` are called on the listener's event loop, also after the
 /// listener itself closed (the tracker keeps the connections it knows).
@@ -20,13 +28,23 @@ final class ConnectionTracker: ChannelDuplexHandler {
     private var quiescing = false
     private var didDrain = false
     private let drained: AsyncStream<Void>.Continuation
+    private let logger: Logger
+    private var spare = SpareDescriptor()
+    /// `accept` ran out of descriptors: no accepting until a connection closes or a second passed.
+    private var exhausted = false
+    private var retry: Scheduled<Void>?
+    /// Connections to close as soon as they are accepted (one per exhausted `accept`).
+    private var toShed = 0
+    private var refused = 0
+    private var lastExhaustionLog: NIODeadline?
 
     /// - Parameters:
     ///   - maxConnections: the most connections open at once.
     ///   - drained: finished once ``quiesce()`` was called and no connection is open.
-    init(maxConnections: Int, drained: AsyncStream<Void>.Continuation, acceptBatch: Int = 4) {
+    init(maxConnections: Int, drained: AsyncStream<Void>.Continuation, logger: Logger, acceptBatch: Int = 4) {
         self.maxConnections = maxConnections
         self.drained = drained
+        self.logger = logger
         self.acceptBatch = acceptBatch
     }
 
@@ -39,10 +57,22 @@ final class ConnectionTracker: ChannelDuplexHandler {
 
     func handlerRemoved(context: ChannelHandlerContext) {
         self.context = nil
+        retry?.cancel()
+        spare.release()
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let child = unwrapInboundIn(data)
+        if toShed > 0 {
+            toShed -= 1
+            refused += 1
+            let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
+            child.closeFuture.whenComplete { _ in
+                loopBound.eventLoop.execute { loopBound.value.resumeAccepting() }
+            }
+            child.close(promise: nil)
+            return
+        }
         let id = ObjectIdentifier(child)
         open[id] = child
         let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
@@ -55,13 +85,53 @@ final class ConnectionTracker: ChannelDuplexHandler {
 
     func read(context: ChannelHandlerContext) {
         let room = maxConnections - open.count
-        guard room > 0 else {
+        guard room > 0, !exhausted, spare.isHeld else {
             readPending = true
             return
         }
         // Never accept more in one batch than there is room for.
         try? context.channel.syncOptions?.setOption(ChannelOptions.maxMessagesPerRead, value: UInt(min(acceptBatch, room)))
         context.read()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        if SpareDescriptor.isExhaustion(error) { outOfDescriptors(error, context: context) }
+        // NIO's accept back-off, next in the pipeline, swallows it.
+        context.fireErrorCaught(error)
+    }
+
+    private func outOfDescriptors(_ error: any Error, context: ChannelHandlerContext) {
+        exhausted = true
+        if spare.isHeld {
+            spare.release()
+            toShed = 1
+        }
+        if retry == nil {
+            let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
+            retry = context.eventLoop.scheduleTask(in: .seconds(1)) {
+                loopBound.value.retry = nil
+                loopBound.value.resumeAccepting(descriptorFreed: true)
+            }
+        }
+        let now = NIODeadline.now()
+        guard lastExhaustionLog.map({ now - $0 >= .seconds(1) }) ?? true else { return }
+        lastExhaustionLog = now
+        logger.error(
+            "out of file descriptors: refusing new connections",
+            metadata: [
+                "greenroom.error": "\(error)", "greenroom.connections": "\(open.count)",
+                "greenroom.refused": "\(refused)",
+            ])
+    }
+
+    /// Takes the spare descriptor back and accepts again if nothing else holds accepting back.
+    private func resumeAccepting(descriptorFreed: Bool = false) {
+        if descriptorFreed { exhausted = false }
+        spare.acquire()
+        if readPending, let context {
+            readPending = false
+            read(context: context)
+        }
     }
 
     /// Tells every connection to finish the request it is serving and close.
@@ -85,10 +155,7 @@ final class ConnectionTracker: ChannelDuplexHandler {
     private func closed(_ id: ObjectIdentifier) {
         open.removeValue(forKey: id)
         if quiescing && open.isEmpty { signalDrained() }
-        if readPending, open.count < maxConnections, let context {
-            readPending = false
-            read(context: context)
-        }
+        resumeAccepting(descriptorFreed: true)
     }
 }
 

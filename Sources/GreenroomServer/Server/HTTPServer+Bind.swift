@@ -42,7 +42,8 @@ extension HTTPServer {
                 ChannelOptions.recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 1024, maximum: 65536))
             .serverChannelInitializer { [self] channel in
                 channel.eventLoop.makeCompletedFuture {
-                    let tracker = ConnectionTracker(maxConnections: configuration.maxConnections, drained: drained)
+                    let tracker = ConnectionTracker(
+                        maxConnections: configuration.maxConnections, drained: drained, logger: self.logger)
                     try channel.pipeline.syncOperations.addHandler(tracker)
                     let bound = NIOLoopBound(tracker, eventLoop: channel.eventLoop)
                     self.state.withLock { $0.tracker = bound }
@@ -102,7 +103,7 @@ extension HTTPServer {
         limits.maxHeaderFieldSize = configuration.maxHeaderBytes
         try sync.addHandler(
             ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes, limitConfiguration: limits)))
-        try sync.addHandler(HTTPConnectionHandler(limits: context.limits))
+        try sync.addHandler(HTTPConnectionHandler(limits: context.limits, shuttingDown: { context.isQuiescing }))
     }
 
     /// Wraps an accepted channel in the async channel its task reads from, then starts reading.

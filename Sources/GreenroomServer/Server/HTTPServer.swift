@@ -97,6 +97,7 @@ public final class HTTPServer: Service, Sendable {
         let bound = boundTarget(listener.channel.localAddress)
         logger.notice(
             "listening", metadata: ["greenroom.bind": "\(bound)", "greenroom.trust": "\(configuration.trustedProxies)"])
+        DescriptorLimit.warnIfBelow(maxConnections: configuration.maxConnections, logger: logger)
         let stopNow = state.withLock { state in
             state.listener = listener.channel
             return state.shutdownRequested
