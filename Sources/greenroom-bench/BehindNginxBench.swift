@@ -27,34 +27,25 @@ enum BehindNginxBench {
         var nginxWorkers = 1
         var gunicornWorkers = 1
         var only: Set<String> = []
-        var greenroom = LoadBench.Options.defaultGreenroom
+        var greenroom = BenchArguments.defaultGreenroom
         var venv = "/tmp/greenroom-bench-venv-behind"
 
         init(_ arguments: [String]) throws {
-            var rest = arguments[...]
-            func value(_ flag: String) throws -> String {
-                guard let next = rest.popFirst() else { throw BenchError("\(flag) needs a value") }
-                return next
-            }
-            func number(_ flag: String) throws -> Int {
-                let text = try value(flag)
-                guard let number = Int(text), number >= 1 else { throw BenchError("\(flag) '\(text)' is not a count") }
-                return number
-            }
-            while let flag = rest.popFirst() {
+            var arguments = BenchArguments(arguments)
+            while let flag = arguments.next() {
                 switch flag {
                 case "--behind":
-                    let proxy = try value(flag)
+                    let proxy = try arguments.value(flag)
                     guard proxy == "nginx" else { throw BenchError("--behind \(proxy): only nginx is supported") }
-                case "--seconds": wrk.seconds = try number(flag)
-                case "--rounds": rounds = try number(flag)
-                case "--connections": wrk.connections = try number(flag)
-                case "--threads": wrk.threads = try number(flag)
-                case "--nginx-workers": nginxWorkers = try number(flag)
-                case "--gunicorn-workers": gunicornWorkers = try number(flag)
-                case "--only": only.insert(try value(flag))
-                case "--greenroom": greenroom = try value(flag)
-                case "--venv": venv = try value(flag)
+                case "--seconds": wrk.seconds = try arguments.number(flag)
+                case "--rounds": rounds = try arguments.number(flag)
+                case "--connections": wrk.connections = try arguments.number(flag)
+                case "--threads": wrk.threads = try arguments.number(flag)
+                case "--nginx-workers": nginxWorkers = try arguments.number(flag)
+                case "--gunicorn-workers": gunicornWorkers = try arguments.number(flag)
+                case "--only": only.insert(try arguments.value(flag))
+                case "--greenroom": greenroom = try arguments.value(flag)
+                case "--venv": venv = try arguments.value(flag)
                 default: throw BenchError("unknown option \(flag)\n\(help)")
                 }
             }
@@ -81,9 +72,7 @@ enum BehindNginxBench {
             return 0
         }
         let options = try Options(arguments)
-        guard FileManager.default.isExecutableFile(atPath: options.greenroom) else {
-            throw BenchError("no greenroom binary at \(options.greenroom) (build it: swift build -c release)")
-        }
+        try BenchArguments.requireGreenroom(options.greenroom)
         let backends = Backend.allCases.filter { options.only.isEmpty || options.only.contains($0.rawValue) }
         let directory = NSTemporaryDirectory() + "greenroom-bench-behind-\(getpid())"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)

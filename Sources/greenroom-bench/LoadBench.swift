@@ -26,36 +26,21 @@ enum LoadBench {
         var rounds = 1
         var idle = 10_000
         var only: Set<String> = []
-        var greenroom = Self.defaultGreenroom
-
-        /// The `greenroom` binary next to this one.
-        static var defaultGreenroom: String {
-            let me = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-            return (me as NSString).deletingLastPathComponent + "/greenroom"
-        }
+        var greenroom = BenchArguments.defaultGreenroom
         var venv = "/tmp/greenroom-bench-venv"
 
         init(_ arguments: [String]) throws {
-            var rest = arguments[...]
-            func value(_ flag: String) throws -> String {
-                guard let next = rest.popFirst() else { throw BenchError("\(flag) needs a value") }
-                return next
-            }
-            func number(_ flag: String) throws -> Int {
-                let text = try value(flag)
-                guard let number = Int(text), number >= 0 else { throw BenchError("\(flag) '\(text)' is not a count") }
-                return number
-            }
-            while let flag = rest.popFirst() {
+            var arguments = BenchArguments(arguments)
+            while let flag = arguments.next() {
                 switch flag {
-                case "--seconds": wrk.seconds = max(1, try number(flag))
-                case "--rounds": rounds = max(1, try number(flag))
-                case "--connections": wrk.connections = max(1, try number(flag))
-                case "--threads": wrk.threads = max(1, try number(flag))
-                case "--idle": idle = try number(flag)
-                case "--only": only.insert(try value(flag))
-                case "--greenroom": greenroom = try value(flag)
-                case "--venv": venv = try value(flag)
+                case "--seconds": wrk.seconds = try arguments.number(flag)
+                case "--rounds": rounds = try arguments.number(flag)
+                case "--connections": wrk.connections = try arguments.number(flag)
+                case "--threads": wrk.threads = try arguments.number(flag)
+                case "--idle": idle = try arguments.number(flag, minimum: 0)
+                case "--only": only.insert(try arguments.value(flag))
+                case "--greenroom": greenroom = try arguments.value(flag)
+                case "--venv": venv = try arguments.value(flag)
                 default: throw BenchError("unknown option \(flag)\n\(help)")
                 }
             }
@@ -125,9 +110,7 @@ enum LoadBench {
             return 0
         }
         let options = try Options(arguments)
-        guard FileManager.default.isExecutableFile(atPath: options.greenroom) else {
-            throw BenchError("no greenroom binary at \(options.greenroom) (build it: swift build -c release)")
-        }
+        try BenchArguments.requireGreenroom(options.greenroom)
         let directory = NSTemporaryDirectory() + "greenroom-bench-\(getpid())"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }

@@ -30,32 +30,23 @@ enum SoakBench {
         var maxGrowth = 256.0
         var minRise = 2048
         var accessLog = "off"
-        var greenroom = LoadBench.Options.defaultGreenroom
+        var greenroom = BenchArguments.defaultGreenroom
 
         init(_ arguments: [String]) throws {
-            var rest = arguments[...]
-            func value(_ flag: String) throws -> String {
-                guard let next = rest.popFirst() else { throw BenchError("\(flag) needs a value") }
-                return next
-            }
-            func number(_ flag: String, minimum: Int = 1) throws -> Int {
-                let text = try value(flag)
-                guard let number = Int(text), number >= minimum else { throw BenchError("\(flag) '\(text)' is not a count") }
-                return number
-            }
-            while let flag = rest.popFirst() {
+            var arguments = BenchArguments(arguments)
+            while let flag = arguments.next() {
                 switch flag {
-                case "--seconds": seconds = try number(flag, minimum: 10)
-                case "--connections": connections = try number(flag)
-                case "--churn": churn = try number(flag, minimum: 0)
-                case "--warmup": warmup = try number(flag, minimum: 0)
+                case "--seconds": seconds = try arguments.number(flag, minimum: 10)
+                case "--connections": connections = try arguments.number(flag)
+                case "--churn": churn = try arguments.number(flag, minimum: 0)
+                case "--warmup": warmup = try arguments.number(flag, minimum: 0)
                 case "--max-growth":
-                    let text = try value(flag)
+                    let text = try arguments.value(flag)
                     guard let growth = Double(text), growth > 0 else { throw BenchError("--max-growth '\(text)' is not a number") }
                     maxGrowth = growth
-                case "--min-rise": minRise = try number(flag, minimum: 0)
-                case "--access-log": accessLog = try value(flag)
-                case "--greenroom": greenroom = try value(flag)
+                case "--min-rise": minRise = try arguments.number(flag, minimum: 0)
+                case "--access-log": accessLog = try arguments.value(flag)
+                case "--greenroom": greenroom = try arguments.value(flag)
                 default: throw BenchError("unknown option \(flag)\n\(help)")
                 }
             }
@@ -77,9 +68,7 @@ enum SoakBench {
             return 0
         }
         let options = try Options(arguments)
-        guard FileManager.default.isExecutableFile(atPath: options.greenroom) else {
-            throw BenchError("no greenroom binary at \(options.greenroom) (build it: swift build -c release)")
-        }
+        try BenchArguments.requireGreenroom(options.greenroom)
         let directory = NSTemporaryDirectory() + "greenroom-bench-soak-\(getpid())"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
@@ -116,7 +105,10 @@ enum SoakBench {
             guard let rss = server.residentKiB() else { throw BenchError("greenroom exited during the soak:\n\(server.output)") }
             samples.append(Sample(second: Date().timeIntervalSince(start), residentKiB: rss, descriptors: descriptors(server.pid)))
         }
-        for load in loads { while load.process.isRunning { try await Task.sleep(for: .milliseconds(50)) } }
+        let loadDeadline = Date().addingTimeInterval(30)
+        for load in loads {
+            while !ChildProcess.hasExited(load.pid) && Date() < loadDeadline { try await Task.sleep(for: .milliseconds(50)) }
+        }
         // Once the load is gone, every connection closes: descriptors go back to the idle count.
         var settled = descriptors(server.pid)
         let deadline = Date().addingTimeInterval(10)

@@ -4,19 +4,17 @@ struct ApacheIncludeLoader<FileSystem: ConfigFileSystem> {
     var serverRoot: String
     var defines: [String: String]
     let limits: NginxConfig.Limits
-    var files: [String] = []
-    var seen = Set<String>()
     var includes: [ApacheConfig.Include] = []
-    var parsed: [String: (directives: [ApacheDirective], size: Int)] = [:]
-    var active: [(path: String, includedAt: SourceLocation?)] = []
-    var totalBytes = 0
-    var inclusions = 0
+    var reader: IncludeReader<FileSystem, ApacheDirective>
+    /// Every file read, in the order first read.
+    var files: [String] { reader.files }
 
     init(fileSystem: FileSystem, serverRoot: String, defines: [String: String], limits: NginxConfig.Limits) {
         self.fileSystem = fileSystem
         self.serverRoot = serverRoot
         self.defines = defines
         self.limits = limits
+        self.reader = IncludeReader(fileSystem: fileSystem, limits: limits, directiveName: "Include")
     }
 
     mutating func loadFile(
@@ -26,49 +24,8 @@ struct ApacheIncludeLoader<FileSystem: ConfigFileSystem> {
     )
         throws(ConfigParseError) -> [ApacheDirective]
     {
-        let canonical = fileSystem.canonicalPath(path)
-        if let loopStart = active.firstIndex(where: { $0.path == canonical }), let include {
-            let chain = active[(loopStart + 1)...].compactMap { $0.includedAt?.description } + [include.description]
-            throw ConfigParseError(
-                .includeLoop,
-                "include loop: '\(path)' includes itself (via \(chain.joined(separator: " -> ")))",
-                at: include
-            )
-        }
-        inclusions += 1
-        if inclusions > limits.maximumInclusions {
-            throw ConfigParseError(
-                .includeLimitExceeded,
-                "includes read more than \(limits.maximumInclusions) files",
-                at: include
-            )
-        }
-        let directives: [ApacheDirective]
-        if let cached = parsed[canonical] {
-            directives = cached.directives
-            totalBytes += cached.size
-        } else {
-            let bytes: [UInt8]
-            do {
-                bytes = try fileSystem.contents(ofFile: path, limit: limits.maximumFileSize)
-            } catch {
-                guard let include else { throw error }
-                throw ConfigParseError(error.code, "Include: \(error.message)", at: include)
-            }
-            totalBytes += bytes.count
-            directives = try ApacheParser.parse(bytes, file: path)
-            parsed[canonical] = (directives, bytes.count)
-        }
-        if totalBytes > limits.maximumTotalBytes {
-            throw ConfigParseError(
-                .includeLimitExceeded,
-                "includes expand to more than \(limits.maximumTotalBytes) bytes",
-                at: include
-            )
-        }
-        if seen.insert(canonical).inserted { files.append(path) }
-        active.append((canonical, include))
-        defer { active.removeLast() }
+        let directives = try reader.enter(path, from: include, parse: ApacheParser.parse)
+        defer { reader.leave() }
         return try expand(directives, depth: depth)
     }
 

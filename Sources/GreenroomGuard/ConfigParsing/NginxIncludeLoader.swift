@@ -3,19 +3,16 @@ struct NginxIncludeLoader<FileSystem: ConfigFileSystem> {
     let fileSystem: FileSystem
     let confPrefix: String
     let limits: NginxConfig.Limits
-    var files: [String] = []
-    var seen = Set<String>()
     var includes: [NginxConfig.Include] = []
-    var parsed: [String: (directives: [NginxDirective], size: Int)] = [:]
-    /// The canonical paths of the files being read, outermost first, and where each was included.
-    var active: [(path: String, includedAt: SourceLocation?)] = []
-    var totalBytes = 0
-    var inclusions = 0
+    var reader: IncludeReader<FileSystem, NginxDirective>
+    /// Every file read, in the order first read.
+    var files: [String] { reader.files }
 
     init(fileSystem: FileSystem, confPrefix: String, limits: NginxConfig.Limits) {
         self.fileSystem = fileSystem
         self.confPrefix = confPrefix
         self.limits = limits
+        self.reader = IncludeReader(fileSystem: fileSystem, limits: limits, directiveName: "include")
     }
 
     mutating func loadFile(
@@ -25,56 +22,8 @@ struct NginxIncludeLoader<FileSystem: ConfigFileSystem> {
     )
         throws(ConfigParseError) -> [NginxDirective]
     {
-        let canonical = fileSystem.canonicalPath(path)
-        if let loopStart = active.firstIndex(where: { $0.path == canonical }), let include {
-            let chain = active[(loopStart + 1)...].compactMap { $0.includedAt?.description } + [include.description]
-            throw ConfigParseError(
-                .includeLoop,
-                "include loop: '\(path)' includes itself (via \(chain.joined(separator: " -> ")))",
-                at: include
-            )
-        }
-        inclusions += 1
-        if inclusions > limits.maximumInclusions {
-            throw ConfigParseError(
-                .includeLimitExceeded,
-                "includes read more than \(limits.maximumInclusions) files",
-                at: include
-            )
-        }
-        let directives: [NginxDirective]
-        if let cached = parsed[canonical] {
-            directives = cached.directives
-            totalBytes += cached.size
-            if totalBytes > limits.maximumTotalBytes {
-                throw ConfigParseError(
-                    .includeLimitExceeded,
-                    "includes expand to more than \(limits.maximumTotalBytes) bytes",
-                    at: include
-                )
-            }
-        } else {
-            let bytes: [UInt8]
-            do {
-                bytes = try fileSystem.contents(ofFile: path, limit: limits.maximumFileSize)
-            } catch {
-                guard let include else { throw error }
-                throw ConfigParseError(error.code, "include: \(error.message)", at: include)
-            }
-            totalBytes += bytes.count
-            if totalBytes > limits.maximumTotalBytes {
-                throw ConfigParseError(
-                    .includeLimitExceeded,
-                    "includes expand to more than \(limits.maximumTotalBytes) bytes",
-                    at: include
-                )
-            }
-            directives = try NginxParser.parse(bytes, file: path)
-            parsed[canonical] = (directives, bytes.count)
-        }
-        if seen.insert(canonical).inserted { files.append(path) }
-        active.append((canonical, include))
-        defer { active.removeLast() }
+        let directives = try reader.enter(path, from: include, parse: NginxParser.parse)
+        defer { reader.leave() }
         return try expand(directives, depth: depth)
     }
 

@@ -67,13 +67,35 @@ final class ChildProcess {
 
     var output: String { (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? "" }
 
+    /// SIGTERM, SIGKILL after 5 s, then SIGKILL to what is left of its process group (the
+    /// workers of a gunicorn master killed before it could stop them).
+    ///
+    /// Exit is read from /proc, not from `Process`: Foundation sometimes never reaps a child
+    /// that dies while others are running, and `waitUntilExit()` then waits forever.
     func stop() {
-        guard process.isRunning else { return }
-        process.terminate()
-        let deadline = Date().addingTimeInterval(5)
-        while process.isRunning && Date() < deadline { usleep(20_000) }
-        if process.isRunning { kill(pid, SIGKILL) }
-        process.waitUntilExit()
+        guard !Self.hasExited(pid) else { return }
+        kill(pid, SIGTERM)
+        if !Self.waitForExit(pid, seconds: 5) { kill(pid, SIGKILL) }
+        kill(-pid, SIGKILL)
+        _ = Self.waitForExit(pid, seconds: 2)
+    }
+
+    /// `true` once `pid` is gone or a zombie.
+    static func hasExited(_ pid: Int32) -> Bool {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+            let close = stat.lastIndex(of: ")")
+        else { return true }
+        return stat[close...].dropFirst(2).first == "Z"
+    }
+
+    /// Waits up to `seconds` for ``hasExited(_:)``.
+    static func waitForExit(_ pid: Int32, seconds: Double) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while !hasExited(pid) {
+            if Date() >= deadline { return false }
+            usleep(20_000)
+        }
+        return true
     }
 
     /// Runs a command to completion and returns its exit status and output.

@@ -23,7 +23,7 @@ extension Peers {
     /// The versions installed in the virtualenv, e.g. `eventlet 0.41.3, gunicorn 23.0.0, greenlet 3.2.4`.
     static func pythonVersions(python: String) -> String {
         let script = "import eventlet, gunicorn, greenlet, sys; print(f'Python {sys.version.split()[0]}, eventlet {eventlet.__version__}, gunicorn {gunicorn.__version__}, greenlet {greenlet.__version__}')"
-        return (try? ChildProcess.run(python, ["-c", script]).output.trimmingCharacters(in: .whitespacesAndNewlines)) ?? "?"
+        return (try? ChildProcess.run(python, ["-W", "ignore", "-c", script]).output.trimmingCharacters(in: .whitespacesAndNewlines)) ?? "?"
     }
 
     /// The hello-world WSGI app both Python peers serve.
