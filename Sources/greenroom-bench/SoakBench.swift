@@ -83,6 +83,7 @@ enum SoakBench {
             "greenroom-bench soak: \(options.seconds) s, wrk \(options.connections) keep-alive connections on / + "
                 + "\(options.churn) one-request connections on /whoami, warm-up \(options.warmupSeconds) s, "
                 + "\(ProcessInfo.processInfo.activeProcessorCount) cores, \(Date())")
+        fflush(nil)  // the header before a long run, even into a pipe or file
 
         let idle = Sample(second: 0, residentKiB: server.residentKiB() ?? 0, descriptors: descriptors(server.pid))
         var loads = [

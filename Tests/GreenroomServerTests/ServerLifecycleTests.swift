@@ -149,6 +149,31 @@ import Glibc
         }
     }
 
+    /// Collects what an access log writer receives.
+    final class RecordingWriter: AccessLogWriter {
+        private let storage = Mutex<[AccessRecord]>([])
+        func write(_ record: AccessRecord) { storage.withLock { $0.append(record) } }
+        var records: [AccessRecord] { storage.withLock { $0 } }
+    }
+
+    @Test func anAccessLogWriterGetsTheRecordsInsteadOfTheLogger() async throws {
+        let writer = RecordingWriter()
+        try await TestServer.with(accessLogWriter: writer) { server in
+            let response = try await server.request(
+                "GET /whoami?secret=1 HTTP/1.1\r\nHost: t\r\nX-Forwarded-For: 198.51.100.7\r\n\r\n")
+            #expect(response?.status == 200)
+            #expect(try await waitUntil { !writer.records.isEmpty })
+            let record = try #require(writer.records.first)
+            #expect(record.client.address?.description == "198.51.100.7")
+            #expect(record.client.via == .xForwardedFor)
+            #expect(record.client.peer.address?.description == "127.0.0.1")
+            #expect(record.method == .GET && record.path == "/whoami" && record.status == .ok)
+            #expect(record.bytes == response?.body.utf8.count)
+            #expect(record.durationMicroseconds >= 0)
+            #expect(server.logs.messages("request").isEmpty)
+        }
+    }
+
     @Test func accessLogCanBeTurnedOff() async throws {
         var configuration = TestServer.configuration()
         configuration.accessLog = false

@@ -3,10 +3,11 @@ import Logging
 import NIOCore
 import NIOHTTP1
 
-/// One `info` line per request, as swift-log metadata with dotted keys.
+/// One `info` line per request: to an ``AccessLogWriter`` when the server has one, otherwise as
+/// swift-log metadata with dotted keys.
 ///
-/// The message is the constant `request`; the executable's log handler turns the metadata into
-/// a text or JSON line. The metadata is only built when the logger would log at `info`.
+/// The metadata event's message is the constant `request`; a log handler turns the metadata into
+/// a line. Nothing is built unless the logger would log at `info`.
 struct AccessLog: Sendable {
     /// The metadata keys, in the order the executable prints them.
     static let keys = [
@@ -16,6 +17,7 @@ struct AccessLog: Sendable {
 
     let logger: Logger
     let enabled: Bool
+    let writer: (any AccessLogWriter)?
 
     func record(
         client: ClientAddress, method: HTTPMethod, path: Substring, status: HTTPResponseStatus, bytes: Int,
@@ -23,6 +25,13 @@ struct AccessLog: Sendable {
     ) {
         guard enabled, logger.logLevel <= .info else { return }
         let micros = (NIODeadline.now() - start).nanoseconds / 1000
+        if let writer {
+            writer.write(
+                AccessRecord(
+                    client: client, method: method, path: path, status: status, bytes: bytes,
+                    durationMicroseconds: micros))
+            return
+        }
         // Built key by key: a dictionary literal instantiates tuple metadata on every call.
         var metadata = Logger.Metadata(minimumCapacity: 8)
         metadata["greenroom.client"] = .string(client.address?.description ?? "unix")

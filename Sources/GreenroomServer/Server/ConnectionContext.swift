@@ -16,14 +16,14 @@ final class ConnectionContext: Sendable {
 
     init(
         handler: any HTTPHandler, configuration: ServerConfiguration, logger: Logger,
-        proxyDecoder: (any ProxyHeaderDecoding)?
+        accessLogWriter: (any AccessLogWriter)? = nil, proxyDecoder: (any ProxyHeaderDecoding)?
     ) {
         self.handler = handler
         self.configuration = configuration
         self.resolver = configuration.resolver
         self.sanitizer = HeaderSanitizer()
         self.logger = logger
-        self.accessLog = AccessLog(logger: logger, enabled: configuration.accessLog)
+        self.accessLog = AccessLog(logger: logger, enabled: configuration.accessLog, writer: accessLogWriter)
         self.proxyDecoder = proxyDecoder
     }
 

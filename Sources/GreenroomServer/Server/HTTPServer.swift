@@ -48,12 +48,15 @@ public final class HTTPServer: Service, Sendable {
     ///   - configuration: where to listen, whom to trust, limits and timeouts.
     ///   - eventLoopGroup: the event loops; by default NIO's shared singleton group.
     ///   - logger: server events at `notice`/`error`, the access log at `info`.
+    ///   - accessLogWriter: receives the access log's records instead of `logger` (which still
+    ///     decides, by its level, whether there is an access log); `nil` logs them as metadata.
     ///   - onListening: called once the listener is bound, with the real address (port 0 resolved).
     ///   - handler: answers requests.
     public init(
         configuration: ServerConfiguration,
         eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
         logger: Logger,
+        accessLogWriter: (any AccessLogWriter)? = nil,
         onListening: @escaping @Sendable (BindTarget) async -> Void = { _ in },
         handler: some HTTPHandler
     ) {
@@ -62,7 +65,8 @@ public final class HTTPServer: Service, Sendable {
         self.eventLoopGroup = eventLoopGroup
         self.onListening = onListening
         self.context = ConnectionContext(
-            handler: handler, configuration: configuration, logger: logger, proxyDecoder: Self.proxyDecoder)
+            handler: handler, configuration: configuration, logger: logger, accessLogWriter: accessLogWriter,
+            proxyDecoder: Self.proxyDecoder)
     }
 
     /// Creates a server whose handler is a closure.

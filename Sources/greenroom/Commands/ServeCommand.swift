@@ -144,6 +144,7 @@ struct ServeCommand: AsyncParsableCommand {
         let server = HTTPServer(
             configuration: configuration,
             logger: Logger(label: "greenroom"),
+            accessLogWriter: AccessLineWriter(format: format),
             onListening: { bound in
                 for line in StartupBanner.lines(for: bound) { Console.out(line) }
             },

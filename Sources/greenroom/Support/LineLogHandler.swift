@@ -2,8 +2,8 @@ import GreenroomCore
 import Logging
 
 /// The `greenroom` executable's log handler: one line per event on standard error, as text
-/// (`notice listening greenroom.bind=127.0.0.1:8000`) or JSON, with access-log events
-/// (`request`) in a compact, fixed field order.
+/// (`notice listening greenroom.bind=127.0.0.1:8000`) or JSON, metadata keys sorted. The access
+/// log does not come through here: ``AccessLineWriter`` formats it from the server's records.
 struct LineLogHandler: LogHandler {
     /// The line format.
     enum Format: String, CaseIterable, Sendable {
@@ -47,47 +47,9 @@ struct LineLogHandler: LogHandler {
         }
     }
 
-    /// Access-log keys first, in a fixed order; the rest sorted.
-    static let accessKeys = [
-        "greenroom.client", "greenroom.via", "http.method", "http.path", "http.status", "http.bytes",
-        "greenroom.duration_us", "greenroom.peer",
-    ]
-
-    private func orderedKeys(_ fields: Logger.Metadata) -> [String] {
-        if fields.count == Self.accessKeys.count && Self.accessKeys.allSatisfy({ fields[$0] != nil }) {
-            return Self.accessKeys
-        }
-        let first = Self.accessKeys.filter { fields[$0] != nil }
-        return first + fields.keys.filter { !Self.accessKeys.contains($0) }.sorted()
-    }
-
     func text(level: Logger.Level, message: String, fields: Logger.Metadata) -> String {
-        if message == "request", let client = fields["greenroom.client"] {
-            // 127.0.0.1 "GET /whoami" 200 132 0.210ms via=x-forwarded-for peer=127.0.0.1
-            var line = ""
-            line.reserveCapacity(120)
-            line += Self.plain(client)
-            line += " \""
-            line += Self.plain(fields["http.method"])
-            line += " "
-            line += Self.printable(Self.plain(fields["http.path"]))
-            line += "\" "
-            line += Self.plain(fields["http.status"])
-            line += " "
-            line += Self.plain(fields["http.bytes"])
-            line += " "
-            let micros = Int(Self.plain(fields["greenroom.duration_us"])) ?? 0
-            line += String(micros / 1000)
-            line += "."
-            line += String(String(micros % 1000 + 1000).dropFirst())
-            line += "ms via="
-            line += Self.plain(fields["greenroom.via"])
-            line += " peer="
-            line += Self.plain(fields["greenroom.peer"])
-            return line
-        }
         var line = "\(level) \(message)"
-        for key in orderedKeys(fields) { line += " \(key)=\(Self.printable("\(fields[key]!)"))" }
+        for key in fields.keys.sorted() { line += " \(key)=\(Self.printable("\(fields[key]!)"))" }
         return line
     }
 
@@ -98,17 +60,11 @@ struct LineLogHandler: LogHandler {
         line += level.rawValue
         line += "\",\"message\":"
         Self.appendJSONString(message, to: &line)
-        for key in orderedKeys(fields) {
-            let value = Self.plain(fields[key])
+        for key in fields.keys.sorted() {
             line += ","
             Self.appendJSONString(key, to: &line)
             line += ":"
-            let numeric = key == "http.status" || key == "http.bytes" || key == "greenroom.duration_us"
-            if numeric && !value.isEmpty && value.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
-                line += value
-            } else {
-                Self.appendJSONString(value, to: &line)
-            }
+            Self.appendJSONString(Self.plain(fields[key]), to: &line)
         }
         line += "}"
         return line

@@ -24,13 +24,14 @@ struct TestServer: Sendable {
     static func with<T: Sendable>(
         _ configuration: ServerConfiguration = TestServer.configuration(),
         handler: some HTTPHandler = BuiltInApp(),
+        accessLogWriter: (any AccessLogWriter)? = nil,
         _ body: (TestServer) async throws -> T
     ) async throws -> T {
         let logs = LogStore()
         let logger = Logger(label: "test") { _ in CapturingLogHandler(store: logs) }
         let (listening, continuation) = AsyncStream<BindTarget>.makeStream()
         let server = HTTPServer(
-            configuration: configuration, logger: logger,
+            configuration: configuration, logger: logger, accessLogWriter: accessLogWriter,
             onListening: { bound in
                 continuation.yield(bound)
                 continuation.finish()
