@@ -108,7 +108,11 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        .testTarget(name: "GreenroomDeployTests", dependencies: ["GreenroomDeploy", "GreenroomCore"], swiftSettings: strict),
+        .testTarget(
+            name: "GreenroomDeployTests",
+            dependencies: ["GreenroomDeploy", "GreenroomCore"],
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "GreenroomGuardTests",
             dependencies: ["GreenroomGuard", "GreenroomDeploy", "GreenroomCore"],

@@ -2,6 +2,7 @@
 // app needs: the trust layer's results, and NIO's HTTP and buffer types used by Request/Response.
 
 @_exported public import GreenroomCore
+
 @_exported public import struct NIOCore.ByteBuffer
 @_exported public import struct NIOCore.ByteBufferAllocator
 @_exported public import struct NIOHTTP1.HTTPHeaders

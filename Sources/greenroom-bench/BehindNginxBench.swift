@@ -79,7 +79,8 @@ enum BehindNginxBench {
         chmod(directory, 0o755)
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let peers = Peers(directory: directory)
-        let python = backends.contains { $0 == .eventlet || $0 == .gunicorn }
+        let python =
+            backends.contains { $0 == .eventlet || $0 == .gunicorn }
             ? try Peers.pythonPeersVenv(options.venv) : nil
 
         // Ports: nginx listens on one per backend; each app on its own.
@@ -91,9 +92,15 @@ enum BehindNginxBench {
         }
         var sites: [String] = []
         for backend in backends where backend != .nginx {
-            sites.append(try NginxSite.generate(
-                name: backend.rawValue, appPort: appPorts[backend]!, proxyPort: proxyPorts[backend]!,
-                greenroom: options.greenroom, directory: directory))
+            sites.append(
+                try NginxSite.generate(
+                    name: backend.rawValue,
+                    appPort: appPorts[backend]!,
+                    proxyPort: proxyPorts[backend]!,
+                    greenroom: options.greenroom,
+                    directory: directory
+                )
+            )
         }
 
         var processes: [ChildProcess] = []
@@ -104,19 +111,28 @@ enum BehindNginxBench {
             case .nginx: continue
             case .greenroom:
                 servers[backend] = try peers.greenroom(
-                    binary: options.greenroom, port: appPorts[backend]!,
+                    binary: options.greenroom,
+                    port: appPorts[backend]!,
                     extra: ["--config", NginxSite.specPath(backend.rawValue, directory), "--access-log", "off"],
-                    name: "greenroom")
+                    name: "greenroom"
+                )
             case .eventlet:
                 servers[backend] = try peers.eventlet(port: appPorts[backend]!, venv: options.venv)
             case .gunicorn:
                 servers[backend] = try peers.gunicorn(
-                    port: appPorts[backend]!, venv: options.venv, workers: options.gunicornWorkers)
+                    port: appPorts[backend]!,
+                    venv: options.venv,
+                    workers: options.gunicornWorkers
+                )
             }
             processes.append(servers[backend]!)
         }
         let nginx = try NginxSite.start(
-            sites: sites, ceilingPort: proxyPorts[.nginx], workers: options.nginxWorkers, directory: directory)
+            sites: sites,
+            ceilingPort: proxyPorts[.nginx],
+            workers: options.nginxWorkers,
+            directory: directory
+        )
         processes.append(nginx)
         for backend in backends {
             if let port = appPorts[backend], !Loopback.waitUntilListening(port: port) {
@@ -132,7 +148,8 @@ enum BehindNginxBench {
         print(
             "greenroom-bench load --behind nginx: wrk -t\(wrk.threads) -c\(wrk.connections) -d\(wrk.seconds)s through "
                 + "nginx (\(options.nginxWorkers) worker) on 127.0.0.1, \(options.rounds) round(s), "
-                + "\(ProcessInfo.processInfo.activeProcessorCount) cores, \(Date())")
+                + "\(ProcessInfo.processInfo.activeProcessorCount) cores, \(Date())"
+        )
         print("  \(NginxSite.nginxVersion()); gunicorn workers: \(options.gunicornWorkers)")
         if let python { print("  \(Peers.pythonVersions(python: python))") }
 
@@ -148,11 +165,14 @@ enum BehindNginxBench {
                 rows[index].results.append(result)
                 if let before, let after, result.requests > 0 {
                     rows[index].cpuMicros.append(
-                        Double(after - before) / ChildProcess.ticksPerSecond * 1_000_000 / Double(result.requests))
+                        Double(after - before) / ChildProcess.ticksPerSecond * 1_000_000 / Double(result.requests)
+                    )
                 }
                 rows[index].rssKiB = max(rows[index].rssKiB ?? 0, server?.residentKiBWithChildren() ?? 0)
-                print("  round \(round) \(backend.title): \(Int(result.requestsPerSecond)) req/s, p99 \(result.p99Milliseconds) ms"
-                    + (result.errors > 0 ? ", \(result.errors) errors" : ""))
+                print(
+                    "  round \(round) \(backend.title): \(Int(result.requestsPerSecond)) req/s, p99 \(result.p99Milliseconds) ms"
+                        + (result.errors > 0 ? ", \(result.errors) errors" : "")
+                )
                 fflush(nil)  // each round as it ends, even into a pipe or file
             }
         }
@@ -166,11 +186,14 @@ enum BehindNginxBench {
         }
         let ceiling = row(.nginx)?.requestsPerSecond
         let eventlet = row(.eventlet)?.requestsPerSecond
-        func ratio(_ value: Double, _ base: Double?) -> String { base.map { String(format: "%.2fx", value / $0) } ?? "-" }
+        func ratio(_ value: Double, _ base: Double?) -> String {
+            base.map { String(format: "%.2fx", value / $0) } ?? "-"
+        }
         print("")
         print(
             "scenario".padding(32) + "req/s".leftPad(10) + "p99 ms".leftPad(9) + "app µs CPU/req".leftPad(16)
-                + "app RSS MiB".leftPad(13) + "vs eventlet".leftPad(13) + "vs ceiling".leftPad(12))
+                + "app RSS MiB".leftPad(13) + "vs eventlet".leftPad(13) + "vs ceiling".leftPad(12)
+        )
         for (index, backend) in backends.enumerated() where !rows[index].results.isEmpty {
             let current = rows[index]
             let rss = backend == .nginx ? "-" : current.rssKiB.map { String(format: "%.1f", Double($0) / 1024) } ?? "-"
@@ -180,12 +203,15 @@ enum BehindNginxBench {
                     + (current.cpu.map { String(format: "%.1f", $0) } ?? "-").leftPad(16) + rss.leftPad(13)
                     + ratio(current.requestsPerSecond, eventlet).leftPad(13)
                     + ratio(current.requestsPerSecond, ceiling).leftPad(12)
-                    + (current.errors > 0 ? "  (\(current.errors) errors)" : ""))
+                    + (current.errors > 0 ? "  (\(current.errors) errors)" : "")
+            )
         }
         if let greenroom = row(.greenroom)?.requestsPerSecond, let eventlet {
             let value = greenroom / eventlet
-            print("\ntarget (medians):\n  [\(value >= 3 ? "ok" : "MISSED")] nginx->greenroom >= 3x nginx->eventlet (req/s): "
-                + String(format: "%.1fx", value))
+            print(
+                "\ntarget (medians):\n  [\(value >= 3 ? "ok" : "MISSED")] nginx->greenroom >= 3x nginx->eventlet (req/s): "
+                    + String(format: "%.1fx", value)
+            )
         }
     }
 }

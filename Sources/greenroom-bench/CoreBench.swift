@@ -23,14 +23,19 @@ enum CoreBench {
             iterations = value
         }
         var filter: String?
-        if let index = arguments.firstIndex(of: "--filter"), index + 1 < arguments.count { filter = arguments[index + 1] }
+        if let index = arguments.firstIndex(of: "--filter"), index + 1 < arguments.count {
+            filter = arguments[index + 1]
+        }
         var skipPeers = arguments.contains("--no-peers")
         if filter == nil { skipPeers = false }
-        print("greenroom-bench core: \(iterations) iterations x 7 rounds, fastest round; allocations counted: \(Measure.countsAllocations)")
+        print(
+            "greenroom-bench core: \(iterations) iterations x 7 rounds, fastest round; allocations counted: \(Measure.countsAllocations)"
+        )
         print(
             pad("case", 34) + pad("ns/op", 9, right: true) + pad("allocs", 8, right: true) + "  " + pad("target", 9)
                 + pad("peer (same run)", 34) + pad("ns/op", 9, right: true) + pad("allocs", 8, right: true)
-                + pad("ratio", 8, right: true))
+                + pad("ratio", 8, right: true)
+        )
         for benchCase in cases() where filter.map({ benchCase.name.contains($0) }) ?? true {
             let ours = Measure.run(iterations: iterations, benchCase.body)
             let peer = skipPeers ? ours : Measure.run(iterations: iterations, benchCase.peer)
@@ -39,7 +44,8 @@ enum CoreBench {
                     + pad(fixed(ours.allocationsPerOperation, 2), 8, right: true) + "  " + pad(benchCase.target, 9)
                     + pad(benchCase.peerName, 34) + pad(fixed(peer.nanosecondsPerOperation), 9, right: true)
                     + pad(fixed(peer.allocationsPerOperation, 2), 8, right: true)
-                    + pad(fixed(ours.nanosecondsPerOperation / peer.nanosecondsPerOperation, 2) + "x", 8, right: true))
+                    + pad(fixed(ours.nanosecondsPerOperation / peer.nanosecondsPerOperation, 2) + "x", 8, right: true)
+            )
         }
         print("ratio = ours / peer (lower is faster)")
     }
@@ -61,41 +67,66 @@ enum CoreBench {
         let v1Bytes = Array("PROXY TCP4 192.168.0.1 192.168.0.11 56324 443\r\nGET / HTTP/1.1\r\n".utf8)[...]
         let v2Header = try! ProxyHeader(
             addresses: .inet(
-                source: IPAddress("203.0.113.7")!, sourcePort: 56324, destination: IPAddress("10.0.0.2")!,
-                destinationPort: 443),
-            tlvs: [.init(type: .alpn, text: "h2"), .init(type: .authority, text: "example.com")])
+                source: IPAddress("203.0.113.7")!,
+                sourcePort: 56324,
+                destination: IPAddress("10.0.0.2")!,
+                destinationPort: 443
+            ),
+            tlvs: [.init(type: .alpn, text: "h2"), .init(type: .authority, text: "example.com")]
+        )
         let v2Bytes = (v2Header.encoded() + Array("GET / HTTP/1.1\r\n".utf8))[...]
         let v4Text = "203.0.113.7"
         let v6Text = "2001:db8:85a3::8a2e:370:7334"
         return [
             Case(
-                name: "PROXY v1 parse (TCP4)", target: "<100 ns", peerName: "naive split+String v1 parser",
+                name: "PROXY v1 parse (TCP4)",
+                target: "<100 ns",
+                peerName: "naive split+String v1 parser",
                 body: { blackHole(try! ProxyProtocol.parse(v1Bytes)) },
-                peer: { blackHole(naiveV1(v1Bytes)) }),
+                peer: { blackHole(naiveV1(v1Bytes)) }
+            ),
             Case(
-                name: "PROXY v2 parse (2 TLVs)", target: "<60 ns", peerName: "naive Array-copying v2 parser",
+                name: "PROXY v2 parse (2 TLVs)",
+                target: "<60 ns",
+                peerName: "naive Array-copying v2 parser",
                 body: { blackHole(try! ProxyProtocol.parse(v2Bytes)) },
-                peer: { blackHole(naiveV2(v2Bytes)) }),
+                peer: { blackHole(naiveV2(v2Bytes)) }
+            ),
             Case(
-                name: "IPv4 parse", target: "-", peerName: "inet_pton(AF_INET)",
+                name: "IPv4 parse",
+                target: "-",
+                peerName: "inet_pton(AF_INET)",
                 body: { blackHole(IPAddress(v4Text)) },
-                peer: { blackHole(ptonV4(v4Text)) }),
+                peer: { blackHole(ptonV4(v4Text)) }
+            ),
             Case(
-                name: "IPv6 parse", target: "-", peerName: "inet_pton(AF_INET6)",
+                name: "IPv6 parse",
+                target: "-",
+                peerName: "inet_pton(AF_INET6)",
                 body: { blackHole(IPAddress(v6Text)) },
-                peer: { blackHole(ptonV6(v6Text)) }),
+                peer: { blackHole(ptonV6(v6Text)) }
+            ),
             Case(
-                name: "XFF resolve, 3 hops", target: "<150 ns", peerName: "naive split+String walk",
+                name: "XFF resolve, 3 hops",
+                target: "<150 ns",
+                peerName: "naive split+String walk",
                 body: { blackHole(resolver.resolve(peer: peer, headers: xffHeaders)) },
-                peer: { blackHole(naiveResolve(xffHeaders, trusted: trusted)) }),
+                peer: { blackHole(naiveResolve(xffHeaders, trusted: trusted)) }
+            ),
             Case(
-                name: "XFF resolve, 3 hops, HTTPHeaders", target: "-", peerName: "naive split+String walk",
+                name: "XFF resolve, 3 hops, HTTPHeaders",
+                target: "-",
+                peerName: "naive split+String walk",
                 body: { blackHole(resolver.resolve(peer: peer, headers: nioHeaders)) },
-                peer: { blackHole(naiveResolve(xffHeaders, trusted: trusted)) }),
+                peer: { blackHole(naiveResolve(xffHeaders, trusted: trusted)) }
+            ),
             Case(
-                name: "Forwarded resolve, 3 hops", target: "-", peerName: "naive split+String walk",
+                name: "Forwarded resolve, 3 hops",
+                target: "-",
+                peerName: "naive split+String walk",
                 body: { blackHole(forwardedResolver.resolve(peer: peer, headers: forwardedHeaders)) },
-                peer: { blackHole(naiveForwarded(forwardedHeaders, trusted: trusted)) }),
+                peer: { blackHole(naiveForwarded(forwardedHeaders, trusted: trusted)) }
+            ),
         ]
     }
 

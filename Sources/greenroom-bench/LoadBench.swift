@@ -81,7 +81,8 @@ enum LoadBench {
         static func median(_ values: [Double]) -> Double? {
             guard !values.isEmpty else { return nil }
             let sorted = values.sorted()
-            return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+            return sorted.count % 2 == 1
+                ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
         }
 
         var requestsPerSecond: Double { Self.median(results.map(\.requestsPerSecond)) ?? 0 }
@@ -98,10 +99,17 @@ enum LoadBench {
         Scenario(name: "greenroom /", kind: .greenroom(["--access-log", "off"])),
         Scenario(name: "greenroom / access log text", kind: .greenroom(["--access-log", "text"])),
         Scenario(name: "greenroom / access log json", kind: .greenroom(["--access-log", "json"])),
-        Scenario(name: "greenroom / trusted XFF chain", kind: .greenroom(["--access-log", "off"] + trust), headers: xff),
         Scenario(
-            name: "greenroom /whoami trusted XFF", kind: .greenroom(["--access-log", "off"] + trust), path: "/whoami",
-            headers: xff),
+            name: "greenroom / trusted XFF chain",
+            kind: .greenroom(["--access-log", "off"] + trust),
+            headers: xff
+        ),
+        Scenario(
+            name: "greenroom /whoami trusted XFF",
+            kind: .greenroom(["--access-log", "off"] + trust),
+            path: "/whoami",
+            headers: xff
+        ),
     ]
 
     static func run(_ arguments: [String]) async throws -> Int32 {
@@ -119,7 +127,8 @@ enum LoadBench {
         let selected = scenarios.filter { options.runs($0.kind) }
         print(
             "greenroom-bench load: wrk -t\(wrk.threads) -c\(wrk.connections) -d\(wrk.seconds)s on 127.0.0.1, "
-                + "\(options.rounds) round(s), \(ProcessInfo.processInfo.activeProcessorCount) cores, \(Date())")
+                + "\(options.rounds) round(s), \(ProcessInfo.processInfo.activeProcessorCount) cores, \(Date())"
+        )
 
         var rows = selected.map { Row(name: $0.name) }
         var idle: [(String, Double?)] = []
@@ -131,7 +140,12 @@ enum LoadBench {
                 case .nginx: process = try peers.nginx(port: port)
                 case .eventlet: process = try peers.eventlet(port: port, venv: options.venv)
                 case .greenroom(let flags):
-                    process = try peers.greenroom(binary: options.greenroom, port: port, extra: flags, name: "greenroom-\(index)")
+                    process = try peers.greenroom(
+                        binary: options.greenroom,
+                        port: port,
+                        extra: flags,
+                        name: "greenroom-\(index)"
+                    )
                 }
                 defer { process.stop() }
                 let children = scenario.family == "nginx"
@@ -140,23 +154,34 @@ enum LoadBench {
                 }
                 let url = "http://127.0.0.1:\(port)\(scenario.path)"
                 // Warm up (allocator pools, caches, TCP) before measuring.
-                _ = try Wrk(threads: wrk.threads, connections: wrk.connections, seconds: 1).run(url: url, headers: scenario.headers)
+                _ = try Wrk(threads: wrk.threads, connections: wrk.connections, seconds: 1).run(
+                    url: url,
+                    headers: scenario.headers
+                )
                 let before = process.cpuTicks(includingChildren: children)
                 let result = try wrk.run(url: url, headers: scenario.headers)
                 let after = process.cpuTicks(includingChildren: children)
                 rows[index].results.append(result)
                 if let before, let after, result.requests > 0 {
                     rows[index].cpuMicros.append(
-                        Double(after - before) / ChildProcess.ticksPerSecond * 1_000_000 / Double(result.requests))
+                        Double(after - before) / ChildProcess.ticksPerSecond * 1_000_000 / Double(result.requests)
+                    )
                 }
                 let rss = children ? process.residentKiBWithChildren() : process.residentKiB()
                 rows[index].rssKiB = max(rows[index].rssKiB ?? 0, rss ?? 0)
-                print("  round \(round) \(scenario.name): \(Int(result.requestsPerSecond)) req/s, p99 \(result.p99Milliseconds) ms"
-                    + (rows[index].cpuMicros.last.map { String(format: ", %.1f µs CPU/req", $0) } ?? ""))
+                print(
+                    "  round \(round) \(scenario.name): \(Int(result.requestsPerSecond)) req/s, p99 \(result.p99Milliseconds) ms"
+                        + (rows[index].cpuMicros.last.map { String(format: ", %.1f µs CPU/req", $0) } ?? "")
+                )
                 fflush(nil)  // each round as it ends, even into a pipe or file
                 let firstOfFamily = selected.firstIndex { $0.family == scenario.family } == index
                 if round == 1 && firstOfFamily && options.idle > 0 {
-                    idle.append((scenario.family, try await idleCost(options.idle, port: port, process: process, children: children)))
+                    idle.append(
+                        (
+                            scenario.family,
+                            try await idleCost(options.idle, port: port, process: process, children: children)
+                        )
+                    )
                 }
             }
         }
@@ -173,7 +198,8 @@ enum LoadBench {
     }
 
     /// KiB of RSS per idle keep-alive connection.
-    static func idleCost(_ count: Int, port: Int, process: ChildProcess, children: Bool = false) async throws -> Double? {
+    static func idleCost(_ count: Int, port: Int, process: ChildProcess, children: Bool = false) async throws -> Double?
+    {
         let rss = { children ? process.residentKiBWithChildren() : process.residentKiB() }
         guard let before = rss() else { return nil }
         let connections = IdleConnections()
@@ -197,15 +223,18 @@ enum LoadBench {
         print("")
         print(
             "scenario".padding(32) + "req/s".leftPad(10) + "p99 ms".leftPad(9) + "µs CPU/req".leftPad(12)
-                + "RSS MiB".leftPad(9) + "vs nginx".leftPad(10) + "vs eventlet".leftPad(13))
+                + "RSS MiB".leftPad(9) + "vs nginx".leftPad(10) + "vs eventlet".leftPad(13)
+        )
         for row in rows where !row.results.isEmpty {
             let rss = row.rssKiB.map { String(format: "%.1f", Double($0) / 1024) } ?? "-"
             print(
                 row.name.padding(32) + String(Int(row.requestsPerSecond)).leftPad(10)
                     + String(format: "%.2f", row.p99).leftPad(9)
                     + (row.cpu.map { String(format: "%.1f", $0) } ?? "-").leftPad(12) + rss.leftPad(9)
-                    + ratio(row.requestsPerSecond, nginx).leftPad(10) + ratio(row.requestsPerSecond, eventlet).leftPad(13)
-                    + (row.errors > 0 ? "  (\(row.errors) errors)" : ""))
+                    + ratio(row.requestsPerSecond, nginx).leftPad(10)
+                    + ratio(row.requestsPerSecond, eventlet).leftPad(13)
+                    + (row.errors > 0 ? "  (\(row.errors) errors)" : "")
+            )
         }
     }
 
@@ -218,17 +247,29 @@ enum LoadBench {
         }
         if let hello = row("greenroom /") {
             let rps = hello.requestsPerSecond
-            check("greenroom >= 10x eventlet (req/s)", row("eventlet wsgi.server").map { rps / $0.requestsPerSecond },
-                { $0 >= 10 }, "%.1fx")
-            check("greenroom >= 0.6x nginx (req/s)", row("nginx return 200 (1 worker)").map { rps / $0.requestsPerSecond },
-                { $0 >= 0.6 }, "%.2fx")
+            check(
+                "greenroom >= 10x eventlet (req/s)",
+                row("eventlet wsgi.server").map { rps / $0.requestsPerSecond },
+                { $0 >= 10 },
+                "%.1fx"
+            )
+            check(
+                "greenroom >= 0.6x nginx (req/s)",
+                row("nginx return 200 (1 worker)").map { rps / $0.requestsPerSecond },
+                { $0 >= 0.6 },
+                "%.2fx"
+            )
             for (name, label) in [
                 ("greenroom / trusted XFF chain", "/ with a trusted XFF chain"),
                 ("greenroom /whoami trusted XFF", "/whoami with a trusted XFF chain"),
                 ("greenroom / access log text", "/ with the text access log"),
             ] {
-                check("\(label) within 3% of / (req/s)", row(name).map { $0.requestsPerSecond / rps }, { $0 >= 0.97 },
-                    "%.3f")
+                check(
+                    "\(label) within 3% of / (req/s)",
+                    row(name).map { $0.requestsPerSecond / rps },
+                    { $0 >= 0.97 },
+                    "%.3f"
+                )
                 if let cpu = hello.cpu {
                     check("\(label) within 3% of / (CPU/req)", row(name)?.cpu.map { cpu / $0 }, { $0 >= 0.97 }, "%.3f")
                 }
@@ -246,5 +287,7 @@ extension LoadBench.Scenario {
 }
 
 extension String {
-    func leftPad(_ width: Int) -> String { count >= width ? " " + self : String(repeating: " ", count: width - count) + self }
+    func leftPad(_ width: Int) -> String {
+        count >= width ? " " + self : String(repeating: " ", count: width - count) + self
+    }
 }

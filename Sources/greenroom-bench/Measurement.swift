@@ -41,7 +41,9 @@ enum Measure {
         for _ in 0..<countIterations { body() }
         let allocations = greenroom_allocations_stop()
         return Measurement(
-            nanosecondsPerOperation: best, allocationsPerOperation: Double(allocations) / Double(countIterations))
+            nanosecondsPerOperation: best,
+            allocationsPerOperation: Double(allocations) / Double(countIterations)
+        )
     }
 
     /// `true` when allocation counts are real (glibc builds).

@@ -42,7 +42,9 @@ enum SoakBench {
                 case "--warmup": warmup = try arguments.number(flag, minimum: 0)
                 case "--max-growth":
                     let text = try arguments.value(flag)
-                    guard let growth = Double(text), growth > 0 else { throw BenchError("--max-growth '\(text)' is not a number") }
+                    guard let growth = Double(text), growth > 0 else {
+                        throw BenchError("--max-growth '\(text)' is not a number")
+                    }
                     maxGrowth = growth
                 case "--min-rise": minRise = try arguments.number(flag, minimum: 0)
                 case "--access-log": accessLog = try arguments.value(flag)
@@ -74,27 +76,47 @@ enum SoakBench {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let port = Loopback.freePort()
         let server = try Peers(directory: directory).greenroom(
-            binary: options.greenroom, port: port,
-            extra: ["--access-log", options.accessLog, "--trust", "loopback", "--trust", "10.0.0.0/8", "--idle-timeout", "5"],
-            name: "greenroom")
+            binary: options.greenroom,
+            port: port,
+            extra: [
+                "--access-log", options.accessLog, "--trust", "loopback", "--trust", "10.0.0.0/8", "--idle-timeout",
+                "5",
+            ],
+            name: "greenroom"
+        )
         defer { server.stop() }
-        guard Loopback.waitUntilListening(port: port) else { throw BenchError("greenroom did not start:\n\(server.output)") }
+        guard Loopback.waitUntilListening(port: port) else {
+            throw BenchError("greenroom did not start:\n\(server.output)")
+        }
         print(
             "greenroom-bench soak: \(options.seconds) s, wrk \(options.connections) keep-alive connections on / + "
                 + "\(options.churn) one-request connections on /whoami, warm-up \(options.warmupSeconds) s, "
-                + "\(ProcessInfo.processInfo.activeProcessorCount) cores, \(Date())")
+                + "\(ProcessInfo.processInfo.activeProcessorCount) cores, \(Date())"
+        )
         fflush(nil)  // the header before a long run, even into a pipe or file
 
         let idle = Sample(second: 0, residentKiB: server.residentKiB() ?? 0, descriptors: descriptors(server.pid))
         var loads = [
-            try wrk(name: "wrk-keepalive", connections: options.connections, seconds: options.seconds,
-                url: "http://127.0.0.1:\(port)/", headers: [], directory: directory)
+            try wrk(
+                name: "wrk-keepalive",
+                connections: options.connections,
+                seconds: options.seconds,
+                url: "http://127.0.0.1:\(port)/",
+                headers: [],
+                directory: directory
+            )
         ]
         if options.churn > 0 {
-            loads.append(try wrk(
-                name: "wrk-churn", connections: options.churn, seconds: options.seconds,
-                url: "http://127.0.0.1:\(port)/whoami",
-                headers: ["Connection: close", "X-Forwarded-For: 198.51.100.7, 10.0.0.2"], directory: directory))
+            loads.append(
+                try wrk(
+                    name: "wrk-churn",
+                    connections: options.churn,
+                    seconds: options.seconds,
+                    url: "http://127.0.0.1:\(port)/whoami",
+                    headers: ["Connection: close", "X-Forwarded-For: 198.51.100.7, 10.0.0.2"],
+                    directory: directory
+                )
+            )
         }
         defer { for load in loads { load.stop() } }
 
@@ -103,12 +125,18 @@ enum SoakBench {
         for second in 1...options.seconds {
             let next = start.addingTimeInterval(Double(second))
             try await Task.sleep(for: .milliseconds(max(0, Int(next.timeIntervalSinceNow * 1000))))
-            guard let rss = server.residentKiB() else { throw BenchError("greenroom exited during the soak:\n\(server.output)") }
-            samples.append(Sample(second: Date().timeIntervalSince(start), residentKiB: rss, descriptors: descriptors(server.pid)))
+            guard let rss = server.residentKiB() else {
+                throw BenchError("greenroom exited during the soak:\n\(server.output)")
+            }
+            samples.append(
+                Sample(second: Date().timeIntervalSince(start), residentKiB: rss, descriptors: descriptors(server.pid))
+            )
         }
         let loadDeadline = Date().addingTimeInterval(30)
         for load in loads {
-            while !ChildProcess.hasExited(load.pid) && Date() < loadDeadline { try await Task.sleep(for: .milliseconds(50)) }
+            while !ChildProcess.hasExited(load.pid) && Date() < loadDeadline {
+                try await Task.sleep(for: .milliseconds(50))
+            }
         }
         // Once the load is gone, every connection closes: descriptors go back to the idle count.
         var settled = descriptors(server.pid)
@@ -122,8 +150,10 @@ enum SoakBench {
         report.printSummary()
         for load in loads {
             if let result = try? Wrk.parse(load.output) {
-                print("  \(load.name): \(Int(result.requestsPerSecond)) req/s, p99 \(result.p99Milliseconds) ms, "
-                    + "\(result.requests) requests, \(result.errors) errors")
+                print(
+                    "  \(load.name): \(Int(result.requestsPerSecond)) req/s, p99 \(result.p99Milliseconds) ms, "
+                        + "\(result.requests) requests, \(result.errors) errors"
+                )
             } else {
                 print("  \(load.name): no summary:\n\(load.output)")
             }
@@ -134,12 +164,24 @@ enum SoakBench {
         return failures.isEmpty ? 0 : 1
     }
 
-    static func wrk(name: String, connections: Int, seconds: Int, url: String, headers: [String], directory: String)
+    static func wrk(
+        name: String,
+        connections: Int,
+        seconds: Int,
+        url: String,
+        headers: [String],
+        directory: String
+    )
         throws -> ChildProcess
     {
         var arguments = ["-t1", "-c\(connections)", "-d\(seconds)s", "--latency"]
         for header in headers { arguments += ["-H", header] }
-        return try ChildProcess(name: name, executable: "/usr/bin/wrk", arguments: arguments + [url], directory: directory)
+        return try ChildProcess(
+            name: name,
+            executable: "/usr/bin/wrk",
+            arguments: arguments + [url],
+            directory: directory
+        )
     }
 
     /// Open descriptors of `pid` (readable by root or the same user).

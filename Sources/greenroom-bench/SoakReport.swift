@@ -36,10 +36,18 @@ extension SoakBench {
         var failures: [String] {
             var failures: [String] = []
             // Allocator pools settle in steps; a step is not a leak, a slope that adds up is.
-            if let growth = growthPerMinute, growth > options.maxGrowth, growth * fittedMinutes > Double(options.minRise) {
-                failures.append(String(
-                    format: "RSS grows %.0f KiB/min after warm-up (limit %.0f KiB/min), %.1f MiB over %.1f min",
-                    growth, options.maxGrowth, growth * fittedMinutes / 1024, fittedMinutes))
+            if let growth = growthPerMinute, growth > options.maxGrowth,
+                growth * fittedMinutes > Double(options.minRise)
+            {
+                failures.append(
+                    String(
+                        format: "RSS grows %.0f KiB/min after warm-up (limit %.0f KiB/min), %.1f MiB over %.1f min",
+                        growth,
+                        options.maxGrowth,
+                        growth * fittedMinutes / 1024,
+                        fittedMinutes
+                    )
+                )
             }
             if growthPerMinute == nil { failures.append("too few samples after warm-up to fit a line") }
             if let idle = idle.descriptors, let settled = settledDescriptors, settled > idle {
@@ -64,11 +72,19 @@ extension SoakBench {
             }
             print("  timeline: \(timeline.joined(separator: " "))")
             if let growth = growthPerMinute {
-                print(String(format: "  fitted growth after warm-up: %.1f KiB/min (%.2f MiB/hour)", growth, growth * 60 / 1024))
+                print(
+                    String(
+                        format: "  fitted growth after warm-up: %.1f KiB/min (%.2f MiB/hour)",
+                        growth,
+                        growth * 60 / 1024
+                    )
+                )
             }
             let counts = samples.compactMap(\.descriptors)
             if let idleCount = idle.descriptors, let high = counts.max() {
-                print("descriptors: idle \(idleCount), max under load \(high), after the load \(settledDescriptors.map(String.init) ?? "?")")
+                print(
+                    "descriptors: idle \(idleCount), max under load \(high), after the load \(settledDescriptors.map(String.init) ?? "?")"
+                )
             }
             print("load:")
         }

@@ -23,7 +23,8 @@ struct Bench: Sendable {
         },
         Bench(
             name: "load",
-            summary: "wrk on loopback: greenroom vs eventlet's wsgi.server vs nginx `return 200`; --behind nginx: through nginx"
+            summary:
+                "wrk on loopback: greenroom vs eventlet's wsgi.server vs nginx `return 200`; --behind nginx: through nginx"
         ) {
             $0.contains("--behind") ? try await BehindNginxBench.run($0) : try await LoadBench.run($0)
         },

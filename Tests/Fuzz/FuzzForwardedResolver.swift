@@ -12,8 +12,10 @@ public func fuzzForwardedResolver(_ data: UnsafePointer<UInt8>, _ size: Int) -> 
     guard size > 0 else { return 0 }
     let bytes = UnsafeBufferPointer(start: data, count: size)
     let selector = bytes[0]
-    let names = ["X-Forwarded-For", "Forwarded", "X-Forwarded-Proto", "X-Forwarded-Host", "X-Forwarded-Port",
-                 "X-Forwarded-Prefix", "Host", "x-forwarded-for"]
+    let names = [
+        "X-Forwarded-For", "Forwarded", "X-Forwarded-Proto", "X-Forwarded-Host", "X-Forwarded-Port",
+        "X-Forwarded-Prefix", "Host", "x-forwarded-for",
+    ]
     var headers: [(name: String, value: String)] = []
     var index = 0
     for line in bytes.dropFirst().split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {

@@ -17,8 +17,10 @@ import Testing
 
         func configuration() throws -> ServerConfiguration {
             ServerConfiguration(
-                bind: .tcp(host: host, port: 8000), trustedProxies: try TrustedProxies(parsing: trust, allowingEverything: true),
-                allowPublic: allowPublic)
+                bind: .tcp(host: host, port: 8000),
+                trustedProxies: try TrustedProxies(parsing: trust, allowingEverything: true),
+                allowPublic: allowPublic
+            )
         }
     }
 

@@ -18,7 +18,10 @@ import Testing
         (.ip(.loopbackV4, port: 2), [("X-Forwarded-For", "garbage, 10.0.0.2"), ("X-Forwarded-Port", "8443")]),
         (.ip(IPAddress("::ffff:127.0.0.1")!, port: 3), [("X-Forwarded-For", "255.255.255.255, 0.0.0.0")]),
         // More trusted hops than the chain keeps: the JSON says how many were omitted.
-        (.ip(.loopbackV4, port: 4), [("X-Forwarded-For", "203.0.113.5, 10.0.0.9, 10.0.0.8, 10.0.0.7, 10.0.0.6, 10.0.0.5")]),
+        (
+            .ip(.loopbackV4, port: 4),
+            [("X-Forwarded-For", "203.0.113.5, 10.0.0.9, 10.0.0.8, 10.0.0.7, 10.0.0.6, 10.0.0.5")]
+        ),
     ]
 
     @Test(arguments: 0..<cases.count)

@@ -9,10 +9,16 @@ import Testing
 /// The connection handler on an `EmbeddedChannel`: limits, timers, in-band failures, closing.
 @Suite struct HTTPConnectionHandlerTests {
     static let limits = HTTPConnectionHandler.Limits(
-        maxBodyBytes: 10, headerTimeout: .seconds(1), idleTimeout: .seconds(5))
+        maxBodyBytes: 10,
+        headerTimeout: .seconds(1),
+        idleTimeout: .seconds(5)
+    )
 
     /// A channel with NIO's decoder and the handler under test.
-    static func makeChannel(limits: HTTPConnectionHandler.Limits = limits, reading: Bool = true) throws -> EmbeddedChannel {
+    static func makeChannel(
+        limits: HTTPConnectionHandler.Limits = limits,
+        reading: Bool = true
+    ) throws -> EmbeddedChannel {
         let channel = EmbeddedChannel()
         try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(HTTPRequestDecoder()))
         try channel.pipeline.syncOperations.addHandler(HTTPConnectionHandler(limits: limits))
@@ -55,7 +61,8 @@ import Testing
     @Test func chunkedBodyAboveTheLimitFailsMidway() throws {
         let channel = try Self.makeChannel()
         try channel.writeInbound(
-            ByteBuffer(string: "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n6\r\nabcdef\r\n6\r\nghijkl\r\n"))
+            ByteBuffer(string: "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n6\r\nabcdef\r\n6\r\nghijkl\r\n")
+        )
         #expect(try Self.parts(channel) == ["head POST /", "body abcdef", "failure bodyTooLarge"])
         _ = try channel.finish(acceptAlreadyClosed: true)
     }
@@ -78,10 +85,13 @@ import Testing
         var limits = NIOHTTPDecoderLimitConfiguration()
         limits.maxHeaderListSize = 64
         try channel.pipeline.syncOperations.addHandler(
-            ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes, limitConfiguration: limits)))
+            ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes, limitConfiguration: limits))
+        )
         try channel.pipeline.syncOperations.addHandler(HTTPConnectionHandler(limits: Self.limits))
         channel.read()
-        try channel.writeInbound(ByteBuffer(string: "GET / HTTP/1.1\r\nX-Long: \(String(repeating: "a", count: 100))\r\n\r\n"))
+        try channel.writeInbound(
+            ByteBuffer(string: "GET / HTTP/1.1\r\nX-Long: \(String(repeating: "a", count: 100))\r\n\r\n")
+        )
         #expect(try Self.parts(channel) == ["failure headerTooLarge"])
         _ = try channel.finish(acceptAlreadyClosed: true)
     }
@@ -318,7 +328,8 @@ import Testing
         let channel = EmbeddedChannel()
         try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(HTTPRequestDecoder()))
         try channel.pipeline.syncOperations.addHandler(
-            HTTPConnectionHandler(limits: HTTPConnectionHandlerTests.limits, shuttingDown: { true }))
+            HTTPConnectionHandler(limits: HTTPConnectionHandlerTests.limits, shuttingDown: { true })
+        )
         try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()
         return channel
     }

@@ -12,9 +12,11 @@ import Testing
     static let http = Array("GET / HTTP/1.1\r\nHost: t\r\n\r\n".utf8)
 
     static func header(_ version: ProxyProtocol.Version, tls: Bool = false) throws -> [UInt8] {
-        let tlvs = tls ? [ProxyHeader.TLV(ssl: .ssl, verify: 0, subTLVs: [.init(type: .sslVersion, text: "TLSv1.3")])] : []
+        let tlvs =
+            tls ? [ProxyHeader.TLV(ssl: .ssl, verify: 0, subTLVs: [.init(type: .sslVersion, text: "TLSv1.3")])] : []
         return try ProxyHeader(
-            version: version, addresses: .inet(source: client, sourcePort: 4711, destination: server, destinationPort: 443),
+            version: version,
+            addresses: .inet(source: client, sourcePort: 4711, destination: server, destinationPort: 443),
             tlvs: tlvs
         ).encoded()
     }
@@ -39,7 +41,13 @@ import Testing
         let recorder = Recorder()
         try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()
         try channel.pipeline.syncOperations.addHandler(
-            ProxyProtocolHandler(mode: mode, peerIsTrusted: trusted, timeout: .seconds(5), decoder: CoreProxyHeaderDecoder()))
+            ProxyProtocolHandler(
+                mode: mode,
+                peerIsTrusted: trusted,
+                timeout: .seconds(5),
+                decoder: CoreProxyHeaderDecoder()
+            )
+        )
         try channel.pipeline.syncOperations.addHandler(recorder)
         return (channel, recorder)
     }
@@ -56,7 +64,9 @@ import Testing
         #expect(recorder.events.map(\.source) == [.ip(Self.client, port: 4711)])
         #expect(recorder.bytes == Self.http)
         // The handler is gone: later bytes flow straight through.
-        #expect(throws: (any Error).self) { try channel.pipeline.syncOperations.context(handlerType: ProxyProtocolHandler.self) }
+        #expect(throws: (any Error).self) {
+            try channel.pipeline.syncOperations.context(handlerType: ProxyProtocolHandler.self)
+        }
         try Self.write(Self.http, to: channel)
         #expect(recorder.bytes == Self.http + Self.http)
         _ = try channel.finish()

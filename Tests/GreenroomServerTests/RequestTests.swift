@@ -9,21 +9,30 @@ import Testing
     static func request(_ uri: String) -> Request {
         Request(
             head: HTTPRequestHead(version: .http1_1, method: .GET, uri: uri),
-            client: ClientAddress(address: .loopbackV4, port: 1, peer: .ip(.loopbackV4, port: 1), scheme: "http", via: .peer,
-                decision: .peerUntrusted))
+            client: ClientAddress(
+                address: .loopbackV4,
+                port: 1,
+                peer: .ip(.loopbackV4, port: 1),
+                scheme: "http",
+                via: .peer,
+                decision: .peerUntrusted
+            )
+        )
     }
 
-    @Test(arguments: [
-        ("/", "/", nil),
-        ("/a/b?x=1&y=2", "/a/b", "x=1&y=2"),
-        ("/a?", "/a", ""),
-        ("/a#frag", "/a", nil),
-        ("/a?q#frag", "/a", "q"),
-        ("http://example.com/p?q", "/p", "q"),
-        ("http://example.com", "/", nil),
-        ("*", "*", nil),
-        ("", "/", nil),
-    ] as [(String, String, String?)])
+    @Test(
+        arguments: [
+            ("/", "/", nil),
+            ("/a/b?x=1&y=2", "/a/b", "x=1&y=2"),
+            ("/a?", "/a", ""),
+            ("/a#frag", "/a", nil),
+            ("/a?q#frag", "/a", "q"),
+            ("http://example.com/p?q", "/p", "q"),
+            ("http://example.com", "/", nil),
+            ("*", "*", nil),
+            ("", "/", nil),
+        ] as [(String, String, String?)]
+    )
     func pathAndQuery(_ uri: String, _ path: String, _ query: String?) {
         let request = Self.request(uri)
         #expect(request.path == path)

@@ -19,8 +19,15 @@ import Glibc
     @Test func headHasStatusServerDateHeadersAndLength() throws {
         var buffer = ByteBuffer()
         try ResponseEncoder.writeHead(
-            into: &buffer, status: .created, headers: ["x-a": "1"], scan: .init(),
-            serverLine: Array("Server: t\r\n".utf8), framing: .length(5), keepAlive: true, http10: false)
+            into: &buffer,
+            status: .created,
+            headers: ["x-a": "1"],
+            scan: .init(),
+            serverLine: Array("Server: t\r\n".utf8),
+            framing: .length(5),
+            keepAlive: true,
+            http10: false
+        )
         let text = String(buffer: buffer)
         #expect(text.hasPrefix("HTTP/1.1 201 Created\r\nServer: t\r\nDate: "))
         #expect(text.hasSuffix(" GMT\r\nx-a: 1\r\nContent-Length: 5\r\n\r\n"))
@@ -32,8 +39,15 @@ import Glibc
         let scan = ResponseEncoder.scan(headers)
         #expect(scan.wantsClose)
         try ResponseEncoder.writeHead(
-            into: &buffer, status: .ok, headers: headers, scan: scan, serverLine: nil, framing: .chunked,
-            keepAlive: false, http10: false)
+            into: &buffer,
+            status: .ok,
+            headers: headers,
+            scan: scan,
+            serverLine: nil,
+            framing: .chunked,
+            keepAlive: false,
+            http10: false
+        )
         let text = String(buffer: buffer)
         #expect(!text.contains("999"))
         #expect(!text.contains("gzip"))
@@ -46,8 +60,15 @@ import Glibc
         var buffer = ByteBuffer()
         #expect(throws: ResponseEncoder.InvalidHeader.self) {
             try ResponseEncoder.writeHead(
-                into: &buffer, status: .ok, headers: HTTPHeaders([(name, value)]), scan: .init(), serverLine: nil,
-                framing: .length(0), keepAlive: true, http10: false)
+                into: &buffer,
+                status: .ok,
+                headers: HTTPHeaders([(name, value)]),
+                scan: .init(),
+                serverLine: nil,
+                framing: .length(0),
+                keepAlive: true,
+                http10: false
+            )
         }
     }
 
@@ -55,8 +76,15 @@ import Glibc
         var buffer = ByteBuffer()
         let headers: HTTPHeaders = ["date": "yesterday", "server": "mine"]
         try ResponseEncoder.writeHead(
-            into: &buffer, status: .ok, headers: headers, scan: ResponseEncoder.scan(headers),
-            serverLine: Array("Server: greenroom\r\n".utf8), framing: .none, keepAlive: true, http10: true)
+            into: &buffer,
+            status: .ok,
+            headers: headers,
+            scan: ResponseEncoder.scan(headers),
+            serverLine: Array("Server: greenroom\r\n".utf8),
+            framing: .none,
+            keepAlive: true,
+            http10: true
+        )
         let text = String(buffer: buffer)
         #expect(!text.contains("greenroom"))
         #expect(text.components("Date") + text.components("date") == 1)

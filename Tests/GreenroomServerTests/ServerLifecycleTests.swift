@@ -6,11 +6,11 @@ import NIOPosix
 import Synchronization
 import Testing
 
+@testable import GreenroomServer
+
 #if canImport(Glibc)
 import Glibc
 #endif
-
-@testable import GreenroomServer
 
 /// Concurrency, back-pressure, graceful shutdown, logging.
 @Suite struct ServerLifecycleTests {
@@ -133,7 +133,8 @@ import Glibc
     @Test func accessLogHasTheRealClientAndHowItWasFound() async throws {
         try await TestServer.with { server in
             let response = try await server.request(
-                "GET /whoami?secret=1 HTTP/1.1\r\nHost: t\r\nX-Forwarded-For: 198.51.100.7\r\n\r\n")
+                "GET /whoami?secret=1 HTTP/1.1\r\nHost: t\r\nX-Forwarded-For: 198.51.100.7\r\n\r\n"
+            )
             #expect(response?.status == 200)
             // The line is logged once the response is written, which may be after the client read it.
             #expect(try await waitUntil { !server.logs.messages("request").isEmpty })
@@ -160,7 +161,8 @@ import Glibc
         let writer = RecordingWriter()
         try await TestServer.with(accessLogWriter: writer) { server in
             let response = try await server.request(
-                "GET /whoami?secret=1 HTTP/1.1\r\nHost: t\r\nX-Forwarded-For: 198.51.100.7\r\n\r\n")
+                "GET /whoami?secret=1 HTTP/1.1\r\nHost: t\r\nX-Forwarded-For: 198.51.100.7\r\n\r\n"
+            )
             #expect(response?.status == 200)
             #expect(try await waitUntil { !writer.records.isEmpty })
             let record = try #require(writer.records.first)
@@ -246,7 +248,9 @@ import Glibc
             guard case .tcp(_, let port) = server.bound else { return }
             let second = HTTPServer(
                 configuration: TestServer.configuration(.tcp(host: "127.0.0.1", port: port)),
-                logger: .init(label: "second"), handler: BuiltInApp())
+                logger: .init(label: "second"),
+                handler: BuiltInApp()
+            )
             await #expect {
                 try await second.run()
             } throws: { error in

@@ -200,9 +200,11 @@ import Testing
 
     @Test func streamedResponseOfUnknownLengthIsChunked() async throws {
         let handler = ClosureHandler { _ in
-            Response(body: .stream { writer in
-                for word in ["one ", "two ", "three"] { try await writer.write(word) }
-            })
+            Response(
+                body: .stream { writer in
+                    for word in ["one ", "two ", "three"] { try await writer.write(word) }
+                }
+            )
         }
         try await TestServer.with(handler: handler) { server in
             let client = try await server.connect()
@@ -237,7 +239,9 @@ import Testing
     @Test func expectContinueIsNotSentWhenTheHandlerAnswersWithoutReading() async throws {
         try await TestServer.with { server in
             let client = try await server.connect()
-            try await client.send("POST /healthz HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n")
+            try await client.send(
+                "POST /healthz HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n"
+            )
             let response = try #require(try await client.readResponse())
             #expect(response.status == 405)
             #expect(response.header("connection") == "close")
@@ -247,7 +251,9 @@ import Testing
 
     @Test func unknownExpectationGets417() async throws {
         try await TestServer.with(handler: Handlers.echo) { server in
-            let response = try await server.request("POST / HTTP/1.1\r\nHost: t\r\nContent-Length: 1\r\nExpect: magic\r\n\r\n")
+            let response = try await server.request(
+                "POST / HTTP/1.1\r\nHost: t\r\nContent-Length: 1\r\nExpect: magic\r\n\r\n"
+            )
             #expect(response?.status == 417)
         }
     }

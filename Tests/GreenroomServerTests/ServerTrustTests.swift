@@ -15,7 +15,9 @@ import Testing
             let response = try #require(
                 try await server.request(
                     "GET /whoami HTTP/1.1\r\nHost: app.example\r\nX-Forwarded-For: 198.51.100.7, 127.0.0.1\r\n"
-                        + "X-Forwarded-Proto: https\r\n\r\n"))
+                        + "X-Forwarded-Proto: https\r\n\r\n"
+                )
+            )
             #expect(response.body.contains(#""client":"198.51.100.7""#))
             #expect(response.body.contains(#""peer":"127.0.0.1""#))
             #expect(response.body.contains(#""scheme":"https""#))
@@ -29,12 +31,14 @@ import Testing
         configuration.trustedProxies = .none
         try await TestServer.with(configuration, handler: Handlers.echo) { server in
             let response = try #require(
-                try await server.request("GET / HTTP/1.1\r\nHost: t\r\n\(Self.forged)X-Other: kept\r\n\r\n"))
+                try await server.request("GET / HTTP/1.1\r\nHost: t\r\n\(Self.forged)X-Other: kept\r\n\r\n")
+            )
             #expect(response.header("x-headers") == "host,x-other")
         }
         try await TestServer.with(configuration) { server in
             let response = try #require(
-                try await server.request("GET /whoami HTTP/1.1\r\nHost: t\r\n\(Self.forged)\r\n"))
+                try await server.request("GET /whoami HTTP/1.1\r\nHost: t\r\n\(Self.forged)\r\n")
+            )
             #expect(response.body.contains(#""client":"127.0.0.1""#))
             #expect(response.body.contains(#""via":"peer""#))
             #expect(response.body.contains(#""scheme":"http""#))
@@ -44,7 +48,8 @@ import Testing
     @Test func trustedPeersForwardingHeadersReachTheHandler() async throws {
         try await TestServer.with(handler: Handlers.echo) { server in
             let response = try #require(
-                try await server.request("GET / HTTP/1.1\r\nHost: t\r\nX-Forwarded-For: 198.51.100.7\r\n\r\n"))
+                try await server.request("GET / HTTP/1.1\r\nHost: t\r\nX-Forwarded-For: 198.51.100.7\r\n\r\n")
+            )
             #expect(response.header("x-headers") == "host,x-forwarded-for")
         }
     }
@@ -55,7 +60,8 @@ import Testing
         }
         try await TestServer.with(handler: handler) { server in
             let response = try await server.request(
-                "GET / HTTP/1.1\r\nHost: t\r\nX-Forwarded-For: 192.0.2.1:4711\r\n\r\n")
+                "GET / HTTP/1.1\r\nHost: t\r\nX-Forwarded-For: 192.0.2.1:4711\r\n\r\n"
+            )
             #expect(response?.body == "192.0.2.1:4711 127.0.0.1 x-forwarded-for")
         }
     }
@@ -95,7 +101,11 @@ import Testing
             let header = try ProxyHeader(
                 version: .v2,
                 addresses: .inet(
-                    source: IPAddress("203.0.113.50")!, sourcePort: 5555, destination: .loopbackV4, destinationPort: 443),
+                    source: IPAddress("203.0.113.50")!,
+                    sourcePort: 5555,
+                    destination: .loopbackV4,
+                    destinationPort: 443
+                ),
                 tlvs: [ProxyHeader.TLV(ssl: .ssl, verify: 0, subTLVs: [])]
             ).encoded()
             try await client.send(header + Array("GET /whoami HTTP/1.1\r\nHost: t\r\n\(Self.forged)\r\n".utf8))
@@ -120,7 +130,9 @@ import Testing
         configuration.trustedProxies = .none
         try await TestServer.with(configuration) { server in
             let client = try await server.connect()
-            try await client.send("PROXY TCP4 203.0.113.50 127.0.0.1 5555 443\r\nGET /whoami HTTP/1.1\r\nHost: t\r\n\r\n")
+            try await client.send(
+                "PROXY TCP4 203.0.113.50 127.0.0.1 5555 443\r\nGET /whoami HTTP/1.1\r\nHost: t\r\n\r\n"
+            )
             #expect(try await client.readToClose(timeout: .seconds(2)) == "")
             // Without a header the untrusted peer is served as itself.
             let plain = try await server.connect()

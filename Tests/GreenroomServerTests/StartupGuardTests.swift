@@ -29,7 +29,9 @@ import Glibc
     @Test(arguments: [1, 80, 443, 1023])
     func privilegedPortIsRefused(_ port: Int) {
         let report = StartupGuard().evaluate(
-            ServerConfiguration(bind: .tcp(host: "127.0.0.1", port: port)), environment: Self.user)
+            ServerConfiguration(bind: .tcp(host: "127.0.0.1", port: port)),
+            environment: Self.user
+        )
         #expect(report.findings.map(\.id) == ["privileged-port"])
         #expect(report.findings.first?.message.contains("\(port)") == true)
     }
@@ -37,7 +39,9 @@ import Glibc
     @Test(arguments: [0, 1024, 8000, 65535])
     func unprivilegedPortIsAllowed(_ port: Int) {
         let report = StartupGuard().evaluate(
-            ServerConfiguration(bind: .tcp(host: "127.0.0.1", port: port)), environment: Self.user)
+            ServerConfiguration(bind: .tcp(host: "127.0.0.1", port: port)),
+            environment: Self.user
+        )
         #expect(report.findings.isEmpty)
     }
 
@@ -59,7 +63,8 @@ import Glibc
         guardRules.checks.append(
             StartupCheck(id: "GR999") { configuration, _ in
                 configuration.maxConnections > 5 ? [] : [StartupFinding(id: "GR999", message: "too few", fix: "more")]
-            })
+            }
+        )
         var configuration = ServerConfiguration()
         configuration.maxConnections = 1
         #expect(guardRules.evaluate(configuration, environment: Self.user).findings.map(\.id) == ["GR999"])
@@ -100,7 +105,9 @@ import Glibc
             raw.copyBytes(from: Array(path.utf8) + [0])
         }
         let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+            }
         }
         #expect(bound == 0)
         close(fd)

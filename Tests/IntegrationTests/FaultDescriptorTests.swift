@@ -24,7 +24,10 @@ import Glibc
         let logs = try TemporaryDirectory("greenroom-fault")
         let server = try await ServeProcess.start(
             ["--port", "0", "--header-timeout", "30", "--idle-timeout", "30", "--access-log", "off"],
-            readiness: .startupLine, logDirectory: logs, launcher: [prlimit, "--nofile=64:64", "--"])
+            readiness: .startupLine,
+            logDirectory: logs,
+            launcher: [prlimit, "--nofile=64:64", "--"]
+        )
         let port = try server.port
         let pid = server.process.pid
         try await server.waitForOutput("the open-file limit is below max-connections")
@@ -84,7 +87,9 @@ import Glibc
             usleep(10_000)
         }
         return Crowd(
-            answered: outcome.filter { $0 == 1 }.count, refused: outcome.filter { $0 == 0 }.count,
-            waiting: outcome.filter { $0 == nil }.count)
+            answered: outcome.filter { $0 == 1 }.count,
+            refused: outcome.filter { $0 == 0 }.count,
+            waiting: outcome.filter { $0 == nil }.count
+        )
     }
 }

@@ -70,7 +70,8 @@ import Testing
                 }
                 #expect(
                     (try? response.get())?.status == 200,
-                    "round \(round), after '\(abandon.testDescription)': \(response)")
+                    "round \(round), after '\(abandon.testDescription)': \(response)"
+                )
             }
         }
         try await Self.expectBurstIsServed(port: port)
@@ -96,8 +97,10 @@ import Testing
             return (statuses, beyond, afterOneLeft)
         }
         #expect(burst == Array(repeating: 200, count: maxConnections))
-        #expect(throws: RawConnection.Failure.timedOut("reading a response (0 bytes so far)"),
-            "beyond --max-connections nobody is served") { try beyond.get() }
+        #expect(
+            throws: RawConnection.Failure.timedOut("reading a response (0 bytes so far)"),
+            "beyond --max-connections nobody is served"
+        ) { try beyond.get() }
         #expect(afterOneLeft.status == 200)
     }
 }

@@ -42,9 +42,16 @@ import Glibc
             let ports = try FreePort.allocate(2)
             let spec = Self.spec(app: ports[0], proxy: ports[1])
             #expect(spec.problems().isEmpty, "\(spec.problems())")
-            let files = try DeploymentFixtures.write(try Generator(spec: spec).files(for: .nginx), into: scratch, "site")
+            let files = try DeploymentFixtures.write(
+                try Generator(spec: spec).files(for: .nginx),
+                into: scratch,
+                "site"
+            )
             let serve = try await ServeProcess.start(
-                spec.app.serveArguments + ["--access-log", "off"], readiness: .tcp(ports[0]), logDirectory: scratch)
+                spec.app.serveArguments + ["--access-log", "off"],
+                readiness: .tcp(ports[0]),
+                logDirectory: scratch
+            )
             defer { serve.stop() }
             let nginx = try await NginxServer.start(in: scratch, httpIncludes: files, ports: [ports[1]])
             defer { nginx.stop() }
@@ -60,9 +67,12 @@ import Glibc
                 try await Task.sleep(for: Self.reloadEvery)
                 let reload = try await ProcessRunner.run(
                     nginxPath,
-                    ["-p", nginx.prefix, "-e", "\(nginx.prefix)/logs/error.log", "-c", "\(nginx.prefix)/nginx.conf",
-                        "-s", "reload"],
-                    timeout: .seconds(10))
+                    [
+                        "-p", nginx.prefix, "-e", "\(nginx.prefix)/logs/error.log", "-c", "\(nginx.prefix)/nginx.conf",
+                        "-s", "reload",
+                    ],
+                    timeout: .seconds(10)
+                )
                 if !reload.succeeded { reloadFailures.append("\(reload)") }
             }
             try await Task.sleep(for: Self.reloadEvery)

@@ -26,7 +26,9 @@ import Glibc
         let logs = try TemporaryDirectory("greenroom-fault")
         let server = try await ServeProcess.start(
             ["--port", "0", "--header-timeout", "1", "--idle-timeout", "2", "--access-log", "off"],
-            readiness: .startupLine, logDirectory: logs)
+            readiness: .startupLine,
+            logDirectory: logs
+        )
         let port = try server.port
         let slowloris = Task { try await onThread { try Self.dribble(port: port, connections: 40, for: .seconds(8)) } }
         // Others are served while the 40 dribble.
@@ -42,12 +44,13 @@ import Glibc
             if case .answered(let status, _) = ending { #expect(status == 408, "\(endings)") }
         }
         // The header timeout is 1 s; allow for a busy machine, but not for the client's pace.
-        let slowest = endings.map { ending -> Duration in
-            switch ending {
-            case .answered(_, let after), .closed(let after): after
-            case .open: .seconds(999)
-            }
-        }.max() ?? .zero
+        let slowest =
+            endings.map { ending -> Duration in
+                switch ending {
+                case .answered(_, let after), .closed(let after): after
+                case .open: .seconds(999)
+                }
+            }.max() ?? .zero
         #expect(slowest < .seconds(5), "\(endings)")
         #expect(try await Self.request(port: port).status == 200)
         #expect(try await server.terminate(timeout: .seconds(10)).status == 0, "\(server.output)")
@@ -64,7 +67,9 @@ import Glibc
                 "--port", "0", "--max-connections", "2", "--header-timeout", "10", "--idle-timeout", "2",
                 "--shutdown-timeout", "3", "--access-log", "off",
             ],
-            readiness: .startupLine, logDirectory: logs)
+            readiness: .startupLine,
+            logDirectory: logs
+        )
         let port = try server.port
         // Pipelined requests until the server takes no more: its writes to this client are stuck.
         let (reader, sent) = try await onThread { () -> (RawConnection, Int) in

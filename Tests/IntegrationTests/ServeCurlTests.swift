@@ -52,7 +52,8 @@ import Glibc
         // Default trust is loopback: curl on 127.0.0.1 plays the local proxy.
         try await withServe([]) { server in
             let json = try await Curl.request(
-                server.url + "/whoami", headers: ["X-Forwarded-For: 198.51.100.7", "X-Forwarded-Proto: https"]
+                server.url + "/whoami",
+                headers: ["X-Forwarded-For: 198.51.100.7", "X-Forwarded-Proto: https"]
             ).json()
             #expect(json["client"] as? String == "198.51.100.7")
             #expect(json["via"] as? String == "x-forwarded-for")
@@ -63,7 +64,8 @@ import Glibc
     @Test func forgedHopLeftOfTheRealClientIsIgnored() async throws {
         try await withServe([]) { server in
             let json = try await Curl.request(
-                server.url + "/whoami", headers: ["X-Forwarded-For: 203.0.113.66, 198.51.100.7"]
+                server.url + "/whoami",
+                headers: ["X-Forwarded-For: 203.0.113.66, 198.51.100.7"]
             ).json()
             #expect(json["client"] as? String == "198.51.100.7")
         }
@@ -85,12 +87,17 @@ import Glibc
         chmod(directory.path, 0o777)
         let path = directory.file("app.sock")
         let server = try await ServeProcess.start(
-            ["--unix", path, "--trust", "unix"], readiness: .unix(path), logDirectory: directory)
+            ["--unix", path, "--trust", "unix"],
+            readiness: .unix(path),
+            logDirectory: directory
+        )
         #expect(server.startupURL == "http+unix://" + path)
         var info = stat()
         #expect(lstat(path, &info) == 0 && info.st_mode & 0o777 == 0o660)
         let json = try await Curl.request(
-            "http://app/whoami", headers: ["X-Forwarded-For: 198.51.100.7"], unixSocket: path
+            "http://app/whoami",
+            headers: ["X-Forwarded-For: 198.51.100.7"],
+            unixSocket: path
         ).json()
         #expect(json["client"] as? String == "198.51.100.7")
         #expect(server.stop() == 0)
@@ -123,7 +130,10 @@ import Glibc
     @Test func allowPublicPrintsNavigableAddressesNeverTheWildcard() async throws {
         let logs = try TemporaryDirectory("greenroom-serve")
         let server = try await ServeProcess.start(
-            ["--host", "0.0.0.0", "--port", "0", "--allow-public"], readiness: .startupLine, logDirectory: logs)
+            ["--host", "0.0.0.0", "--port", "0", "--allow-public"],
+            readiness: .startupLine,
+            logDirectory: logs
+        )
         #expect(server.stop() == 0)
         let startup = server.output.split(separator: "\n").filter { $0.hasPrefix("greenroom starting up on ") }
         #expect(startup.contains { $0.hasPrefix("greenroom starting up on http://127.0.0.1:") }, "\(server.output)")

@@ -17,7 +17,8 @@ public struct BuiltInApp: HTTPHandler {
     private static let notAllowed = Response(
         status: .methodNotAllowed,
         headers: ["content-type": "text/plain; charset=utf-8", "allow": "GET, HEAD"],
-        body: ResponseBody(string: "Method Not Allowed\n"))
+        body: ResponseBody(string: "Method Not Allowed\n")
+    )
 
     public func handle(_ request: Request) async throws -> Response {
         let path = request.path

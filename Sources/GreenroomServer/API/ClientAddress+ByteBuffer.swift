@@ -56,7 +56,11 @@ extension ClientAddress {
     }
 
     static func writeNumber(_ value: UInt16?, into buffer: inout ByteBuffer) {
-        if let value { ResponseEncoder.writeDecimal(Int(value), into: &buffer) } else { buffer.writeStaticString("null") }
+        if let value {
+            ResponseEncoder.writeDecimal(Int(value), into: &buffer)
+        } else {
+            buffer.writeStaticString("null")
+        }
     }
 
     /// A JSON string literal with the core's escaping: `"`, `\`, `\n`, `\r`, `\t`, other control
@@ -74,7 +78,8 @@ extension ClientAddress {
                 case "\n": buffer.writeStaticString("\\n")
                 case "\r": buffer.writeStaticString("\\r")
                 case "\t": buffer.writeStaticString("\\t")
-                case _ where scalar.value < 0x20 || scalar.value == 0x7F || scalar.value == 0x2028 || scalar.value == 0x2029:
+                case _
+                where scalar.value < 0x20 || scalar.value == 0x7F || scalar.value == 0x2028 || scalar.value == 0x2029:
                     let hex = String(scalar.value, radix: 16)
                     buffer.writeStaticString("\\u")
                     buffer.writeString(String(repeating: "0", count: 4 - hex.count) + hex)

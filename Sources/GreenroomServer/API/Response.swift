@@ -23,7 +23,11 @@ public struct Response: Sendable {
 
     /// A `text/plain; charset=utf-8` response.
     public static func text(_ text: String, status: HTTPResponseStatus = .ok) -> Response {
-        Response(status: status, headers: ["content-type": "text/plain; charset=utf-8"], body: ResponseBody(string: text))
+        Response(
+            status: status,
+            headers: ["content-type": "text/plain; charset=utf-8"],
+            body: ResponseBody(string: text)
+        )
     }
 
     /// An `application/json` response from already-encoded JSON text.
@@ -57,7 +61,8 @@ public struct ResponseBody: Sendable {
     ///     chunked encoding (HTTP/1.1) or closes the connection after the body (HTTP/1.0).
     ///   - write: writes the body; throwing aborts the connection.
     public static func stream(
-        length: Int? = nil, _ write: @escaping @Sendable (ResponseBodyWriter) async throws -> Void
+        length: Int? = nil,
+        _ write: @escaping @Sendable (ResponseBodyWriter) async throws -> Void
     ) -> ResponseBody {
         ResponseBody(storage: .stream(length: length, write))
     }

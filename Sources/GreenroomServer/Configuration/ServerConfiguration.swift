@@ -101,7 +101,11 @@ public struct ServerConfiguration: Sendable, Hashable {
     /// The resolver this configuration implies.
     public var resolver: ForwardedResolver {
         ForwardedResolver(
-            trusted: trustedProxies, policy: forwardedHeaders, mode: hops.map { .hops($0) } ?? .walk, maxHops: maxHops)
+            trusted: trustedProxies,
+            policy: forwardedHeaders,
+            mode: hops.map { .hops($0) } ?? .walk,
+            maxHops: maxHops
+        )
     }
 
     /// Checks the values that have a valid range; the first problem is thrown naming the option.

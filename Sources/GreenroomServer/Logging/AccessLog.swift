@@ -20,7 +20,11 @@ struct AccessLog: Sendable {
     let writer: (any AccessLogWriter)?
 
     func record(
-        client: ClientAddress, method: HTTPMethod, path: Substring, status: HTTPResponseStatus, bytes: Int,
+        client: ClientAddress,
+        method: HTTPMethod,
+        path: Substring,
+        status: HTTPResponseStatus,
+        bytes: Int,
         start: NIODeadline
     ) {
         guard enabled, logger.logLevel <= .info else { return }
@@ -28,8 +32,14 @@ struct AccessLog: Sendable {
         if let writer {
             writer.write(
                 AccessRecord(
-                    client: client, method: method, path: path, status: status, bytes: bytes,
-                    durationMicroseconds: micros))
+                    client: client,
+                    method: method,
+                    path: path,
+                    status: status,
+                    bytes: bytes,
+                    durationMicroseconds: micros
+                )
+            )
             return
         }
         // Built key by key: a dictionary literal instantiates tuple metadata on every call.

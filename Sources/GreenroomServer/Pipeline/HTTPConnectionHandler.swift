@@ -144,7 +144,9 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
             guard case .failed = state else {
                 pendingResponses += 1
                 deadline = nil
-                if let length = head.headers.first(name: "content-length").flatMap(Int.init), length > limits.maxBodyBytes {
+                if let length = head.headers.first(name: "content-length").flatMap(Int.init),
+                    length > limits.maxBodyBytes
+                {
                     fail(.bodyTooLarge, context: context)
                     return
                 }

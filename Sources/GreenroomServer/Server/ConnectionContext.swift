@@ -15,8 +15,11 @@ final class ConnectionContext: Sendable {
     private let quiescingFlag = Atomic<Bool>(false)
 
     init(
-        handler: any HTTPHandler, configuration: ServerConfiguration, logger: Logger,
-        accessLogWriter: (any AccessLogWriter)? = nil, proxyDecoder: (any ProxyHeaderDecoding)?
+        handler: any HTTPHandler,
+        configuration: ServerConfiguration,
+        logger: Logger,
+        accessLogWriter: (any AccessLogWriter)? = nil,
+        proxyDecoder: (any ProxyHeaderDecoding)?
     ) {
         self.handler = handler
         self.configuration = configuration
@@ -37,7 +40,8 @@ final class ConnectionContext: Sendable {
         HTTPConnectionHandler.Limits(
             maxBodyBytes: configuration.maxBodyBytes,
             headerTimeout: TimeAmount(configuration.headerTimeout),
-            idleTimeout: TimeAmount(configuration.idleTimeout))
+            idleTimeout: TimeAmount(configuration.idleTimeout)
+        )
     }
 }
 

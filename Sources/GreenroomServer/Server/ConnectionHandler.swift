@@ -15,8 +15,10 @@ struct ConnectionHandler: Sendable {
             try await connection.executeThenClose { inbound, outbound in
                 let reader = InboundReader(iterator: inbound.makeAsyncIterator(), outbound: outbound)
                 let sink = ResponseSink(
-                    outbound: outbound, allocator: connection.channel.allocator,
-                    serverName: context.configuration.serverName)
+                    outbound: outbound,
+                    allocator: connection.channel.allocator,
+                    serverName: context.configuration.serverName
+                )
                 var state = PeerState(peer: socketPeer)
                 while let part = try await reader.next() {
                     switch part {
@@ -42,7 +44,8 @@ struct ConnectionHandler: Sendable {
         } catch {
             context.logger.debug(
                 "connection ended with an error",
-                metadata: ["greenroom.peer": "\(socketPeer)", "greenroom.error": "\(error)"])
+                metadata: ["greenroom.peer": "\(socketPeer)", "greenroom.error": "\(error)"]
+            )
         }
     }
 
@@ -55,13 +58,20 @@ struct ConnectionHandler: Sendable {
 
     /// Handles one request; returns `true` when the connection closes after it.
     private func respond(
-        to head: HTTPRequestHead, state: PeerState, reader: InboundReader, sink: ResponseSink
+        to head: HTTPRequestHead,
+        state: PeerState,
+        reader: InboundReader,
+        sink: ResponseSink
     ) async throws -> Bool {
         let start = NIODeadline.now()
         var head = head
         if !context.resolver.trusted.trusts(state.peer) { strip(&head.headers) }
         let client = context.resolver.resolve(
-            peer: state.peer, headers: head.headers, peerVia: state.via, socketScheme: state.scheme)
+            peer: state.peer,
+            headers: head.headers,
+            peerVia: state.via,
+            socketScheme: state.scheme
+        )
 
         var expectContinue = false
         var refusal: HTTPResponseStatus?
@@ -102,8 +112,13 @@ struct ConnectionHandler: Sendable {
             outcome = try await sink.sendError(.internalServerError)
         }
         context.accessLog.record(
-            client: client, method: head.method, path: request.path, status: outcome.status, bytes: outcome.bytes,
-            start: start)
+            client: client,
+            method: head.method,
+            path: request.path,
+            status: outcome.status,
+            bytes: outcome.bytes,
+            start: start
+        )
         if outcome.closes { return true }
         if try await !reader.finishBody() { throw HTTPServerError.connectionClosed }
         return false
@@ -135,7 +150,8 @@ struct ConnectionHandler: Sendable {
                 metadata: [
                     "greenroom.error": "\(error)", "http.method": "\(request.method.rawValue)",
                     "http.path": "\(request.path)",
-                ])
+                ]
+            )
             return .text("Internal Server Error\n", status: .internalServerError)
         }
     }

@@ -90,7 +90,10 @@ final class ConnectionTracker: ChannelDuplexHandler {
             return
         }
         // Never accept more in one batch than there is room for.
-        try? context.channel.syncOptions?.setOption(ChannelOptions.maxMessagesPerRead, value: UInt(min(acceptBatch, room)))
+        try? context.channel.syncOptions?.setOption(
+            ChannelOptions.maxMessagesPerRead,
+            value: UInt(min(acceptBatch, room))
+        )
         context.read()
     }
 
@@ -121,7 +124,8 @@ final class ConnectionTracker: ChannelDuplexHandler {
             metadata: [
                 "greenroom.error": "\(error)", "greenroom.connections": "\(open.count)",
                 "greenroom.refused": "\(refused)",
-            ])
+            ]
+        )
     }
 
     /// Takes the spare descriptor back and accepts again if nothing else holds accepting back.

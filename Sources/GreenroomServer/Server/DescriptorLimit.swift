@@ -27,6 +27,7 @@ enum DescriptorLimit {
         guard let soft, maxConnections + overhead > soft else { return }
         logger.warning(
             "the open-file limit is below max-connections: connections beyond it are refused; raise it (ulimit -n, LimitNOFILE=) or lower max-connections",
-            metadata: ["greenroom.nofile": "\(soft)", "greenroom.max_connections": "\(maxConnections)"])
+            metadata: ["greenroom.nofile": "\(soft)", "greenroom.max_connections": "\(maxConnections)"]
+        )
     }
 }

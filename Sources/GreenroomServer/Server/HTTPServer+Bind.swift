@@ -28,7 +28,9 @@ extension HTTPServer {
         let configuration = self.configuration
         let context = self.context
         if configuration.proxyProtocol != .off && context.proxyDecoder == nil {
-            throw ServerStartError(message: "--proxy-protocol \(configuration.proxyProtocol) is not available in this build")
+            throw ServerStartError(
+                message: "--proxy-protocol \(configuration.proxyProtocol) is not available in this build"
+            )
         }
         let bootstrap = ServerBootstrap(group: eventLoopGroup)
             .serverChannelOption(ChannelOptions.backlog, value: Int32(clamping: configuration.backlog))
@@ -39,11 +41,16 @@ extension HTTPServer {
             // Requests are small: start reads at 1 KiB (NIO grows the buffer for bigger reads), so an
             // idle keep-alive connection holds less memory.
             .childChannelOption(
-                ChannelOptions.recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 1024, maximum: 65536))
+                ChannelOptions.recvAllocator,
+                value: AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 1024, maximum: 65536)
+            )
             .serverChannelInitializer { [self] channel in
                 channel.eventLoop.makeCompletedFuture {
                     let tracker = ConnectionTracker(
-                        maxConnections: configuration.maxConnections, drained: drained, logger: self.logger)
+                        maxConnections: configuration.maxConnections,
+                        drained: drained,
+                        logger: self.logger
+                    )
                     try channel.pipeline.syncOperations.addHandler(tracker)
                     let bound = NIOLoopBound(tracker, eventLoop: channel.eventLoop)
                     self.state.withLock { $0.tracker = bound }
@@ -64,13 +71,18 @@ extension HTTPServer {
                     throw ServerStartError(message: "--host '\(host)' is not an IP address")
                 }
                 return try await bootstrap.bind(
-                    to: address.socketAddress(port: port), serverBackPressureStrategy: nil,
-                    childChannelInitializer: initializer)
+                    to: address.socketAddress(port: port),
+                    serverBackPressureStrategy: nil,
+                    childChannelInitializer: initializer
+                )
             case .unix(let path):
                 try UnixSocketFile.prepare(path: path)
                 let listener = try await bootstrap.bind(
-                    unixDomainSocketPath: path, cleanupExistingSocketFile: false, serverBackPressureStrategy: nil,
-                    childChannelInitializer: initializer)
+                    unixDomainSocketPath: path,
+                    cleanupExistingSocketFile: false,
+                    serverBackPressureStrategy: nil,
+                    childChannelInitializer: initializer
+                )
                 if chmod(path, 0o660) != 0 {
                     try? await listener.channel.close()
                     throw ServerStartError(message: "cannot set mode 0660 on unix socket \(path): \(errnoText())")
@@ -95,14 +107,19 @@ extension HTTPServer {
             let trusted = Peer(channel.remoteAddress).map { configuration.trustedProxies.trusts($0) } ?? false
             try sync.addHandler(
                 ProxyProtocolHandler(
-                    mode: configuration.proxyProtocol, peerIsTrusted: trusted,
-                    timeout: TimeAmount(configuration.proxyProtocolTimeout), decoder: decoder))
+                    mode: configuration.proxyProtocol,
+                    peerIsTrusted: trusted,
+                    timeout: TimeAmount(configuration.proxyProtocolTimeout),
+                    decoder: decoder
+                )
+            )
         }
         var limits = NIOHTTPDecoderLimitConfiguration()
         limits.maxHeaderListSize = configuration.maxHeaderBytes
         limits.maxHeaderFieldSize = configuration.maxHeaderBytes
         try sync.addHandler(
-            ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes, limitConfiguration: limits)))
+            ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes, limitConfiguration: limits))
+        )
         try sync.addHandler(HTTPConnectionHandler(limits: context.limits, shuttingDown: { context.isQuiescing }))
     }
 
@@ -112,7 +129,8 @@ extension HTTPServer {
         @Sendable func wrap() throws -> Connection {
             let connection = try Connection(
                 wrappingChannelSynchronously: channel,
-                configuration: .init(backPressureStrategy: .init(lowWatermark: 2, highWatermark: 16)))
+                configuration: .init(backPressureStrategy: .init(lowWatermark: 2, highWatermark: 16))
+            )
             try channel.syncOptions?.setOption(ChannelOptions.autoRead, value: true)
             // Turning autoRead on reads without passing through the pipeline; this read does, so
             // the connection handler sees reading start (its header clock starts then).

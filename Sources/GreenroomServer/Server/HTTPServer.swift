@@ -65,8 +65,12 @@ public final class HTTPServer: Service, Sendable {
         self.eventLoopGroup = eventLoopGroup
         self.onListening = onListening
         self.context = ConnectionContext(
-            handler: handler, configuration: configuration, logger: logger, accessLogWriter: accessLogWriter,
-            proxyDecoder: Self.proxyDecoder)
+            handler: handler,
+            configuration: configuration,
+            logger: logger,
+            accessLogWriter: accessLogWriter,
+            proxyDecoder: Self.proxyDecoder
+        )
     }
 
     /// Creates a server whose handler is a closure.
@@ -78,8 +82,12 @@ public final class HTTPServer: Service, Sendable {
         _ handler: @escaping @Sendable (Request) async throws -> Response
     ) {
         self.init(
-            configuration: configuration, eventLoopGroup: eventLoopGroup, logger: logger, onListening: onListening,
-            handler: ClosureHandler(handler))
+            configuration: configuration,
+            eventLoopGroup: eventLoopGroup,
+            logger: logger,
+            onListening: onListening,
+            handler: ClosureHandler(handler)
+        )
     }
 
     /// Runs the server until graceful shutdown (or cancellation), then drains connections.
@@ -100,7 +108,9 @@ public final class HTTPServer: Service, Sendable {
         if case .unix(let path) = configuration.bind { unixSocket = UnixSocketFile.identity(of: path) }
         let bound = boundTarget(listener.channel.localAddress)
         logger.notice(
-            "listening", metadata: ["greenroom.bind": "\(bound)", "greenroom.trust": "\(configuration.trustedProxies)"])
+            "listening",
+            metadata: ["greenroom.bind": "\(bound)", "greenroom.trust": "\(configuration.trustedProxies)"]
+        )
         DescriptorLimit.warnIfBelow(maxConnections: configuration.maxConnections, logger: logger)
         let stopNow = state.withLock { state in
             state.listener = listener.channel
@@ -134,7 +144,9 @@ public final class HTTPServer: Service, Sendable {
                 let timeout = configuration.shutdownTimeout
                 if await !Self.waitForDrain(drained, timeout: timeout) {
                     logger.warning(
-                        "shutdown deadline reached, closing connections", metadata: ["greenroom.timeout": "\(timeout)"])
+                        "shutdown deadline reached, closing connections",
+                        metadata: ["greenroom.timeout": "\(timeout)"]
+                    )
                     closeAllConnections()
                     group.cancelAll()
                 }
@@ -152,7 +164,11 @@ public final class HTTPServer: Service, Sendable {
     public func runUntilTerminated() async throws {
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
-                services: [.init(service: self)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+                services: [.init(service: self)],
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger
+            )
+        )
         try await group.run()
     }
 

@@ -35,8 +35,14 @@ enum ResponseEncoder {
     /// Writes the head. `keepAlive` decides the `Connection` header: `close` when false, and
     /// `keep-alive` for HTTP/1.0 clients that asked for it.
     static func writeHead(
-        into buffer: inout ByteBuffer, status: HTTPResponseStatus, headers: HTTPHeaders, scan: HeaderScan,
-        serverLine: [UInt8]?, framing: Framing, keepAlive: Bool, http10: Bool
+        into buffer: inout ByteBuffer,
+        status: HTTPResponseStatus,
+        headers: HTTPHeaders,
+        scan: HeaderScan,
+        serverLine: [UInt8]?,
+        framing: Framing,
+        keepAlive: Bool,
+        http10: Bool
     ) throws(InvalidHeader) {
         writeStatusLine(status, into: &buffer)
         if let serverLine, !scan.hasServer { buffer.writeBytes(serverLine) }

@@ -125,10 +125,22 @@ final class ResponseSink: @unchecked Sendable {
         if scratch.capacity == 0 { scratch.reserveCapacity(256) }
     }
 
-    private func encodeHead(_ response: Response, scan: ResponseEncoder.HeaderScan, keepAlive: Bool, http10: Bool) throws {
+    private func encodeHead(
+        _ response: Response,
+        scan: ResponseEncoder.HeaderScan,
+        keepAlive: Bool,
+        http10: Bool
+    ) throws {
         try ResponseEncoder.writeHead(
-            into: &scratch, status: response.status, headers: response.headers, scan: scan, serverLine: serverLine,
-            framing: framing, keepAlive: keepAlive, http10: http10)
+            into: &scratch,
+            status: response.status,
+            headers: response.headers,
+            scan: scan,
+            serverLine: serverLine,
+            framing: framing,
+            keepAlive: keepAlive,
+            http10: http10
+        )
     }
 }
 

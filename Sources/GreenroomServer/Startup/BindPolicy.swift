@@ -42,7 +42,8 @@ public enum BindPolicy {
         guard case .tcp = bind, let address = bind.address else { return [] }
         if address.isLoopback { return [] }
         let shown = bind.description
-        let generate = "bind 127.0.0.1 (the default) or a unix socket and put nginx in front (see `greenroom generate nginx`)"
+        let generate =
+            "bind 127.0.0.1 (the default) or a unix socket and put nginx in front (see `greenroom generate nginx`)"
 
         if bind.isWildcard {
             if !trust.isEmpty {
@@ -51,7 +52,8 @@ public enum BindPolicy {
                         id: "bind-wildcard",
                         message: "refusing to bind \(shown) while trusting proxies (\(trust)): "
                             + "clients could bypass the proxy and choose their own address",
-                        fix: generate)
+                        fix: generate
+                    )
                 ]
             }
             if !configuration.allowPublic { return [publicWithoutOptIn(shown, generate: generate)] }
@@ -63,9 +65,11 @@ public enum BindPolicy {
             return [
                 StartupFinding(
                     id: "bind-public-trusting",
-                    message: "refusing --allow-public while trusting proxies (\(trust)): direct serving trusts no proxy",
+                    message:
+                        "refusing --allow-public while trusting proxies (\(trust)): direct serving trusts no proxy",
                     fix: "drop --trust to serve clients directly, or drop --allow-public and bind a private address "
-                        + "for a remote proxy")
+                        + "for a remote proxy"
+                )
             ]
         }
         if trust.isEmpty { return [publicWithoutOptIn(shown, generate: generate)] }
@@ -75,7 +79,8 @@ public enum BindPolicy {
                     id: "bind-public",
                     message: "refusing to bind \(shown) behind a proxy: \(address) is not a private address, "
                         + "so clients could reach the app without the proxy",
-                    fix: generate + ", or bind a private address the load balancer reaches")
+                    fix: generate + ", or bind a private address the load balancer reaches"
+                )
             ]
         }
         if let local = trust.entries.first(where: isLocalEntry) {
@@ -85,7 +90,8 @@ public enum BindPolicy {
                     message: "refusing to bind \(shown) while trusting \(local): a proxy on this host reaches the app "
                         + "on loopback",
                     fix: "bind 127.0.0.1 for a local proxy, or for a remote load balancer trust exactly its addresses "
-                        + "(e.g. --trust 10.0.0.2)")
+                        + "(e.g. --trust 10.0.0.2)"
+                )
             ]
         }
         if trust.trustsEveryone {
@@ -93,7 +99,8 @@ public enum BindPolicy {
                 StartupFinding(
                     id: "bind-remote-proxy-trust",
                     message: "refusing to bind \(shown) while trusting every address",
-                    fix: "trust exactly the load balancer's addresses (e.g. --trust 10.0.0.2)")
+                    fix: "trust exactly the load balancer's addresses (e.g. --trust 10.0.0.2)"
+                )
             ]
         }
         return []
@@ -118,6 +125,7 @@ public enum BindPolicy {
         StartupFinding(
             id: "bind-public",
             message: "refusing to bind \(shown) without --allow-public: the app would be reachable without a proxy",
-            fix: generate + ", or pass --allow-public (and no --trust) to serve clients directly")
+            fix: generate + ", or pass --allow-public (and no --trust) to serve clients directly"
+        )
     }
 }

@@ -30,7 +30,8 @@ public struct StartupCheck: Sendable {
 
     /// Creates a check.
     public init(
-        id: String, skippable: Bool = true,
+        id: String,
+        skippable: Bool = true,
         _ body: @escaping @Sendable (ServerConfiguration, StartupEnvironment) -> [StartupFinding]
     ) {
         self.id = id
@@ -63,7 +64,9 @@ public struct StartupGuard: Sendable {
                 StartupFinding(
                     id: "run-as-root",
                     message: "refusing to run as root (euid 0): any bug in the app would own the machine",
-                    fix: "run as an unprivileged user, e.g. User= in the systemd unit (see `greenroom generate systemd`)")
+                    fix:
+                        "run as an unprivileged user, e.g. User= in the systemd unit (see `greenroom generate systemd`)"
+                )
             ]
         },
         StartupCheck(id: "privileged-port", skippable: false) { configuration, _ in
@@ -73,7 +76,8 @@ public struct StartupGuard: Sendable {
                     id: "privileged-port",
                     message: "refusing port \(port): ports below 1024 need root",
                     fix: "use a port of 1024 or more (default 8000) and let the proxy listen on 80/443 "
-                        + "(see `greenroom generate nginx`)")
+                        + "(see `greenroom generate nginx`)"
+                )
             ]
         },
         StartupCheck(id: "bind") { configuration, _ in BindPolicy.evaluate(configuration) },
@@ -84,14 +88,18 @@ public struct StartupGuard: Sendable {
             case .socketInUse:
                 return [
                     StartupFinding(
-                        id: "unix-socket-in-use", message: "unix socket \(path) is in use by another process",
-                        fix: "stop that process or choose another --unix path")
+                        id: "unix-socket-in-use",
+                        message: "unix socket \(path) is in use by another process",
+                        fix: "stop that process or choose another --unix path"
+                    )
                 ]
             case .notASocket:
                 return [
                     StartupFinding(
-                        id: "unix-socket-not-a-socket", message: "\(path) exists and is not a socket",
-                        fix: "choose another --unix path; Greenroom never replaces a file that is not a socket")
+                        id: "unix-socket-not-a-socket",
+                        message: "\(path) exists and is not a socket",
+                        fix: "choose another --unix path; Greenroom never replaces a file that is not a socket"
+                    )
                 ]
             }
         },
@@ -109,7 +117,9 @@ public struct StartupGuard: Sendable {
 
     /// Runs the checks; with `skipping` set, only the checks that cannot be skipped run.
     public func evaluate(
-        _ configuration: ServerConfiguration, environment: StartupEnvironment = .current, skipping: Bool = false
+        _ configuration: ServerConfiguration,
+        environment: StartupEnvironment = .current,
+        skipping: Bool = false
     ) -> Report {
         var report = Report(findings: [], skipped: [])
         for check in checks {

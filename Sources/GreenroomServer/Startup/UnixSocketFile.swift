@@ -40,10 +40,12 @@ enum UnixSocketFile {
             }
         case .socketInUse:
             throw ServerStartError(
-                message: "unix socket \(path) is in use by another process; stop it or choose another --unix path")
+                message: "unix socket \(path) is in use by another process; stop it or choose another --unix path"
+            )
         case .notASocket:
             throw ServerStartError(
-                message: "\(path) exists and is not a socket; refusing to replace it (choose another --unix path)")
+                message: "\(path) exists and is not a socket; refusing to replace it (choose another --unix path)"
+            )
         }
     }
 

@@ -46,8 +46,12 @@ final class ChildProcess {
     /// CPU time (user + system) in clock ticks, of the process and, optionally, its children.
     func cpuTicks(includingChildren: Bool = false) -> Int? {
         guard var total = Self.cpuTicks(pid: pid) else { return nil }
-        if includingChildren, let children = try? String(contentsOfFile: "/proc/\(pid)/task/\(pid)/children", encoding: .utf8) {
-            for child in children.split(separator: " ").compactMap({ Int32($0) }) { total += Self.cpuTicks(pid: child) ?? 0 }
+        if includingChildren,
+            let children = try? String(contentsOfFile: "/proc/\(pid)/task/\(pid)/children", encoding: .utf8)
+        {
+            for child in children.split(separator: " ").compactMap({ Int32($0) }) {
+                total += Self.cpuTicks(pid: child) ?? 0
+            }
         }
         return total
     }

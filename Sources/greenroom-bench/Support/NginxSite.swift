@@ -9,7 +9,13 @@ enum NginxSite {
 
     /// Writes a spec for an app called `name` on `appPort` behind nginx on `proxyPort`, runs
     /// `greenroom generate nginx` on it and returns the generated site's path.
-    static func generate(name: String, appPort: Int, proxyPort: Int, greenroom: String, directory: String) throws -> String {
+    static func generate(
+        name: String,
+        appPort: Int,
+        proxyPort: Int,
+        greenroom: String,
+        directory: String
+    ) throws -> String {
         let spec = """
             # greenroom-bench: \(name) behind nginx. Only the name and the ports differ between backends.
             app:
@@ -63,14 +69,19 @@ enum NginxSite {
         let test = try ChildProcess.run("/usr/sbin/nginx", ["-t", "-q", "-p", prefix, "-c", prefix + "/nginx.conf"])
         guard test.status == 0 else { throw BenchError("nginx -t failed: \(test.output)") }
         return try ChildProcess(
-            name: "nginx", executable: "/usr/sbin/nginx", arguments: ["-p", prefix, "-c", prefix + "/nginx.conf"],
-            directory: directory)
+            name: "nginx",
+            executable: "/usr/sbin/nginx",
+            arguments: ["-p", prefix, "-c", prefix + "/nginx.conf"],
+            directory: directory
+        )
     }
 
     /// Fails unless `GET /` on the port answers `200 Hello, World!`.
     static func expectHello(port: Int, backend: String) throws {
         let result = try ChildProcess.run(
-            "/usr/bin/curl", ["-s", "-o", "-", "-w", " %{http_code}", "--max-time", "5", "http://127.0.0.1:\(port)/"])
+            "/usr/bin/curl",
+            ["-s", "-o", "-", "-w", " %{http_code}", "--max-time", "5", "http://127.0.0.1:\(port)/"]
+        )
         guard result.output.hasPrefix("Hello, World!"), result.output.hasSuffix(" 200") else {
             throw BenchError("\(backend) does not answer 200 Hello, World!: \(result.output)")
         }
@@ -78,6 +89,8 @@ enum NginxSite {
 
     /// `nginx version: nginx/1.22.1`.
     static func nginxVersion() -> String {
-        ((try? ChildProcess.run("/usr/sbin/nginx", ["-v"]).output) ?? "nginx ?").trimmingCharacters(in: .whitespacesAndNewlines)
+        ((try? ChildProcess.run("/usr/sbin/nginx", ["-v"]).output) ?? "nginx ?").trimmingCharacters(
+            in: .whitespacesAndNewlines
+        )
     }
 }

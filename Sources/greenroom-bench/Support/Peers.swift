@@ -27,8 +27,11 @@ struct Peers {
             """
         try config.write(toFile: directory + "/nginx.conf", atomically: true, encoding: .utf8)
         return try ChildProcess(
-            name: "nginx", executable: "/usr/sbin/nginx", arguments: ["-c", directory + "/nginx.conf", "-p", directory],
-            directory: directory)
+            name: "nginx",
+            executable: "/usr/sbin/nginx",
+            arguments: ["-c", directory + "/nginx.conf", "-p", directory],
+            directory: directory
+        )
     }
 
     /// eventlet's `wsgi.server` with a hello-world WSGI app, from a cached virtualenv.
@@ -51,8 +54,11 @@ struct Peers {
             """
         try script.write(toFile: directory + "/eventlet_app.py", atomically: true, encoding: .utf8)
         return try ChildProcess(
-            name: "eventlet", executable: python, arguments: [directory + "/eventlet_app.py", "\(port)", "30000"],
-            directory: directory)
+            name: "eventlet",
+            executable: python,
+            arguments: [directory + "/eventlet_app.py", "\(port)", "30000"],
+            directory: directory
+        )
     }
 
     /// `greenroom serve` from a copy of the binary in a world-readable directory, run as
@@ -67,8 +73,11 @@ struct Peers {
         let serve = [copy, "serve", "--port", "\(port)", "--idle-timeout", "600", "--max-connections", "25000"] + extra
         if geteuid() == 0 {
             return try ChildProcess(
-                name: name, executable: "/usr/bin/setpriv",
-                arguments: ["--reuid=65534", "--regid=65534", "--clear-groups"] + serve, directory: directory)
+                name: name,
+                executable: "/usr/bin/setpriv",
+                arguments: ["--reuid=65534", "--regid=65534", "--clear-groups"] + serve,
+                directory: directory
+            )
         }
         return try ChildProcess(name: name, executable: copy, arguments: Array(serve.dropFirst()), directory: directory)
     }

@@ -9,7 +9,8 @@ extension Peers {
     /// The virtualenv's python with ``pythonPackages`` installed, creating it on first use.
     static func pythonPeersVenv(_ venv: String) throws -> String {
         let python = venv + "/bin/python"
-        let check = "import eventlet, gunicorn; assert eventlet.__version__ == '0.41.3' and gunicorn.__version__ == '23.0.0'"
+        let check =
+            "import eventlet, gunicorn; assert eventlet.__version__ == '0.41.3' and gunicorn.__version__ == '23.0.0'"
         if FileManager.default.fileExists(atPath: python), (try? ChildProcess.run(python, ["-c", check]).status) == 0 {
             return python
         }
@@ -22,8 +23,12 @@ extension Peers {
 
     /// The versions installed in the virtualenv, e.g. `eventlet 0.41.3, gunicorn 23.0.0, greenlet 3.2.4`.
     static func pythonVersions(python: String) -> String {
-        let script = "import eventlet, gunicorn, greenlet, sys; print(f'Python {sys.version.split()[0]}, eventlet {eventlet.__version__}, gunicorn {gunicorn.__version__}, greenlet {greenlet.__version__}')"
-        return (try? ChildProcess.run(python, ["-W", "ignore", "-c", script]).output.trimmingCharacters(in: .whitespacesAndNewlines)) ?? "?"
+        let script =
+            "import eventlet, gunicorn, greenlet, sys; print(f'Python {sys.version.split()[0]}, eventlet {eventlet.__version__}, gunicorn {gunicorn.__version__}, greenlet {greenlet.__version__}')"
+        return
+            (try? ChildProcess.run(python, ["-W", "ignore", "-c", script]).output.trimmingCharacters(
+                in: .whitespacesAndNewlines
+            )) ?? "?"
     }
 
     /// The hello-world WSGI app both Python peers serve.
@@ -48,6 +53,10 @@ extension Peers {
             "wsgiapp:app",
         ]
         return try ChildProcess(
-            name: "gunicorn-\(port)", executable: venv + "/bin/gunicorn", arguments: arguments, directory: directory)
+            name: "gunicorn-\(port)",
+            executable: venv + "/bin/gunicorn",
+            arguments: arguments,
+            directory: directory
+        )
     }
 }

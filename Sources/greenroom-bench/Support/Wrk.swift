@@ -28,7 +28,9 @@ struct Wrk {
         var errors = 0
         var requests = 0
         for line in output.split(separator: "\n") {
-            if line.contains(" requests in "), let first = line.split(separator: " ").first { requests = Int(first) ?? 0 }
+            if line.contains(" requests in "), let first = line.split(separator: " ").first {
+                requests = Int(first) ?? 0
+            }
             let fields = line.split(separator: " ", omittingEmptySubsequences: true)
             if line.hasPrefix("Requests/sec:"), fields.count >= 2 { rps = Double(fields[1]) }
             if fields.first == "99%", fields.count >= 2 { p99 = milliseconds(String(fields[1])) }

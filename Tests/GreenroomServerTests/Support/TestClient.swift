@@ -28,7 +28,10 @@ final class TestClient {
         self.continuation = continuation
     }
 
-    static func connect(to target: BindTarget, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton)
+    static func connect(
+        to target: BindTarget,
+        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+    )
         async throws -> TestClient
     {
         let (stream, continuation) = AsyncStream<Event>.makeStream()

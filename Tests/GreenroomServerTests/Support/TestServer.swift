@@ -17,7 +17,11 @@ struct TestServer: Sendable {
     /// set their own.
     static func configuration(_ bind: BindTarget = .tcp(host: "127.0.0.1", port: 0)) -> ServerConfiguration {
         ServerConfiguration(
-            bind: bind, headerTimeout: .seconds(3), idleTimeout: .seconds(5), shutdownTimeout: .seconds(3))
+            bind: bind,
+            headerTimeout: .seconds(3),
+            idleTimeout: .seconds(5),
+            shutdownTimeout: .seconds(3)
+        )
     }
 
     /// Starts a server, runs `body`, shuts the server down gracefully and waits for it to stop.
@@ -31,12 +35,15 @@ struct TestServer: Sendable {
         let logger = Logger(label: "test") { _ in CapturingLogHandler(store: logs) }
         let (listening, continuation) = AsyncStream<BindTarget>.makeStream()
         let server = HTTPServer(
-            configuration: configuration, logger: logger, accessLogWriter: accessLogWriter,
+            configuration: configuration,
+            logger: logger,
+            accessLogWriter: accessLogWriter,
             onListening: { bound in
                 continuation.yield(bound)
                 continuation.finish()
             },
-            handler: handler)
+            handler: handler
+        )
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
                 defer { continuation.finish() }
@@ -112,7 +119,9 @@ struct CapturingLogHandler: LogHandler {
 
     func log(event: LogEvent) {
         var fields: [String: String] = [:]
-        for (key, value) in metadata.merging(event.metadata ?? [:], uniquingKeysWith: { $1 }) { fields[key] = "\(value)" }
+        for (key, value) in metadata.merging(event.metadata ?? [:], uniquingKeysWith: { $1 }) {
+            fields[key] = "\(value)"
+        }
         store.append(LogStore.Entry(level: event.level, message: event.message.description, metadata: fields))
     }
 }

@@ -1,3 +1,4 @@
+import GreenroomCore
 import GreenroomServer
 import Testing
 
@@ -31,8 +32,6 @@ enum Transport: String, CaseIterable, Sendable, CustomTestStringConvertible {
         return configuration
     }
 }
-
-import GreenroomCore
 
 enum TrustedProxiesFixtures {
     static let loopbackAndUnix = TrustedProxies(entries: [.loopback, .unix])

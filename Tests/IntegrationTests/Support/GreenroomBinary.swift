@@ -64,13 +64,19 @@ enum GreenroomBinary {
 
     /// Runs `greenroom arguments...` as an unprivileged user (`nobody` when the tests run as root).
     static func runUnprivileged(
-        _ arguments: [String], currentDirectory: String? = nil, timeout: Duration = .seconds(30)
+        _ arguments: [String],
+        currentDirectory: String? = nil,
+        timeout: Duration = .seconds(30)
     ) async throws -> ProcessResult {
         let (executable, prefix) = try unprivilegedCommand()
         let deadline = ContinuousClock.now + .seconds(10)
         while true {
             let result = try await ProcessRunner.run(
-                executable, prefix + arguments, currentDirectory: currentDirectory, timeout: timeout)
+                executable,
+                prefix + arguments,
+                currentDirectory: currentDirectory,
+                timeout: timeout
+            )
             // A child forked by a parallel test may still hold the fresh copy open for writing
             // until it execs (ETXTBSY); that passes as soon as the child execs.
             guard result.status == 126, result.stderr.contains("Text file busy"), ContinuousClock.now < deadline else {
@@ -128,8 +134,11 @@ final class ServeProcess: @unchecked Sendable {
             executable = first
         }
         let process = try BackgroundProcess(
-            name: "greenroom serve", executable: executable, arguments: prefix + ["serve"] + arguments,
-            logPath: logDirectory.file("serve.log"))
+            name: "greenroom serve",
+            executable: executable,
+            arguments: prefix + ["serve"] + arguments,
+            logPath: logDirectory.file("serve.log")
+        )
         let server = ServeProcess(process: process)
         do {
             switch readiness {

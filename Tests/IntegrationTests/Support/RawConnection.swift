@@ -89,7 +89,9 @@ final class RawConnection: @unchecked Sendable {
         let deadline = ContinuousClock.now + timeout
         var offset = 0
         while offset < bytes.count {
-            let written = bytes[offset...].withUnsafeBytes { Glibc.send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            let written = bytes[offset...].withUnsafeBytes {
+                Glibc.send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL))
+            }
             if written > 0 {
                 offset += written
             } else if errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR {
@@ -105,7 +107,8 @@ final class RawConnection: @unchecked Sendable {
 
     /// Reads what arrives next into ``buffered``: `false` at the end of stream.
     @discardableResult
-    func receive(until deadline: ContinuousClock.Instant, _ what: @autoclosure () -> String = "reading") throws -> Bool {
+    func receive(until deadline: ContinuousClock.Instant, _ what: @autoclosure () -> String = "reading") throws -> Bool
+    {
         var chunk = [UInt8](repeating: 0, count: 65536)
         while true {
             let count = chunk.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, 0) }
@@ -193,7 +196,8 @@ final class RawConnection: @unchecked Sendable {
     func peerEnds(within timeout: Duration) -> Bool {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
-            var entry = pollfd(fd: descriptor, events: 0x2000 /* POLLRDHUP */, revents: 0)
+            let pollRDHUP: Int16 = 0x2000  // POLLRDHUP: the peer closed or shut down writing
+            var entry = pollfd(fd: descriptor, events: pollRDHUP, revents: 0)
             let remaining = deadline - ContinuousClock.now
             let milliseconds = Int32(clamping: remaining.components.seconds * 1000 + 1)
             if poll(&entry, 1, min(milliseconds, 100)) > 0 { return true }
@@ -222,7 +226,9 @@ final class RawConnection: @unchecked Sendable {
     private func wait(for events: Int16, until deadline: ContinuousClock.Instant, _ what: String) throws {
         let remaining = deadline - ContinuousClock.now
         guard remaining > .zero else { throw Failure.timedOut(what) }
-        let milliseconds = Int32(clamping: remaining.components.seconds * 1000 + remaining.components.attoseconds / 1_000_000_000_000_000 + 1)
+        let milliseconds = Int32(
+            clamping: remaining.components.seconds * 1000 + remaining.components.attoseconds / 1_000_000_000_000_000 + 1
+        )
         var entry = pollfd(fd: descriptor, events: events, revents: 0)
         let ready = poll(&entry, 1, milliseconds)
         if ready == 0 { throw Failure.timedOut(what) }
@@ -240,7 +246,9 @@ final class RawConnection: @unchecked Sendable {
 /// The connection ended in the middle of a response.
 struct IncompleteResponse: Error, CustomStringConvertible {
     let bytes: [UInt8]
-    var description: String { "connection ended in the middle of a response: \(String(decoding: bytes.prefix(200), as: UTF8.self).debugDescription)" }
+    var description: String {
+        "connection ended in the middle of a response: \(String(decoding: bytes.prefix(200), as: UTF8.self).debugDescription)"
+    }
 }
 
 /// Runs blocking work on a thread of its own, so waiting on sockets never holds one of the few

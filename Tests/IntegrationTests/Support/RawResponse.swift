@@ -31,8 +31,12 @@ struct RawResponse: Sendable, CustomStringConvertible {
         }
         var headers: [(String, String)] = []
         for line in lines.dropFirst() {
-            guard let colon = line.firstIndex(of: ":") else { throw HarnessError("bad header line \(line.debugDescription)") }
-            headers.append((String(line[..<colon]), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)))
+            guard let colon = line.firstIndex(of: ":") else {
+                throw HarnessError("bad header line \(line.debugDescription)")
+            }
+            headers.append(
+                (String(line[..<colon]), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces))
+            )
         }
         let response = RawResponse(status: status, headers: headers, body: [])
         let bodyStart = headEnd + 4

@@ -127,7 +127,12 @@ struct RequestLoop: Sendable {
                     reused = true
                 }
                 if pause > .zero {
-                    usleep(UInt32(clamping: pause.components.seconds * 1_000_000 + pause.components.attoseconds / 1_000_000_000_000))
+                    usleep(
+                        UInt32(
+                            clamping: pause.components.seconds * 1_000_000 + pause.components.attoseconds
+                                / 1_000_000_000_000
+                        )
+                    )
                 }
             } catch let error as IncompleteResponse {
                 tally.incomplete += 1
