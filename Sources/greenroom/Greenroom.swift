@@ -12,6 +12,16 @@ struct Greenroom: AsyncParsableCommand {
             from the proxies you trust, generates matching proxy configuration and checks the whole \
             deployment for ways around the proxy.
 
+            The five-minute deployment (each command's --help has more):
+              greenroom init
+              greenroom generate all --out deploy-out
+              greenroom serve --config greenroom.yml
+              sudo greenroom check --live --probe-url https://localhost/
+
+            Who is the client of a request, and why:
+              greenroom explain --peer 127.0.0.1 --trust loopback \\
+                --header 'X-Forwarded-For: 203.0.113.9'
+
             Exit codes: 0 success, 1 findings at error level (check), 2 usage or configuration error.
             """,
         subcommands: [
