@@ -67,16 +67,11 @@ enum BehindNginxBench {
     }
 
     static func run(_ arguments: [String]) async throws -> Int32 {
-        if arguments.contains("--help") {
-            print(help)
-            return 0
-        }
+        if BenchArguments.answeredHelp(arguments, help) { return 0 }
         let options = try Options(arguments)
         try BenchArguments.requireGreenroom(options.greenroom)
         let backends = Backend.allCases.filter { options.only.isEmpty || options.only.contains($0.rawValue) }
-        let directory = NSTemporaryDirectory() + "greenroom-bench-behind-\(getpid())"
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        chmod(directory, 0o755)
+        let directory = try BenchArguments.scratchDirectory("behind")
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let peers = Peers(directory: directory)
         let python =

@@ -113,14 +113,10 @@ enum LoadBench {
     ]
 
     static func run(_ arguments: [String]) async throws -> Int32 {
-        if arguments.contains("--help") {
-            print(help)
-            return 0
-        }
+        if BenchArguments.answeredHelp(arguments, help) { return 0 }
         let options = try Options(arguments)
         try BenchArguments.requireGreenroom(options.greenroom)
-        let directory = NSTemporaryDirectory() + "greenroom-bench-\(getpid())"
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let directory = try BenchArguments.scratchDirectory("load")
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let peers = Peers(directory: directory)
         let wrk = options.wrk

@@ -65,14 +65,10 @@ enum SoakBench {
     }
 
     static func run(_ arguments: [String]) async throws -> Int32 {
-        if arguments.contains("--help") {
-            print(help)
-            return 0
-        }
+        if BenchArguments.answeredHelp(arguments, help) { return 0 }
         let options = try Options(arguments)
         try BenchArguments.requireGreenroom(options.greenroom)
-        let directory = NSTemporaryDirectory() + "greenroom-bench-soak-\(getpid())"
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let directory = try BenchArguments.scratchDirectory("soak")
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let port = Loopback.freePort()
         let server = try Peers(directory: directory).greenroom(

@@ -39,4 +39,20 @@ struct BenchArguments {
             throw BenchError("no greenroom binary at \(path) (build it: swift build -c release)")
         }
     }
+
+    /// Answers `--help` with `help`: `true` when the bench should stop there.
+    static func answeredHelp(_ arguments: [String], _ help: String) -> Bool {
+        guard arguments.contains("--help") else { return false }
+        print(help)
+        return true
+    }
+
+    /// A fresh directory for one run's files (configs, logs, the greenroom copy), readable by
+    /// everyone since servers run as `nobody` when the bench runs as root. The caller removes it.
+    static func scratchDirectory(_ name: String) throws -> String {
+        let directory = NSTemporaryDirectory() + "greenroom-bench-\(name)-\(getpid())"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        chmod(directory, 0o755)
+        return directory
+    }
 }
