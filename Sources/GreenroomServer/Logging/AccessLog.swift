@@ -9,12 +9,6 @@ import NIOHTTP1
 /// The metadata event's message is the constant `request`; a log handler turns the metadata into
 /// a line. Nothing is built unless the logger would log at `info`.
 struct AccessLog: Sendable {
-    /// The metadata keys, in the order the executable prints them.
-    static let keys = [
-        "greenroom.client", "greenroom.via", "http.method", "http.path", "http.status", "http.bytes",
-        "greenroom.duration_us", "greenroom.peer",
-    ]
-
     let logger: Logger
     let enabled: Bool
     let writer: (any AccessLogWriter)?
