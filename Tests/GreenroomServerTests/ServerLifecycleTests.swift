@@ -114,7 +114,9 @@ import Glibc
     @Test func shutdownDeadlineClosesRequestsThatTakeTooLong() async throws {
         var configuration = TestServer.configuration()
         configuration.shutdownTimeout = .milliseconds(200)
+        let started = Counter()
         let handler = ClosureHandler { _ in
+            started.increment()
             try await Task.sleep(for: .seconds(30))
             return .text("too late")
         }
@@ -122,7 +124,8 @@ import Glibc
         try await TestServer.with(configuration, handler: handler) { server in
             let client = try await server.connect()
             try await client.send("GET / HTTP/1.1\r\nHost: t\r\n\r\n")
-            try await Task.sleep(for: .milliseconds(50))
+            // Shut down once the request is in the handler: the deadline is what must end it.
+            #expect(try await waitUntil { started.count == 1 })
             server.server.shutdownGracefully()
             #expect(await client.closesWithin(.seconds(5)))
         }
