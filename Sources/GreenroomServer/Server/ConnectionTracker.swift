@@ -109,13 +109,7 @@ final class ConnectionTracker: ChannelDuplexHandler {
             spare.release()
             toShed = 1
         }
-        if retry == nil {
-            let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
-            retry = context.eventLoop.scheduleTask(in: .seconds(1)) {
-                loopBound.value.retry = nil
-                loopBound.value.resumeAccepting(descriptorFreed: true)
-            }
-        }
+        scheduleRetry()
         let now = NIODeadline.now()
         guard lastExhaustionLog.map({ now - $0 >= .seconds(1) }) ?? true else { return }
         lastExhaustionLog = now
@@ -128,10 +122,25 @@ final class ConnectionTracker: ChannelDuplexHandler {
         )
     }
 
+    /// Tries accepting again in a second: descriptors freed elsewhere in the process (not by a
+    /// connection closing) announce themselves to nobody.
+    private func scheduleRetry() {
+        guard retry == nil, let context else { return }
+        let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
+        retry = context.eventLoop.scheduleTask(in: .seconds(1)) {
+            loopBound.value.retry = nil
+            loopBound.value.resumeAccepting(descriptorFreed: true)
+        }
+    }
+
     /// Takes the spare descriptor back and accepts again if nothing else holds accepting back.
     private func resumeAccepting(descriptorFreed: Bool = false) {
         if descriptorFreed { exhausted = false }
-        spare.acquire()
+        guard spare.acquire() else {
+            // Still none to spare: accepting now would only fail again; look again later.
+            scheduleRetry()
+            return
+        }
         if readPending, let context {
             readPending = false
             read(context: context)
