@@ -1,4 +1,6 @@
 import GreenroomCore
+import GreenroomServer
+import NIOCore
 import NIOHTTP1
 
 #if canImport(Glibc)
@@ -75,6 +77,8 @@ enum CoreBench {
             tlvs: [.init(type: .alpn, text: "h2"), .init(type: .authority, text: "example.com")]
         )
         let v2Bytes = (v2Header.encoded() + Array("GET / HTTP/1.1\r\n".utf8))[...]
+        let whoami = resolver.resolve(peer: peer, headers: xffHeaders)
+        nonisolated(unsafe) var whoamiBuffer = ByteBufferAllocator().buffer(capacity: 1024)
         let v4Text = "203.0.113.7"
         let v6Text = "2001:db8:85a3::8a2e:370:7334"
         return [
@@ -119,6 +123,17 @@ enum CoreBench {
                 peerName: "naive split+String walk",
                 body: { blackHole(resolver.resolve(peer: peer, headers: nioHeaders)) },
                 peer: { blackHole(naiveResolve(xffHeaders, trusted: trusted)) }
+            ),
+            Case(
+                name: "/whoami JSON, 3-hop chain",
+                target: "-",
+                peerName: "ClientAddress.json (String)",
+                body: {
+                    whoamiBuffer.clear()
+                    whoami.writeJSON(into: &whoamiBuffer)
+                    blackHole(whoamiBuffer.readableBytes)
+                },
+                peer: { blackHole(whoami.json) }
             ),
             Case(
                 name: "Forwarded resolve, 3 hops",

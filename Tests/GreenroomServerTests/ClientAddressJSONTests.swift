@@ -24,6 +24,29 @@ import Testing
         ),
     ]
 
+    /// Long strings that escape to six bytes per byte and 39-character IPv6 addresses, built
+    /// directly (the resolver refuses control characters in hosts).
+    @Test func longEscapedStringsAndLongAddressesMatchTheCoresJSON() {
+        let longest = IPAddress("ffff:ffff:ffff:ffff:ffff:ffff:ffff:fffe")!
+        let hop = TrustChain.Hop(address: longest, port: 65535)
+        let client = ClientAddress(
+            address: longest,
+            port: 65535,
+            peer: .ip(longest, port: 65535),
+            scheme: String(repeating: "\u{01}", count: 50),
+            host: String(repeating: "\u{01}", count: 300),
+            forwardedPort: 65535,
+            prefix: String(repeating: "\u{2028}", count: 100),
+            via: .xForwardedFor,
+            chain: TrustChain([hop, hop, hop, hop, hop, hop]),
+            decision: .unparseableHop(String(repeating: "\"", count: 80))
+        )
+        var buffer = ByteBuffer()
+        client.writeJSON(into: &buffer)
+        #expect(String(buffer: buffer) == client.json)
+        #expect(buffer.readableBytes > 2_000)
+    }
+
     @Test(arguments: 0..<cases.count)
     func writerMatchesTheCoresJSON(_ index: Int) {
         let (peer, headers) = Self.cases[index]
