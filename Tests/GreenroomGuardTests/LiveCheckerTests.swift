@@ -45,6 +45,25 @@ import Testing
         #expect(findings.isEmpty, "\(findings)")
     }
 
+    /// The kernel prints /proc/net/tcp a page per read, so a socket closing elsewhere can make
+    /// one read miss a listener that is there: the checker reads again before saying GR082.
+    @Test func aListenerMissingFromOneReadOfTheTableIsFoundOnTheNext() {
+        let complete = Self.system(tcp: [P.tcp(0, Self.loopback8000, inode: 5001)], appInodes: [5001])
+        var missing = complete
+        missing.texts["/proc/net/tcp"] = P.tcpHeader + P.noise
+        let system = ChangingSystem(reads: [missing, complete])
+        let findings = LiveChecker(expectation: Self.app, system: system).check()
+        #expect(findings.isEmpty, "\(findings)")
+        #expect(system.tableReads == 2)
+    }
+
+    @Test func aListenerMissingFromEveryReadIsReportedAfterThree() {
+        let system = ChangingSystem(reads: [Self.system()])
+        let findings = LiveChecker(expectation: Self.app, system: system).check()
+        #expect(Self.rules(findings) == ["GR082"], "\(findings)")
+        #expect(system.tableReads == 3)
+    }
+
     @Test func aWildcardListenerIsAReachableBypass() {
         let system = Self.system(
             tcp: [P.tcp(0, Self.wildcard8000, inode: 5001)],

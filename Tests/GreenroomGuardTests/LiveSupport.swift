@@ -1,5 +1,6 @@
 import GreenroomCore
 import GreenroomGuard
+import Synchronization
 
 /// A system made of fixtures: `/proc` text as the kernel prints it, invented interfaces, and the
 /// connections that should succeed.
@@ -47,6 +48,36 @@ struct FakeSystem: LiveSystem {
         InterfaceAddress(interface: "eth0", address: IPAddress("fd00::2")!),
         InterfaceAddress(interface: "eth0", address: IPAddress("fe80::fc:ff:fe00:1")!, scopeID: 2),
     ]
+}
+
+/// A system whose `/proc/net/tcp` changes from one read to the next: read N answers as
+/// `reads[N]` (the last one from then on); everything else comes from the last system.
+final class ChangingSystem: LiveSystem {
+    private let reads: [FakeSystem]
+    private let count = Mutex(0)
+
+    init(reads: [FakeSystem]) { self.reads = reads }
+
+    /// How many times `/proc/net/tcp` was read.
+    var tableReads: Int { count.withLock { $0 } }
+
+    func readText(_ path: String) -> String? {
+        guard path == "/proc/net/tcp" else { return reads.last!.readText(path) }
+        let index = count.withLock { count in
+            defer { count += 1 }
+            return count
+        }
+        return reads[min(index, reads.count - 1)].readText(path)
+    }
+    func directoryEntries(_ path: String) -> [String]? { reads.last!.directoryEntries(path) }
+    func symbolicLink(_ path: String) -> String? { reads.last!.symbolicLink(path) }
+    func interfaceAddresses() -> [InterfaceAddress] { reads.last!.interfaceAddresses() }
+    func canConnect(to address: InterfaceAddress, port: Int, timeout: Duration) -> Bool {
+        reads.last!.canConnect(to: address, port: port, timeout: timeout)
+    }
+    func fileStatus(_ path: String) -> FileStatus? { reads.last!.fileStatus(path) }
+    func groupName(_ gid: UInt32) -> String? { reads.last!.groupName(gid) }
+    func userName(_ uid: UInt32) -> String? { reads.last!.userName(uid) }
 }
 
 /// Real `/proc/net` lines (captured on this machine, inodes and uids edited per case).

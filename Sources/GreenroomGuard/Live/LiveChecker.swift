@@ -29,9 +29,37 @@ public struct LiveChecker: Sendable {
 
     /// The TCP listeners from `/proc/net/tcp` and `tcp6`, or `nil` when neither can be read.
     func tcpListeners() -> [ProcNet.TCPListener]? {
-        let texts = ["/proc/net/tcp", "/proc/net/tcp6"].compactMap(system.readText)
-        guard !texts.isEmpty else { return nil }
-        return texts.flatMap(ProcNet.tcpListeners)
+        Self.rereadWhileMissing(expected: Set(expectation.ports), key: \.port) {
+            let texts = ["/proc/net/tcp", "/proc/net/tcp6"].compactMap(system.readText)
+            return texts.isEmpty ? nil : texts.flatMap(ProcNet.tcpListeners)
+        }
+    }
+
+    /// The listening unix sockets from `/proc/net/unix`, or `nil` when it cannot be read.
+    func unixListeners() -> [ProcNet.UnixListener]? {
+        Self.rereadWhileMissing(expected: Set(expectation.unixPaths), key: \.path) {
+            system.readText("/proc/net/unix").map(ProcNet.unixListeners)
+        }
+    }
+
+    /// Reads a `/proc/net` socket table up to three times while an expected listener is missing,
+    /// and returns everything seen. The kernel prints these tables a page per `read(2)`, and a
+    /// socket closing between two pages shifts the next page by a line: on a busy host one read
+    /// can miss a listener that is there all along (and report GR082 for a running app).
+    static func rereadWhileMissing<Listener: Hashable, Key: Hashable>(
+        expected: Set<Key>,
+        key: KeyPath<Listener, Key>,
+        read: () -> [Listener]?
+    ) -> [Listener]? {
+        guard let first = read() else { return nil }
+        var seen = first
+        var known = Set(first)
+        for _ in 1..<3 {
+            let found = Set(seen.map { $0[keyPath: key] })
+            guard !expected.isSubset(of: found), let again = read() else { break }
+            for listener in again where known.insert(listener).inserted { seen.append(listener) }
+        }
+        return seen
     }
 
     /// Every finding, sorted.
@@ -39,8 +67,7 @@ public struct LiveChecker: Sendable {
         var findings: [Finding] = []
         let interfaces = system.interfaceAddresses()
         let listeners = tcpListeners()
-        let unixListeners =
-            expectation.unixPaths.isEmpty ? [] : system.readText("/proc/net/unix").map(ProcNet.unixListeners)
+        let unixListeners = expectation.unixPaths.isEmpty ? [] : unixListeners()
         if listeners == nil && !expectation.ports.isEmpty {
             findings.append(
                 Rule.liveIncomplete.finding(
