@@ -144,7 +144,11 @@ final class ServeProcess: @unchecked Sendable {
             switch readiness {
             case .tcp(let port): try await process.waitForPort(port)
             case .unix(let path):
-                try await process.waitUntil("listening on \(path)") { FreePort.isAccepting(unixSocket: path) }
+                // The start-up line comes once the socket is set up (mode included), after it
+                // first accepts: wait for both.
+                try await process.waitUntil("listening on \(path) and the start-up line") {
+                    FreePort.isAccepting(unixSocket: path) && server.startupURL != nil
+                }
             case .startupLine:
                 try await process.waitUntil("the start-up line") { server.startupURL != nil }
             }
