@@ -77,16 +77,12 @@ extension HTTPServer {
                 )
             case .unix(let path):
                 try UnixSocketFile.prepare(path: path)
-                // Created 0660 (the process's umask is 0117 for the bind), so there is no moment
-                // in which a looser umask lets other users connect; chmod then makes sure.
-                let listener = try await withUmask(0o117) {
-                    try await bootstrap.bind(
-                        unixDomainSocketPath: path,
-                        cleanupExistingSocketFile: false,
-                        serverBackPressureStrategy: nil,
-                        childChannelInitializer: initializer
-                    )
-                }
+                let listener = try await bootstrap.bind(
+                    unixDomainSocketPath: path,
+                    cleanupExistingSocketFile: false,
+                    serverBackPressureStrategy: nil,
+                    childChannelInitializer: initializer
+                )
                 if chmod(path, 0o660) != 0 {
                     try? await listener.channel.close()
                     throw ServerStartError(message: "cannot set mode 0660 on unix socket \(path): \(errnoText())")
@@ -153,15 +149,6 @@ extension HTTPServer {
         default: String(cString: strerror(error.errnoCode))
         }
     }
-}
-
-/// Runs `body` with the process's file mode creation mask set to `mask`, then restores it.
-/// The mask is process-wide: files other threads create meanwhile get it too (only ever a
-/// stricter one here, for the moment a unix socket is bound at start-up).
-func withUmask<T>(_ mask: mode_t, _ body: () async throws -> T) async throws -> T {
-    let previous = umask(mask)
-    defer { umask(previous) }
-    return try await body()
 }
 
 func errnoText() -> String { String(cString: strerror(errno)) }
