@@ -17,6 +17,32 @@ enum Corpus {
     static func apache(_ name: String) -> String { "\(directory)/apache/\(name)" }
 }
 
+/// One corpus case: a configuration file, the app it is checked against, and exactly the rule
+/// ids it must produce.
+struct CorpusRow: Sendable, CustomTestStringConvertible {
+    let file: String
+    let app: AppVariant
+    let rules: Set<String>
+    var testDescription: String { "\(file) [\(app)] → \(rules.sorted().joined(separator: ","))" }
+
+    init(_ file: String, _ app: AppVariant, _ rules: Set<String>) {
+        self.file = file
+        self.app = app
+        self.rules = rules
+    }
+
+    /// `report` has exactly this row's rule ids, each finding located, with a message and a fix.
+    func expectExactly(_ report: Report) throws {
+        let found = Set(report.findings.map(\.rule))
+        #expect(found == rules, "\(report.render(.human))")
+        for finding in report.findings {
+            let location = try #require(finding.location)
+            #expect(location.line >= 1 && location.column >= 1)
+            #expect(!finding.message.isEmpty && !finding.fix.isEmpty)
+        }
+    }
+}
+
 /// The app expectations the corpus rows refer to by name.
 enum AppVariant: String, Sendable, CustomTestStringConvertible {
     case none, standard, unix, proxyProtocol, webSocket, hopsTwo, instances, behindBalancer, trustsPrivate
