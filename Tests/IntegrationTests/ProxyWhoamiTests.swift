@@ -52,6 +52,36 @@ import Testing
         return spec
     }
 
+    /// Loopback ports for a TCP deployment: the app's, the proxy's HTTP and HTTPS.
+    struct Ports {
+        let app: UInt16
+        let http: UInt16
+        let https: UInt16
+    }
+
+    /// The example spec with the app on 127.0.0.1 and test certificates, edited by `edit`, in a
+    /// fresh scratch directory; `body` runs again with new ports when one was taken meanwhile.
+    static func withTCPSpec(
+        edit: (inout DeploymentSpec) -> Void = { _ in },
+        _ body: (DeploymentSpec, Ports, TemporaryDirectory) async throws -> Void
+    ) async throws {
+        let scratch = try TemporaryDirectory()
+        let certificate = try await SelfSignedCertificate.make(in: scratch)
+        try await retryingOnPortConflict {
+            let allocated = try FreePort.allocate(3)
+            let ports = Ports(app: allocated[0], http: allocated[1], https: allocated[2])
+            let spec = try Self.spec(
+                scratch,
+                certificate,
+                app: .tcp(host: .loopbackV4, port: ports.app),
+                http: ports.http,
+                https: ports.https,
+                edit: edit
+            )
+            try await body(spec, ports, scratch)
+        }
+    }
+
     static func startServe(_ spec: DeploymentSpec, _ scratch: TemporaryDirectory) async throws -> ServeProcess {
         let readiness: ServeProcess.Readiness
         switch spec.app.listen {
@@ -75,17 +105,7 @@ import Testing
 
     @Test func nginxWithATCPUpstream() async throws {
         _ = try NginxServer.executable()
-        let scratch = try TemporaryDirectory()
-        let certificate = try await SelfSignedCertificate.make(in: scratch)
-        try await retryingOnPortConflict {
-            let ports = try FreePort.allocate(3)
-            let spec = try Self.spec(
-                scratch,
-                certificate,
-                app: .tcp(host: .loopbackV4, port: ports[0]),
-                http: ports[1],
-                https: ports[2]
-            )
+        try await Self.withTCPSpec { spec, ports, scratch in
             let files = try DeploymentFixtures.write(
                 try Generator(spec: spec).files(for: .nginx),
                 into: scratch,
@@ -93,21 +113,21 @@ import Testing
             )
             let serve = try await Self.startServe(spec, scratch)
             defer { serve.stop() }
-            let nginx = try await NginxServer.start(in: scratch, httpIncludes: files, ports: [ports[1], ports[2]])
+            let nginx = try await NginxServer.start(in: scratch, httpIncludes: files, ports: [ports.http, ports.https])
             defer { nginx.stop() }
 
-            let (_, seen) = try await Self.whoami(https: ports[2])
+            let (_, seen) = try await Self.whoami(https: ports.https)
             #expect(seen.client == "127.0.0.1", "forged headers must not win: \(seen)")
             #expect(seen.scheme == "https")
             #expect(seen.host == "localhost")
             #expect(!seen.via.isEmpty && seen.via != "peer", "the app must have used the proxy's header: \(seen.via)")
 
             let redirect = try await Curl.request(
-                "http://localhost:\(ports[1])/whoami?x=1",
-                resolve: ["localhost:\(ports[1]):127.0.0.1"]
+                "http://localhost:\(ports.http)/whoami?x=1",
+                resolve: ["localhost:\(ports.http):127.0.0.1"]
             )
             #expect(redirect.status == 301)
-            #expect(redirect.header("Location") == "https://localhost:\(ports[2])/whoami?x=1")
+            #expect(redirect.header("Location") == "https://localhost:\(ports.https)/whoami?x=1")
 
             // ACME challenges come from disk, before and apart from the app.
             let webroot = try #require(spec.proxy.tls?.acmeWebroot)
@@ -118,13 +138,13 @@ import Testing
                 encoding: .utf8
             )
             let challenge = try await Curl.request(
-                "http://localhost:\(ports[1])/.well-known/acme-challenge/abc",
-                resolve: ["localhost:\(ports[1]):127.0.0.1"]
+                "http://localhost:\(ports.http)/.well-known/acme-challenge/abc",
+                resolve: ["localhost:\(ports.http):127.0.0.1"]
             )
             #expect(challenge.status == 200 && challenge.body == "token-123\n")
             let missing = try await Curl.request(
-                "http://localhost:\(ports[1])/.well-known/acme-challenge/none",
-                resolve: ["localhost:\(ports[1]):127.0.0.1"]
+                "http://localhost:\(ports.http)/.well-known/acme-challenge/none",
+                resolve: ["localhost:\(ports.http):127.0.0.1"]
             )
             #expect(missing.status == 404)
             #expect(!serve.output.contains("acme-challenge"), "a challenge reached the app")
@@ -156,19 +176,8 @@ import Testing
 
     @Test func nginxStreamWithProxyProtocolV1() async throws {
         _ = try NginxServer.executable()
-        let scratch = try TemporaryDirectory()
-        let certificate = try await SelfSignedCertificate.make(in: scratch)
-        try await retryingOnPortConflict {
-            let ports = try FreePort.allocate(3)
-            let spec = try Self.spec(
-                scratch,
-                certificate,
-                app: .tcp(host: .loopbackV4, port: ports[0]),
-                http: ports[1],
-                https: ports[2]
-            ) {
-                $0.app.proxyProtocol = .v1
-            }
+        let edit: (inout DeploymentSpec) -> Void = { $0.app.proxyProtocol = .v1 }
+        try await Self.withTCPSpec(edit: edit) { spec, ports, scratch in
             let includes = DeploymentFixtures.nginxIncludes(
                 try DeploymentFixtures.write(try Generator(spec: spec).files(for: .nginx), into: scratch, "nginx-site")
             )
@@ -178,10 +187,10 @@ import Testing
                 in: scratch,
                 httpIncludes: includes.http,
                 mainIncludes: includes.main,
-                ports: [ports[1], ports[2]]
+                ports: [ports.http, ports.https]
             )
             defer { nginx.stop() }
-            let (_, seen) = try await Self.whoami(https: ports[2])
+            let (_, seen) = try await Self.whoami(https: ports.https)
             #expect(seen.client == "127.0.0.1", "\(seen)")
             #expect(seen.via.contains("proxy-protocol"), "\(seen.via)")
         }
@@ -189,20 +198,11 @@ import Testing
 
     @Test func nginxBehindATrustedOuterBalancer() async throws {
         _ = try NginxServer.executable()
-        let scratch = try TemporaryDirectory()
-        let certificate = try await SelfSignedCertificate.make(in: scratch)
-        try await retryingOnPortConflict {
-            let ports = try FreePort.allocate(3)
-            // curl on 127.0.0.1 plays the CDN: its X-Forwarded-For is believed, its right-most entry wins.
-            let spec = try Self.spec(
-                scratch,
-                certificate,
-                app: .tcp(host: .loopbackV4, port: ports[0]),
-                http: ports[1],
-                https: ports[2]
-            ) {
-                $0.proxy.realIP = ProxySpec.RealIP(from: [CIDR.loopbackV4], header: "X-Forwarded-For")
-            }
+        // curl on 127.0.0.1 plays the CDN: its X-Forwarded-For is believed, its right-most entry wins.
+        let edit: (inout DeploymentSpec) -> Void = {
+            $0.proxy.realIP = ProxySpec.RealIP(from: [CIDR.loopbackV4], header: "X-Forwarded-For")
+        }
+        try await Self.withTCPSpec(edit: edit) { spec, ports, scratch in
             let files = try DeploymentFixtures.write(
                 try Generator(spec: spec).files(for: .nginx),
                 into: scratch,
@@ -210,10 +210,10 @@ import Testing
             )
             let serve = try await Self.startServe(spec, scratch)
             defer { serve.stop() }
-            let nginx = try await NginxServer.start(in: scratch, httpIncludes: files, ports: [ports[1], ports[2]])
+            let nginx = try await NginxServer.start(in: scratch, httpIncludes: files, ports: [ports.http, ports.https])
             defer { nginx.stop() }
             let (_, seen) = try await Self.whoami(
-                https: ports[2],
+                https: ports.https,
                 headers: ["X-Forwarded-For: 198.51.100.66, 203.0.113.9"]
             )
             #expect(seen.client == "203.0.113.9", "the CDN's view of the client, not the forged left entry: \(seen)")
@@ -224,19 +224,8 @@ import Testing
 
     @Test func apacheWithATCPUpstream() async throws {
         _ = try ApacheServer.executable()
-        let scratch = try TemporaryDirectory()
-        let certificate = try await SelfSignedCertificate.make(in: scratch)
-        try await retryingOnPortConflict {
-            let ports = try FreePort.allocate(3)
-            let spec = try Self.spec(
-                scratch,
-                certificate,
-                app: .tcp(host: .loopbackV4, port: ports[0]),
-                http: ports[1],
-                https: ports[2]
-            ) {
-                $0.proxy.kind = .apache
-            }
+        let edit: (inout DeploymentSpec) -> Void = { $0.proxy.kind = .apache }
+        try await Self.withTCPSpec(edit: edit) { spec, ports, scratch in
             let generated = try Generator(spec: spec).files(for: .apache)
             let files = try DeploymentFixtures.write(generated, into: scratch, "apache-site")
             let serve = try await Self.startServe(spec, scratch)
@@ -245,19 +234,19 @@ import Testing
                 in: scratch,
                 includes: files,
                 modules: ApacheServer.modules(requiredBy: generated[0].contents),
-                ports: [ports[1], ports[2]]
+                ports: [ports.http, ports.https]
             )
             defer { apache.stop() }
-            let (_, seen) = try await Self.whoami(https: ports[2])
+            let (_, seen) = try await Self.whoami(https: ports.https)
             #expect(seen.client == "127.0.0.1", "forged headers must not win: \(seen)")
             #expect(seen.scheme == "https")
             #expect(seen.host?.hasPrefix("localhost") == true, "\(seen)")
             let redirect = try await Curl.request(
-                "http://localhost:\(ports[1])/whoami",
-                resolve: ["localhost:\(ports[1]):127.0.0.1"]
+                "http://localhost:\(ports.http)/whoami",
+                resolve: ["localhost:\(ports.http):127.0.0.1"]
             )
             #expect(redirect.status == 301)
-            #expect(redirect.header("Location") == "https://localhost:\(ports[2])/whoami")
+            #expect(redirect.header("Location") == "https://localhost:\(ports.https)/whoami")
         }
     }
 
@@ -266,20 +255,11 @@ import Testing
     @Test(arguments: [AppSpec.ProxyProtocol.off, .v2])
     func haproxy(_ proxyProtocol: AppSpec.ProxyProtocol) async throws {
         _ = try HAProxyServer.executable()
-        let scratch = try TemporaryDirectory()
-        let certificate = try await SelfSignedCertificate.make(in: scratch)
-        try await retryingOnPortConflict {
-            let ports = try FreePort.allocate(3)
-            let spec = try Self.spec(
-                scratch,
-                certificate,
-                app: .tcp(host: .loopbackV4, port: ports[0]),
-                http: ports[1],
-                https: ports[2]
-            ) {
-                $0.proxy.kind = .haproxy
-                $0.app.proxyProtocol = proxyProtocol
-            }
+        let edit: (inout DeploymentSpec) -> Void = {
+            $0.proxy.kind = .haproxy
+            $0.app.proxyProtocol = proxyProtocol
+        }
+        try await Self.withTCPSpec(edit: edit) { spec, ports, scratch in
             let files = try DeploymentFixtures.write(
                 try Generator(spec: spec).files(for: .haproxy),
                 into: scratch,
@@ -289,11 +269,11 @@ import Testing
             defer { serve.stop() }
             let haproxy = try await HAProxyServer.start(
                 config: files[0],
-                ports: [ports[1], ports[2]],
+                ports: [ports.http, ports.https],
                 logDirectory: scratch
             )
             defer { haproxy.stop() }
-            let (_, seen) = try await Self.whoami(https: ports[2])
+            let (_, seen) = try await Self.whoami(https: ports.https)
             #expect(seen.client == "127.0.0.1", "forged headers must not win: \(seen)")
             // With v2 the scheme comes from the PROXY header's SSL TLV (send-proxy-v2-ssl).
             #expect(seen.scheme == "https", "\(seen)")
