@@ -59,42 +59,22 @@ import Testing
         )
     }
 
-    static func spec(
-        _ scratch: TemporaryDirectory,
-        _ certificate: SelfSignedCertificate,
-        _ ports: [UInt16],
-        edit: (inout DeploymentSpec) -> Void = { _ in }
-    ) throws -> DeploymentSpec {
-        try ProxyWhoamiTests.spec(
-            scratch,
-            certificate,
-            app: .tcp(host: .loopbackV4, port: ports[0]),
-            http: ports[1],
-            https: ports[2],
-            edit: edit
-        )
-    }
-
     @Test func nginxSendsItsOwnForwardingHeadersAndReusesUpstreamConnections() async throws {
         _ = try NginxServer.executable()
-        let scratch = try TemporaryDirectory()
-        let certificate = try await SelfSignedCertificate.make(in: scratch)
-        try await retryingOnPortConflict {
-            let ports = try FreePort.allocate(3)
-            let spec = try Self.spec(scratch, certificate, ports)
+        try await ProxyWhoamiTests.withTCPSpec { spec, ports, scratch in
             let files = try DeploymentFixtures.write(
                 try Generator(spec: spec).files(for: .nginx),
                 into: scratch,
                 "nginx-site"
             )
-            let backend = try EchoBackend(port: ports[0])
+            let backend = try EchoBackend(port: ports.app)
             defer { backend.stop() }
-            let nginx = try await NginxServer.start(in: scratch, httpIncludes: files, ports: [ports[1], ports[2]])
+            let nginx = try await NginxServer.start(in: scratch, httpIncludes: files, ports: [ports.http, ports.https])
             defer { nginx.stop() }
-            for _ in 0..<3 { _ = try await Self.get(ports[2]) }
+            for _ in 0..<3 { _ = try await Self.get(ports.https) }
             let requests = backend.clientRequests
             try #require(requests.count == 3)
-            Self.expectProxyHeaders(requests[0], httpsPort: ports[2], host: "localhost")
+            Self.expectProxyHeaders(requests[0], httpsPort: ports.https, host: "localhost")
             #expect(requests[0].value("Host") == "localhost")
             #expect(requests[0].values("Connection").isEmpty, "Connection must be cleared for upstream keep-alive")
             #expect(
@@ -106,28 +86,25 @@ import Testing
 
     @Test func nginxStreamSendsProxyProtocolV1AndNothingElse() async throws {
         _ = try NginxServer.executable()
-        let scratch = try TemporaryDirectory()
-        let certificate = try await SelfSignedCertificate.make(in: scratch)
-        try await retryingOnPortConflict {
-            let ports = try FreePort.allocate(3)
-            let spec = try Self.spec(scratch, certificate, ports) { $0.app.proxyProtocol = .v1 }
+        let edit: (inout DeploymentSpec) -> Void = { $0.app.proxyProtocol = .v1 }
+        try await ProxyWhoamiTests.withTCPSpec(edit: edit) { spec, ports, scratch in
             let includes = DeploymentFixtures.nginxIncludes(
                 try DeploymentFixtures.write(try Generator(spec: spec).files(for: .nginx), into: scratch, "nginx-site")
             )
-            let backend = try EchoBackend(port: ports[0], expectsProxyHeader: true)
+            let backend = try EchoBackend(port: ports.app, expectsProxyHeader: true)
             defer { backend.stop() }
             let nginx = try await NginxServer.start(
                 in: scratch,
                 httpIncludes: includes.http,
                 mainIncludes: includes.main,
-                ports: [ports[1], ports[2]]
+                ports: [ports.http, ports.https]
             )
             defer { nginx.stop() }
-            _ = try await Self.get(ports[2])
+            _ = try await Self.get(ports.https)
             let request = try #require(backend.clientRequests.first)
             let header = try #require(backend.proxyHeaders[request.connection])
             #expect(header.hasPrefix("PROXY TCP4 127.0.0.1 127.0.0.1 "), "\(header)")
-            #expect(header.hasSuffix(" \(ports[2])"), "\(header)")
+            #expect(header.hasSuffix(" \(ports.https)"), "\(header)")
             // HTTP passes through untouched; the app ignores these because the PROXY source is not trusted.
             #expect(request.value("X-Forwarded-For") == "198.51.100.66")
         }
@@ -135,23 +112,20 @@ import Testing
 
     @Test func nginxBehindATrustedOuterBalancerKeepsItsChain() async throws {
         _ = try NginxServer.executable()
-        let scratch = try TemporaryDirectory()
-        let certificate = try await SelfSignedCertificate.make(in: scratch)
-        try await retryingOnPortConflict {
-            let ports = try FreePort.allocate(3)
-            let spec = try Self.spec(scratch, certificate, ports) {
-                $0.proxy.realIP = ProxySpec.RealIP(from: [CIDR.loopbackV4], header: "X-Forwarded-For")
-            }
+        let edit: (inout DeploymentSpec) -> Void = {
+            $0.proxy.realIP = ProxySpec.RealIP(from: [CIDR.loopbackV4], header: "X-Forwarded-For")
+        }
+        try await ProxyWhoamiTests.withTCPSpec(edit: edit) { spec, ports, scratch in
             let files = try DeploymentFixtures.write(
                 try Generator(spec: spec).files(for: .nginx),
                 into: scratch,
                 "nginx-site"
             )
-            let backend = try EchoBackend(port: ports[0])
+            let backend = try EchoBackend(port: ports.app)
             defer { backend.stop() }
-            let nginx = try await NginxServer.start(in: scratch, httpIncludes: files, ports: [ports[1], ports[2]])
+            let nginx = try await NginxServer.start(in: scratch, httpIncludes: files, ports: [ports.http, ports.https])
             defer { nginx.stop() }
-            _ = try await Self.get(ports[2], headers: ["X-Forwarded-For: 198.51.100.66, 203.0.113.9"])
+            _ = try await Self.get(ports.https, headers: ["X-Forwarded-For: 198.51.100.66, 203.0.113.9"])
             let request = try #require(backend.clientRequests.first)
             // realip took 203.0.113.9 (the balancer's view); the app takes the right-most untrusted hop.
             #expect(request.value("X-Forwarded-For") == "198.51.100.66, 203.0.113.9, 203.0.113.9")
@@ -162,51 +136,45 @@ import Testing
 
     @Test func apacheReplacesForwardingHeaders() async throws {
         _ = try ApacheServer.executable()
-        let scratch = try TemporaryDirectory()
-        let certificate = try await SelfSignedCertificate.make(in: scratch)
-        try await retryingOnPortConflict {
-            let ports = try FreePort.allocate(3)
-            let spec = try Self.spec(scratch, certificate, ports) { $0.proxy.kind = .apache }
+        let edit: (inout DeploymentSpec) -> Void = { $0.proxy.kind = .apache }
+        try await ProxyWhoamiTests.withTCPSpec(edit: edit) { spec, ports, scratch in
             let generated = try Generator(spec: spec).files(for: .apache)
             let files = try DeploymentFixtures.write(generated, into: scratch, "apache-site")
-            let backend = try EchoBackend(port: ports[0])
+            let backend = try EchoBackend(port: ports.app)
             defer { backend.stop() }
             let apache = try await ApacheServer.start(
                 in: scratch,
                 includes: files,
                 modules: ApacheServer.modules(requiredBy: generated[0].contents),
-                ports: [ports[1], ports[2]]
+                ports: [ports.http, ports.https]
             )
             defer { apache.stop() }
-            _ = try await Self.get(ports[2])
+            _ = try await Self.get(ports.https)
             let request = try #require(backend.clientRequests.first)
-            Self.expectProxyHeaders(request, httpsPort: ports[2], host: "localhost:\(ports[2])")
-            #expect(request.value("Host") == "localhost:\(ports[2])")
+            Self.expectProxyHeaders(request, httpsPort: ports.https, host: "localhost:\(ports.https)")
+            #expect(request.value("Host") == "localhost:\(ports.https)")
         }
     }
 
     @Test func apacheBehindATrustedOuterBalancerUsesRemoteIP() async throws {
         _ = try ApacheServer.executable()
-        let scratch = try TemporaryDirectory()
-        let certificate = try await SelfSignedCertificate.make(in: scratch)
-        try await retryingOnPortConflict {
-            let ports = try FreePort.allocate(3)
-            let spec = try Self.spec(scratch, certificate, ports) {
-                $0.proxy.kind = .apache
-                $0.proxy.realIP = ProxySpec.RealIP(from: [CIDR.loopbackV4], header: "X-Forwarded-For")
-            }
+        let edit: (inout DeploymentSpec) -> Void = {
+            $0.proxy.kind = .apache
+            $0.proxy.realIP = ProxySpec.RealIP(from: [CIDR.loopbackV4], header: "X-Forwarded-For")
+        }
+        try await ProxyWhoamiTests.withTCPSpec(edit: edit) { spec, ports, scratch in
             let generated = try Generator(spec: spec).files(for: .apache)
             let files = try DeploymentFixtures.write(generated, into: scratch, "apache-site")
-            let backend = try EchoBackend(port: ports[0])
+            let backend = try EchoBackend(port: ports.app)
             defer { backend.stop() }
             let apache = try await ApacheServer.start(
                 in: scratch,
                 includes: files,
                 modules: ApacheServer.modules(requiredBy: generated[0].contents),
-                ports: [ports[1], ports[2]]
+                ports: [ports.http, ports.https]
             )
             defer { apache.stop() }
-            _ = try await Self.get(ports[2], headers: ["X-Forwarded-For: 198.51.100.66, 203.0.113.9"])
+            _ = try await Self.get(ports.https, headers: ["X-Forwarded-For: 198.51.100.66, 203.0.113.9"])
             let request = try #require(backend.clientRequests.first)
             #expect(request.value("X-Forwarded-For")?.hasSuffix("203.0.113.9") == true, "\(request.headers)")
             #expect(request.value("X-Real-IP") == "203.0.113.9", "\(request.headers)")
@@ -215,54 +183,48 @@ import Testing
 
     @Test func haproxyReplacesForwardingHeaders() async throws {
         _ = try HAProxyServer.executable()
-        let scratch = try TemporaryDirectory()
-        let certificate = try await SelfSignedCertificate.make(in: scratch)
-        try await retryingOnPortConflict {
-            let ports = try FreePort.allocate(3)
-            let spec = try Self.spec(scratch, certificate, ports) { $0.proxy.kind = .haproxy }
+        let edit: (inout DeploymentSpec) -> Void = { $0.proxy.kind = .haproxy }
+        try await ProxyWhoamiTests.withTCPSpec(edit: edit) { spec, ports, scratch in
             let files = try DeploymentFixtures.write(
                 try Generator(spec: spec).files(for: .haproxy),
                 into: scratch,
                 "haproxy"
             )
-            let backend = try EchoBackend(port: ports[0])
+            let backend = try EchoBackend(port: ports.app)
             defer { backend.stop() }
             let haproxy = try await HAProxyServer.start(
                 config: files[0],
-                ports: [ports[1], ports[2]],
+                ports: [ports.http, ports.https],
                 logDirectory: scratch
             )
             defer { haproxy.stop() }
-            _ = try await Self.get(ports[2])
+            _ = try await Self.get(ports.https)
             let request = try #require(backend.clientRequests.first)
-            Self.expectProxyHeaders(request, httpsPort: ports[2], host: "localhost:\(ports[2])")
+            Self.expectProxyHeaders(request, httpsPort: ports.https, host: "localhost:\(ports.https)")
         }
     }
 
     @Test func haproxySendsProxyProtocolV2WithTLSDetails() async throws {
         _ = try HAProxyServer.executable()
-        let scratch = try TemporaryDirectory()
-        let certificate = try await SelfSignedCertificate.make(in: scratch)
-        try await retryingOnPortConflict {
-            let ports = try FreePort.allocate(3)
-            let spec = try Self.spec(scratch, certificate, ports) {
-                $0.proxy.kind = .haproxy
-                $0.app.proxyProtocol = .v2
-            }
+        let edit: (inout DeploymentSpec) -> Void = {
+            $0.proxy.kind = .haproxy
+            $0.app.proxyProtocol = .v2
+        }
+        try await ProxyWhoamiTests.withTCPSpec(edit: edit) { spec, ports, scratch in
             let files = try DeploymentFixtures.write(
                 try Generator(spec: spec).files(for: .haproxy),
                 into: scratch,
                 "haproxy"
             )
-            let backend = try EchoBackend(port: ports[0], expectsProxyHeader: true)
+            let backend = try EchoBackend(port: ports.app, expectsProxyHeader: true)
             defer { backend.stop() }
             let haproxy = try await HAProxyServer.start(
                 config: files[0],
-                ports: [ports[1], ports[2]],
+                ports: [ports.http, ports.https],
                 logDirectory: scratch
             )
             defer { haproxy.stop() }
-            _ = try await Self.get(ports[2])
+            _ = try await Self.get(ports.https)
             let request = try #require(backend.clientRequests.first)
             let header = try #require(backend.proxyHeaders[request.connection])
             #expect(header.hasPrefix("v2 PROXY 127.0.0.1:"), "\(header)")
