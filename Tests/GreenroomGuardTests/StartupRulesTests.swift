@@ -106,7 +106,7 @@ import Testing
     @Test(arguments: [
         ("bind-wildcard", "GR001"), ("bind-public", "GR002"), ("bind-public-trusting", "GR002"),
         ("bind-remote-proxy-trust", "GR002"), ("run-as-root", "GR005"), ("privileged-port", "GR006"),
-        ("unix-socket-in-use", "GR090"), ("GR003", "GR003"),
+        ("unix-socket-in-use", "GR090"), ("unix-socket-path-too-long", "GR090"), ("GR003", "GR003"),
     ])
     func serverCheckIDsMapToRules(_ id: String, _ rule: String) {
         #expect(StartupRules.ruleID(forServerCheck: id) == rule)

@@ -56,7 +56,7 @@ public enum StartupRules {
         case "bind-public", "bind-public-trusting", "bind-remote-proxy-trust": "GR002"
         case "run-as-root": "GR005"
         case "privileged-port": "GR006"
-        case "unix-socket-in-use", "unix-socket-not-a-socket", "address-in-use": "GR090"
+        case "unix-socket-in-use", "unix-socket-not-a-socket", "unix-socket-path-too-long", "address-in-use": "GR090"
         default: id.hasPrefix("GR") ? id : nil
         }
     }

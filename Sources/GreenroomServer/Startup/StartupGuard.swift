@@ -89,8 +89,18 @@ public struct StartupGuard: Sendable {
                 return [
                     StartupFinding(
                         id: "unix-socket-in-use",
-                        message: "unix socket \(path) is in use by another process",
+                        message:
+                            "unix socket \(path) is in use by another process, \(UnixSocketFile.ownerText(of: path))",
                         fix: "stop that process or choose another --unix path"
+                    )
+                ]
+            case .pathTooLong:
+                return [
+                    StartupFinding(
+                        id: "unix-socket-path-too-long",
+                        message: "unix socket path \(path) is \(path.utf8.count) bytes, more than a unix socket "
+                            + "address holds (\(UnixSocketFile.maximumPathBytes - 1))",
+                        fix: "choose a shorter --unix path"
                     )
                 ]
             case .notASocket:

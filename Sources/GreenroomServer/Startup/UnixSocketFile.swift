@@ -8,6 +8,13 @@ import Darwin
 
 /// Prepares the path of a unix-domain listening socket: removes a stale socket safely and
 /// refuses anything else.
+///
+/// Only a socket that refuses connections (`ECONNREFUSED`: nobody listens) is stale. Any other
+/// answer means a server is alive: success, `EACCES`/`EPERM` (another user's socket whose mode
+/// keeps us out), `EAGAIN` (its accept queue is full), `EPROTOTYPE` (a socket of another type).
+/// Removing such a socket would move the proxy's traffic to this process, so it is refused with
+/// the socket's owner. A path that is not a socket (file, directory, symbolic link) is never
+/// removed.
 enum UnixSocketFile {
     /// What is at a path.
     enum Status: Equatable {
@@ -15,18 +22,38 @@ enum UnixSocketFile {
         case absent
         /// A socket nobody accepts on (left by a crashed process): safe to remove.
         case staleSocket
-        /// A socket a process accepts on.
+        /// A socket a process accepts on, or that answered anything but "refused".
         case socketInUse
         /// A file, directory or link that is not a socket.
         case notASocket
+        /// Longer than a `sockaddr_un` holds: it can be neither probed nor bound.
+        case pathTooLong
     }
+
+    /// What a connect to the socket said.
+    enum Probe: Equatable {
+        /// `ECONNREFUSED`: nobody listens.
+        case refused
+        /// Accepted, or any other error: someone is there.
+        case answered
+        /// `ENOENT`: removed meanwhile.
+        case vanished
+    }
+
+    /// The bytes `sun_path` holds, including the terminating zero.
+    static let maximumPathBytes = MemoryLayout.size(ofValue: sockaddr_un().sun_path)
 
     /// Looks at `path` without following a final symlink.
     static func status(of path: String) -> Status {
+        guard path.utf8.count < maximumPathBytes else { return .pathTooLong }
         var info = stat()
         guard lstat(path, &info) == 0 else { return .absent }
         guard info.st_mode & S_IFMT == S_IFSOCK else { return .notASocket }
-        return acceptsConnections(path) ? .socketInUse : .staleSocket
+        switch probe(path) {
+        case .refused: return .staleSocket
+        case .answered: return .socketInUse
+        case .vanished: return .absent
+        }
     }
 
     /// Removes a stale socket at `path`; throws for a live socket or a non-socket.
@@ -40,13 +67,39 @@ enum UnixSocketFile {
             }
         case .socketInUse:
             throw ServerStartError(
-                message: "unix socket \(path) is in use by another process; stop it or choose another --unix path"
+                message: "unix socket \(path) is in use by another process, \(ownerText(of: path)); "
+                    + "stop it or choose another --unix path"
             )
         case .notASocket:
             throw ServerStartError(
                 message: "\(path) exists and is not a socket; refusing to replace it (choose another --unix path)"
             )
+        case .pathTooLong:
+            throw ServerStartError(message: tooLongText(path))
         }
+    }
+
+    /// `unix socket path is N bytes; ...`: why a path is refused for its length.
+    static func tooLongText(_ path: String) -> String {
+        "unix socket path \(path) is \(path.utf8.count) bytes; the limit is \(maximumPathBytes - 1) "
+            + "(choose a shorter --unix path)"
+    }
+
+    /// `owned by root (uid 0)`: the owner of the file at `path` (not following a final link),
+    /// from `lstat`, with the user name when the user database has one.
+    static func ownerText(of path: String) -> String {
+        var info = stat()
+        guard lstat(path, &info) == 0 else { return "owner unknown" }
+        let uid = info.st_uid
+        var entry = passwd()
+        var result: UnsafeMutablePointer<passwd>? = nil
+        var buffer = [CChar](repeating: 0, count: 4096)
+        if getpwuid_r(uid, &entry, &buffer, buffer.count, &result) == 0, let found = result,
+            let name = found.pointee.pw_name
+        {
+            return "owned by \(String(cString: name)) (uid \(uid))"
+        }
+        return "owned by uid \(uid)"
     }
 
     /// The device and inode of the socket at `path`, to recognise our own socket later.
@@ -63,19 +116,21 @@ enum UnixSocketFile {
         unlink(path)
     }
 
-    /// `true` when a connect to the socket at `path` succeeds.
-    static func acceptsConnections(_ path: String) -> Bool {
+    /// Connects to the socket at `path` without blocking (a full accept queue answers `EAGAIN`
+    /// instead of stalling start-up) and says what it answered. `path` must fit `sun_path`.
+    static func probe(_ path: String) -> Probe {
         #if canImport(Darwin)
         let fd = socket(AF_UNIX, SOCK_STREAM, 0)
+        if fd >= 0 { _ = fcntl(fd, F_SETFL, O_NONBLOCK) }
         #else
-        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue | SOCK_CLOEXEC.rawValue), 0)
         #endif
-        guard fd >= 0 else { return false }
+        guard fd >= 0 else { return .answered }  // cannot tell: never call it stale
         defer { close(fd) }
         var address = sockaddr_un()
         address.sun_family = sa_family_t(AF_UNIX)
         let bytes = Array(path.utf8)
-        guard bytes.count < MemoryLayout.size(ofValue: address.sun_path) else { return false }
+        guard bytes.count < maximumPathBytes else { return .answered }
         withUnsafeMutableBytes(of: &address.sun_path) { raw in
             raw.copyBytes(from: bytes)
             raw[bytes.count] = 0
@@ -85,6 +140,11 @@ enum UnixSocketFile {
                 connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
             }
         }
-        return result == 0
+        if result == 0 { return .answered }
+        switch errno {
+        case ECONNREFUSED: return .refused
+        case ENOENT: return .vanished
+        default: return .answered
+        }
     }
 }

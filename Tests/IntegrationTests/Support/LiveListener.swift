@@ -54,9 +54,15 @@ final class LiveListener: @unchecked Sendable {
         return try await start(["tcp", host, "\(port)"], shown: shown, asRoot: asRoot, in: directory)
     }
 
-    /// Listens on a unix socket at `path` with `mode` (octal text, e.g. `666`).
-    static func unix(path: String, mode: String, in directory: TemporaryDirectory) async throws -> LiveListener {
-        try await start(["unix", path, mode], shown: path, asRoot: false, in: directory)
+    /// Listens on a unix socket at `path` with `mode` (octal text, e.g. `666`); with `asRoot`
+    /// (when the tests run as root) the socket belongs to root instead of `nobody`.
+    static func unix(
+        path: String,
+        mode: String,
+        asRoot: Bool = false,
+        in directory: TemporaryDirectory
+    ) async throws -> LiveListener {
+        try await start(["unix", path, mode], shown: path, asRoot: asRoot, in: directory)
     }
 
     private static func start(
