@@ -53,7 +53,7 @@ import Glibc
             unlink(path)
         }
         var queued: [Int32] = []
-        defer { queued.forEach { close($0) } }
+        defer { for fd in queued { close(fd) } }
         while queued.count < 16 {
             let fd = Self.connectWithoutBlocking(path)
             if fd < 0 { break }
