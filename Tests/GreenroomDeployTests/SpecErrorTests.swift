@@ -297,6 +297,62 @@ struct BadSpec: CustomTestStringConvertible, Sendable {
             position: "3:9"
         ),
         BadSpec(
+            name: "exec runs as root with the + prefix",
+            yaml: "app:\n  exec: [\"+/usr/local/bin/app\", serve]\n",
+            code: .unsafeText,
+            keyPath: "app.exec[0]",
+            position: "2:10"
+        ),
+        BadSpec(
+            name: "exec with the ! prefix (string form)",
+            yaml: "app:\n  exec: '!/usr/local/bin/app serve'\n",
+            code: .unsafeText,
+            keyPath: "app.exec",
+            position: "2:9"
+        ),
+        BadSpec(
+            name: "exec with the !! prefix",
+            yaml: "app:\n  exec:\n    - '!!/usr/local/bin/app'\n",
+            code: .unsafeText,
+            keyPath: "app.exec[0]",
+            position: "3:7"
+        ),
+        BadSpec(
+            name: "exec with combined prefixes -+",
+            yaml: "app:\n  exec: [\"-+/usr/local/bin/app\"]\n",
+            code: .unsafeText,
+            keyPath: "app.exec[0]",
+            position: "2:10"
+        ),
+        BadSpec(
+            name: "exec with the @ prefix",
+            yaml: "app:\n  exec: [\"@-/usr/local/bin/app\", app]\n",
+            code: .unsafeText,
+            keyPath: "app.exec[0]",
+            position: "2:10"
+        ),
+        BadSpec(
+            name: "exec with the : prefix",
+            yaml: "app:\n  exec: \":/usr/local/bin/app\"\n",
+            code: .unsafeText,
+            keyPath: "app.exec",
+            position: "2:9"
+        ),
+        BadSpec(
+            name: "exec with the | prefix",
+            yaml: "app:\n  exec: [\"|/usr/local/bin/app\"]\n",
+            code: .unsafeText,
+            keyPath: "app.exec[0]",
+            position: "2:10"
+        ),
+        BadSpec(
+            name: "exec with the - prefix",
+            yaml: "app:\n  exec: [\"-/usr/local/bin/app\"]\n",
+            code: .unsafeText,
+            keyPath: "app.exec[0]",
+            position: "2:10"
+        ),
+        BadSpec(
             name: "environment with newline",
             yaml: "systemd:\n  environment: {A: \"x\\ny\"}\n",
             code: .unsafeText,
@@ -322,6 +378,27 @@ struct BadSpec: CustomTestStringConvertible, Sendable {
             "\(error?.description ?? "no error")"
         )
         #expect(error?.description.hasPrefix("greenroom.yml:\(bad.position): ") == true)
+    }
+
+    /// systemd reads leading `+ ! !! @ - : |` of ExecStart= as prefixes: `+` runs the command as
+    /// root with no sandbox despite User=. The error says what the prefix does and the fix.
+    @Test func execPrefixesAreRefusedSayingWhatTheyDo() {
+        let plus = specError {
+            _ = try DeploymentSpec(yaml: "app:\n  exec: [\"+/usr/local/bin/app\"]\n", file: "greenroom.yml")
+        }
+        #expect(
+            plus?.description
+                == "greenroom.yml:2:10: app.exec[0]: '+/usr/local/bin/app' starts with '+', a systemd ExecStart= "
+                + "prefix: '+' runs the command as root with no sandbox, despite User=; write the program's "
+                + "absolute path without it (/usr/local/bin/app)"
+        )
+        let bang = specError { _ = try DeploymentSpec(yaml: "app:\n  exec: [\"!!/opt/app\"]\n") }
+        #expect(
+            bang?.message.contains("'!!' runs the command with root's credentials") == true,
+            "\(String(describing: bang))"
+        )
+        // A prefix character later in the path, or in another argument, is just text.
+        #expect(specError { _ = try DeploymentSpec(yaml: "app:\n  exec: [/opt/app+1/run, -v, +x, \"@y\"]\n") } == nil)
     }
 
     @Test func unknownKeysSuggestTheNearestKnownOne() {

@@ -96,6 +96,15 @@ import Testing
         Row("root user", "app:\n  user: root\n", ["GR005@2"]),
         Row("uid 0", "app:\n  user: \"0\"\n", ["GR005@2"]),
         Row("privileged port", "app:\n  listen:\n    port: 443\n", ["GR006@3"]),
+        Row("root group", "systemd:\n  group: root\n", ["GR005@2"]),
+        Row("gid 0", "systemd:\n  group: \"0\"\n", ["GR005@2"]),
+        Row("root-equivalent group docker", "systemd:\n  group: docker\n", ["GR005@2"]),
+        Row("administrators' group sudo", "systemd:\n  group: sudo\n", ["GR005@2"]),
+        Row("administrators' group wheel", "systemd:\n  group: wheel\n", ["GR005@2"]),
+        Row("log readers' group adm", "systemd:\n  group: adm\n", ["GR005@2"]),
+        Row("raw disks' group", "systemd:\n  group: disk\n", ["GR005@2"]),
+        Row("an ordinary group", "systemd:\n  group: app\n", []),
+
         Row(
             "unix socket but trusting loopback",
             "app:\n  listen:\n    unix: /run/app/app.sock\n  trust: [loopback]\n",
@@ -144,6 +153,20 @@ import Testing
         ),
         Row("sandbox off", "systemd:\n  hardening: false\n", ["GR012@2"]),
         Row("outbound to everyone", "app:\n  outbound: [10.0.0.5, 0.0.0.0/0]\n", ["GR012@2"]),
+        Row("read_write_paths: /", "systemd:\n  read_write_paths: [/var/lib/app, /]\n", ["GR012@2"]),
+        Row("read_write_paths: /etc", "systemd:\n  read_write_paths:\n    - /etc/\n", ["GR012@3"]),
+        Row("read_write_paths inside /usr", "systemd:\n  read_write_paths: [/usr/local/bin]\n", ["GR012@2"]),
+        Row(
+            "read_write_paths: system roots",
+            "systemd:\n  read_write_paths:\n    - /boot\n    - /root\n    - /proc/sys\n    - /sys\n    - //var//\n",
+            ["GR012@3", "GR012@4", "GR012@5", "GR012@6", "GR012@7"]
+        ),
+        Row(
+            "read_write_paths: an app's own directories",
+            "systemd:\n  read_write_paths: [/var/lib/app, /srv/app/uploads, /var/log/app]\n",
+            []
+        ),
+
         Row("hops beyond the proxies", "app:\n  hops: 2\n", ["GR013@2"]),
         Row(
             "hops with an outer balancer",

@@ -37,6 +37,14 @@ extension DeploymentSpec {
         if case .named("root") = app.user {
             add(.rootUser, "app.user", "the app must not run as root; use a system account or 'dynamic'")
         }
+        if systemd.group == "root" {
+            add(
+                .rootUser,
+                "systemd.group",
+                "the app must not run with the root group (gid 0), which owns system files; "
+                    + "use the app's own group, or remove systemd.group"
+            )
+        }
         for (index, entry) in app.trust.entries.enumerated() {
             if case .cidr(let block) = entry, block.matchesEverything {
                 add(

@@ -41,7 +41,7 @@ public struct SpecError: Error, Sendable, Hashable, CustomStringConvertible {
         /// A trust list (or real-IP or balancer list) that matches every address, so any client could
         /// choose its own address (`*`, `0.0.0.0/0`, `::/0`).
         public static let trustsEveryone = Code("trustsEveryone")
-        /// The app would run as root.
+        /// The app would run as root, or with the root group.
         public static let rootUser = Code("rootUser")
         /// The app's trust list does not match where the proxy connects from.
         public static let trustMismatch = Code("trustMismatch")

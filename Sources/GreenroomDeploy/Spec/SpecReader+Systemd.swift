@@ -10,7 +10,10 @@ extension SpecReader {
         let f = try fields(node, at: "systemd", allowed: SpecReader.systemdKeys)
         if let n = f["unit"], !SpecReader.isNull(n) { systemd.unit = try identifier(n, at: "systemd.unit") }
         if let n = f["hardening"], !SpecReader.isNull(n) { systemd.hardening = try bool(n, at: "systemd.hardening") }
-        if let n = f["group"], !SpecReader.isNull(n) { systemd.group = try identifier(n, at: "systemd.group") }
+        if let n = f["group"], !SpecReader.isNull(n) {
+            // gid 0 is the root group: refused by problems(), so `greenroom check` can report it.
+            systemd.group = try string(n, at: "systemd.group") == "0" ? "root" : try identifier(n, at: "systemd.group")
+        }
         if let n = f["restart"], !SpecReader.isNull(n) {
             systemd.restart = try word(n, at: "systemd.restart", oneOf: SystemdSpec.restartPolicies)
         }

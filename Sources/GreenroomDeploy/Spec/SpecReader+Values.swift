@@ -32,8 +32,12 @@ extension SpecReader {
     }
 
     /// A command: a list of arguments, or a string split at spaces (no shell quoting).
+    ///
+    /// The program may not start with a systemd `ExecStart=` prefix (`+ ! !! @ - : |`): `+` would
+    /// run it as root outside the sandbox despite `User=` (see ``SpecValues/execPrefixProblem(_:)``).
     mutating func command(_ node: Node, at path: String) throws(SpecError) -> [String] {
         var arguments: [String]
+        var program = (node: node, path: path)
         if case .scalar = node {
             let text = try string(node, at: path)
             if text.contains(where: { "\"'\\".contains($0) }) {
@@ -42,9 +46,15 @@ extension SpecReader {
             arguments = text.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
         } else {
             arguments = []
-            for (item, itemPath) in try list(node, at: path) { arguments.append(try string(item, at: itemPath)) }
+            for (item, itemPath) in try list(node, at: path) {
+                if arguments.isEmpty { program = (item, itemPath) }
+                arguments.append(try string(item, at: itemPath))
+            }
         }
         guard let first = arguments.first, !first.isEmpty else { throw error(.invalidValue, node, path, "is empty") }
+        if let problem = SpecValues.execPrefixProblem(first) {
+            throw error(.unsafeText, program.node, program.path, "'\(first)' \(problem)")
+        }
         for argument in arguments {
             if let bad = argument.first(where: { $0.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F } }) {
                 throw error(.unsafeText, node, path, "contains the control character \(bad.printable)")

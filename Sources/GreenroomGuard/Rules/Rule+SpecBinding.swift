@@ -73,12 +73,16 @@ extension Rule {
         id: "GR005",
         severity: .error,
         scope: .spec,
-        title: "app runs as root",
+        title: "app runs as root or with an administrators' group",
         rationale: """
             Any bug in an app running as root owns the machine, and `greenroom serve` refuses to \
-            start as root. Run it as a system account or a systemd dynamic user.
+            start as root. Run it as a system account or a systemd dynamic user. The same holds \
+            for its group: `systemd.group: root` (or `0`) is refused like `app.user: root`, and a \
+            group that is root in all but name (`sudo`, `wheel`, `admin`, `disk`, `kmem`, \
+            `shadow`, `docker`, `lxd`, `libvirt`, `staff`) or reads every log (`adm`, \
+            `systemd-journal`) is an error too.
             """,
-        bad: "app:\n  user: root",
+        bad: "app:\n  user: root\nsystemd:\n  group: docker",
         good: "app:\n  user: greenroom   # or: dynamic"
     )
 

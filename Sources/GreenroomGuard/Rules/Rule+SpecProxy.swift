@@ -77,8 +77,12 @@ extension Rule {
             The generated unit's sandbox (`IPAddressDeny=any`, `ProtectSystem=strict`, \
             `SocketBindAllow=`) is the second line of defence: it keeps the app unreachable from \
             other hosts even if it binds a wildcard by mistake, and stops it reaching anything but \
-            `app.outbound`. Turning it off is a warning; opening `app.outbound` to everyone opens \
-            the unit's address filter inbound too, an error.
+            `app.outbound`. Turning it off is a warning, and so is undoing `ProtectSystem=strict` \
+            through `systemd.read_write_paths`: a system directory or anything inside it (`/etc`, \
+            `/usr`, `/boot`, `/efi`, `/root`, `/proc`, `/sys`, `/dev`, `/bin`, `/sbin`, `/lib*`), \
+            or a directory every service shares, whole (`/`, `/var`, `/var/lib`, `/var/log`, \
+            `/var/cache`, `/var/spool`, `/run`, `/srv`, `/opt`, `/home`, `/mnt`, `/media`). \
+            Opening `app.outbound` to everyone opens the unit's address filter inbound too, an error.
             """,
         bad: "systemd:\n  hardening: false",
         good: "systemd:\n  hardening: true\n  read_write_paths: [/var/lib/app/uploads]   # exceptions instead"

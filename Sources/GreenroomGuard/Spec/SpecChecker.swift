@@ -6,7 +6,8 @@ import GreenroomDeploy
 /// Every problem ``DeploymentSpec/problems()`` reports becomes a finding with its own rule id
 /// (a spec with such a problem is refused by `greenroom generate` and `serve --config`, so these
 /// are errors), and the checker adds what the loader accepts but a deployment should not have:
-/// trust wider than the proxy, a lost scheme behind TLS, a weakened sandbox, `hops` beyond the
+/// trust wider than the proxy, a lost scheme behind TLS, a weakened sandbox (also system
+/// directories in `systemd.read_write_paths`), an administrators' group, `hops` beyond the
 /// proxies, `app.exec` flags that contradict the spec.
 ///
 /// ```swift
@@ -44,6 +45,8 @@ public struct SpecChecker: Sendable {
         findings += sandboxFindings()
         findings += hopsFindings()
         findings += execFindings()
+        findings += groupFindings()
+        findings += writablePathFindings()
         return Report(findings: findings).findings
     }
 
