@@ -2,6 +2,10 @@ import Foundation
 import GreenroomDeploy
 import Testing
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 @Suite final class OutputWriterTests {
     let directory: String
 
@@ -55,33 +59,6 @@ import Testing
         )
         #expect(results.map(\.path) == ["\(directory)/nginx/x.conf", "\(directory)/systemd/10.0.0.1/x.service"])
         #expect(read("systemd/10.0.0.1/x.service") == "s\n")
-    }
-
-    @Test func writesThroughASymlinkAndKeepsPermissions() throws {
-        try FileManager.default.createDirectory(atPath: "\(directory)/available", withIntermediateDirectories: true)
-        try "old\n".write(toFile: "\(directory)/available/site.conf", atomically: true, encoding: .utf8)
-        try FileManager.default.setAttributes(
-            [.posixPermissions: 0o640],
-            ofItemAtPath: "\(directory)/available/site.conf"
-        )
-        try FileManager.default.createDirectory(atPath: "\(directory)/enabled", withIntermediateDirectories: true)
-        try FileManager.default.createSymbolicLink(
-            atPath: "\(directory)/enabled/site.conf",
-            withDestinationPath: "../available/site.conf"
-        )
-        _ = try OutputWriter(directory: "\(directory)/enabled", force: true).write(
-            [file("site.conf", "new\n")],
-            bySubdirectory: false
-        )
-        #expect(read("available/site.conf") == "new\n")
-        #expect(
-            try FileManager.default.destinationOfSymbolicLink(atPath: "\(directory)/enabled/site.conf")
-                == "../available/site.conf"
-        )
-        let mode =
-            try FileManager.default.attributesOfItem(atPath: "\(directory)/available/site.conf")[.posixPermissions]
-            as? Int
-        #expect(mode == 0o640)
     }
 
     @Test func aDirectoryInTheWayIsAnError() throws {

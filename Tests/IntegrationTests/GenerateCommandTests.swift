@@ -62,6 +62,50 @@ import Testing
         #expect(leftovers.isEmpty)
     }
 
+    /// A link planted where generate writes (run as root, it would write through it): refused with
+    /// the file, "is a symbolic link" and the flag; `--force` replaces the link itself; a linked
+    /// directory below `--out` is refused even with `--force`. The link targets stay untouched.
+    @Test func generateNeverWritesThroughAPlantedLink() async throws {
+        let scratch = try TemporaryDirectory()
+        _ = try await GreenroomBinary.run(["init"], currentDirectory: scratch.path)
+        let out = scratch.file("out")
+        let victim = try scratch.write("victim/passwd", "root:x:0:0\n")
+        try scratch.makeDirectory("out/nginx")
+        try FileManager.default.createSymbolicLink(atPath: "\(out)/nginx/greenroom.conf", withDestinationPath: victim)
+
+        let refused = try await GreenroomBinary.run(["generate", "all", "--out", out], currentDirectory: scratch.path)
+        #expect(refused.status == 1, "\(refused)")
+        #expect(refused.stderr.hasPrefix("greenroom: \(out)/nginx/greenroom.conf: is a symbolic link;"), "\(refused)")
+        #expect(refused.stderr.contains("--force"), "\(refused)")
+        #expect(!FileManager.default.fileExists(atPath: "\(out)/systemd"), "nothing was written")
+        #expect(try String(contentsOfFile: victim, encoding: .utf8) == "root:x:0:0\n")
+
+        let forced = try await GreenroomBinary.run(
+            ["generate", "all", "--out", out, "--force"],
+            currentDirectory: scratch.path
+        )
+        #expect(forced.succeeded, "\(forced)")
+        #expect(try String(contentsOfFile: victim, encoding: .utf8) == "root:x:0:0\n")
+        let replaced = try FileManager.default.attributesOfItem(atPath: "\(out)/nginx/greenroom.conf")
+        #expect(replaced[.type] as? FileAttributeType == .typeRegular)
+
+        try FileManager.default.removeItem(atPath: "\(out)/systemd")
+        try FileManager.default.createSymbolicLink(
+            atPath: "\(out)/systemd",
+            withDestinationPath: scratch.file("victim")
+        )
+        let linkedDirectory = try await GreenroomBinary.run(
+            ["generate", "all", "--out", out, "--force"],
+            currentDirectory: scratch.path
+        )
+        #expect(linkedDirectory.status == 1, "\(linkedDirectory)")
+        #expect(
+            linkedDirectory.stderr.hasPrefix("greenroom: \(out)/systemd: is a symbolic link;"),
+            "\(linkedDirectory)"
+        )
+        #expect(try FileManager.default.contentsOfDirectory(atPath: scratch.file("victim")) == ["passwd"])
+    }
+
     @Test func aBadSpecIsOneLineAndExitStatusTwo() async throws {
         let scratch = try TemporaryDirectory()
         try "app:\n  listen:\n    host: 0.0.0.0\n    port: 8000\n".write(

@@ -8,14 +8,21 @@ import Musl
 import Darwin
 #endif
 
-/// Writes generated files into a directory: atomically, and never over a file that differs
-/// unless forced.
+/// Writes generated files into a directory: atomically, never over a file that differs unless
+/// forced, and never through a symbolic link.
 ///
-/// Each file is written to a temporary file in its destination directory, flushed to disk and
-/// renamed over the destination, so a reader (nginx reloading, a crash halfway) never sees half
-/// a file. Before anything is written, every destination is checked: if any existing file
-/// differs and `force` is off, nothing at all is written, so a deployment is never half-updated.
-/// A destination that is a symbolic link (`sites-enabled/x.conf`) is written through to its target.
+/// Each file is written to a temporary file in its destination directory (created with
+/// `O_EXCL | O_NOFOLLOW`), flushed to disk and renamed over the destination, so a reader (nginx
+/// reloading, a crash halfway) never sees half a file. Before anything is written, every
+/// destination is checked: if any existing file differs and `force` is off, nothing at all is
+/// written, so a deployment is never half-updated.
+///
+/// `generate` often runs as root, so a link a local user planted must not redirect it: a link at
+/// a file's place is refused without `force`, and with `force` the link itself is replaced by the
+/// file (its target is never opened); a link as a directory below the output directory
+/// (`deploy-out/nginx` → `/etc`) is refused even with `force`; the output directory itself may be
+/// reached through links only when they belong to the user running `generate` or to root (see
+/// ``OutputDirectory``).
 public struct OutputWriter: Sendable {
     /// What happened to one file.
     public enum Outcome: String, Sendable, Hashable {
@@ -37,7 +44,8 @@ public struct OutputWriter: Sendable {
 
     /// The output directory.
     public let directory: String
-    /// Overwrite files that differ.
+    /// Overwrite files that differ, and replace a symbolic link at a file's place (the link, never
+    /// its target).
     public let force: Bool
 
     /// Creates a writer for `directory` (created if missing).
@@ -54,90 +62,115 @@ public struct OutputWriter: Sendable {
         return (path as NSString).appendingPathComponent(file.path)
     }
 
-    /// Writes `files`, or nothing when any existing file differs and ``force`` is off.
+    /// The directories below ``directory`` and the name of `file`'s destination.
+    private func place(of file: GeneratedFile, bySubdirectory: Bool) -> (directories: [Substring], name: String) {
+        var parts = file.path.split(separator: "/")
+        let name = parts.popLast().map(String.init) ?? file.path
+        if bySubdirectory { parts.insert(Substring(file.target.rawValue), at: 0) }
+        return (parts, name)
+    }
+
+    /// Writes `files`, or nothing when any existing file differs (or is a symbolic link) and
+    /// ``force`` is off.
     ///
     /// - Throws: ``WriteError`` naming every refused file, or the first file that could not be written.
     public func write(_ files: [GeneratedFile], bySubdirectory: Bool) throws(WriteError) -> [Result] {
-        var plan: [(GeneratedFile, String, Outcome)] = []
-        var refused: [String] = []
+        var plan: [(file: GeneratedFile, shown: String, outcome: Outcome, mode: mode_t)] = []
+        var differing: [String] = []
+        var links: [String] = []
+        let root = try OutputDirectory.open(directory, create: false)
         for file in files {
             let shown = destination(of: file, bySubdirectory: bySubdirectory)
-            let path = OutputWriter.resolvingSymlink(shown)
-            var isDirectory: ObjCBool = false
-            if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
-                if isDirectory.boolValue { throw WriteError(path: shown, "is a directory") }
-                if FileManager.default.contents(atPath: path) == Data(file.contents.utf8) {
-                    plan.append((file, shown, .unchanged))
+            let (directories, name) = place(of: file, bySubdirectory: bySubdirectory)
+            let bytes = Array(file.contents.utf8)
+            guard let parent = try root?.subdirectory(directories, create: false) else {
+                plan.append((file, shown, .written, 0o644))
+                continue
+            }
+            switch try parent.entry(name) {
+            case .absent:
+                plan.append((file, shown, .written, 0o644))
+            case .link:
+                if !force { links.append(shown) }
+                plan.append((file, shown, .written, 0o644))
+            case .directory:
+                throw WriteError(path: shown, "is a directory")
+            case .other:
+                throw WriteError(path: shown, "is not a regular file (a FIFO, socket or device); remove it")
+            case .file(let mode):
+                if try parent.contents(of: name) == bytes {
+                    plan.append((file, shown, .unchanged, mode))
                     continue
                 }
-                if !force { refused.append(shown) }
+                if !force { differing.append(shown) }
+                plan.append((file, shown, .written, mode))
             }
-            plan.append((file, shown, .written))
         }
-        if !refused.isEmpty {
+        if !links.isEmpty {
             throw WriteError(
-                path: refused.joined(separator: ", "),
+                path: links.joined(separator: ", "),
+                "is a symbolic link; nothing was written (generate never writes through a link: "
+                    + "use --force to replace the link itself with the file, leaving its target alone)"
+            )
+        }
+        if !differing.isEmpty {
+            throw WriteError(
+                path: differing.joined(separator: ", "),
                 "exists and differs from the generated file; nothing was written (use --force to overwrite)"
             )
         }
         var results: [Result] = []
-        for (file, shown, outcome) in plan {
+        var opened: [String: OutputDirectory] = [:]
+        for (file, shown, outcome, mode) in plan {
             if outcome == .written {
-                try OutputWriter.writeAtomically(
-                    Data(file.contents.utf8),
-                    to: OutputWriter.resolvingSymlink(shown),
-                    shownAs: shown
-                )
+                let (directories, name) = place(of: file, bySubdirectory: bySubdirectory)
+                let key = directories.joined(separator: "/")
+                let parent: OutputDirectory
+                if let known = opened[key] {
+                    parent = known
+                } else {
+                    guard let root = try OutputDirectory.open(directory, create: true),
+                        let made = try root.subdirectory(directories, create: true)
+                    else { throw WriteError(path: shown, "its directory could not be created") }
+                    parent = made
+                    opened[key] = made
+                }
+                // A link planted since the check above: still never replaced without --force.
+                if !force, case .link = try parent.entry(name) {
+                    throw WriteError(path: shown, "is a symbolic link; use --force to replace the link itself")
+                }
+                try parent.replace(name, with: Array(file.contents.utf8), mode: mode)
             }
             results.append(Result(file: file, path: shown, outcome: outcome))
         }
         return results
     }
 
-    static func resolvingSymlink(_ path: String) -> String {
-        guard let target = try? FileManager.default.destinationOfSymbolicLink(atPath: path) else { return path }
-        if target.hasPrefix("/") { return target }
-        return ((path as NSString).deletingLastPathComponent as NSString).appendingPathComponent(target)
-    }
-
     /// Writes `data` to a temporary file beside `path`, flushes it and renames it into place,
-    /// keeping an existing file's permissions (new files get 0644).
+    /// keeping an existing regular file's permissions (new files get 0644).
+    ///
+    /// A symbolic link at `path` is replaced itself, never written through; the directory is
+    /// reached as ``OutputWriter`` reaches its output directory (links only when they are this
+    /// user's or root's), and created if missing.
     public static func writeAtomically(_ data: Data, to path: String, shownAs shown: String? = nil) throws(WriteError) {
         let shown = shown ?? path
-        let directory = (path as NSString).deletingLastPathComponent
-        do {
-            try FileManager.default.createDirectory(
-                atPath: directory.isEmpty ? "." : directory,
-                withIntermediateDirectories: true
-            )
-        } catch {
-            throw WriteError(path: shown, "cannot create its directory (\(error.localizedDescription))")
+        let name = (path as NSString).lastPathComponent
+        var parentPath = (path as NSString).deletingLastPathComponent
+        if parentPath.isEmpty { parentPath = "." }
+        guard !name.isEmpty, name != ".", name != "..", !path.hasSuffix("/") else {
+            throw WriteError(path: shown, "is not a file name")
+        }
+        guard let parent = try OutputDirectory.open(parentPath, create: true) else {
+            throw WriteError(path: shown, "its directory could not be created")
         }
         var mode: mode_t = 0o644
-        var info = stat()
-        if stat(path, &info) == 0 { mode = info.st_mode & 0o7777 }
-        let name = (path as NSString).lastPathComponent
-        let temporary = ((directory.isEmpty ? "." : directory) as NSString)
-            .appendingPathComponent(".\(name).greenroom-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
-        guard descriptor >= 0 else {
-            throw WriteError(path: shown, "cannot create a temporary file: \(String(cString: strerror(errno)))")
+        switch try parent.entry(name) {
+        case .file(let existing): mode = existing
+        case .directory: throw WriteError(path: shown, "is a directory")
+        case .other: throw WriteError(path: shown, "is not a regular file (a FIFO, socket or device); remove it")
+        case .absent, .link: break
         }
-        var failure: String? = nil
-        let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: false)
-        do {
-            try handle.write(contentsOf: data)
-        } catch {
-            failure = error.localizedDescription
-        }
-        if failure == nil, fchmod(descriptor, mode) != 0 { failure = String(cString: strerror(errno)) }
-        if failure == nil, fsync(descriptor) != 0 { failure = String(cString: strerror(errno)) }
-        close(descriptor)
-        if failure == nil, rename(temporary, path) != 0 { failure = String(cString: strerror(errno)) }
-        if let failure {
-            unlink(temporary)
-            throw WriteError(path: shown, "cannot be written: \(failure)")
-        }
+        try parent.replace(name, with: Array(data), mode: mode)
     }
 }
 

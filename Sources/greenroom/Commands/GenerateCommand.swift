@@ -12,7 +12,9 @@ struct GenerateCommand: AsyncParsableCommand {
             is exactly where the app listens and the app trusts exactly the proxy.
 
             Without --out the files are printed. With --out they are written atomically; a file \
-            that exists and differs is never replaced without --force (and then nothing is written).
+            that exists and differs is never replaced without --force (and then nothing is written). \
+            Nothing is written through a symbolic link: --force replaces a link at a file's place \
+            (never its target), and a linked directory below --out is always refused.
 
             Examples:
               greenroom generate nginx
@@ -48,7 +50,7 @@ struct GenerateCommand: AsyncParsableCommand {
     )
     var templates: String?
 
-    @Flag(name: .long, help: "Overwrite existing files that differ.")
+    @Flag(name: .long, help: "Overwrite existing files that differ, and replace symbolic links at their place.")
     var force = false
 
     func run() async throws {
