@@ -156,6 +156,20 @@ import Glibc
         #expect(contents("\(out)/a.conf") == "generated\n")
     }
 
+    /// Even a link of this user's (or root's) is not followed in a directory others may write to:
+    /// they could have put it there (a hard link to one of root's links).
+    @Test func outThroughALinkInADirectoryOthersMayWriteIsRefused() throws {
+        let shared = root + "/shared"
+        try FileManager.default.createDirectory(atPath: shared, withIntermediateDirectories: true)
+        #expect(chmod(shared, 0o777) == 0)
+        try FileManager.default.createSymbolicLink(atPath: "\(shared)/deploy-out", withDestinationPath: victims)
+        let error = #expect(throws: WriteError.self) {
+            try OutputWriter(directory: "\(shared)/deploy-out", force: true).write([file("x")], bySubdirectory: false)
+        }
+        #expect(error?.message.contains("other users may write to") == true, "\(String(describing: error))")
+        #expect(!FileManager.default.fileExists(atPath: victims + "/x"))
+    }
+
     @Test func outThroughAnotherUsersLinkIsRefused() throws {
         guard geteuid() == 0 else {
             // Only root can give a link to another user; the property is what matters when root

@@ -10,9 +10,9 @@ import Darwin
 /// symbolic link a local user could have planted.
 ///
 /// `--out` itself is the operator's: a link in it is followed only when it belongs to the user
-/// running `generate` or to root (as the kernel's `fs.protected_symlinks` does in sticky
-/// directories, but everywhere), so `/tmp/deploy-out` planted by someone else as a link to `/etc`
-/// is refused. Below `--out` (`nginx/`, `systemd/10.0.0.11/`) no link is ever followed, and every
+/// running `generate` or to root, and sits in a directory nobody else may write to (stricter than
+/// the kernel's `fs.protected_symlinks`), so `/tmp/deploy-out` planted by someone else as a link to
+/// `/etc` is refused. Below `--out` (`nginx/`, `systemd/10.0.0.11/`) no link is ever followed, and every
 /// step is an `openat` with `O_NOFOLLOW` from the directory before it, so swapping a directory
 /// for a link between a check and a write changes nothing.
 final class OutputDirectory {
@@ -56,6 +56,16 @@ final class OutputDirectory {
                         path: shown,
                         "is a symbolic link owned by uid \(owner)\(userName(owner).map { " (\($0))" } ?? ""), "
                             + "not by you or root; refusing to follow it (give --out the real directory)"
+                    )
+                }
+                var directory = stat()
+                guard fstat(current.descriptor, &directory) == 0, directory.st_mode & 0o022 == 0 else {
+                    // Anyone who may write there could have put the link there (a hard link to
+                    // one of root's links, with fs.protected_hardlinks off).
+                    throw WriteError(
+                        path: shown,
+                        "is a symbolic link in a directory other users may write to; refusing to follow it "
+                            + "(give --out the real directory)"
                     )
                 }
                 links += 1
