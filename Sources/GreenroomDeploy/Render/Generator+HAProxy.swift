@@ -51,7 +51,7 @@ extension Generator {
                 "rate": rate.requestsPerSecond, "burst": rate.burst, "threshold": rate.requestsPerSecond + rate.burst,
             ]
         }
-        context["cleared"] = Generator.forwardingHeaders
+        context["cleared"] = Generator.forwardingHeadersWithUnderscoreSpellings
         if proxyProtocol {
             context["proxy_protocol"] = ["version": app.proxyProtocol.rawValue]
             context["x_forwarded"] = false

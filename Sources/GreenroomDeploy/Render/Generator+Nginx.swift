@@ -111,6 +111,12 @@ extension Generator {
         // Behind a trusted outer balancer the chain it sent is kept (the app still takes the
         // right-most untrusted hop); at the edge the client's own list is replaced.
         context["xff"] = proxy.realIP != nil ? "$proxy_add_x_forwarded_for" : "$remote_addr"
+        var set: Set<String> = ["X-Real-IP"]
+        if app.forwardedHeaders.sendsXForwarded {
+            set.formUnion(["X-Forwarded-For", "X-Forwarded-Proto", "X-Forwarded-Host", "X-Forwarded-Port"])
+        }
+        if app.forwardedHeaders.sendsForwarded { set.insert("Forwarded") }
+        context["cleared"] = Generator.forwardingHeaders.filter { !set.contains($0) }
         return context
     }
 
