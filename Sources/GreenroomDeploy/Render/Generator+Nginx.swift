@@ -56,6 +56,11 @@ extension Generator {
         return ["from": realIP.from.map(\.configText), "header": realIP.header]
     }
 
+    /// The parameters of each upstream `server` line: passive failover between several servers.
+    /// nginx ignores `max_fails` on an upstream's only server (there is nothing to fail over to),
+    /// so a single server gets none; this is no health check either way.
+    var nginxFailover: String { spec.app.endpoints.count > 1 ? " max_fails=3 fail_timeout=10s" : "" }
+
     func nginxSiteContext() -> [String: Any] {
         let app = spec.app
         let proxy = spec.proxy
@@ -106,6 +111,7 @@ extension Generator {
         context["websocket"] = !proxy.websocketPaths.isEmpty
         context["websocket_paths"] = proxy.websocketPaths.map { ["path": $0] }
         context["servers"] = app.endpoints.map(\.description)
+        context["failover"] = nginxFailover
         context["keepalive"] = proxy.upstreamKeepalive
         context["keepalive_timeout"] = SpecValues.format(upstreamKeepaliveTimeout)
         // Behind a trusted outer balancer the chain it sent is kept (the app still takes the
@@ -124,6 +130,7 @@ extension Generator {
         let proxy = spec.proxy
         var context = commonContext(.nginx)
         context["servers"] = spec.app.endpoints.map(\.description)
+        context["failover"] = nginxFailover
         context["listen"] =
             proxy.tls != nil ? nginxListen(proxy.httpsListen, " ssl") : nginxListen(proxy.httpListen, "")
         context["tls"] = nginxTLS(sessionCache: "greenroom_stream_tls") ?? false
