@@ -82,9 +82,13 @@ extension Generator {
                     "port_suffix": port == 443 ? "" : ":\(port)",
                 ] as [String: Any]
         }
-        var listen = nginxListen(proxy.httpsListen, " ssl http2")
+        // nginx 1.25.1 deprecated "listen ... http2" for "http2 on;", which older nginx rejects:
+        // without a known version, the parameter every nginx accepts (newer ones only warn).
+        let http2Directive = proxy.version.map { $0 >= .nginxHTTP2Directive } ?? false
+        var listen = nginxListen(proxy.httpsListen, http2Directive ? " ssl" : " ssl http2")
         if !redirecting { listen = nginxListen(proxy.httpListen, "") + listen }
         context["listen"] = listen
+        context["http2_directive"] = http2Directive && tls != nil
         context["tls"] = nginxTLS(sessionCache: "greenroom_tls") ?? false
         // ACME in the main server only when it also answers plain HTTP (no redirect server).
         context["acme"] = redirecting ? false : acme
