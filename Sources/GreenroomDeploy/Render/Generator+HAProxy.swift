@@ -52,6 +52,9 @@ extension Generator {
             ]
         }
         context["cleared"] = Generator.forwardingHeadersWithUnderscoreSpellings
+        // A chroot would hide a unix-socket app from HAProxy once it has started.
+        context["chroot"] = !app.endpoints.contains { if case .unix = $0 { true } else { false } }
+        context["global_maxconn"] = 2 * app.endpoints.count * app.limits.maxConnections
         if proxyProtocol {
             context["proxy_protocol"] = ["version": app.proxyProtocol.rawValue]
             context["x_forwarded"] = false
