@@ -155,6 +155,16 @@ import Testing
             mayBeRefused: true,
             replacesHost: true
         ),
+        // A rejected Host leaves X-Forwarded-Host unset by the proxy: the client's own must not
+        // slip through in its place.
+        Forgery(
+            name: "rejected Host with the client's own X-Forwarded-Host and Forwarded",
+            headers: [
+                "Host: a\"b", "X-Forwarded-Host: \(forgedHost)", "Forwarded: for=198.51.100.16;host=\(forgedHost)",
+            ],
+            mayBeRefused: true,
+            replacesHost: true
+        ),
         Forgery(
             name: "Host closing the quote over HTTP/2",
             headers: ["Host: a\",for=198.51.100.15;proto=http;host=\"\(forgedHost)"],
