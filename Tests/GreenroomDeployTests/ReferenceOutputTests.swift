@@ -78,3 +78,46 @@ import Testing
         }
     }
 }
+
+/// `init` writes a spec that works on any machine as it is (plain HTTP for localhost), with the
+/// production settings commented beside it; the reference files use those production settings.
+@Suite struct ProductionExampleTests {
+    /// The example's text with the lines marked "production" uncommented, as a user would.
+    static func uncommented(_ text: String) throws -> String {
+        var out: [String] = []
+        var inBlock = false
+        for line in text.components(separatedBy: "\n") {
+            if line.hasPrefix("  server_names: [localhost]") {
+                out.append("  server_names: [example.com, www.example.com]")
+            } else if line.hasPrefix("    # https: ") {
+                out.append("    " + line.dropFirst("    # ".count))
+            } else if line.hasPrefix("  # tls:") || line.hasPrefix("  # hsts:") || line.hasPrefix("  # redirect_http:")
+            {
+                out.append("  " + line.dropFirst("  # ".count))
+                inBlock = !line.hasPrefix("  # redirect_http:")
+            } else if inBlock, line.hasPrefix("  #   ") {
+                // haproxy_pem stays as the comment says: derived from the certificate and key.
+                out.append(line.contains("haproxy_pem") ? "    # haproxy_pem" : "    " + line.dropFirst("  #   ".count))
+            } else {
+                inBlock = false
+                out.append(line)
+            }
+        }
+        return out.joined(separator: "\n")
+    }
+
+    @Test func theCommentedProductionSettingsAreWhatTheReferenceFilesUse() throws {
+        let text = try packageFile("deploy/greenroom.example.yml")
+        let production = try DeploymentSpec(yaml: try Self.uncommented(text), file: "greenroom.example.yml")
+        #expect(production.proxy == ReferenceConfig.production(try literalExampleSpec()).proxy)
+        #expect(production.proxy.tls != nil && production.proxy.redirectHTTP)
+    }
+
+    @Test func asWrittenTheExampleIsPlainHTTPForLocalhost() throws {
+        let spec = try literalExampleSpec()
+        #expect(spec.proxy.serverNames == ["localhost"])
+        #expect(spec.proxy.tls == nil && spec.proxy.httpsListen.isEmpty && !spec.proxy.redirectHTTP)
+        let site = try render(spec, .nginx)
+        #expect(!site.contains("ssl_certificate") && !site.contains("/etc/letsencrypt"), "\(site)")
+    }
+}

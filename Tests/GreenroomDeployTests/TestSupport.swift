@@ -13,8 +13,14 @@ func packageFile(_ path: String) throws -> String {
     try String(contentsOfFile: (packageRoot as NSString).appendingPathComponent(path), encoding: .utf8)
 }
 
-/// The example spec as checked in.
+/// The example spec as checked in, with its production settings on (TLS, server names): what
+/// the reference files are rendered from.
 func exampleSpec() throws -> DeploymentSpec {
+    ReferenceConfig.production(try literalExampleSpec())
+}
+
+/// The example spec exactly as `greenroom init` writes it (plain HTTP for localhost).
+func literalExampleSpec() throws -> DeploymentSpec {
     try DeploymentSpec(yaml: packageFile("deploy/greenroom.example.yml"), file: "greenroom.example.yml")
 }
 

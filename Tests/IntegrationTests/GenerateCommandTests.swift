@@ -12,9 +12,14 @@ import Testing
         let written = try String(contentsOfFile: scratch.file("greenroom.yml"), encoding: .utf8)
         #expect(written == (try String(contentsOfFile: "\(packageRoot)/deploy/greenroom.example.yml", encoding: .utf8)))
 
+        // Exit 2, as for any usage error, whether the file is init's own text or not.
+        let again = try await GreenroomBinary.run(["init"], currentDirectory: scratch.path)
+        #expect(again.status == 2, "\(again)")
+        #expect(again.stderr == "greenroom: greenroom.yml already exists; use --force to overwrite it\n")
+
         try "app: {}\n".write(toFile: scratch.file("greenroom.yml"), atomically: true, encoding: .utf8)
         let refused = try await GreenroomBinary.run(["init"], currentDirectory: scratch.path)
-        #expect(refused.status == 1)
+        #expect(refused.status == 2)
         #expect(refused.stderr == "greenroom: greenroom.yml already exists; use --force to overwrite it\n")
         #expect(try String(contentsOfFile: scratch.file("greenroom.yml"), encoding: .utf8) == "app: {}\n")
         let forced = try await GreenroomBinary.run(["init", "--force"], currentDirectory: scratch.path)

@@ -14,6 +14,9 @@ import Testing
         /// A proxy may refuse the request (4xx) instead of serving it; if it serves it, the
         /// answer must still be unchanged.
         var mayBeRefused = false
+        /// The forgery replaces the request's own `Host`: the app may then report no host, or the
+        /// client's host name when it is a plain one, but never the host smuggled inside it.
+        var replacesHost = false
 
         var testDescription: String { name }
     }
@@ -21,103 +24,154 @@ import Testing
     /// Addresses, schemes and hosts a forger would like the app to believe.
     static let forgedHost = "evil.example"
 
-    static let forgeries: [Forgery] = [
-        Forgery(name: "X-Forwarded-For", headers: ["X-Forwarded-For: 198.51.100.1"]),
-        Forgery(name: "X-Forwarded-For chain", headers: ["X-Forwarded-For: 198.51.100.1, 203.0.113.7, 127.0.0.1"]),
-        Forgery(name: "X-Forwarded-For claims loopback", headers: ["X-Forwarded-For: 127.0.0.1"]),
-        Forgery(name: "Forwarded", headers: ["Forwarded: for=198.51.100.2;proto=http;host=\(forgedHost)"]),
-        Forgery(name: "Forwarded IPv6 and port", headers: ["Forwarded: for=\"[2001:db8::2]:4711\";proto=http"]),
+    static let forgeries: [Forgery] =
+        [
+            Forgery(name: "X-Forwarded-For", headers: ["X-Forwarded-For: 198.51.100.1"]),
+            Forgery(name: "X-Forwarded-For chain", headers: ["X-Forwarded-For: 198.51.100.1, 203.0.113.7, 127.0.0.1"]),
+            Forgery(name: "X-Forwarded-For claims loopback", headers: ["X-Forwarded-For: 127.0.0.1"]),
+            Forgery(name: "Forwarded", headers: ["Forwarded: for=198.51.100.2;proto=http;host=\(forgedHost)"]),
+            Forgery(name: "Forwarded IPv6 and port", headers: ["Forwarded: for=\"[2001:db8::2]:4711\";proto=http"]),
+            Forgery(
+                name: "Forwarded with several elements",
+                headers: ["Forwarded: for=198.51.100.2;proto=http, for=203.0.113.8;host=\(forgedHost), for=127.0.0.1"]
+            ),
+            Forgery(
+                name: "X-Forwarded-For IPv6 with a port",
+                headers: ["X-Forwarded-For: [2001:db8::3]:443, 198.51.100.2"]
+            ),
+            Forgery(name: "X-Forwarded-Proto", headers: ["X-Forwarded-Proto: http"]),
+            Forgery(
+                name: "other scheme headers",
+                headers: [
+                    "X-Forwarded-Ssl: off", "X-Forwarded-Scheme: http", "X-Url-Scheme: http", "Front-End-Https: off",
+                    "X-Forwarded-Protocol: http",
+                ]
+            ),
+            Forgery(name: "X-Forwarded-Host", headers: ["X-Forwarded-Host: \(forgedHost)"]),
+            Forgery(
+                name: "X-Forwarded-Port and Prefix",
+                headers: ["X-Forwarded-Port: 1", "X-Forwarded-Prefix: /evil"]
+            ),
+            Forgery(name: "X-Real-IP", headers: ["X-Real-IP: 198.51.100.3"]),
+            Forgery(
+                name: "CDN client headers",
+                headers: [
+                    "True-Client-IP: 198.51.100.4", "CF-Connecting-IP: 198.51.100.4", "X-Client-IP: 198.51.100.4",
+                    "Client-IP: 198.51.100.4", "X-Cluster-Client-IP: 198.51.100.4",
+                ]
+            ),
+            Forgery(
+                name: "duplicated header lines",
+                headers: [
+                    "X-Forwarded-For: 198.51.100.5", "X-Forwarded-For: 198.51.100.6", "Forwarded: for=198.51.100.5",
+                    "Forwarded: for=198.51.100.6", "X-Forwarded-Proto: http", "X-Forwarded-Proto: http",
+                    "X-Forwarded-Host: \(forgedHost)", "X-Forwarded-Host: \(forgedHost)",
+                ]
+            ),
+            Forgery(
+                name: "mixed-case names",
+                headers: [
+                    "x-FORWARDED-for: 198.51.100.7", "fOrWaRdEd: for=198.51.100.7;proto=http",
+                    "X-FORWARDED-PROTO: http", "x-forwarded-HOST: \(forgedHost)", "x-real-ip: 198.51.100.7",
+                ]
+            ),
+            Forgery(
+                name: "underscores for dashes",
+                headers: [
+                    "X_Forwarded_For: 198.51.100.8", "X_Real_IP: 198.51.100.8", "X_Forwarded_Proto: http",
+                    "X_Forwarded_Host: \(forgedHost)",
+                ]
+            ),
+            Forgery(
+                name: "long X-Forwarded-For chain",
+                headers: [
+                    "X-Forwarded-For: " + (0..<250).map { "198.51.\($0 % 100).\($0 % 250 + 1)" }.joined(separator: ", ")
+                ]
+            ),
+            Forgery(
+                name: "oversized forwarding headers",
+                headers: [
+                    "X-Forwarded-For: " + (0..<900).map { "198.51.100.\($0 % 250 + 1)" }.joined(separator: ","),
+                    "Forwarded: " + (0..<600).map { "for=198.51.100.\($0 % 250 + 1)" }.joined(separator: ","),
+                ],
+                mayBeRefused: true
+            ),
+            Forgery(
+                name: "garbage values",
+                headers: [
+                    "X-Forwarded-For: not-an-ip, 999.1.1.1, _hidden, unknown, , ;;",
+                    "Forwarded: for=;;proto=javascript;host=\"",
+                    "X-Forwarded-Proto: gopher", "X-Forwarded-Host: a b\tc", "X-Real-IP: \"\"",
+                ]
+            ),
+            Forgery(
+                name: "non-ASCII values",
+                headers: ["X-Forwarded-For: 198.51.100.9\u{00e9}", "X-Forwarded-Host: \u{00e9}vil.example"]
+            ),
+            Forgery(
+                name: "space before the colon",
+                headers: ["X-Forwarded-For : 198.51.100.10", "X-Forwarded-Proto : http"],
+                mayBeRefused: true
+            ),
+            Forgery(
+                name: "hop-by-hop Connection naming the proxy's headers",
+                headers: [
+                    "Connection: keep-alive, X-Forwarded-For, X-Forwarded-Proto, X-Forwarded-Host, Forwarded, X-Real-IP",
+                    "X-Forwarded-For: 198.51.100.11", "X-Forwarded-Proto: http",
+                ]
+            ),
+            Forgery(
+                name: "hop-by-hop Connection naming Host",
+                headers: ["Connection: keep-alive, Host", "X-Forwarded-Host: \(forgedHost)"]
+            ),
+            Forgery(name: "everything at once over HTTP/2", headers: ProxyWhoamiTests.forged, http2: true),
+        ] + hostInjections
+
+    /// A `Host` that closes the proxy's quoted `host="..."` and appends a `Forwarded` element
+    /// of its own (or a comma-separated X-Forwarded-Host entry): nginx and HAProxy pass `"`, `,`
+    /// and `;` in Host. Apache refuses such hosts with 400.
+    static let hostInjections: [Forgery] = [
         Forgery(
-            name: "Forwarded with several elements",
-            headers: ["Forwarded: for=198.51.100.2;proto=http, for=203.0.113.8;host=\(forgedHost), for=127.0.0.1"]
+            name: "Host closing the quoted host= and appending an element",
+            headers: ["Host: a\",for=198.51.100.12;proto=http;host=\"\(forgedHost)"],
+            mayBeRefused: true,
+            replacesHost: true
         ),
         Forgery(
-            name: "X-Forwarded-For IPv6 with a port",
-            headers: ["X-Forwarded-For: [2001:db8::3]:443, 198.51.100.2"]
+            name: "Host with an element after a comma, unquoted",
+            headers: ["Host: localhost,for=198.51.100.13;proto=http;host=\(forgedHost)"],
+            mayBeRefused: true,
+            replacesHost: true
         ),
-        Forgery(name: "X-Forwarded-Proto", headers: ["X-Forwarded-Proto: http"]),
         Forgery(
-            name: "other scheme headers",
+            name: "Host with parameters after a semicolon",
+            headers: ["Host: localhost;for=198.51.100.14;proto=http;host=\(forgedHost)"],
+            mayBeRefused: true,
+            replacesHost: true
+        ),
+        Forgery(
+            name: "Host as a comma-separated list",
+            headers: ["Host: \(forgedHost), localhost"],
+            mayBeRefused: true,
+            replacesHost: true
+        ),
+        // A rejected Host leaves X-Forwarded-Host unset by the proxy: the client's own must not
+        // slip through in its place.
+        Forgery(
+            name: "rejected Host with the client's own X-Forwarded-Host and Forwarded",
             headers: [
-                "X-Forwarded-Ssl: off", "X-Forwarded-Scheme: http", "X-Url-Scheme: http", "Front-End-Https: off",
-                "X-Forwarded-Protocol: http",
-            ]
-        ),
-        Forgery(name: "X-Forwarded-Host", headers: ["X-Forwarded-Host: \(forgedHost)"]),
-        Forgery(name: "X-Forwarded-Port and Prefix", headers: ["X-Forwarded-Port: 1", "X-Forwarded-Prefix: /evil"]),
-        Forgery(name: "X-Real-IP", headers: ["X-Real-IP: 198.51.100.3"]),
-        Forgery(
-            name: "CDN client headers",
-            headers: [
-                "True-Client-IP: 198.51.100.4", "CF-Connecting-IP: 198.51.100.4", "X-Client-IP: 198.51.100.4",
-                "Client-IP: 198.51.100.4", "X-Cluster-Client-IP: 198.51.100.4",
-            ]
-        ),
-        Forgery(
-            name: "duplicated header lines",
-            headers: [
-                "X-Forwarded-For: 198.51.100.5", "X-Forwarded-For: 198.51.100.6", "Forwarded: for=198.51.100.5",
-                "Forwarded: for=198.51.100.6", "X-Forwarded-Proto: http", "X-Forwarded-Proto: http",
-                "X-Forwarded-Host: \(forgedHost)", "X-Forwarded-Host: \(forgedHost)",
-            ]
-        ),
-        Forgery(
-            name: "mixed-case names",
-            headers: [
-                "x-FORWARDED-for: 198.51.100.7", "fOrWaRdEd: for=198.51.100.7;proto=http",
-                "X-FORWARDED-PROTO: http", "x-forwarded-HOST: \(forgedHost)", "x-real-ip: 198.51.100.7",
-            ]
-        ),
-        Forgery(
-            name: "underscores for dashes",
-            headers: [
-                "X_Forwarded_For: 198.51.100.8", "X_Real_IP: 198.51.100.8", "X_Forwarded_Proto: http",
-                "X_Forwarded_Host: \(forgedHost)",
-            ]
-        ),
-        Forgery(
-            name: "long X-Forwarded-For chain",
-            headers: [
-                "X-Forwarded-For: " + (0..<250).map { "198.51.\($0 % 100).\($0 % 250 + 1)" }.joined(separator: ", ")
-            ]
-        ),
-        Forgery(
-            name: "oversized forwarding headers",
-            headers: [
-                "X-Forwarded-For: " + (0..<900).map { "198.51.100.\($0 % 250 + 1)" }.joined(separator: ","),
-                "Forwarded: " + (0..<600).map { "for=198.51.100.\($0 % 250 + 1)" }.joined(separator: ","),
+                "Host: a\"b", "X-Forwarded-Host: \(forgedHost)", "Forwarded: for=198.51.100.16;host=\(forgedHost)",
             ],
-            mayBeRefused: true
+            mayBeRefused: true,
+            replacesHost: true
         ),
         Forgery(
-            name: "garbage values",
-            headers: [
-                "X-Forwarded-For: not-an-ip, 999.1.1.1, _hidden, unknown, , ;;",
-                "Forwarded: for=;;proto=javascript;host=\"",
-                "X-Forwarded-Proto: gopher", "X-Forwarded-Host: a b\tc", "X-Real-IP: \"\"",
-            ]
+            name: "Host closing the quote over HTTP/2",
+            headers: ["Host: a\",for=198.51.100.15;proto=http;host=\"\(forgedHost)"],
+            http2: true,
+            mayBeRefused: true,
+            replacesHost: true
         ),
-        Forgery(
-            name: "non-ASCII values",
-            headers: ["X-Forwarded-For: 198.51.100.9\u{00e9}", "X-Forwarded-Host: \u{00e9}vil.example"]
-        ),
-        Forgery(
-            name: "space before the colon",
-            headers: ["X-Forwarded-For : 198.51.100.10", "X-Forwarded-Proto : http"],
-            mayBeRefused: true
-        ),
-        Forgery(
-            name: "hop-by-hop Connection naming the proxy's headers",
-            headers: [
-                "Connection: keep-alive, X-Forwarded-For, X-Forwarded-Proto, X-Forwarded-Host, Forwarded, X-Real-IP",
-                "X-Forwarded-For: 198.51.100.11", "X-Forwarded-Proto: http",
-            ]
-        ),
-        Forgery(
-            name: "hop-by-hop Connection naming Host",
-            headers: ["Connection: keep-alive, Host", "X-Forwarded-Host: \(forgedHost)"]
-        ),
-        Forgery(name: "everything at once over HTTP/2", headers: ProxyWhoamiTests.forged, http2: true),
     ]
 
     /// What `/whoami` must say through `proxy`, whatever the client sends.
@@ -132,14 +186,15 @@ import Testing
     static func expected(_ proxy: RunningSpoofingProxy) -> Expected {
         let port = proxy.httpsPort
         switch proxy.configuration {
-        case .nginxTCP, .nginxUnixSocket:
-            // X-Forwarded-Host $host: the name without the port.
+        case .nginxTCP, .nginxUnixSocket, .nginxForwardedOnly, .nginxXForwardedOnly:
+            // Host and X-Forwarded-Host are nginx's $host: the name without the port.
             return Expected(client: SpoofingProxy.clientAddress, scheme: "https", host: "localhost")
         case .nginxStreamProxyV1:
             // nginx forwards bytes: the client's own Host line. PROXY v1 cannot say "TLS", so the
             // app sees http: a known limit of this deployment, which `greenroom check` flags (GR009).
             return Expected(client: SpoofingProxy.clientAddress, scheme: "http", host: "localhost:\(port)")
-        case .apache, .haproxyForwardedFor, .haproxyProxyV2:
+        case .apache, .haproxyForwardedFor, .haproxyProxyV2, .apacheForwardedOnly, .haproxyForwardedOnly,
+            .haproxyXForwardedOnly:
             return Expected(client: SpoofingProxy.clientAddress, scheme: "https", host: "localhost:\(port)")
         }
     }
@@ -157,7 +212,7 @@ import Testing
         let proxy = try await configuration.running()
         let response = try await proxy.whoami(headers: forgery.headers, http2: forgery.http2)
         if forgery.mayBeRefused, (400..<500).contains(response.status) { return }
-        try Self.expectUnchanged(response, proxy, forgery.name)
+        try Self.expectUnchanged(response, proxy, forgery.name, hostReplaced: forgery.replacesHost)
     }
 
     /// A PROXY header the client writes at the start of its TLS stream: through an HTTP proxy it
@@ -185,6 +240,7 @@ import Testing
         _ response: CurlResponse,
         _ proxy: RunningSpoofingProxy,
         _ what: String,
+        hostReplaced: Bool = false,
         sourceLocation: SourceLocation = #_sourceLocation
     ) throws {
         let expected = expected(proxy)
@@ -193,7 +249,19 @@ import Testing
         let json = try response.json()
         #expect(json["client"] as? String == expected.client, "\(context)", sourceLocation: sourceLocation)
         #expect(json["scheme"] as? String == expected.scheme, "\(context)", sourceLocation: sourceLocation)
-        #expect(json["host"] as? String == expected.host, "\(context)", sourceLocation: sourceLocation)
+        if hostReplaced {
+            // The client chose the Host; what the app reports must be a plain host name or none.
+            if let host = json["host"] as? String {
+                #expect(
+                    host.allSatisfy { $0.isLetter || $0.isNumber || ".-_:[]".contains($0) }
+                        && !host.contains(forgedHost),
+                    "a smuggled host: \(context)",
+                    sourceLocation: sourceLocation
+                )
+            }
+        } else {
+            #expect(json["host"] as? String == expected.host, "\(context)", sourceLocation: sourceLocation)
+        }
         #expect(json["prefix"] is NSNull, "a forged prefix: \(context)", sourceLocation: sourceLocation)
         let port = json["port"] as? Int
         #expect(

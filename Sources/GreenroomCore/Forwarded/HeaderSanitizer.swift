@@ -8,16 +8,25 @@
 /// case and treating `_` like `-`, because CGI-style gateways map both to the same variable
 /// (`HTTP_X_FORWARDED_FOR`).
 public struct HeaderSanitizer: Sendable, Hashable {
-    /// The header names removed from untrusted peers' requests (lower case).
-    public static let forwardingHeaderNames: [String] = [
-        "forwarded",
-        "x-forwarded-for", "x-forwarded-host", "x-forwarded-proto", "x-forwarded-port", "x-forwarded-prefix",
-        "x-forwarded-server", "x-forwarded-ssl", "x-forwarded-scheme", "x-forwarded-protocol",
-        "x-original-forwarded-for", "x-original-host", "x-original-url", "x-rewrite-url",
-        "x-real-ip", "x-client-ip", "client-ip", "x-cluster-client-ip", "true-client-ip",
-        "cf-connecting-ip", "cf-connecting-ipv6", "fastly-client-ip", "x-azure-clientip", "x-appengine-user-ip",
-        "x-envoy-external-address", "x-url-scheme", "front-end-https", "x-https",
+    /// The header names removed from untrusted peers' requests, in their usual spelling
+    /// (`X-Forwarded-For`, `CF-Connecting-IP`).
+    ///
+    /// The one list of client claims about forwarding: the generated nginx, Apache httpd and
+    /// HAProxy configurations clear exactly these (and their `_` spellings) before a request
+    /// reaches the app, so the proxy and the server cannot disagree on what a client may forge.
+    public static let canonicalForwardingHeaderNames: [String] = [
+        "Forwarded",
+        "X-Forwarded-For", "X-Forwarded-Host", "X-Forwarded-Proto", "X-Forwarded-Port", "X-Forwarded-Prefix",
+        "X-Forwarded-Server", "X-Forwarded-Ssl", "X-Forwarded-Scheme", "X-Forwarded-Protocol",
+        "X-Original-Forwarded-For", "X-Original-Host", "X-Original-URL", "X-Rewrite-URL",
+        "X-Real-IP", "X-Client-IP", "Client-IP", "X-Cluster-Client-IP", "True-Client-IP",
+        "CF-Connecting-IP", "CF-Connecting-IPv6", "Fastly-Client-IP", "X-Azure-ClientIP", "X-AppEngine-User-IP",
+        "X-Envoy-External-Address", "X-Url-Scheme", "Front-End-Https", "X-Https",
     ]
+
+    /// The header names removed from untrusted peers' requests (lower case), in the order of
+    /// ``canonicalForwardingHeaderNames``.
+    public static let forwardingHeaderNames: [String] = canonicalForwardingHeaderNames.map { normalise($0) }
 
     /// Extra names to remove, lower case (e.g. a CDN's header this list lacks).
     public var additionalNames: [String]

@@ -96,7 +96,7 @@ extension Generator {
                         ["header": $0.header, "from": $0.from.map(\.configText)] as [String: Any]
                     } ?? false,
                     // mod_remoteip reads its header before these run; keep it only to be safe.
-                    "cleared": Generator.forwardingHeaders.filter { $0 != proxy.realIP?.header },
+                    "cleared": Generator.forwardingHeadersWithUnderscoreSpellings.filter { $0 != proxy.realIP?.header },
                     "add_headers": app.forwardedHeaders.sendsXForwarded ? "On" : "Off",
                     "read_timeout": SpecValues.wholeSeconds(proxy.timeouts.read),
                     "body_limit": proxy.effectiveBodyLimit(app: app),

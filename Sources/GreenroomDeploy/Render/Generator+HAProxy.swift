@@ -51,7 +51,10 @@ extension Generator {
                 "rate": rate.requestsPerSecond, "burst": rate.burst, "threshold": rate.requestsPerSecond + rate.burst,
             ]
         }
-        context["cleared"] = Generator.forwardingHeaders
+        context["cleared"] = Generator.forwardingHeadersWithUnderscoreSpellings
+        // A chroot would hide a unix-socket app from HAProxy once it has started.
+        context["chroot"] = !app.endpoints.contains { if case .unix = $0 { true } else { false } }
+        context["global_maxconn"] = 2 * app.endpoints.count * app.limits.maxConnections
         if proxyProtocol {
             context["proxy_protocol"] = ["version": app.proxyProtocol.rawValue]
             context["x_forwarded"] = false

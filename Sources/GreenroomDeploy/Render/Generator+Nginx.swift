@@ -56,6 +56,11 @@ extension Generator {
         return ["from": realIP.from.map(\.configText), "header": realIP.header]
     }
 
+    /// The parameters of each upstream `server` line: passive failover between several servers.
+    /// nginx ignores `max_fails` on an upstream's only server (there is nothing to fail over to),
+    /// so a single server gets none; this is no health check either way.
+    var nginxFailover: String { spec.app.endpoints.count > 1 ? " max_fails=3 fail_timeout=10s" : "" }
+
     func nginxSiteContext() -> [String: Any] {
         let app = spec.app
         let proxy = spec.proxy
@@ -77,9 +82,13 @@ extension Generator {
                     "port_suffix": port == 443 ? "" : ":\(port)",
                 ] as [String: Any]
         }
-        var listen = nginxListen(proxy.httpsListen, " ssl http2")
+        // nginx 1.25.1 deprecated "listen ... http2" for "http2 on;", which older nginx rejects:
+        // without a known version, the parameter every nginx accepts (newer ones only warn).
+        let http2Directive = proxy.version.map { $0 >= .nginxHTTP2Directive } ?? false
+        var listen = nginxListen(proxy.httpsListen, http2Directive ? " ssl" : " ssl http2")
         if !redirecting { listen = nginxListen(proxy.httpListen, "") + listen }
         context["listen"] = listen
+        context["http2_directive"] = http2Directive && tls != nil
         context["tls"] = nginxTLS(sessionCache: "greenroom_tls") ?? false
         // ACME in the main server only when it also answers plain HTTP (no redirect server).
         context["acme"] = redirecting ? false : acme
@@ -106,11 +115,18 @@ extension Generator {
         context["websocket"] = !proxy.websocketPaths.isEmpty
         context["websocket_paths"] = proxy.websocketPaths.map { ["path": $0] }
         context["servers"] = app.endpoints.map(\.description)
+        context["failover"] = nginxFailover
         context["keepalive"] = proxy.upstreamKeepalive
         context["keepalive_timeout"] = SpecValues.format(upstreamKeepaliveTimeout)
         // Behind a trusted outer balancer the chain it sent is kept (the app still takes the
         // right-most untrusted hop); at the edge the client's own list is replaced.
         context["xff"] = proxy.realIP != nil ? "$proxy_add_x_forwarded_for" : "$remote_addr"
+        var set: Set<String> = ["X-Real-IP"]
+        if app.forwardedHeaders.sendsXForwarded {
+            set.formUnion(["X-Forwarded-For", "X-Forwarded-Proto", "X-Forwarded-Host", "X-Forwarded-Port"])
+        }
+        if app.forwardedHeaders.sendsForwarded { set.insert("Forwarded") }
+        context["cleared"] = Generator.forwardingHeaders.filter { !set.contains($0) }
         return context
     }
 
@@ -118,6 +134,7 @@ extension Generator {
         let proxy = spec.proxy
         var context = commonContext(.nginx)
         context["servers"] = spec.app.endpoints.map(\.description)
+        context["failover"] = nginxFailover
         context["listen"] =
             proxy.tls != nil ? nginxListen(proxy.httpsListen, " ssl") : nginxListen(proxy.httpListen, "")
         context["tls"] = nginxTLS(sessionCache: "greenroom_stream_tls") ?? false

@@ -162,12 +162,17 @@ public struct Generator: Sendable {
         return idle >= .seconds(10) ? idle - .seconds(5) : idle / 2
     }
 
-    /// Client-sent forwarding headers the proxy removes (besides those it sets itself).
-    static let forwardingHeaders = [
-        "X-Forwarded-For", "X-Forwarded-Host", "X-Forwarded-Server", "X-Forwarded-Proto", "X-Forwarded-Port",
-        "X-Forwarded-Prefix", "X-Forwarded-Ssl", "X-Forwarded-Scheme", "X-Url-Scheme", "X-Real-IP", "Forwarded",
-        "X-Client-IP", "X-Cluster-Client-IP", "True-Client-IP", "CF-Connecting-IP", "Client-IP",
-    ]
+    /// Client-sent forwarding headers the proxy removes (besides those it sets itself): the
+    /// server's own list of forgeable names (``HeaderSanitizer/canonicalForwardingHeaderNames``),
+    /// so the proxies and the server cannot drift apart.
+    static var forwardingHeaders: [String] { HeaderSanitizer.canonicalForwardingHeaderNames }
+
+    /// ``forwardingHeaders`` followed by their `_` spellings (`X_Real_IP`), for proxies that pass
+    /// such names on (Apache httpd, HAProxy): CGI-style readers take `HTTP_X_REAL_IP` from either.
+    static var forwardingHeadersWithUnderscoreSpellings: [String] {
+        let underscored = forwardingHeaders.map { String($0.map { $0 == "-" ? "_" : $0 }) }
+        return forwardingHeaders + underscored.filter { !forwardingHeaders.contains($0) }
+    }
 }
 
 extension CIDR {

@@ -16,8 +16,29 @@ public struct ReferenceConfig: Sendable {
     /// One line on what the variant shows.
     public let summary: String
 
-    /// Every reference configuration, derived from the example spec.
+    /// The example spec with the settings it marks "production" turned on: the server names
+    /// `example.com` and `www.example.com`, HTTPS on 443 with Let's Encrypt's files and an ACME
+    /// webroot, the redirect from HTTP and HSTS. As written the example serves plain HTTP for
+    /// `localhost`, so that `init`, `generate` and `nginx -t` work on any machine; the reference
+    /// files show the production deployment.
+    public static func production(_ example: DeploymentSpec) -> DeploymentSpec {
+        var spec = example
+        spec.proxy.serverNames = ["example.com", "www.example.com"]
+        spec.proxy.httpsListen = [ProxySpec.ListenAddress(port: 443), ProxySpec.ListenAddress(host: "[::]", port: 443)]
+        spec.proxy.tls = ProxySpec.TLS(
+            certificate: "/etc/letsencrypt/live/example.com/fullchain.pem",
+            key: "/etc/letsencrypt/live/example.com/privkey.pem",
+            acmeWebroot: "/var/www/letsencrypt"
+        )
+        spec.proxy.redirectHTTP = true
+        spec.proxy.hsts = ProxySpec.HSTS()
+        return spec
+    }
+
+    /// Every reference configuration, derived from the example spec's production settings
+    /// (``production(_:)``).
     public static func all(example: DeploymentSpec) -> [ReferenceConfig] {
+        let example = production(example)
         var unix = example
         unix.app.listen = .unix(path: "/run/greenroom/greenroom.sock")
         unix.app.trust = TrustedProxies(entries: [.unix])

@@ -38,6 +38,9 @@ public struct ProxySpec: Sendable, Hashable {
     /// `proxy.upstream_keepalive`: idle upstream connections kept per proxy worker. Sized for
     /// concurrency: `keepalive 32` with 64+ clients makes nginx churn connections (~25% slower).
     public var upstreamKeepalive: Int = 256
+    /// `proxy.version`: the proxy's version on the target host, or `nil` when unknown (then
+    /// the generated syntax is what every supported version accepts).
+    public var version: Version? = nil
 
     /// Creates the defaults.
     public init() {}

@@ -5,6 +5,7 @@ extension SpecReader {
     static let proxyKeys = [
         "kind", "server_names", "listen", "tls", "redirect_http", "hsts", "security_headers", "websocket_paths",
         "static_files", "client_max_body_size", "timeouts", "gzip", "rate_limit", "real_ip", "upstream_keepalive",
+        "version",
     ]
 
     /// The headers an outer balancer may carry the client address in (`proxy.real_ip.header`).
@@ -97,6 +98,13 @@ extension SpecReader {
                 header = try word(h, at: "proxy.real_ip.header", oneOf: SpecReader.realIPHeaders)
             }
             proxy.realIP = ProxySpec.RealIP(from: from, header: header)
+        }
+        if let n = f["version"], !SpecReader.isNull(n) {
+            let text = try string(n, at: "proxy.version")
+            guard let version = ProxySpec.Version(text) else {
+                throw error(.invalidValue, n, "proxy.version", "'\(text)' is not a version such as \"1.22\" or 1.25.1")
+            }
+            proxy.version = version
         }
         if let n = f["upstream_keepalive"], !SpecReader.isNull(n) {
             proxy.upstreamKeepalive = try int(n, at: "proxy.upstream_keepalive", in: 1...65_536)

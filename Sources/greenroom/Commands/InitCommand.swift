@@ -25,14 +25,9 @@ struct InitCommand: AsyncParsableCommand {
 
     func run() async throws {
         let text = DeploymentSpec.exampleText
-        if FileManager.default.fileExists(atPath: config) {
-            if FileManager.default.contents(atPath: config) == Data(text.utf8) {
-                print("unchanged \(config)")
-                return
-            }
-            guard force else {
-                throw InitCommand.fail("greenroom: \(config) already exists; use --force to overwrite it", exitCode: 1)
-            }
+        // Exit 2 like any usage error: the spec may hold the user's edits, so never replace it unasked.
+        if FileManager.default.fileExists(atPath: config), !force {
+            throw InitCommand.fail("greenroom: \(config) already exists; use --force to overwrite it", exitCode: 2)
         }
         do {
             try OutputWriter.writeAtomically(Data(text.utf8), to: config)

@@ -5,9 +5,9 @@ import GreenroomDeploy
 /// Specs and generated files prepared for the real daemons: certificate, ACME and static paths
 /// moved into the test's temporary directory, ports on loopback.
 enum DeploymentFixtures {
-    /// The example spec as checked in.
+    /// The example spec as checked in, with its production settings on (TLS for example.com).
     static func example() throws -> DeploymentSpec {
-        try DeploymentSpec.load(path: "\(packageRoot)/deploy/greenroom.example.yml")
+        ReferenceConfig.production(try DeploymentSpec.load(path: "\(packageRoot)/deploy/greenroom.example.yml"))
     }
 
     /// `spec` with every file path it names moved under `directory` (certificates, ACME webroot,

@@ -15,11 +15,21 @@ final class HAProxyServer: @unchecked Sendable {
     }
 
     /// Starts HAProxy and waits until every port in `ports` accepts connections.
+    ///
+    /// The generated file runs as written (as root here: HAProxy binds, then drops to user
+    /// haproxy inside its chroot), except for one deployment value: the admin socket moves into
+    /// `logDirectory`, so parallel tests and a system HAProxy do not take each other's.
     static func start(config: String, ports: [UInt16], logDirectory: TemporaryDirectory) async throws -> HAProxyServer {
+        let generated = try String(contentsOfFile: config, encoding: .utf8)
+        let adapted = generated.replacingOccurrences(
+            of: "stats socket /run/haproxy/admin.sock ",
+            with: "stats socket \(logDirectory.file("haproxy-admin.sock")) "
+        )
+        let running = adapted == generated ? config : try logDirectory.write("haproxy-running.cfg", adapted)
         let process = try BackgroundProcess(
             name: "haproxy",
             executable: try executable(),
-            arguments: ["-db", "-f", config],
+            arguments: ["-db", "-f", running],
             logPath: logDirectory.file("haproxy.log")
         )
         let server = HAProxyServer(process: process)

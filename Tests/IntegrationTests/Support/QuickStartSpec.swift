@@ -23,8 +23,8 @@ struct QuickStartSpec {
         text = lines.joined(separator: "\n")
     }
 
-    /// The deployment on this machine's loopback: the app on `app`, the proxy's plain HTTP and
-    /// HTTPS on `http`/`https` (free loopback ports instead of 80/443, which a test may not
+    /// The deployment on this machine's loopback with the production settings on: the app on
+    /// `app`, the proxy's plain HTTP and HTTPS on `http`/`https` (free loopback ports instead of 80/443, which a test may not
     /// take), the test's self-signed certificate instead of Let's Encrypt's files, the ACME
     /// webroot in the test's directory, and the proxy the user runs.
     mutating func adapt(
@@ -38,11 +38,13 @@ struct QuickStartSpec {
     ) throws {
         try replaceLine(startingWith: "    port: ", with: "    port: \(app)")
         try replaceLine(startingWith: "    http: ", with: "    http: [\"127.0.0.1:\(http)\"]")
-        try replaceLine(startingWith: "    https: ", with: "    https: [\"127.0.0.1:\(https)\"]")
-        try replaceLine(startingWith: "    acme_webroot: ", with: "    acme_webroot: \(acmeWebroot)")
-        try replaceLine(startingWith: "    # certificate: ", with: "    certificate: \(certificate.certificate)")
-        try replaceLine(startingWith: "    # key: ", with: "    key: \(certificate.key)")
-        try replaceLine(startingWith: "    # haproxy_pem: ", with: "    haproxy_pem: \(certificate.combined)")
+        // The lines init wrote commented as "production", turned on.
+        try replaceLine(startingWith: "    # https: ", with: "    https: [\"127.0.0.1:\(https)\"]")
+        try replaceLine(startingWith: "  # tls:", with: "  tls:")
+        try replaceLine(startingWith: "  #   acme_webroot: ", with: "    acme_webroot: \(acmeWebroot)")
+        try replaceLine(startingWith: "  #   certificate: ", with: "    certificate: \(certificate.certificate)")
+        try replaceLine(startingWith: "  #   key: ", with: "    key: \(certificate.key)")
+        try replaceLine(startingWith: "  #   haproxy_pem: ", with: "    haproxy_pem: \(certificate.combined)")
         try replaceLine(startingWith: "  kind: ", with: "  kind: \(proxy)")
         try replaceLine(startingWith: "  proxy_protocol: ", with: "  proxy_protocol: \(proxyProtocol)")
     }

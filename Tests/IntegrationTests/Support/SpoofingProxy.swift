@@ -19,6 +19,13 @@ enum SpoofingProxy: String, CaseIterable, Sendable, CustomTestStringConvertible 
     case apache
     case haproxyForwardedFor = "haproxy-x-forwarded-for"
     case haproxyProxyV2 = "haproxy-proxy-v2"
+    /// The same deployments with one header family only (`app.forwarded_headers`), since a
+    /// proxy writes different headers for each.
+    case nginxForwardedOnly = "nginx-forwarded-only"
+    case nginxXForwardedOnly = "nginx-x-forwarded-only"
+    case apacheForwardedOnly = "apache-forwarded-only"
+    case haproxyForwardedOnly = "haproxy-forwarded-only"
+    case haproxyXForwardedOnly = "haproxy-x-forwarded-only"
 
     var testDescription: String { rawValue }
 
@@ -28,7 +35,7 @@ enum SpoofingProxy: String, CaseIterable, Sendable, CustomTestStringConvertible 
     /// The tool it needs, or a skip (locally) / failure (CI).
     func requireTools() throws {
         switch self {
-        case .nginxTCP, .nginxUnixSocket:
+        case .nginxTCP, .nginxUnixSocket, .nginxForwardedOnly, .nginxXForwardedOnly:
             _ = try NginxServer.executable()
         case .nginxStreamProxyV1:
             _ = try NginxServer.executable()
@@ -37,8 +44,9 @@ enum SpoofingProxy: String, CaseIterable, Sendable, CustomTestStringConvertible 
                     "the nginx stream module is not installed (apt-get install libnginx-mod-stream)"
                 )
             }
-        case .apache: _ = try ApacheServer.executable()
-        case .haproxyForwardedFor, .haproxyProxyV2: _ = try HAProxyServer.executable()
+        case .apache, .apacheForwardedOnly: _ = try ApacheServer.executable()
+        case .haproxyForwardedFor, .haproxyProxyV2, .haproxyForwardedOnly, .haproxyXForwardedOnly:
+            _ = try HAProxyServer.executable()
         }
         _ = try TestEnvironment.requireProgram("curl")
     }
@@ -75,6 +83,19 @@ enum SpoofingProxy: String, CaseIterable, Sendable, CustomTestStringConvertible 
         case .haproxyProxyV2:
             spec.proxy.kind = .haproxy
             spec.app.proxyProtocol = .v2
+        case .nginxForwardedOnly:
+            spec.app.forwardedHeaders = .forwarded
+        case .nginxXForwardedOnly:
+            spec.app.forwardedHeaders = .xForwarded
+        case .apacheForwardedOnly:
+            spec.proxy.kind = .apache
+            spec.app.forwardedHeaders = .forwarded
+        case .haproxyForwardedOnly:
+            spec.proxy.kind = .haproxy
+            spec.app.forwardedHeaders = .forwarded
+        case .haproxyXForwardedOnly:
+            spec.proxy.kind = .haproxy
+            spec.app.forwardedHeaders = .xForwarded
         }
         spec = try DeploymentFixtures.localized(spec, in: scratch, certificate: certificate)
         let problems = spec.problems()
