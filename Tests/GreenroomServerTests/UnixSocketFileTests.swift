@@ -125,4 +125,32 @@ import Glibc
         var info = stat()
         #expect(lstat(path, &info) == 0 && info.st_mode & S_IFMT == S_IFSOCK, "the socket is still there")
     }
+
+    /// The socket's mode is set on the socket itself: a link swapped in at its path after bind
+    /// (by someone who can write to the directory) is refused, and its target keeps its mode.
+    @Test func theModeIsNeverSetThroughASymbolicLink() throws {
+        let base = "/tmp/greenroom-socket-\(getpid())-mode"
+        let target = base + ".target"
+        let link = base + ".sock"
+        let socketPath = base + ".real"
+        unlink(link)
+        unlink(socketPath)
+        let file = open(target, O_CREAT | O_WRONLY | O_TRUNC, 0o600)
+        #expect(file >= 0)
+        close(file)
+        symlink(target, link)
+        close(Self.socket(at: socketPath, listening: 1))
+        defer {
+            unlink(target)
+            unlink(link)
+            unlink(socketPath)
+        }
+
+        #expect(throws: ServerStartError.self) { try UnixSocketFile.restrictMode(path: link) }
+        var info = stat()
+        #expect(stat(target, &info) == 0 && info.st_mode & 0o777 == 0o600, "the link's target keeps its mode")
+
+        try UnixSocketFile.restrictMode(path: socketPath)
+        #expect(lstat(socketPath, &info) == 0 && info.st_mode & 0o777 == 0o660, "a real socket gets 0660")
+    }
 }

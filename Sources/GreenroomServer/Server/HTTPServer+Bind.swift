@@ -83,9 +83,11 @@ extension HTTPServer {
                     serverBackPressureStrategy: nil,
                     childChannelInitializer: initializer
                 )
-                if chmod(path, 0o660) != 0 {
+                do {
+                    try UnixSocketFile.restrictMode(path: path)
+                } catch {
                     try? await listener.channel.close()
-                    throw ServerStartError(message: "cannot set mode 0660 on unix socket \(path): \(errnoText())")
+                    throw error
                 }
                 return listener
             }

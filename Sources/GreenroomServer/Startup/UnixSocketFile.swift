@@ -79,6 +79,35 @@ enum UnixSocketFile {
         }
     }
 
+    /// Sets mode 0660 on the socket at `path` without following a symbolic link: whoever can
+    /// write to the socket's directory could otherwise swap in a link between `bind` and `chmod`
+    /// and have this process change the mode of the link's target.
+    static func restrictMode(path: String) throws(ServerStartError) {
+        #if canImport(Darwin)
+        guard fchmodat(AT_FDCWD, path, 0o660, AT_SYMLINK_NOFOLLOW) == 0 else {
+            throw ServerStartError(message: "cannot set mode 0660 on unix socket \(path): \(errnoText())")
+        }
+        #else
+        // Linux cannot chmod a link's own inode: open the path itself (O_PATH, no follow), check
+        // it is a socket, and change the inode the descriptor holds.
+        let openPathOnly: Int32 = 0o10_000_000  // O_PATH, which Glibc's module map leaves out
+        let fd = open(path, openPathOnly | O_NOFOLLOW | O_CLOEXEC)
+        guard fd >= 0 else {
+            throw ServerStartError(message: "cannot set mode 0660 on unix socket \(path): \(errnoText())")
+        }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFSOCK else {
+            throw ServerStartError(
+                message: "cannot set mode 0660 on unix socket \(path): it is no longer a socket (replaced meanwhile)"
+            )
+        }
+        guard chmod("/proc/self/fd/\(fd)", 0o660) == 0 else {
+            throw ServerStartError(message: "cannot set mode 0660 on unix socket \(path): \(errnoText())")
+        }
+        #endif
+    }
+
     /// `unix socket path is N bytes; ...`: why a path is refused for its length.
     static func tooLongText(_ path: String) -> String {
         "unix socket path \(path) is \(path.utf8.count) bytes; the limit is \(maximumPathBytes - 1) "
