@@ -27,6 +27,20 @@ import Testing
         #expect(try String(contentsOfFile: scratch.file("greenroom.yml"), encoding: .utf8) == written)
     }
 
+    /// A link planted at the spec's path, even a dangling one, is an existing file: init never
+    /// writes through it or replaces it unasked.
+    @Test func initRefusesAPlantedLink() async throws {
+        let scratch = try TemporaryDirectory()
+        let target = scratch.file("elsewhere.yml")
+        try FileManager.default.createSymbolicLink(atPath: scratch.file("greenroom.yml"), withDestinationPath: target)
+        let refused = try await GreenroomBinary.run(["init"], currentDirectory: scratch.path)
+        #expect(refused.status == 2, "\(refused)")
+        #expect(refused.stderr == "greenroom: greenroom.yml already exists; use --force to overwrite it\n")
+        #expect(!FileManager.default.fileExists(atPath: target), "nothing was written through the link")
+        let link = try FileManager.default.destinationOfSymbolicLink(atPath: scratch.file("greenroom.yml"))
+        #expect(link == target)
+    }
+
     @Test func generatePrintsWhatTheLibraryRenders() async throws {
         let scratch = try TemporaryDirectory()
         _ = try await GreenroomBinary.run(["init"], currentDirectory: scratch.path)

@@ -26,7 +26,8 @@ struct InitCommand: AsyncParsableCommand {
     func run() async throws {
         let text = DeploymentSpec.exampleText
         // Exit 2 like any usage error: the spec may hold the user's edits, so never replace it unasked.
-        if FileManager.default.fileExists(atPath: config), !force {
+        // attributesOfItem does not follow a final link: a dangling link planted there exists too.
+        if (try? FileManager.default.attributesOfItem(atPath: config)) != nil, !force {
             throw InitCommand.fail("greenroom: \(config) already exists; use --force to overwrite it", exitCode: 2)
         }
         do {
