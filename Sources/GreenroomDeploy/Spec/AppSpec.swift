@@ -34,6 +34,10 @@ public struct AppSpec: Sendable, Hashable {
     public var proxyProtocol: ProxyProtocol = .off
     /// `app.forwarded_headers`: which forwarding headers the proxy sends and the app reads.
     public var forwardedHeaders: ForwardedHeaders = .both
+    /// `app.authoritative_headers`: with `forwarded_headers: both`, the family whose answer stands
+    /// when `X-Forwarded-For` and `Forwarded` disagree (`--authoritative-headers`); `nil` means
+    /// the one the proxy writes itself (``DeploymentSpec/authoritativeHeaders``).
+    public var authoritativeHeaders: ForwardedResolver.HeaderFamily? = nil
     /// `app.hops`: believe exactly this many proxy hops (ProxyFix style) instead of walking the
     /// trusted chain; `nil` to walk it.
     public var hops: Int? = nil

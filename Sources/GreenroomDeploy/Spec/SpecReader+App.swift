@@ -4,7 +4,7 @@ import Yams
 extension SpecReader {
     static let appKeys = [
         "name", "user", "working_directory", "exec", "listen", "instances", "hosts", "trust", "allow_public",
-        "proxy_protocol", "forwarded_headers", "hops", "limits", "outbound",
+        "proxy_protocol", "forwarded_headers", "authoritative_headers", "hops", "limits", "outbound",
     ]
 
     /// Decodes the whole file; a missing or empty document is all defaults.
@@ -69,6 +69,12 @@ extension SpecReader {
             let words = AppSpec.ForwardedHeaders.allCases.map(\.rawValue)
             app.forwardedHeaders = AppSpec.ForwardedHeaders(
                 rawValue: try word(n, at: "app.forwarded_headers", oneOf: words)
+            )!
+        }
+        if let n = f["authoritative_headers"], !SpecReader.isNull(n) {
+            let words = ForwardedResolver.HeaderFamily.allCases.map(\.rawValue)
+            app.authoritativeHeaders = ForwardedResolver.HeaderFamily(
+                rawValue: try word(n, at: "app.authoritative_headers", oneOf: words)
             )!
         }
         if let n = f["hops"], !SpecReader.isNull(n) { app.hops = try int(n, at: "app.hops", in: 1...16) }

@@ -13,6 +13,9 @@ public struct ServerConfiguration: Sendable, Hashable {
     public var trustedProxies: TrustedProxies
     /// Which forwarding headers to read from trusted proxies.
     public var forwardedHeaders: ForwardedResolver.HeaderPolicy
+    /// With ``ForwardedResolver/HeaderPolicy/both``, the family whose answer stands when
+    /// `X-Forwarded-For` and `Forwarded` disagree: the one the proxy writes itself.
+    public var authoritativeHeaders: ForwardedResolver.HeaderFamily = .xForwarded
     /// `hops: N` mode (take the N-th forwarding hop from the right); `nil` walks the trust list.
     public var hops: Int?
     /// The most forwarding hops read per request.
@@ -104,7 +107,8 @@ public struct ServerConfiguration: Sendable, Hashable {
             trusted: trustedProxies,
             policy: forwardedHeaders,
             mode: hops.map { .hops($0) } ?? .walk,
-            maxHops: maxHops
+            maxHops: maxHops,
+            authoritative: authoritativeHeaders
         )
     }
 

@@ -60,6 +60,15 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Which forwarding headers to read: x-forwarded, forwarded or both. Default: x-forwarded.")
     var forwardedHeaders: ForwardedResolver.HeaderPolicy?
 
+    @Option(
+        help: """
+            With --forwarded-headers both, the family that decides when X-Forwarded-For and Forwarded \
+            disagree: the one your proxy writes itself, x-forwarded or forwarded. Default: x-forwarded \
+            (the generated nginx, Apache and HAProxy replace X-Forwarded-For).
+            """
+    )
+    var authoritativeHeaders: ForwardedResolver.HeaderFamily?
+
     @Flag(name: .customLong("trust-all-i-know"), help: "Allow --trust entries that match every address (*, 0.0.0.0/0).")
     var trustAll = false
 
@@ -187,6 +196,7 @@ struct ServeCommand: AsyncParsableCommand {
             configuration.trustedProxies = .none
         }
         if let forwardedHeaders { configuration.forwardedHeaders = forwardedHeaders }
+        if let authoritativeHeaders { configuration.authoritativeHeaders = authoritativeHeaders }
         if let hops { configuration.hops = hops }
         if let proxyProtocol { configuration.proxyProtocol = proxyProtocol }
         if let proxyProtocolTimeout {
@@ -224,3 +234,4 @@ struct ServeCommand: AsyncParsableCommand {
 
 extension ProxyProtocolMode: ExpressibleByArgument {}
 extension ForwardedResolver.HeaderPolicy: ExpressibleByArgument {}
+extension ForwardedResolver.HeaderFamily: ExpressibleByArgument {}

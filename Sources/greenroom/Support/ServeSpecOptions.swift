@@ -47,6 +47,7 @@ enum ServeSpecOptions {
         configuration.proxyProtocol = app.proxyProtocol == .off ? .off : .required
         configuration.forwardedHeaders =
             ForwardedResolver.HeaderPolicy(rawValue: app.forwardedHeaders.rawValue) ?? .both
+        configuration.authoritativeHeaders = spec.authoritativeHeaders
         configuration.hops = app.hops
         configuration.maxConnections = app.limits.maxConnections
         configuration.maxHeaderBytes = app.limits.maxHeaderBytes
