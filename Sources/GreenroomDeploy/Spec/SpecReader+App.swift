@@ -2,10 +2,11 @@ import GreenroomCore
 import Yams
 
 extension SpecReader {
-    static let appKeys = [
-        "name", "user", "working_directory", "exec", "listen", "instances", "hosts", "trust", "allow_public",
-        "proxy_protocol", "forwarded_headers", "authoritative_headers", "hops", "limits", "outbound",
-    ]
+    static let appKeys =
+        [
+            "name", "user", "working_directory", "exec", "listen", "instances", "hosts", "trust", "allow_public",
+            "proxy_protocol", "forwarded_headers", "authoritative_headers", "hops", "limits", "outbound",
+        ] + StartupOptIn.allCases.map { String($0.specKey.dropFirst("app.".count)) }
 
     /// Decodes the whole file; a missing or empty document is all defaults.
     mutating func decodeSpec(_ root: Node?) throws(SpecError) -> DeploymentSpec {
@@ -57,6 +58,10 @@ extension SpecReader {
             app.trust = TrustedProxies(entries: entries)
         }
         if let n = f["allow_public"], !SpecReader.isNull(n) { app.allowPublic = try bool(n, at: "app.allow_public") }
+        for optIn in StartupOptIn.allCases {
+            let key = String(optIn.specKey.dropFirst("app.".count))
+            if let n = f[key], !SpecReader.isNull(n), try bool(n, at: optIn.specKey) { app.optIns.insert(optIn) }
+        }
         if let n = f["proxy_protocol"], !SpecReader.isNull(n) {
             let words = AppSpec.ProxyProtocol.allCases.map(\.rawValue)
             // `false`/`no` mean off too: YAML users write them out of habit.

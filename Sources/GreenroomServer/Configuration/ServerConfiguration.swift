@@ -26,6 +26,9 @@ public struct ServerConfiguration: Sendable, Hashable {
     public var proxyProtocolTimeout: Duration
     /// Serve clients directly (DESIGN.md topology 3): allows a non-loopback bind with no proxy trusted.
     public var allowPublic: Bool
+    /// The start-up refusals this deployment opted out of, one rule each (`--trust-public-ranges`,
+    /// ...): the start-up guard reports them as warnings instead of refusing to start.
+    public var optIns: Set<StartupOptIn> = []
     /// The most connections open at once; beyond it the server stops accepting (back-pressure).
     public var maxConnections: Int
     /// The most bytes of request line plus header fields; beyond it the answer is 431.

@@ -69,8 +69,22 @@ struct ServeCommand: AsyncParsableCommand {
     )
     var authoritativeHeaders: ForwardedResolver.HeaderFamily?
 
-    @Flag(name: .customLong("trust-all-i-know"), help: "Allow --trust entries that match every address (*, 0.0.0.0/0).")
+    @Flag(
+        name: .customLong("trust-all-i-know"),
+        help: "Allow --trust entries that match every address (*, 0.0.0.0/0, ::/0): any client could forge its address."
+    )
     var trustAll = false
+
+    @Flag(help: "Allow trusting public ranges or blocks wider than /8 (/16 for IPv6), e.g. a CDN's egress ranges.")
+    var trustPublicRanges = false
+
+    @Flag(
+        help: "Allow a wildcard bind (0.0.0.0, ::) while trusting a proxy, e.g. in a container only the proxy reaches."
+    )
+    var allowWildcardBind = false
+
+    @Flag(help: "Allow binding a public address while trusting a proxy, when a firewall lets only the proxy in.")
+    var allowPublicBehindProxy = false
 
     @Option(help: "The most bytes of request line and headers (431 beyond). Default: 16384.")
     var maxHeaderBytes: Int?
@@ -184,6 +198,11 @@ struct ServeCommand: AsyncParsableCommand {
             configuration.bind = .tcp(host: host ?? currentHost, port: port ?? currentPort)
         }
         if allowPublic { configuration.allowPublic = true }
+        let flagged: [(Bool, StartupOptIn)] = [
+            (trustAll, .trustEveryone), (trustPublicRanges, .trustPublicRanges), (allowWildcardBind, .wildcardBind),
+            (allowPublicBehindProxy, .publicBehindProxy),
+        ]
+        for (given, optIn) in flagged where given { configuration.optIns.insert(optIn) }
         if trust == ["none"] {
             configuration.trustedProxies = .none
         } else if !trust.isEmpty {

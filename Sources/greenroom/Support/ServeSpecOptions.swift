@@ -44,6 +44,7 @@ enum ServeSpecOptions {
         }
         configuration.trustedProxies = app.trust
         configuration.allowPublic = app.allowPublic
+        configuration.optIns = app.optIns
         configuration.proxyProtocol = app.proxyProtocol == .off ? .off : .required
         configuration.forwardedHeaders =
             ForwardedResolver.HeaderPolicy(rawValue: app.forwardedHeaders.rawValue) ?? .both
