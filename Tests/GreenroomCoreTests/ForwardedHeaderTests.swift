@@ -177,12 +177,12 @@ struct ForwardedHeaderTests {
             decision: .noForwardingHeaders
         ),
         .init(
-            name: "both: agreeing families",
+            name: "both: agreeing families, X-Forwarded-For (authoritative) answers",
             peer: localPeer,
             policy: .both,
             headers: [xff("203.0.113.7"), fwd("for=203.0.113.7")],
             client: "203.0.113.7",
-            via: .forwarded,
+            via: .xForwardedFor,
             decision: .untrustedHop
         ),
         .init(
@@ -300,6 +300,24 @@ struct ForwardedHeaderTests {
         let agreeing = resolver.resolve(peer: localPeer, headers: [xff("198.51.100.7"), fwd("for=198.51.100.7")])
         #expect(agreeing.disagreement == nil)
         #expect(!agreeing.json.contains("disagreement"))
+    }
+
+    /// A client whose own `Forwarded` element names its real address agrees with the proxy's
+    /// `X-Forwarded-For`; its `proto=` and `host=` must still not be believed.
+    @Test func agreeingFamiliesTakeSchemeAndHostFromTheAuthoritativeOne() {
+        let resolver = ForwardedResolver(trusted: .loopback, policy: .both)
+        let result = resolver.resolve(
+            peer: localPeer,
+            headers: [
+                ("Host", "app.example"), xff("198.51.100.7"), ("X-Forwarded-Proto", "http"),
+                fwd("for=198.51.100.7;proto=https;host=evil.example"),
+            ]
+        )
+        #expect(result.address == IPAddress("198.51.100.7"))
+        #expect(result.disagreement == nil)
+        #expect(result.scheme == "http")
+        #expect(result.host == "app.example")
+        #expect(result.via == .xForwardedFor)
     }
 
     @Test func forwardedDecidesWhenItIsAuthoritative() {

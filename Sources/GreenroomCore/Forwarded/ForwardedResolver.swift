@@ -26,9 +26,10 @@ public struct ForwardedResolver: Sendable, Hashable {
         /// RFC 7239 `Forwarded` only.
         case forwarded
         /// Both. When both are present and agree (the same hops from the right), the client is
-        /// their common answer. When they disagree, the ``HeaderFamily`` the proxy writes
-        /// authoritatively (``ForwardedResolver/authoritative``, `X-Forwarded-For` by default)
-        /// decides, with the decision ``ClientAddress/Decision/headersDisagree`` and
+        /// their common answer, with scheme, host, port and prefix from the ``HeaderFamily`` the
+        /// proxy writes authoritatively. When they disagree, that family
+        /// (``ForwardedResolver/authoritative``, `X-Forwarded-For` by default) decides, with the
+        /// decision ``ClientAddress/Decision/headersDisagree`` and
         /// ``ClientAddress/disagreement`` saying which family decided and what the other named.
         /// A disagreement never makes the trusted proxy itself the client: a client that smuggles
         /// an element into the family the proxy passes through changes nothing.
@@ -165,7 +166,7 @@ public struct ForwardedResolver: Sendable, Hashable {
                     socketScheme: socketScheme
                 )
             }
-            if x.decision == .noForwardingHeaders || Self.agree(x, f) {
+            if x.decision == .noForwardingHeaders {
                 return finishForwarded(
                     f,
                     peer: peer,
@@ -185,6 +186,9 @@ public struct ForwardedResolver: Sendable, Hashable {
                     socketScheme: socketScheme
                 )
                 : finishForwarded(f, peer: peer, peerVia: peerVia, socketScheme: socketScheme, hostHeader: hostHeader)
+            // Agreeing or not, scheme, host, port and prefix come from the authoritative family:
+            // the other may be the client's own copy, right about its address and nothing else.
+            if Self.agree(x, f) { return result }
             let overruled = authoritative == .xForwarded ? f : x
             result.disagreement = ClientAddress.Disagreement(
                 decidedBy: authoritative.via,
