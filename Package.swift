@@ -61,6 +61,14 @@ let package = Package(
             dependencies: ["embed-templates"],
             path: "Sources/EmbedTemplatesPlugin"
         ),
+        // Embeds the git commit into `greenroom` for `greenroom --version` (nil without .git).
+        .executableTarget(name: "embed-version", swiftSettings: strict),
+        .plugin(
+            name: "EmbedVersionPlugin",
+            capability: .buildTool(),
+            dependencies: ["embed-version"],
+            path: "Sources/EmbedVersionPlugin"
+        ),
         .target(
             name: "GreenroomGuard",
             dependencies: ["GreenroomCore", "GreenroomDeploy"],
@@ -73,7 +81,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            swiftSettings: strict
+            swiftSettings: strict,
+            plugins: ["EmbedVersionPlugin"]
         ),
         // Counts heap allocations for the benchmark (interposes malloc in that executable only).
         .target(name: "CAllocationCounter"),

@@ -24,8 +24,10 @@ struct Greenroom: AsyncParsableCommand {
 
             Exit codes: 0 success, 1 findings at error level (check), 2 usage or configuration error.
             """,
+        version: GreenroomVersion.text,
         subcommands: [
             ServeCommand.self, GenerateCommand.self, CheckCommand.self, ExplainCommand.self, InitCommand.self,
+            VersionCommand.self,
         ]
     )
 

@@ -177,12 +177,12 @@ struct ForwardedHeaderTests {
             decision: .noForwardingHeaders
         ),
         .init(
-            name: "both: agreeing families",
+            name: "both: agreeing families, X-Forwarded-For (authoritative) answers",
             peer: localPeer,
             policy: .both,
             headers: [xff("203.0.113.7"), fwd("for=203.0.113.7")],
             client: "203.0.113.7",
-            via: .forwarded,
+            via: .xForwardedFor,
             decision: .untrustedHop
         ),
         .init(
@@ -203,22 +203,60 @@ struct ForwardedHeaderTests {
             via: .forwarded,
             decision: .untrustedHop
         ),
+        // A forged family must never turn the client into the trusted proxy itself: the family the
+        // proxy writes authoritatively (X-Forwarded-For unless told otherwise) decides.
         .init(
-            name: "both: disagreement falls back to the peer",
+            name: "both: a forged Forwarded is overruled by X-Forwarded-For, never the peer",
             peer: localPeer,
             policy: .both,
             headers: [xff("203.0.113.7"), fwd("for=1.2.3.4")],
-            client: "127.0.0.1",
-            port: 40000,
-            via: .peer,
+            client: "203.0.113.7",
+            via: .xForwardedFor,
             decision: .headersDisagree
         ),
         .init(
-            name: "both: disagreement keeps the hops they share",
+            name: "both: a forged extra X-Forwarded-For hop is still X-Forwarded-For's answer",
             peer: localPeer,
             policy: .both,
             headers: [xff("203.0.113.7, 10.0.0.3"), fwd("for=1.2.3.4, for=10.0.0.3")],
-            client: "10.0.0.3",
+            client: "203.0.113.7",
+            via: .xForwardedFor,
+            decision: .headersDisagree
+        ),
+        .init(
+            name: "both: a trusted-looking forged Forwarded hop cannot pick the proxy",
+            peer: localPeer,
+            policy: .both,
+            headers: [xff("203.0.113.7"), fwd("for=203.0.113.7, for=127.0.0.1")],
+            client: "203.0.113.7",
+            via: .xForwardedFor,
+            decision: .headersDisagree
+        ),
+        .init(
+            name: "both: a forged X-Forwarded-For loses when Forwarded is authoritative",
+            peer: localPeer,
+            policy: .both,
+            authoritative: .forwarded,
+            headers: [xff("1.2.3.4"), fwd("for=203.0.113.7;proto=https")],
+            client: "203.0.113.7",
+            via: .forwarded,
+            decision: .headersDisagree
+        ),
+        .init(
+            name: "both: X-Forwarded-For absent, Forwarded authoritative or not, Forwarded answers",
+            peer: localPeer,
+            policy: .both,
+            headers: [fwd("for=203.0.113.7")],
+            client: "203.0.113.7",
+            via: .forwarded,
+            decision: .untrustedHop
+        ),
+        .init(
+            name: "both: X-Forwarded-For's answer stands even when it is a trusted address",
+            peer: localPeer,
+            policy: .both,
+            headers: [xff("127.0.0.1"), fwd("for=1.2.3.4")],
+            client: "127.0.0.1",
             via: .xForwardedFor,
             decision: .headersDisagree
         ),
@@ -231,6 +269,67 @@ struct ForwardedHeaderTests {
         #expect(result.port == scenario.port)
         #expect(result.via == scenario.via)
         #expect(result.decision == scenario.decision)
+    }
+
+    @Test func disagreementSaysWhichFamilyDecidedAndWhatTheOtherSaid() {
+        let resolver = ForwardedResolver(trusted: .loopback, policy: .both)
+        let result = resolver.resolve(
+            peer: localPeer,
+            headers: [
+                xff("198.51.100.7"), ("X-Forwarded-Proto", "https"), ("X-Forwarded-Host", "app.example"),
+                fwd("for=203.0.113.66;proto=http;host=evil.example"),
+            ]
+        )
+        #expect(result.address == IPAddress("198.51.100.7"))
+        #expect(result.scheme == "https")
+        #expect(result.host == "app.example")
+        #expect(
+            result.disagreement
+                == ClientAddress.Disagreement(
+                    decidedBy: .xForwardedFor,
+                    overruled: .forwarded,
+                    overruledClient: IPAddress("203.0.113.66"),
+                    walkDecision: .untrustedHop
+                )
+        )
+        #expect(
+            result.json.hasSuffix(
+                #""decision":"headers-disagree","disagreement":{"decided_by":"x-forwarded-for","overruled":"forwarded","overruled_client":"203.0.113.66","walk_decision":"untrusted-hop"}}"#
+            )
+        )
+        let agreeing = resolver.resolve(peer: localPeer, headers: [xff("198.51.100.7"), fwd("for=198.51.100.7")])
+        #expect(agreeing.disagreement == nil)
+        #expect(!agreeing.json.contains("disagreement"))
+    }
+
+    /// A client whose own `Forwarded` element names its real address agrees with the proxy's
+    /// `X-Forwarded-For`; its `proto=` and `host=` must still not be believed.
+    @Test func agreeingFamiliesTakeSchemeAndHostFromTheAuthoritativeOne() {
+        let resolver = ForwardedResolver(trusted: .loopback, policy: .both)
+        let result = resolver.resolve(
+            peer: localPeer,
+            headers: [
+                ("Host", "app.example"), xff("198.51.100.7"), ("X-Forwarded-Proto", "http"),
+                fwd("for=198.51.100.7;proto=https;host=evil.example"),
+            ]
+        )
+        #expect(result.address == IPAddress("198.51.100.7"))
+        #expect(result.disagreement == nil)
+        #expect(result.scheme == "http")
+        #expect(result.host == "app.example")
+        #expect(result.via == .xForwardedFor)
+    }
+
+    @Test func forwardedDecidesWhenItIsAuthoritative() {
+        let resolver = ForwardedResolver(trusted: .loopback, policy: .both, authoritative: .forwarded)
+        let result = resolver.resolve(
+            peer: localPeer,
+            headers: [xff("203.0.113.66"), ("X-Forwarded-Proto", "http"), fwd("for=198.51.100.7;proto=https")]
+        )
+        #expect(result.address == IPAddress("198.51.100.7"))
+        #expect(result.scheme == "https")
+        #expect(result.disagreement?.decidedBy == .forwarded)
+        #expect(result.disagreement?.overruledClient == IPAddress("203.0.113.66"))
     }
 
     @Test func schemeAndHostComeFromTheClientsElement() throws {

@@ -8,6 +8,7 @@ struct ResolverCase: CustomTestStringConvertible, Sendable {
     var trust: [String] = ["loopback", "10.0.0.0/8"]
     var policy: ForwardedResolver.HeaderPolicy = .xForwarded
     var mode: ForwardedResolver.Mode = .walk
+    var authoritative: ForwardedResolver.HeaderFamily = .xForwarded
     var headers: [(name: String, value: String)]
     var client: String
     var port: UInt16? = nil
@@ -17,7 +18,12 @@ struct ResolverCase: CustomTestStringConvertible, Sendable {
     var testDescription: String { name }
 
     func resolve() throws -> ClientAddress {
-        let resolver = ForwardedResolver(trusted: try TrustedProxies(parsing: trust), policy: policy, mode: mode)
+        let resolver = ForwardedResolver(
+            trusted: try TrustedProxies(parsing: trust),
+            policy: policy,
+            mode: mode,
+            authoritative: authoritative
+        )
         return resolver.resolve(peer: peer, headers: headers)
     }
 }

@@ -86,3 +86,50 @@ import Testing
         #expect(!finding.description.contains("\n"))
     }
 }
+
+/// Each bind refusal that has an opt-in names it, and with it becomes a warning; no other
+/// refusal is silenced by it.
+@Suite struct BindPolicyOptInTests {
+    @Test(arguments: [
+        ("0.0.0.0", ["loopback"], false, StartupOptIn.wildcardBind, "bind-wildcard"),
+        ("::", ["10.0.0.2"], false, .wildcardBind, "bind-wildcard"),
+        ("198.51.100.5", ["198.51.100.2"], false, .publicBehindProxy, "bind-public"),
+        ("198.51.100.5", ["198.51.100.2"], true, .publicBehindProxy, "bind-public-trusting"),
+        ("10.0.0.5", ["0.0.0.0/0"], false, .trustEveryone, "bind-remote-proxy-trust"),
+    ])
+    func optInTurnsTheRefusalIntoAWarning(
+        _ host: String,
+        _ trust: [String],
+        _ allowPublic: Bool,
+        _ optIn: StartupOptIn,
+        _ id: String
+    ) throws {
+        var configuration = ServerConfiguration(
+            bind: .tcp(host: host, port: 8000),
+            trustedProxies: try TrustedProxies(parsing: trust, allowingEverything: true),
+            allowPublic: allowPublic
+        )
+        let refused = BindPolicy.evaluate(configuration)
+        #expect(refused.map(\.id) == [id])
+        #expect(refused.allSatisfy { $0.severity == .error && $0.fix.contains(optIn.flag) })
+        #expect(refused.allSatisfy { $0.fix.contains(optIn.specKey) })
+
+        for other in StartupOptIn.allCases where other != optIn { configuration.optIns.insert(other) }
+        #expect(BindPolicy.evaluate(configuration).map(\.severity) == [.error], "another opt-in silenced it")
+
+        configuration.optIns = [optIn]
+        let allowed = BindPolicy.evaluate(configuration)
+        #expect(allowed.map(\.severity) == [.warning])
+        #expect(allowed.allSatisfy { $0.message.hasPrefix("\(optIn.flag) given: ") })
+        if case .success = BindPolicy.classify(configuration) {} else { Issue.record("still refused") }
+    }
+
+    @Test func localTrustOnAPrivateBindHasNoOptIn() throws {
+        var configuration = ServerConfiguration(
+            bind: .tcp(host: "10.0.0.5", port: 8000),
+            trustedProxies: try TrustedProxies(parsing: ["loopback"])
+        )
+        configuration.optIns = Set(StartupOptIn.allCases)
+        #expect(BindPolicy.evaluate(configuration).map(\.severity) == [.error])
+    }
+}

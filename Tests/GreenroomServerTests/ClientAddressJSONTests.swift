@@ -47,6 +47,24 @@ import Testing
         #expect(buffer.readableBytes > 2_000)
     }
 
+    /// `both` with disagreeing families (the `disagreement` object, with and without an overruled
+    /// client) and a PROXY source port 0.
+    @Test(
+        arguments: [
+            (Peer.ip(.loopbackV4, port: 0), [("X-Forwarded-For", "198.51.100.7"), ("Forwarded", "for=203.0.113.66")]),
+            (.ip(.loopbackV4, port: 5), [("X-Forwarded-For", "198.51.100.7"), ("Forwarded", "for=unknown")]),
+            (.ip(.loopbackV6, port: 6), [("X-Forwarded-For", "unknown"), ("Forwarded", "for=\"[2001:db8::9]\"")]),
+        ] as [(Peer, [(name: String, value: String)])]
+    )
+    func writerMatchesTheCoresJSONWhenFamiliesDisagree(_ peer: Peer, _ headers: [(name: String, value: String)]) {
+        let resolver = ForwardedResolver(trusted: .loopback, policy: .both)
+        let client = resolver.resolve(peer: peer, headers: headers)
+        #expect(client.disagreement != nil)
+        var buffer = ByteBuffer()
+        client.writeJSON(into: &buffer)
+        #expect(String(buffer: buffer) == client.json)
+    }
+
     @Test(arguments: 0..<cases.count)
     func writerMatchesTheCoresJSON(_ index: Int) {
         let (peer, headers) = Self.cases[index]

@@ -71,6 +71,33 @@ import Glibc
         }
     }
 
+    @Test func disagreeingForgedFamilyNeverMakesTheProxyTheClient() async throws {
+        // curl on loopback plays nginx, which replaces X-Forwarded-For; the client's own Forwarded
+        // got through. The disagreement must not turn every request into 127.0.0.1.
+        try await withServe(["--forwarded-headers", "both"]) { server in
+            let json = try await Curl.request(
+                server.url + "/whoami",
+                headers: ["X-Forwarded-For: 198.51.100.7", "Forwarded: for=203.0.113.66", "X-Forwarded-Proto: asdf"]
+            ).json()
+            #expect(json["client"] as? String == "198.51.100.7", "\(json)")
+            #expect(json["via"] as? String == "x-forwarded-for", "\(json)")
+            #expect(json["decision"] as? String == "headers-disagree", "\(json)")
+            #expect(json["scheme"] as? String == "http", "\(json)")
+        }
+    }
+
+    @Test func authoritativeForwardedWinsWhenConfigured() async throws {
+        try await withServe(["--forwarded-headers", "both", "--authoritative-headers", "forwarded"]) { server in
+            let json = try await Curl.request(
+                server.url + "/whoami",
+                headers: ["X-Forwarded-For: 203.0.113.66", "Forwarded: for=198.51.100.7;proto=wss"]
+            ).json()
+            #expect(json["client"] as? String == "198.51.100.7", "\(json)")
+            #expect(json["via"] as? String == "forwarded", "\(json)")
+            #expect(json["scheme"] as? String == "https", "\(json)")
+        }
+    }
+
     @Test func untrustedConfigurationIgnoresForgedHeaders() async throws {
         // The trusted proxy is elsewhere: curl on loopback is just a client.
         try await withServe(["--trust", "10.0.0.2"]) { server in

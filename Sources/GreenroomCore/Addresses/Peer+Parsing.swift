@@ -1,6 +1,6 @@
 extension Peer {
     /// Parses a peer as a user writes it: `192.0.2.1`, `192.0.2.1:4711`, `2001:db8::1`,
-    /// `[2001:db8::1]:4711`, or `unix` / `unix:/path`. A missing port is 0.
+    /// `[2001:db8::1]:4711`, or `unix` / `unix:/path`. A missing port is unknown (`nil`), not 0.
     ///
     /// - Throws: ``GreenroomError/Code/invalidIPAddress`` naming the text.
     public init(parsing text: some StringProtocol) throws(GreenroomError) {
@@ -22,6 +22,6 @@ extension Peer {
                 "'\(text)' is not a peer address (expected 192.0.2.1, 192.0.2.1:4711, [2001:db8::1]:4711 or unix)"
             )
         }
-        self = .ip(address, port: hop.port ?? 0)
+        self = .ip(address, port: hop.port)
     }
 }

@@ -1,7 +1,8 @@
 /// The other end of a connection, as the socket (or a trusted PROXY header) reports it.
 public enum Peer: Sendable, Hashable {
-    /// A TCP peer.
-    case ip(IPAddress, port: UInt16)
+    /// A TCP peer, with its port when known. `nil` means unknown (an address given without a
+    /// port); `0` is a port a PROXY header really carried, kept as it was said.
+    case ip(IPAddress, port: UInt16?)
     /// A unix-domain-socket peer; the path is usually unknown (unnamed client sockets).
     case unix(path: String?)
 
@@ -12,11 +13,11 @@ public enum Peer: Sendable, Hashable {
         return nil
     }
 
-    /// The peer's TCP port, or `nil` for a unix-socket peer or an unknown port (0, which no TCP
-    /// connection uses).
+    /// The peer's TCP port, or `nil` for a unix-socket peer or an unknown port. A known `0` (a
+    /// PROXY header's source port 0) is `0`.
     @inlinable
     public var port: UInt16? {
-        if case .ip(_, let port) = self, port != 0 { return port }
+        if case .ip(_, let port) = self { return port }
         return nil
     }
 }
@@ -28,7 +29,7 @@ extension Peer: CustomStringConvertible {
         switch self {
         case .ip(let address, let port):
             let address = address.unmapped
-            if port == 0 { return address.description }
+            guard let port else { return address.description }
             return address.family == .v4 ? "\(address):\(port)" : "[\(address)]:\(port)"
         case .unix(let path):
             return path.map { "unix:\($0)" } ?? "unix"

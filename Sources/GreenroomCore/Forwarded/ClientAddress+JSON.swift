@@ -1,22 +1,12 @@
 extension ClientAddress {
     /// The decision as a stable, kebab-case word for logs and JSON (`untrusted-hop`, ...).
-    public var decisionName: String {
-        switch decision {
-        case .peerUntrusted: "peer-untrusted"
-        case .noForwardingHeaders: "no-forwarding-headers"
-        case .untrustedHop: "untrusted-hop"
-        case .allHopsTrusted: "all-hops-trusted"
-        case .unparseableHop: "unparseable-hop"
-        case .hopLimitReached: "hop-limit-reached"
-        case .fixedHopCount: "fixed-hop-count"
-        case .tooFewHops: "too-few-hops"
-        case .headersDisagree: "headers-disagree"
-        }
-    }
+    public var decisionName: String { decision.name }
 
     /// The result as one JSON object, keys in a fixed order:
     /// `client`, `client_port`, `peer`, `scheme`, `host`, `port`, `prefix`, `via`, `chain`,
-    /// `decision`. Absent values are `null`; `client` is `"unix"` for a unix peer.
+    /// `decision`, then `disagreement` only when ``ForwardedResolver/HeaderPolicy/both`` saw the families
+    /// disagree: `{"decided_by","overruled","overruled_client","walk_decision"}`. Absent values
+    /// are `null`; `client` is `"unix"` for a unix peer.
     public var json: String {
         var out = "{"
         out += "\"client\":" + JSON.string(address?.description ?? "unix")
@@ -30,7 +20,31 @@ extension ClientAddress {
         out += ",\"chain\":[" + chain.map { JSON.string($0.description) }.joined(separator: ",") + "]"
         if chain.omittedCount > 0 { out += ",\"chain_omitted\":\(chain.omittedCount)" }
         out += ",\"decision\":" + JSON.string(decisionName)
+        if let disagreement {
+            out += ",\"disagreement\":{\"decided_by\":" + JSON.string(disagreement.decidedBy.rawValue)
+            out += ",\"overruled\":" + JSON.string(disagreement.overruled.rawValue)
+            out +=
+                ",\"overruled_client\":" + (disagreement.overruledClient.map { JSON.string($0.description) } ?? "null")
+            out += ",\"walk_decision\":" + JSON.string(disagreement.walkDecision.name) + "}"
+        }
         return out + "}"
+    }
+}
+
+extension ClientAddress.Decision {
+    /// The decision as a stable, kebab-case word for logs and JSON (`untrusted-hop`, ...).
+    public var name: String {
+        switch self {
+        case .peerUntrusted: "peer-untrusted"
+        case .noForwardingHeaders: "no-forwarding-headers"
+        case .untrustedHop: "untrusted-hop"
+        case .allHopsTrusted: "all-hops-trusted"
+        case .unparseableHop: "unparseable-hop"
+        case .hopLimitReached: "hop-limit-reached"
+        case .fixedHopCount: "fixed-hop-count"
+        case .tooFewHops: "too-few-hops"
+        case .headersDisagree: "headers-disagree"
+        }
     }
 }
 

@@ -38,7 +38,9 @@ public struct ClientAddress: Sendable, Hashable {
         case fixedHopCount
         /// `hops: N` mode, but fewer than N hops were present: the peer is the client.
         case tooFewHops
-        /// `X-Forwarded-For` and `Forwarded` disagree: the client is the last hop both agree on.
+        /// `X-Forwarded-For` and `Forwarded` disagree: the client is the authoritative family's
+        /// answer (``ForwardedResolver/authoritative``), never the peer because of the
+        /// disagreement; ``ClientAddress/disagreement`` says which family decided.
         case headersDisagree
     }
 
@@ -62,6 +64,9 @@ public struct ClientAddress: Sendable, Hashable {
     public var chain: TrustChain
     /// Why the walk stopped.
     public var decision: Decision
+    /// With ``ForwardedResolver/HeaderPolicy/both``, when the two families named different
+    /// clients: which one decided and what the other said. `nil` otherwise.
+    public var disagreement: Disagreement?
 
     /// Creates a result.
     @inlinable
@@ -75,7 +80,8 @@ public struct ClientAddress: Sendable, Hashable {
         prefix: String? = nil,
         via: Via,
         chain: TrustChain = TrustChain(),
-        decision: Decision
+        decision: Decision,
+        disagreement: Disagreement? = nil
     ) {
         self.address = address
         self.port = port
@@ -87,6 +93,7 @@ public struct ClientAddress: Sendable, Hashable {
         self.via = via
         self.chain = chain
         self.decision = decision
+        self.disagreement = disagreement
     }
 }
 

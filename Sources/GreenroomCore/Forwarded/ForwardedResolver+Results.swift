@@ -78,45 +78,6 @@ extension ForwardedResolver {
         x.clientPosition == f.clientPosition && x.client == f.client && x.chain == f.chain
     }
 
-    /// The client when `X-Forwarded-For` and `Forwarded` disagree: the last hop both agree on.
-    @inlinable
-    static func reconcile(
-        _ x: HopWalker,
-        _ f: HopWalker,
-        peer: Peer,
-        peerVia: ClientAddress.Via,
-        socketScheme: String,
-        hostHeader: String?
-    ) -> ClientAddress {
-        func hop(_ walk: HopWalker, at position: Int) -> TrustChain.Hop? {
-            if position == walk.clientPosition { return walk.client }
-            // Hops beyond the chain's storage are unknown here: treated as a disagreement.
-            if position < walk.clientPosition, position < walk.chain.count { return walk.chain[position] }
-            return nil
-        }
-        var agreed = 0
-        while true {
-            let next = agreed + 1
-            guard let a = hop(x, at: next), let b = hop(f, at: next), a == b,
-                next < x.clientPosition, next < f.clientPosition
-            else { break }
-            agreed = next
-        }
-        var chain = x.chain
-        chain.truncate(to: agreed + 1)
-        let client = chain[agreed]
-        return ClientAddress(
-            address: client.address,
-            port: client.port,
-            peer: peer,
-            scheme: socketScheme,
-            host: hostHeader,
-            via: agreed > 0 ? .xForwardedFor : peerVia,
-            chain: chain,
-            decision: .headersDisagree
-        )
-    }
-
     /// Picks an X-Forwarded-* list entry: the one aligned with the client's `X-Forwarded-For`
     /// position when both lists have the same length, else the rightmost (the nearest trusted
     /// proxy's). Invalid entries give `nil`.

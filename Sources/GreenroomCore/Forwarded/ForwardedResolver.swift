@@ -25,11 +25,32 @@ public struct ForwardedResolver: Sendable, Hashable {
         case xForwarded = "x-forwarded"
         /// RFC 7239 `Forwarded` only.
         case forwarded
-        /// Both. When both are present they must agree: hops are compared from the right and the
-        /// client is the last hop both families agree on (at worst the peer), with the decision
-        /// ``ClientAddress/Decision/headersDisagree``. A proxy that sets one family and passes the
-        /// client's copy of the other through cannot be used to spoof an address this way.
+        /// Both. When both are present and agree (the same hops from the right), the client is
+        /// their common answer, with scheme, host, port and prefix from the ``HeaderFamily`` the
+        /// proxy writes authoritatively. When they disagree, that family
+        /// (``ForwardedResolver/authoritative``, `X-Forwarded-For` by default) decides, with the
+        /// decision ``ClientAddress/Decision/headersDisagree`` and
+        /// ``ClientAddress/disagreement`` saying which family decided and what the other named.
+        /// A disagreement never makes the trusted proxy itself the client: a client that smuggles
+        /// an element into the family the proxy passes through changes nothing.
         case both
+    }
+
+    /// A family of forwarding headers: which one decides when both are read and disagree.
+    public enum HeaderFamily: String, Sendable, Hashable, CaseIterable, CustomStringConvertible {
+        /// `X-Forwarded-For` (with `X-Forwarded-Proto/Host/Port/Prefix`). The generated nginx,
+        /// Apache and HAProxy configurations all replace it with the address they computed
+        /// (`$remote_addr`, `%{REMOTE_ADDR}`, `option forwardfor`), so it is the default.
+        case xForwarded = "x-forwarded"
+        /// RFC 7239 `Forwarded`, for a proxy that replaces `Forwarded` but passes
+        /// `X-Forwarded-For` through.
+        case forwarded
+
+        public var description: String { rawValue }
+
+        /// Where a client found in this family came from.
+        @inlinable
+        public var via: ClientAddress.Via { self == .xForwarded ? .xForwardedFor : .forwarded }
     }
 
     /// How the client hop is picked.
@@ -48,6 +69,8 @@ public struct ForwardedResolver: Sendable, Hashable {
     public var mode: Mode
     /// The most hops read from the right; hops further left are ignored.
     public var maxHops: Int
+    /// With ``HeaderPolicy/both``, the family whose answer stands when the two disagree.
+    public var authoritative: HeaderFamily
 
     /// Creates a resolver.
     ///
@@ -56,14 +79,18 @@ public struct ForwardedResolver: Sendable, Hashable {
     ///   - policy: the header family; default ``HeaderPolicy/xForwarded``.
     ///   - mode: walk or fixed hop count; `hops(N)` is clamped to `1...maxHops`.
     ///   - maxHops: the most hops read, at least 1; default 64.
+    ///   - authoritative: with ``HeaderPolicy/both``, the family that decides when the two
+    ///     disagree; default ``HeaderFamily/xForwarded``.
     public init(
         trusted: TrustedProxies = .loopback,
         policy: HeaderPolicy = .xForwarded,
         mode: Mode = .walk,
-        maxHops: Int = 64
+        maxHops: Int = 64,
+        authoritative: HeaderFamily = .xForwarded
     ) {
         self.trusted = trusted
         self.policy = policy
+        self.authoritative = authoritative
         self.maxHops = max(1, maxHops)
         if case .hops(let count) = mode {
             self.mode = .hops(min(max(1, count), self.maxHops))
@@ -139,7 +166,7 @@ public struct ForwardedResolver: Sendable, Hashable {
                     socketScheme: socketScheme
                 )
             }
-            if x.decision == .noForwardingHeaders || Self.agree(x, f) {
+            if x.decision == .noForwardingHeaders {
                 return finishForwarded(
                     f,
                     peer: peer,
@@ -148,14 +175,29 @@ public struct ForwardedResolver: Sendable, Hashable {
                     hostHeader: hostHeader
                 )
             }
-            return Self.reconcile(
-                x,
-                f,
-                peer: peer,
-                peerVia: peerVia,
-                socketScheme: socketScheme,
-                hostHeader: hostHeader
+            var result =
+                authoritative == .xForwarded
+                ? finishXForwarded(
+                    x,
+                    peer: peer,
+                    scan: scan,
+                    headers: headers,
+                    peerVia: peerVia,
+                    socketScheme: socketScheme
+                )
+                : finishForwarded(f, peer: peer, peerVia: peerVia, socketScheme: socketScheme, hostHeader: hostHeader)
+            // Agreeing or not, scheme, host, port and prefix come from the authoritative family:
+            // the other may be the client's own copy, right about its address and nothing else.
+            if Self.agree(x, f) { return result }
+            let overruled = authoritative == .xForwarded ? f : x
+            result.disagreement = ClientAddress.Disagreement(
+                decidedBy: authoritative.via,
+                overruled: authoritative == .xForwarded ? .forwarded : .xForwardedFor,
+                overruledClient: overruled.clientPosition > 0 ? overruled.client.address : nil,
+                walkDecision: result.decision
             )
+            result.decision = .headersDisagree
+            return result
         }
     }
 

@@ -5,20 +5,15 @@
 /// and the connection's own value is used instead.
 @usableFromInline
 enum ForwardedValues {
-    /// A URI scheme (`http`, `https`), lower-cased; at most 16 characters.
+    /// The scheme a trusted hop reports, as uvicorn reads it: `http` or `https`, ignoring case,
+    /// with the WebSocket schemes `ws` and `wss` meaning `http` and `https`. Anything else is
+    /// `nil`, and the connection's own scheme is used: an application builds URLs and security
+    /// decisions (secure cookies, redirects) from this value, so it is one of two words.
     @inlinable
     static func scheme(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
-        guard !bytes.isEmpty, bytes.count <= 16, ASCII.lower(bytes[0]) &- UInt8(ascii: "a") < 26 else { return nil }
-        for byte in bytes {
-            let lower = ASCII.lower(byte)
-            guard
-                lower &- UInt8(ascii: "a") < 26 || ASCII.isDigit(lower) || lower == UInt8(ascii: "+")
-                    || lower == UInt8(ascii: "-") || lower == UInt8(ascii: ".")
-            else { return nil }
-        }
-        if ASCII.equalsIgnoringCase(bytes, "https") { return "https" }
-        if ASCII.equalsIgnoringCase(bytes, "http") { return "http" }
-        return lowercased(bytes)
+        if ASCII.equalsIgnoringCase(bytes, "https") || ASCII.equalsIgnoringCase(bytes, "wss") { return "https" }
+        if ASCII.equalsIgnoringCase(bytes, "http") || ASCII.equalsIgnoringCase(bytes, "ws") { return "http" }
+        return nil
     }
 
     /// A host: a DNS-style name or `[IPv6]`, optional `:port`; at most 255 characters,

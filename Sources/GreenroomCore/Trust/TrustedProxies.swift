@@ -184,7 +184,7 @@ public struct TrustedProxies: Sendable, Hashable {
         GreenroomError(
             .trustAllRefused,
             "trust entry '\(text)' trusts every address, so any client could choose its own address; "
-                + "list your proxy's addresses instead (or opt in explicitly if you really mean it)"
+                + "list your proxy's addresses instead (or pass \(StartupOptIn.trustEveryone.flag) if you really mean it)"
         )
     }
 

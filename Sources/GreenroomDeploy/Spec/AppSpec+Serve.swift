@@ -21,6 +21,7 @@ extension AppSpec {
         arguments += ["--proxy-protocol", proxyProtocol.serveMode]
         if let hops { arguments += ["--hops", "\(hops)"] }
         arguments += ["--forwarded-headers", forwardedHeaders.rawValue]
+        if let authoritativeHeaders { arguments += ["--authoritative-headers", authoritativeHeaders.rawValue] }
         arguments += ["--max-connections", "\(limits.maxConnections)"]
         arguments += ["--max-header-bytes", "\(limits.maxHeaderBytes)", "--max-body-bytes", "\(limits.maxBodyBytes)"]
         arguments += ["--header-timeout", AppSpec.seconds(limits.headerTimeout)]
@@ -28,6 +29,7 @@ extension AppSpec {
         arguments += ["--proxy-protocol-timeout", AppSpec.seconds(limits.proxyProtocolTimeout)]
         arguments += ["--shutdown-timeout", AppSpec.seconds(limits.shutdownTimeout)]
         if allowPublic { arguments.append("--allow-public") }
+        arguments += optIns.sorted().map(\.flag)
         return arguments
     }
 

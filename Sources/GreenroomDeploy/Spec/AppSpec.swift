@@ -30,10 +30,18 @@ public struct AppSpec: Sendable, Hashable {
     public var trust: TrustedProxies = .loopback
     /// `app.allow_public`: permits a non-loopback bind when no proxy is configured (`proxy.kind: none`).
     public var allowPublic: Bool = false
+    /// `app.trust_all_i_know`, `app.trust_public_ranges`, `app.allow_wildcard_bind`,
+    /// `app.allow_public_behind_proxy`: start-up refusals this deployment opts out of, one rule
+    /// each (the `serve` flags of the same names). `greenroom check` still reports them.
+    public var optIns: Set<StartupOptIn> = []
     /// `app.proxy_protocol`: the PROXY protocol version the proxy sends to the app.
     public var proxyProtocol: ProxyProtocol = .off
     /// `app.forwarded_headers`: which forwarding headers the proxy sends and the app reads.
     public var forwardedHeaders: ForwardedHeaders = .both
+    /// `app.authoritative_headers`: with `forwarded_headers: both`, the family whose answer stands
+    /// when `X-Forwarded-For` and `Forwarded` disagree (`--authoritative-headers`); `nil` means
+    /// the one the proxy writes itself (``DeploymentSpec/authoritativeHeaders``).
+    public var authoritativeHeaders: ForwardedResolver.HeaderFamily? = nil
     /// `app.hops`: believe exactly this many proxy hops (ProxyFix style) instead of walking the
     /// trusted chain; `nil` to walk it.
     public var hops: Int? = nil

@@ -1,4 +1,5 @@
 import Foundation
+import GreenroomCore
 import Yams
 
 /// A deployment, as described by `greenroom.yml`: the app, the proxy in front of it and the
@@ -59,7 +60,33 @@ public struct DeploymentSpec: Sendable, Hashable {
     /// Decodes and validates spec text; `file` names it in errors.
     public init(yaml: String, file: String = DeploymentSpec.defaultFileName) throws(SpecError) {
         self = try DeploymentSpec.parse(yaml: yaml, file: file)
-        if let first = problems().first { throw first }
+        let refusals = problems().filter { problem in optIn(for: problem).map { !app.optIns.contains($0) } ?? true }
+        if let first = refusals.first {
+            guard let optIn = optIn(for: first) else { throw first }
+            throw SpecError(
+                first.code,
+                at: first.location,
+                keyPath: first.keyPath,
+                first.message + " (or, if you mean it, set \(optIn.specKey): true)"
+            )
+        }
+    }
+
+    /// The opt-in (``AppSpec/optIns``) that lets `greenroom serve` start despite `problem`, or
+    /// `nil` when nothing may: trusting everyone, a wildcard bind, a non-loopback bind behind a
+    /// proxy. The loader skips problems the spec opted out of; `greenroom check` reports them all.
+    public func optIn(for problem: SpecError) -> StartupOptIn? {
+        let path = problem.keyPath
+        switch problem.code {
+        case .trustsEveryone where path.hasPrefix("app.trust") || path.hasPrefix("app.hosts.balancers"):
+            return .trustEveryone
+        case .wildcardBind:
+            return .wildcardBind
+        case .publicBind where hasProxy:
+            return .publicBehindProxy
+        default:
+            return nil
+        }
     }
 
     /// Decodes spec text without the deployment checks of ``problems()``: only unreadable

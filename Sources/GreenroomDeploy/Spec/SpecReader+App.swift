@@ -2,10 +2,11 @@ import GreenroomCore
 import Yams
 
 extension SpecReader {
-    static let appKeys = [
-        "name", "user", "working_directory", "exec", "listen", "instances", "hosts", "trust", "allow_public",
-        "proxy_protocol", "forwarded_headers", "hops", "limits", "outbound",
-    ]
+    static let appKeys =
+        [
+            "name", "user", "working_directory", "exec", "listen", "instances", "hosts", "trust", "allow_public",
+            "proxy_protocol", "forwarded_headers", "authoritative_headers", "hops", "limits", "outbound",
+        ] + StartupOptIn.allCases.map { String($0.specKey.dropFirst("app.".count)) }
 
     /// Decodes the whole file; a missing or empty document is all defaults.
     mutating func decodeSpec(_ root: Node?) throws(SpecError) -> DeploymentSpec {
@@ -57,6 +58,10 @@ extension SpecReader {
             app.trust = TrustedProxies(entries: entries)
         }
         if let n = f["allow_public"], !SpecReader.isNull(n) { app.allowPublic = try bool(n, at: "app.allow_public") }
+        for optIn in StartupOptIn.allCases {
+            let key = String(optIn.specKey.dropFirst("app.".count))
+            if let n = f[key], !SpecReader.isNull(n), try bool(n, at: optIn.specKey) { app.optIns.insert(optIn) }
+        }
         if let n = f["proxy_protocol"], !SpecReader.isNull(n) {
             let words = AppSpec.ProxyProtocol.allCases.map(\.rawValue)
             // `false`/`no` mean off too: YAML users write them out of habit.
@@ -69,6 +74,12 @@ extension SpecReader {
             let words = AppSpec.ForwardedHeaders.allCases.map(\.rawValue)
             app.forwardedHeaders = AppSpec.ForwardedHeaders(
                 rawValue: try word(n, at: "app.forwarded_headers", oneOf: words)
+            )!
+        }
+        if let n = f["authoritative_headers"], !SpecReader.isNull(n) {
+            let words = ForwardedResolver.HeaderFamily.allCases.map(\.rawValue)
+            app.authoritativeHeaders = ForwardedResolver.HeaderFamily(
+                rawValue: try word(n, at: "app.authoritative_headers", oneOf: words)
             )!
         }
         if let n = f["hops"], !SpecReader.isNull(n) { app.hops = try int(n, at: "app.hops", in: 1...16) }

@@ -1,3 +1,5 @@
+import GreenroomCore
+
 /// One problem the guard found: which rule, how serious, where, what, and how to fix it.
 public struct Finding: Sendable, Hashable, CustomStringConvertible {
     /// The stable rule id, `GR###`.
@@ -10,9 +12,20 @@ public struct Finding: Sendable, Hashable, CustomStringConvertible {
     public var message: String
     /// A concrete fix: the line(s) to write, the flag to pass.
     public var fix: String
+    /// The opt-in that lets `greenroom serve` start despite this finding (`--trust-public-ranges`,
+    /// ...), or `nil` when there is none. `check` reports the finding either way.
+    public var optIn: StartupOptIn?
 
     /// Creates a finding.
-    public init(rule: String, severity: Severity, location: SourceLocation?, message: String, fix: String) {
+    public init(
+        rule: String,
+        severity: Severity,
+        location: SourceLocation?,
+        message: String,
+        fix: String,
+        optIn: StartupOptIn? = nil
+    ) {
+        self.optIn = optIn
         self.rule = rule
         self.severity = severity
         self.location = location

@@ -140,14 +140,14 @@ enum ProxyRouteCheck {
     /// binds one, a unix peer for sockets, the loopback address for loopback targets; `nil` when
     /// it cannot be known (a remote app).
     static func sourcePeer(for endpoint: ProxyEndpoint, source: String?) -> Peer? {
-        if let source, let address = IPAddress(source) { return .ip(address, port: 0) }
+        if let source, let address = IPAddress(source) { return .ip(address, port: nil) }
         switch endpoint.address {
         case .unix: return .unix(path: nil)
         case .tcp(let host, _):
             guard let target = AppExpectation.addresses(ofDestination: host)?.first, target.unmapped.isLoopback else {
                 return nil
             }
-            return .ip(target.unmapped.family == .v4 ? .loopbackV4 : .loopbackV6, port: 0)
+            return .ip(target.unmapped.family == .v4 ? .loopbackV4 : .loopbackV6, port: nil)
         }
     }
 

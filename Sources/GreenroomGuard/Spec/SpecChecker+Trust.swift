@@ -18,7 +18,8 @@ extension SpecChecker {
             case .cidr(let block):
                 blocks.append(block)
                 guard !block.matchesEverything else { continue }  // the loader's GR003
-                if let finding = tooBroad(block, at: path(index), rule: .specTrustTooBroad, what: "the app") {
+                if var finding = tooBroad(block, at: path(index), rule: .specTrustTooBroad, what: "the app") {
+                    finding.optIn = .trustPublicRanges
                     findings.append(finding)
                 } else if let finding = beyondProxy(block, at: path(index)) {
                     findings.append(finding)
@@ -38,13 +39,13 @@ extension SpecChecker {
         }
         if !blocks.contains(where: \.matchesEverything) {
             for family in AddressCoverage.familiesCovered(by: blocks) {
-                findings.append(
-                    Rule.specTrustTooBroad.finding(
-                        at: at("app.trust", else: "app.hosts.balancers"),
-                        "app.trust: the blocks together cover every \(family == .v4 ? "IPv4" : "IPv6") address, so any client could choose its own address",
-                        fix: "list only the proxy's addresses (loopback for a proxy on this host)"
-                    )
+                var finding = Rule.specTrustTooBroad.finding(
+                    at: at("app.trust", else: "app.hosts.balancers"),
+                    "app.trust: the blocks together cover every \(family == .v4 ? "IPv4" : "IPv6") address, so any client could choose its own address",
+                    fix: "list only the proxy's addresses (loopback for a proxy on this host)"
                 )
+                finding.optIn = .trustEveryone
+                findings.append(finding)
             }
         }
         findings += realIPFindings()

@@ -76,7 +76,9 @@ public struct SpecChecker: Sendable {
         let location = locate(problem.keyPath).map { _ in
             SourceLocation(file: problem.location.file, line: problem.location.line, column: problem.location.column)
         }
-        return rule.finding(at: location, text, fix: fix, severity: .error)
+        var finding = rule.finding(at: location, text, fix: fix, severity: .error)
+        finding.optIn = spec.optIn(for: problem)
+        return finding
     }
 
     /// Splits `message; fix` at the last `; ` whose tail reads like an instruction.

@@ -22,6 +22,8 @@ public enum StartupRules {
         public var hops: Int?
         /// `--allow-public`.
         public var allowPublic: Bool
+        /// The start-up refusals opted out of (`--trust-public-ranges`, ...).
+        public var optIns: Set<StartupOptIn>
 
         /// Creates settings.
         public init(
@@ -29,8 +31,10 @@ public enum StartupRules {
             trust: TrustedProxies,
             proxyProtocol: AppExpectation.ProxyProtocolMode = .off,
             hops: Int? = nil,
-            allowPublic: Bool = false
+            allowPublic: Bool = false,
+            optIns: Set<StartupOptIn> = []
         ) {
+            self.optIns = optIns
             self.bind = bind
             self.trust = trust
             self.proxyProtocol = proxyProtocol
@@ -91,6 +95,7 @@ public enum StartupRules {
         spec.app.proxyProtocol = settings.proxyProtocol == .off ? .off : .v1
         spec.app.hops = settings.hops
         spec.app.allowPublic = settings.allowPublic
+        spec.app.optIns = settings.optIns
         if settings.allowPublic && settings.trust.isEmpty { spec.proxy.kind = .none }
         return spec
     }
@@ -113,6 +118,9 @@ public enum StartupRules {
     }
 
     /// The findings that should stop (errors) or warn `serve` before it binds.
+    ///
+    /// A finding that has an opt-in (``Finding/optIn``) names it in its fix; when the settings or
+    /// the spec give that opt-in, the finding is a warning instead, saying so.
     ///
     /// - Parameter spec: the spec `serve --config` read, or `nil` to judge the flags alone (then
     ///   a trust list that does not match a proxy on this host is a warning, not a refusal).
@@ -137,6 +145,18 @@ public enum StartupRules {
             }
         }
         findings = findings.filter { !coveredByServer.contains($0.rule) }
+        let optIns = settings.optIns.union(spec?.app.optIns ?? [])
+        findings = findings.map { finding in
+            guard let optIn = finding.optIn, finding.severity == .error else { return finding }
+            var finding = finding
+            if optIns.contains(optIn) {
+                finding.severity = .warning
+                finding.message = "\(optIn.flag) given: \(finding.message)"
+            } else {
+                finding.fix += "; or, if you mean it, pass \(optIn)"
+            }
+            return finding
+        }
         findings += LiveChecker(expectation: LiveExpectation(ports: []), system: system).bindFindings(settings.bind)
         return Report(findings: findings).findings
     }

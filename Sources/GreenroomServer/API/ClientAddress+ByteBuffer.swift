@@ -34,7 +34,23 @@ extension ClientAddress {
         }
         buffer.writeStaticString(",\"decision\":\"")
         buffer.writeString(decisionName)
-        buffer.writeStaticString("\"}")
+        buffer.writeStaticString("\"")
+        if let disagreement {
+            buffer.writeStaticString(",\"disagreement\":{\"decided_by\":\"")
+            buffer.writeString(disagreement.decidedBy.rawValue)
+            buffer.writeStaticString("\",\"overruled\":\"")
+            buffer.writeString(disagreement.overruled.rawValue)
+            buffer.writeStaticString("\",\"overruled_client\":")
+            if let client = disagreement.overruledClient {
+                Self.writeAddress(client, into: &buffer)
+            } else {
+                buffer.writeStaticString("null")
+            }
+            buffer.writeStaticString(",\"walk_decision\":\"")
+            buffer.writeString(disagreement.walkDecision.name)
+            buffer.writeStaticString("\"}")
+        }
+        buffer.writeStaticString("}")
     }
 
     /// `"192.0.2.1"` (digits written directly), `"2001:db8::1"`, or `"unix"`.

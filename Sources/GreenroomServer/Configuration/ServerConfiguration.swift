@@ -13,6 +13,9 @@ public struct ServerConfiguration: Sendable, Hashable {
     public var trustedProxies: TrustedProxies
     /// Which forwarding headers to read from trusted proxies.
     public var forwardedHeaders: ForwardedResolver.HeaderPolicy
+    /// With ``ForwardedResolver/HeaderPolicy/both``, the family whose answer stands when
+    /// `X-Forwarded-For` and `Forwarded` disagree: the one the proxy writes itself.
+    public var authoritativeHeaders: ForwardedResolver.HeaderFamily = .xForwarded
     /// `hops: N` mode (take the N-th forwarding hop from the right); `nil` walks the trust list.
     public var hops: Int?
     /// The most forwarding hops read per request.
@@ -23,6 +26,9 @@ public struct ServerConfiguration: Sendable, Hashable {
     public var proxyProtocolTimeout: Duration
     /// Serve clients directly (DESIGN.md topology 3): allows a non-loopback bind with no proxy trusted.
     public var allowPublic: Bool
+    /// The start-up refusals this deployment opted out of, one rule each (`--trust-public-ranges`,
+    /// ...): the start-up guard reports them as warnings instead of refusing to start.
+    public var optIns: Set<StartupOptIn> = []
     /// The most connections open at once; beyond it the server stops accepting (back-pressure).
     public var maxConnections: Int
     /// The most bytes of request line plus header fields; beyond it the answer is 431.
@@ -104,7 +110,8 @@ public struct ServerConfiguration: Sendable, Hashable {
             trusted: trustedProxies,
             policy: forwardedHeaders,
             mode: hops.map { .hops($0) } ?? .walk,
-            maxHops: maxHops
+            maxHops: maxHops,
+            authoritative: authoritativeHeaders
         )
     }
 

@@ -218,7 +218,7 @@ public final class HTTPServer: Service, Sendable {
         case .unix(let path):
             return .unix(path: path)
         case .tcp(let host, let port):
-            guard let address, let peer = Peer(address), case .ip(let ip, let boundPort) = peer else {
+            guard let address, let peer = Peer(address), case .ip(let ip, let boundPort?) = peer else {
                 return .tcp(host: host, port: port)
             }
             return .tcp(host: ip.description, port: Int(boundPort))

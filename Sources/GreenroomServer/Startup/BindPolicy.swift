@@ -22,8 +22,10 @@ public enum BindPolicy {
 
     /// The topology of an acceptable configuration, or the refusals.
     public static func classify(_ configuration: ServerConfiguration) -> Result<Topology, Refusal> {
-        let findings = evaluate(configuration)
-        if let first = findings.first { return .failure(Refusal(findings: findings, first: first)) }
+        let findings = evaluate(configuration).filter { $0.severity == .error }
+        if let first = findings.first(where: { $0.severity == .error }) {
+            return .failure(Refusal(findings: findings, first: first))
+        }
         return .success(topology(of: configuration))
     }
 
@@ -35,7 +37,8 @@ public enum BindPolicy {
         public var first: StartupFinding
     }
 
-    /// The findings for the bind address and trust list; empty when the bind is allowed.
+    /// The findings for the bind address and trust list; empty when the bind is allowed. A
+    /// refusal the configuration opted out of (``ServerConfiguration/optIns``) is a warning.
     public static func evaluate(_ configuration: ServerConfiguration) -> [StartupFinding] {
         let trust = configuration.trustedProxies
         let bind = configuration.bind
@@ -48,11 +51,16 @@ public enum BindPolicy {
         if bind.isWildcard {
             if !trust.isEmpty {
                 return [
-                    StartupFinding(
-                        id: "bind-wildcard",
-                        message: "refusing to bind \(shown) while trusting proxies (\(trust)): "
-                            + "clients could bypass the proxy and choose their own address",
-                        fix: generate
+                    optedIn(
+                        .wildcardBind,
+                        configuration,
+                        StartupFinding(
+                            id: "bind-wildcard",
+                            message: "refusing to bind \(shown) while trusting proxies (\(trust)): "
+                                + "clients could bypass the proxy and choose their own address",
+                            fix: generate + "; or, if only the proxy can reach this network (a container), pass "
+                                + StartupOptIn.wildcardBind.description
+                        )
                     )
                 ]
             }
@@ -63,23 +71,34 @@ public enum BindPolicy {
         if configuration.allowPublic {
             if trust.isEmpty { return [] }
             return [
-                StartupFinding(
-                    id: "bind-public-trusting",
-                    message:
-                        "refusing --allow-public while trusting proxies (\(trust)): direct serving trusts no proxy",
-                    fix: "drop --trust to serve clients directly, or drop --allow-public and bind a private address "
-                        + "for a remote proxy"
+                optedIn(
+                    .publicBehindProxy,
+                    configuration,
+                    StartupFinding(
+                        id: "bind-public-trusting",
+                        message:
+                            "refusing --allow-public while trusting proxies (\(trust)): direct serving trusts no proxy",
+                        fix:
+                            "drop --trust to serve clients directly, or drop --allow-public and bind a private address "
+                            + "for a remote proxy, or pass \(StartupOptIn.publicBehindProxy) for a proxy that reaches a "
+                            + "public address"
+                    )
                 )
             ]
         }
         if trust.isEmpty { return [publicWithoutOptIn(shown, generate: generate)] }
         if !address.isPrivate {
             return [
-                StartupFinding(
-                    id: "bind-public",
-                    message: "refusing to bind \(shown) behind a proxy: \(address) is not a private address, "
-                        + "so clients could reach the app without the proxy",
-                    fix: generate + ", or bind a private address the load balancer reaches"
+                optedIn(
+                    .publicBehindProxy,
+                    configuration,
+                    StartupFinding(
+                        id: "bind-public",
+                        message: "refusing to bind \(shown) behind a proxy: \(address) is not a private address, "
+                            + "so clients could reach the app without the proxy",
+                        fix: generate + ", or bind a private address the load balancer reaches, or, if a firewall "
+                            + "lets only the proxy in, pass \(StartupOptIn.publicBehindProxy)"
+                    )
                 )
             ]
         }
@@ -96,14 +115,35 @@ public enum BindPolicy {
         }
         if trust.trustsEveryone {
             return [
-                StartupFinding(
-                    id: "bind-remote-proxy-trust",
-                    message: "refusing to bind \(shown) while trusting every address",
-                    fix: "trust exactly the load balancer's addresses (e.g. --trust 10.0.0.2)"
+                optedIn(
+                    .trustEveryone,
+                    configuration,
+                    StartupFinding(
+                        id: "bind-remote-proxy-trust",
+                        message: "refusing to bind \(shown) while trusting every address",
+                        fix: "trust exactly the load balancer's addresses (e.g. --trust 10.0.0.2), or pass "
+                            + StartupOptIn.trustEveryone.description
+                    )
                 )
             ]
         }
         return []
+    }
+
+    /// `finding`, as a warning that names the opt-in when the configuration has it.
+    private static func optedIn(
+        _ optIn: StartupOptIn,
+        _ configuration: ServerConfiguration,
+        _ finding: StartupFinding
+    ) -> StartupFinding {
+        guard configuration.optIns.contains(optIn) else { return finding }
+        var warning = finding
+        warning.severity = .warning
+        let what = finding.message.replacing("refusing to ", with: "", maxReplacements: 1)
+            .replacing("refusing ", with: "", maxReplacements: 1)
+        warning.message = "\(optIn.flag) given: \(what)"
+        warning.fix = "make sure only the proxy can reach this address"
+        return warning
     }
 
     /// The topology of a configuration that ``evaluate(_:)`` accepts.

@@ -14,6 +14,8 @@ struct ExplainCommand: AsyncParsableCommand {
               greenroom explain --peer 127.0.0.1 --header 'X-Forwarded-For: 203.0.113.7'
               greenroom explain --peer 10.0.0.2 --trust 10.0.0.0/8 \\
                   --header 'X-Forwarded-For: 198.51.100.1, 203.0.113.9, 10.0.0.3' --json
+              greenroom explain --peer 127.0.0.1 --forwarded-headers both \\
+                  --header 'X-Forwarded-For: 203.0.113.7' --header 'Forwarded: for=198.51.100.1'
               greenroom explain --peer 127.0.0.1 --forwarded-headers forwarded \\
                   --header 'Forwarded: for="[2001:db8::1]:4711";proto=https'
             """
@@ -50,6 +52,12 @@ struct ExplainCommand: AsyncParsableCommand {
     var forwardedHeaders: String = ForwardedResolver.HeaderPolicy.xForwarded.rawValue
 
     @Option(
+        name: .customLong("authoritative-headers"),
+        help: "With --forwarded-headers both, the family that decides on disagreement: x-forwarded or forwarded."
+    )
+    var authoritativeHeaders: String = ForwardedResolver.HeaderFamily.xForwarded.rawValue
+
+    @Option(
         name: .long,
         help: ArgumentHelp("Take the N-th hop from the right instead of walking trusted hops.", valueName: "N")
     )
@@ -70,6 +78,7 @@ struct ExplainCommand: AsyncParsableCommand {
                 headers: header,
                 proxyHex: proxyHex,
                 policy: forwardedHeaders,
+                authoritative: authoritativeHeaders,
                 hops: hops,
                 trustAll: trustAllIKnow
             )

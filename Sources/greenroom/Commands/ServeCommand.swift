@@ -60,8 +60,31 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Which forwarding headers to read: x-forwarded, forwarded or both. Default: x-forwarded.")
     var forwardedHeaders: ForwardedResolver.HeaderPolicy?
 
-    @Flag(name: .customLong("trust-all-i-know"), help: "Allow --trust entries that match every address (*, 0.0.0.0/0).")
+    @Option(
+        help: """
+            With --forwarded-headers both, the family that decides when X-Forwarded-For and Forwarded \
+            disagree: the one your proxy writes itself, x-forwarded or forwarded. Default: x-forwarded \
+            (the generated nginx, Apache and HAProxy replace X-Forwarded-For).
+            """
+    )
+    var authoritativeHeaders: ForwardedResolver.HeaderFamily?
+
+    @Flag(
+        name: .customLong("trust-all-i-know"),
+        help: "Allow --trust entries that match every address (*, 0.0.0.0/0, ::/0): any client could forge its address."
+    )
     var trustAll = false
+
+    @Flag(help: "Allow trusting public ranges or blocks wider than /8 (/16 for IPv6), e.g. a CDN's egress ranges.")
+    var trustPublicRanges = false
+
+    @Flag(
+        help: "Allow a wildcard bind (0.0.0.0, ::) while trusting a proxy, e.g. in a container only the proxy reaches."
+    )
+    var allowWildcardBind = false
+
+    @Flag(help: "Allow binding a public address while trusting a proxy, when a firewall lets only the proxy in.")
+    var allowPublicBehindProxy = false
 
     @Option(help: "The most bytes of request line and headers (431 beyond). Default: 16384.")
     var maxHeaderBytes: Int?
@@ -175,6 +198,11 @@ struct ServeCommand: AsyncParsableCommand {
             configuration.bind = .tcp(host: host ?? currentHost, port: port ?? currentPort)
         }
         if allowPublic { configuration.allowPublic = true }
+        let flagged: [(Bool, StartupOptIn)] = [
+            (trustAll, .trustEveryone), (trustPublicRanges, .trustPublicRanges), (allowWildcardBind, .wildcardBind),
+            (allowPublicBehindProxy, .publicBehindProxy),
+        ]
+        for (given, optIn) in flagged where given { configuration.optIns.insert(optIn) }
         if trust == ["none"] {
             configuration.trustedProxies = .none
         } else if !trust.isEmpty {
@@ -187,6 +215,7 @@ struct ServeCommand: AsyncParsableCommand {
             configuration.trustedProxies = .none
         }
         if let forwardedHeaders { configuration.forwardedHeaders = forwardedHeaders }
+        if let authoritativeHeaders { configuration.authoritativeHeaders = authoritativeHeaders }
         if let hops { configuration.hops = hops }
         if let proxyProtocol { configuration.proxyProtocol = proxyProtocol }
         if let proxyProtocolTimeout {
@@ -224,3 +253,4 @@ struct ServeCommand: AsyncParsableCommand {
 
 extension ProxyProtocolMode: ExpressibleByArgument {}
 extension ForwardedResolver.HeaderPolicy: ExpressibleByArgument {}
+extension ForwardedResolver.HeaderFamily: ExpressibleByArgument {}

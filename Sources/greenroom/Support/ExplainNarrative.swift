@@ -18,26 +18,15 @@ extension ExplainRequest.Result {
             steps.append("hop \(hop) " + (entry.map { "trusted (\($0))" } ?? "counted (hops mode)"))
         }
         if client.chain.omittedCount > 0 { steps.append("\(client.chain.omittedCount) more hops") }
-        let clientName = client.address?.description ?? "unix"
-        switch client.decision {
-        case .peerUntrusted:
-            break
-        case .noForwardingHeaders:
-            steps.append("no forwarding headers")
-        case .untrustedHop:
-            steps.append("hop \(clientName) untrusted")
-        case .allHopsTrusted:
-            steps.append("every hop trusted, leftmost wins")
-        case .unparseableHop(let text):
-            steps.append("hop '\(text)' unparseable, walk stops at the last good hop")
-        case .hopLimitReached:
-            steps.append("hop limit reached, leftmost hop read wins")
-        case .fixedHopCount:
-            steps.append("hop \(clientName) is hop \(client.chain.count) from the right (hops mode)")
-        case .tooFewHops:
-            steps.append("fewer hops than hops mode needs, peer wins")
-        case .headersDisagree:
-            steps.append("X-Forwarded-For and Forwarded disagree, last hop both agree on wins")
+        if let disagreement = client.disagreement {
+            let overruled = disagreement.overruledClient.map { "named \($0)" } ?? "named no usable hop"
+            steps.append(
+                "\(Self.headerName(disagreement.overruled)) disagrees (\(overruled)): "
+                    + "\(Self.headerName(disagreement.decidedBy)) is authoritative and decides"
+            )
+            if let step = step(for: disagreement.walkDecision) { steps.append(step) }
+        } else if let step = step(for: client.decision) {
+            steps.append(step)
         }
         steps.append("client \(client) via \(client.via)")
         var lines = [steps.joined(separator: " → ")]
@@ -47,5 +36,26 @@ extension ExplainRequest.Result {
         if let prefix = client.prefix { details += ", prefix \(prefix)" }
         lines.append(details)
         return lines.joined(separator: "\n")
+    }
+
+    /// The step that says why a walk stopped; `nil` when the peer line already said it.
+    private func step(for decision: ClientAddress.Decision) -> String? {
+        let clientName = client.address?.description ?? "unix"
+        switch decision {
+        case .peerUntrusted: return nil
+        case .noForwardingHeaders: return "no forwarding headers"
+        case .untrustedHop: return "hop \(clientName) untrusted"
+        case .allHopsTrusted: return "every hop trusted, leftmost wins"
+        case .unparseableHop(let text): return "hop '\(text)' unparseable, walk stops at the last good hop"
+        case .hopLimitReached: return "hop limit reached, leftmost hop read wins"
+        case .fixedHopCount: return "hop \(clientName) is hop \(client.chain.count) from the right (hops mode)"
+        case .tooFewHops: return "fewer hops than hops mode needs, peer wins"
+        case .headersDisagree: return "X-Forwarded-For and Forwarded disagree"
+        }
+    }
+
+    /// The header a family's answer came from, as it is spelled on the wire.
+    static func headerName(_ via: ClientAddress.Via) -> String {
+        via == .forwarded ? "Forwarded" : "X-Forwarded-For"
     }
 }

@@ -27,6 +27,7 @@ struct ExplainRequest {
         headers: [String],
         proxyHex: String?,
         policy: String,
+        authoritative: String = ForwardedResolver.HeaderFamily.xForwarded.rawValue,
         hops: Int?,
         trustAll: Bool
     )
@@ -46,10 +47,20 @@ struct ExplainRequest {
         guard let policy = ForwardedResolver.HeaderPolicy(rawValue: policy) else {
             throw InputError(message: "--forwarded-headers: '\(policy)' is not one of x-forwarded, forwarded, both")
         }
+        guard let authoritative = ForwardedResolver.HeaderFamily(rawValue: authoritative) else {
+            throw InputError(
+                message: "--authoritative-headers: '\(authoritative)' is not one of x-forwarded, forwarded"
+            )
+        }
         if let hops, hops < 1 || hops > 64 {
             throw InputError(message: "--hops: \(hops) is out of range 1...64")
         }
-        resolver = ForwardedResolver(trusted: trusted, policy: policy, mode: hops.map { .hops($0) } ?? .walk)
+        resolver = ForwardedResolver(
+            trusted: trusted,
+            policy: policy,
+            mode: hops.map { .hops($0) } ?? .walk,
+            authoritative: authoritative
+        )
         self.headers = try headers.map { line throws(InputError) in try Self.parseHeader(line) }
         if let proxyHex {
             (proxyPeer, proxyNote, socketScheme) = try Self.parseProxy(

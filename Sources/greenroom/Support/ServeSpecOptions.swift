@@ -44,9 +44,11 @@ enum ServeSpecOptions {
         }
         configuration.trustedProxies = app.trust
         configuration.allowPublic = app.allowPublic
+        configuration.optIns = app.optIns
         configuration.proxyProtocol = app.proxyProtocol == .off ? .off : .required
         configuration.forwardedHeaders =
             ForwardedResolver.HeaderPolicy(rawValue: app.forwardedHeaders.rawValue) ?? .both
+        configuration.authoritativeHeaders = spec.authoritativeHeaders
         configuration.hops = app.hops
         configuration.maxConnections = app.limits.maxConnections
         configuration.maxHeaderBytes = app.limits.maxHeaderBytes

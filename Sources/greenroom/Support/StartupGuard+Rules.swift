@@ -77,7 +77,8 @@ extension StartupRules.Settings {
             trust: configuration.trustedProxies,
             proxyProtocol: mode,
             hops: configuration.hops,
-            allowPublic: configuration.allowPublic
+            allowPublic: configuration.allowPublic,
+            optIns: configuration.optIns
         )
     }
 }
