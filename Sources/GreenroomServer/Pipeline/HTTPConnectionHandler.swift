@@ -67,6 +67,9 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     /// The final response is out and the write side is shut; input is read and discarded until
     /// the client closes (or the linger timer fires), so the response is not lost to a reset.
     private var lingering = false
+    /// How long the lingering close drains: the header timeout, or for a client that already
+    /// stopped sending its body, no longer than the body timeout.
+    private var lingerTimeout: TimeAmount
     /// The client shut its sending side: nothing more will arrive.
     private var inputEnded = false
 
@@ -100,6 +103,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
         shuttingDown: @escaping @Sendable () -> Bool = { false }
     ) {
         self.limits = limits
+        self.lingerTimeout = limits.headerTimeout
         self.framing = framing
         self.shuttingDown = shuttingDown
     }
@@ -404,6 +408,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
 
     /// The drain ran out of bytes or time: the response is out, so close without another.
     private func stopDraining(context: ChannelHandlerContext) {
+        lingerTimeout = min(lingerTimeout, limits.bodyTimeout)
         state = .failed
         framing.state = .failed
         drainDeadline = nil
@@ -436,7 +441,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     }
 
     /// Lingering close (like nginx's `lingering_close`): shut the write side so the client sees
-    /// the end of the response, then drain its input for up to the header timeout. Closing with
+    /// the end of the response, then drain its input for up to ``lingerTimeout``. Closing with
     /// unread input would reset the connection and could destroy the response the client has not
     /// read yet, e.g. a 413 or 408 sent while it was still sending.
     private func linger(context: ChannelHandlerContext) {
@@ -446,7 +451,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
         }
         lingering = true
         state = .failed
-        arm(.forceClose, in: limits.headerTimeout, context: context)
+        arm(.forceClose, in: lingerTimeout, context: context)
         let halfClosed = context.eventLoop.makePromise(of: Void.self)
         halfClosed.futureResult.assumeIsolated().whenFailure { _ in context.close(promise: nil) }
         context.close(mode: .output, promise: halfClosed)
@@ -493,6 +498,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
             if drainDeadline != nil {
                 stopDraining(context: context)
             } else if readOutstanding {
+                lingerTimeout = min(lingerTimeout, limits.bodyTimeout)
                 fail(.bodyTimeout, context: context)
                 context.fireChannelReadComplete()
             } else {
