@@ -541,6 +541,20 @@ extension HTTPConnectionHandlerShutdownTests {
         _ = try channel.finish(acceptAlreadyClosed: true)
     }
 
+    @Test func chunkExtensionsAreBoundedForTheWholeBody() throws {
+        // Each line is short, but one-byte chunks could otherwise carry any amount of them.
+        var limits = Base.limits
+        limits.maxBodyBytes = 100
+        let channel = try Base.makeChannel(limits: limits, maxHeaderBytes: 60)
+        try channel.writeInbound(ByteBuffer(string: "POST / HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n"))
+        for _ in 0..<6 { try channel.writeInbound(ByteBuffer(string: "1;ext=0123456789\r\nx\r\n")) }
+        let parts = try Base.parts(channel)
+        #expect(parts.first == "head POST /")
+        #expect(parts.last == "failure badRequest")
+        #expect(parts.count == 6, "four one-byte chunks pass; the fifth brings the extensions to 75 bytes")
+        _ = try channel.finish(acceptAlreadyClosed: true)
+    }
+
     @Test func secondRequestAfterABodyGetsItsOwnCount() throws {
         // Body bytes do not count: 46 + 40 + 46 bytes pass a 60-byte limit.
         var limits = Base.limits

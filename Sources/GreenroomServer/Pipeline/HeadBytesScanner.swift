@@ -1,3 +1,11 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Finds where request heads start and end in the raw input, so every byte of a head (request
 /// line, names, values, separators, whitespace and line ends) counts against the header limit,
 /// and refuses bare LF line ends in a head.
@@ -16,7 +24,7 @@
 struct HeadBytesScanner {
     /// Why the input is refused.
     enum Refusal: Error, Equatable {
-        /// A head, a chunk-size line or the trailers grew past the limit.
+        /// A head, a chunk-size line, a body's chunk extensions or its trailers grew past the limit.
         case tooLarge
         /// A line in the head ended with LF alone.
         case bareLineFeed
@@ -36,8 +44,9 @@ struct HeadBytesScanner {
     /// Progress through lines of fields (a head or the trailers).
     struct Lines: Equatable {
         var count = 0
-        /// Bytes of the current line other than CR.
+        /// Bytes of the current line so far (a head counts its CR, the trailers do not).
         var lineLength = 0
+        /// The last byte read was CR.
         var afterCR = false
         /// A non-empty line was seen (empty lines before a request line are skipped).
         var started = false
@@ -64,6 +73,9 @@ struct HeadBytesScanner {
     }
 
     private(set) var mode: Mode = .head(Lines())
+    /// Bytes of chunk extensions in the current body: ignored by everyone, so bounded in all by
+    /// the limit (else a body of one-byte chunks could carry gigabytes of them).
+    private var extensionBytes = 0
     let limit: Int
 
     init(limit: Int) { self.limit = limit }
@@ -103,6 +115,7 @@ struct HeadBytesScanner {
             mode = .body(remaining: length)
         case (.awaitingFraming, .head(.chunked)):
             mode = .chunked(.size(value: 0, lineLength: 0, sizing: true))
+            extensionBytes = 0
         default:
             // The decoder did not see a head or an end where the scanner did.
             mode = .passThrough
@@ -112,33 +125,46 @@ struct HeadBytesScanner {
     /// Stops scanning: the request failed.
     mutating func stop() { mode = .discard }
 
+    /// Line by line, with `memchr` finding each LF: a head costs one call per line, not a
+    /// branch per byte.
     private mutating func scanHead(_ bytes: UnsafeRawBufferPointer, _ start: Lines) -> Step {
         var lines = start
-        for index in 0..<bytes.count {
-            let byte = bytes[index]
-            lines.count += 1
+        var index = 0
+        while index < bytes.count {
+            guard let found = memchr(bytes.baseAddress! + index, Int32(Self.lf), bytes.count - index) else {
+                // The line goes on in the next read.
+                let rest = bytes.count - index
+                lines.count += rest
+                if lines.count > limit {
+                    mode = .discard
+                    return .refuse(.tooLarge, after: index)
+                }
+                lines.lineLength += rest
+                lines.afterCR = bytes[bytes.count - 1] == Self.cr
+                break
+            }
+            let lf = UnsafeRawPointer(found) - bytes.baseAddress!
+            let before = lf - index
+            lines.count += before + 1
             if lines.count > limit {
                 mode = .discard
                 return .refuse(.tooLarge, after: index)
             }
-            if byte == Self.lf {
-                guard lines.afterCR else {
-                    mode = .discard
-                    return .refuse(.bareLineFeed, after: index)
-                }
-                lines.afterCR = false
-                if lines.lineLength > 0 {
-                    lines.started = true
-                    lines.lineLength = 0
-                } else if lines.started {
-                    mode = .awaitingFraming
-                    return .forward(index + 1, boundary: true)
-                }
-            } else if byte == Self.cr {
-                lines.afterCR = true
-            } else {
-                lines.afterCR = false
-                lines.lineLength += 1
+            if before > 0 { lines.afterCR = bytes[lf - 1] == Self.cr }
+            guard lines.afterCR else {
+                mode = .discard
+                return .refuse(.bareLineFeed, after: index)
+            }
+            // `lineLength` counts the CR too: a line of just the CR is empty.
+            let empty = lines.lineLength + before == 1
+            lines.lineLength = 0
+            lines.afterCR = false
+            index = lf + 1
+            if !empty {
+                lines.started = true
+            } else if lines.started {
+                mode = .awaitingFraming
+                return .forward(index, boundary: true)
             }
         }
         mode = .head(lines)
@@ -174,6 +200,11 @@ struct HeadBytesScanner {
                         value = value << 4 | digit
                     } else {
                         sizing = false
+                        if byte != Self.cr { extensionBytes += 1 }
+                        if extensionBytes > limit {
+                            mode = .discard
+                            return .refuse(.tooLarge, after: index)
+                        }
                     }
                     chunk = .size(value: value, lineLength: lineLength, sizing: sizing)
                 }
