@@ -419,6 +419,31 @@ extension HTTPConnectionHandlerShutdownTests {
         _ = try channel.finish(acceptAlreadyClosed: true)
     }
 
+    @Test func bodyThatEndedWhileReadingWasPausedLeavesTheIdleTimerAlone() throws {
+        let channel = try Base.makeChannel()
+        try channel.writeInbound(ByteBuffer(string: "POST / HTTP/1.1\r\nHost: t\r\nContent-Length: 4\r\n\r\n12"))
+        channel.embeddedEventLoop.advanceTime(by: .seconds(3))  // the body timer found reading paused
+        try channel.writeInbound(ByteBuffer(string: "34"))
+        #expect(try Base.parts(channel) == ["head POST /", "body 12", "body 34", "end"])
+        try channel.writeOutbound(ResponseWrite(bytes: ByteBuffer(string: "ok"), kind: .end))
+        channel.read()
+        channel.embeddedEventLoop.advanceTime(by: .milliseconds(5100))
+        #expect(!channel.isActive, "the idle timeout (5 s) closes the kept-alive connection")
+    }
+
+    @Test func bodyPastTheLimitWhileDrainingClosesWithoutAnotherResponse() throws {
+        var limits = Base.limits
+        limits.maxBodyBytes = 4
+        let channel = try Base.makeChannel(limits: limits)
+        try Self.send(channel, "POST / HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n12\r\n")
+        #expect(try Base.parts(channel) == ["head POST /", "body 12"])
+        try channel.writeOutbound(ResponseWrite(bytes: ByteBuffer(string: "early"), kind: .end))
+        try Self.send(channel, "3\r\n345\r\n")
+        #expect(try Base.parts(channel).isEmpty, "no 413 after the response")
+        channel.embeddedEventLoop.advanceTime(by: .seconds(2))
+        #expect(!channel.isActive)
+    }
+
     @Test func clientWaitingForContinueIsNotTimedOut() throws {
         let channel = try Base.makeChannel()
         try Self.send(channel, "POST / HTTP/1.1\r\nHost: t\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\n")

@@ -200,25 +200,28 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
         case .body(let buffer):
             guard case .readingBody(let received) = state else { return }
             let total = received + buffer.readableBytes
+            if drainDeadline != nil {
+                // The response is out: the bytes are dropped here, without a hop to the task.
+                state = .readingBody(received: total)
+                drained += buffer.readableBytes
+                if drained > limits.maxDrainBytes || total > limits.maxBodyBytes { stopDraining(context: context) }
+                return
+            }
             if total > limits.maxBodyBytes {
                 fail(.bodyTooLarge, context: context)
                 return
             }
             state = .readingBody(received: total)
-            if drainDeadline != nil {
-                // The response is out: the bytes are dropped here, without a hop to the task.
-                drained += buffer.readableBytes
-                if drained > limits.maxDrainBytes { stopDraining(context: context) }
-                return
-            }
             deliver(.body(buffer), context: context)
         case .end:
             guard case .readingBody = state else { return }
             state = .waiting(firstRequest: false)
             framing.state = .ended
             awaitingContinue = false
+            bodyTimerPaused = false
             drainDeadline = nil
-            deadline = nil
+            // The client owes nothing more (a closing connection keeps its forced close).
+            if !closing { deadline = nil }
             deliver(.end, context: context)
             // The response went out before the body's end (the handler did not read it all).
             if pendingResponses == 0 {
@@ -314,7 +317,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
         readOutstanding = true
         if bodyTimerPaused {
             bodyTimerPaused = false
-            armBodyTimer(context: context)
+            if case .readingBody = state { armBodyTimer(context: context) }
         }
         context.read()
     }
