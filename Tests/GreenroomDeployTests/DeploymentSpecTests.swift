@@ -104,6 +104,7 @@ import Testing
                 max_header_bytes: 32k
                 max_body_bytes: 10m
                 header_timeout: 500ms
+                body_timeout: 20s
                 idle_timeout: 2m
                 shutdown_timeout: 1h
             """
@@ -111,6 +112,7 @@ import Testing
         #expect(spec.app.limits.maxHeaderBytes == 32 << 10)
         #expect(spec.app.limits.maxBodyBytes == 10 << 20)
         #expect(spec.app.limits.headerTimeout == .milliseconds(500))
+        #expect(spec.app.limits.bodyTimeout == .seconds(20))
         #expect(spec.app.limits.idleTimeout == .seconds(120))
         #expect(spec.app.limits.shutdownTimeout == .seconds(3600))
     }
@@ -138,8 +140,8 @@ import Testing
 
     @Test func serveArgumentsSayTheSameAsTheAppSection() throws {
         let limits = [
-            "--max-header-bytes", "16384", "--max-body-bytes", "1048576", "--header-timeout", "10", "--idle-timeout",
-            "75",
+            "--max-header-bytes", "16384", "--max-body-bytes", "1048576", "--header-timeout", "10", "--body-timeout",
+            "60", "--idle-timeout", "75",
             "--proxy-protocol-timeout", "5", "--shutdown-timeout", "30",
         ]
         #expect(

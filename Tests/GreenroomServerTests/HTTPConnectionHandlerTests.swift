@@ -11,17 +11,23 @@ import Testing
     static let limits = HTTPConnectionHandler.Limits(
         maxBodyBytes: 10,
         headerTimeout: .seconds(1),
-        idleTimeout: .seconds(5)
+        idleTimeout: .seconds(5),
+        bodyTimeout: .seconds(2)
     )
 
-    /// A channel with NIO's decoder and the handler under test.
+    /// A channel with the server's HTTP handlers (head byte count, NIO's decoder, the handler
+    /// under test).
     static func makeChannel(
         limits: HTTPConnectionHandler.Limits = limits,
+        maxHeaderBytes: Int = 16 * 1024,
         reading: Bool = true
     ) throws -> EmbeddedChannel {
         let channel = EmbeddedChannel()
-        try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(HTTPRequestDecoder()))
-        try channel.pipeline.syncOperations.addHandler(HTTPConnectionHandler(limits: limits))
+        try HTTPServer.addHTTPHandlers(
+            to: channel.pipeline.syncOperations,
+            maxHeaderBytes: maxHeaderBytes,
+            limits: limits
+        )
         try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()
         if reading { channel.read() }
         return channel
@@ -50,7 +56,7 @@ import Testing
 
     @Test func declaredBodyAboveTheLimitFailsInsteadOfTheHead() throws {
         let channel = try Self.makeChannel()
-        try channel.writeInbound(ByteBuffer(string: "POST / HTTP/1.1\r\nContent-Length: 11\r\n\r\n"))
+        try channel.writeInbound(ByteBuffer(string: "POST / HTTP/1.1\r\nHost: t\r\nContent-Length: 11\r\n\r\n"))
         #expect(try Self.parts(channel) == ["failure bodyTooLarge"])
         // Nothing more is read or passed on.
         try channel.writeInbound(ByteBuffer(string: "01234567890"))
@@ -61,7 +67,9 @@ import Testing
     @Test func chunkedBodyAboveTheLimitFailsMidway() throws {
         let channel = try Self.makeChannel()
         try channel.writeInbound(
-            ByteBuffer(string: "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n6\r\nabcdef\r\n6\r\nghijkl\r\n")
+            ByteBuffer(
+                string: "POST / HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n6\r\nabcdef\r\n6\r\nghijkl\r\n"
+            )
         )
         #expect(try Self.parts(channel) == ["head POST /", "body abcdef", "failure bodyTooLarge"])
         _ = try channel.finish(acceptAlreadyClosed: true)
@@ -81,14 +89,7 @@ import Testing
     }
 
     @Test func headerLimitBecomes431() throws {
-        let channel = EmbeddedChannel()
-        var limits = NIOHTTPDecoderLimitConfiguration()
-        limits.maxHeaderListSize = 64
-        try channel.pipeline.syncOperations.addHandler(
-            ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes, limitConfiguration: limits))
-        )
-        try channel.pipeline.syncOperations.addHandler(HTTPConnectionHandler(limits: Self.limits))
-        channel.read()
+        let channel = try Self.makeChannel(maxHeaderBytes: 64)
         try channel.writeInbound(
             ByteBuffer(string: "GET / HTTP/1.1\r\nX-Long: \(String(repeating: "a", count: 100))\r\n\r\n")
         )
@@ -326,9 +327,11 @@ import Testing
 @Suite struct HTTPConnectionHandlerShutdownTests {
     static func makeChannel() throws -> EmbeddedChannel {
         let channel = EmbeddedChannel()
-        try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(HTTPRequestDecoder()))
-        try channel.pipeline.syncOperations.addHandler(
-            HTTPConnectionHandler(limits: HTTPConnectionHandlerTests.limits, shuttingDown: { true })
+        try HTTPServer.addHTTPHandlers(
+            to: channel.pipeline.syncOperations,
+            maxHeaderBytes: 16 * 1024,
+            limits: HTTPConnectionHandlerTests.limits,
+            shuttingDown: { true }
         )
         try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()
         return channel
@@ -361,5 +364,238 @@ extension HTTPConnectionHandlerShutdownTests {
         let channel = try Self.makeChannel()
         channel.embeddedEventLoop.run()
         #expect(!channel.isActive)
+    }
+}
+
+/// The body timeout: a client that stops sending a body it announced, counted between pieces and
+/// only while the server wants to read; and the bounded drain of a body left unread.
+@Suite struct HTTPConnectionHandlerBodyTimeoutTests {
+    typealias Base = HTTPConnectionHandlerTests
+
+    /// Bytes from the client, then the read NIO's autoRead asks for next.
+    static func send(_ channel: EmbeddedChannel, _ text: String) throws {
+        try channel.writeInbound(ByteBuffer(string: text))
+        channel.read()
+    }
+
+    @Test(arguments: [
+        ("POST / HTTP/1.1\r\nHost: t\r\nContent-Length: 6\r\n\r\n", ["12", "34"], "56"),
+        (
+            "POST / HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n", ["2\r\n12\r\n", "2\r\n34\r\n"],
+            "0\r\n\r\n"
+        ),
+    ])
+    func timeoutRunsBetweenPiecesNotInTotal(_ head: String, _ pieces: [String], _ last: String) throws {
+        let channel = try Base.makeChannel()
+        try Self.send(channel, head)
+        for piece in pieces {
+            channel.embeddedEventLoop.advanceTime(by: .milliseconds(1500))
+            try Self.send(channel, piece)
+        }
+        // 3 s in all, never 2 s without a byte.
+        #expect(try Base.parts(channel) == ["head POST /", "body 12", "body 34"])
+        channel.embeddedEventLoop.advanceTime(by: .milliseconds(1900))
+        #expect(try Base.parts(channel).isEmpty)
+        channel.embeddedEventLoop.advanceTime(by: .milliseconds(200))
+        #expect(try Base.parts(channel) == ["failure bodyTimeout"])
+        // Nothing more is read.
+        try Self.send(channel, last)
+        #expect(try Base.parts(channel).isEmpty)
+        _ = try channel.finish(acceptAlreadyClosed: true)
+    }
+
+    @Test func pausedReadingIsNotTheClientsFault() throws {
+        // The connection's task stopped asking for reads: its handler reads the body slowly.
+        let channel = try Base.makeChannel()
+        try channel.writeInbound(ByteBuffer(string: "POST / HTTP/1.1\r\nHost: t\r\nContent-Length: 6\r\n\r\n12"))
+        channel.embeddedEventLoop.advanceTime(by: .seconds(30))
+        #expect(try Base.parts(channel) == ["head POST /", "body 12"])
+        // Reading again: the client gets the whole body timeout from now.
+        channel.read()
+        channel.embeddedEventLoop.advanceTime(by: .milliseconds(1900))
+        #expect(try Base.parts(channel).isEmpty)
+        channel.embeddedEventLoop.advanceTime(by: .milliseconds(200))
+        #expect(try Base.parts(channel) == ["failure bodyTimeout"])
+        _ = try channel.finish(acceptAlreadyClosed: true)
+    }
+
+    @Test func bodyThatEndedWhileReadingWasPausedLeavesTheIdleTimerAlone() throws {
+        let channel = try Base.makeChannel()
+        try channel.writeInbound(ByteBuffer(string: "POST / HTTP/1.1\r\nHost: t\r\nContent-Length: 4\r\n\r\n12"))
+        channel.embeddedEventLoop.advanceTime(by: .seconds(3))  // the body timer found reading paused
+        try channel.writeInbound(ByteBuffer(string: "34"))
+        #expect(try Base.parts(channel) == ["head POST /", "body 12", "body 34", "end"])
+        try channel.writeOutbound(ResponseWrite(bytes: ByteBuffer(string: "ok"), kind: .end))
+        channel.read()
+        channel.embeddedEventLoop.advanceTime(by: .milliseconds(5100))
+        #expect(!channel.isActive, "the idle timeout (5 s) closes the kept-alive connection")
+    }
+
+    @Test func bodyPastTheLimitWhileDrainingClosesWithoutAnotherResponse() throws {
+        var limits = Base.limits
+        limits.maxBodyBytes = 4
+        let channel = try Base.makeChannel(limits: limits)
+        try Self.send(channel, "POST / HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n12\r\n")
+        #expect(try Base.parts(channel) == ["head POST /", "body 12"])
+        try channel.writeOutbound(ResponseWrite(bytes: ByteBuffer(string: "early"), kind: .end))
+        try Self.send(channel, "3\r\n345\r\n")
+        #expect(try Base.parts(channel).isEmpty, "no 413 after the response")
+        channel.embeddedEventLoop.advanceTime(by: .seconds(2))
+        #expect(!channel.isActive)
+    }
+
+    @Test func clientWaitingForContinueIsNotTimedOut() throws {
+        let channel = try Base.makeChannel()
+        try Self.send(channel, "POST / HTTP/1.1\r\nHost: t\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\n")
+        channel.embeddedEventLoop.advanceTime(by: .seconds(30))
+        #expect(try Base.parts(channel) == ["head POST /"])
+        try channel.writeOutbound(ResponseWrite(bytes: ByteBuffer(string: "100"), kind: .informational))
+        channel.embeddedEventLoop.advanceTime(by: .milliseconds(2100))
+        #expect(try Base.parts(channel) == ["failure bodyTimeout"])
+        _ = try channel.finish(acceptAlreadyClosed: true)
+    }
+
+    @Test func completeBodyStopsTheTimer() throws {
+        let channel = try Base.makeChannel()
+        try Self.send(channel, "POST / HTTP/1.1\r\nHost: t\r\nContent-Length: 2\r\n\r\n1")
+        try Self.send(channel, "2")
+        // The application takes its time: the client owes nothing.
+        channel.embeddedEventLoop.advanceTime(by: .seconds(30))
+        #expect(try Base.parts(channel) == ["head POST /", "body 1", "body 2", "end"])
+        #expect(channel.isActive)
+        _ = try channel.finish(acceptAlreadyClosed: true)
+    }
+
+    @Test func drainAfterAnEarlyResponseEndsWithTheHeaderTimeout() throws {
+        // Bytes keep coming, each within the body timeout, but the drain has the header timeout (1 s) in all.
+        let channel = try Base.makeChannel()
+        try Self.send(channel, "POST / HTTP/1.1\r\nHost: t\r\nContent-Length: 10\r\n\r\n1")
+        try channel.writeOutbound(ResponseWrite(bytes: ByteBuffer(string: "early"), kind: .end))
+        for _ in 0..<3 {
+            channel.embeddedEventLoop.advanceTime(by: .milliseconds(300))
+            try Self.send(channel, "2")
+        }
+        #expect(channel.isActive)
+        channel.embeddedEventLoop.advanceTime(by: .milliseconds(200))
+        // Closing: the write side shuts, the rest of the input is dropped until the linger ends.
+        channel.embeddedEventLoop.advanceTime(by: .seconds(2))
+        #expect(!channel.isActive)
+        #expect(try Base.parts(channel) == ["head POST /", "body 1"], "drained bytes never reach the task")
+    }
+
+    @Test func drainAfterAnEarlyResponseEndsWithTheByteBudget() throws {
+        var limits = Base.limits
+        limits.maxBodyBytes = 1000
+        limits.maxDrainBytes = 8
+        let channel = try Base.makeChannel(limits: limits)
+        try Self.send(channel, "POST / HTTP/1.1\r\nHost: t\r\nContent-Length: 100\r\n\r\n")
+        try channel.writeOutbound(ResponseWrite(bytes: ByteBuffer(string: "early"), kind: .end))
+        try Self.send(channel, "12345678")
+        channel.embeddedEventLoop.run()
+        #expect(channel.isActive)
+        try Self.send(channel, "9")
+        channel.embeddedEventLoop.advanceTime(by: .seconds(2))
+        #expect(!channel.isActive)
+    }
+
+    @Test func drainedBodyLetsTheNextRequestThrough() throws {
+        let channel = try Base.makeChannel()
+        try Self.send(channel, "POST / HTTP/1.1\r\nHost: t\r\nContent-Length: 4\r\n\r\n12")
+        #expect(try Base.parts(channel) == ["head POST /", "body 12"])
+        try channel.writeOutbound(ResponseWrite(bytes: ByteBuffer(string: "early"), kind: .end))
+        try Self.send(channel, "34GET /next HTTP/1.1\r\nHost: t\r\n\r\n")
+        #expect(try Base.parts(channel) == ["end", "head GET /next", "end"])
+        channel.embeddedEventLoop.advanceTime(by: .seconds(30))
+        #expect(channel.isActive, "a response is owed for /next")
+        _ = try channel.finish(acceptAlreadyClosed: true)
+    }
+}
+
+/// The whole head against the header limit and bare LF, whatever way the bytes are cut.
+@Suite struct HTTPConnectionHandlerHeadBytesTests {
+    typealias Base = HTTPConnectionHandlerTests
+
+    static let pipelined =
+        "POST /a HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n3;x=y\r\nabc\r\n0\r\nT: 1\r\n\r\n"
+        + "POST /b HTTP/1.1\r\nHost: t\r\nContent-Length: 3\r\n\r\ndef" + "GET /c HTTP/1.1\r\nHost: t\r\n\r\n"
+
+    @Test(arguments: [1, 2, 3, 7, 64, 1000])
+    func pipelinedRequestsCutAnywayAreAllRead(_ piece: Int) throws {
+        let channel = try Base.makeChannel(maxHeaderBytes: 60)
+        var bytes = Array(Self.pipelined.utf8)[...]
+        var parts: [String] = []
+        while !bytes.isEmpty {
+            try channel.writeInbound(ByteBuffer(bytes: bytes.prefix(piece)))
+            bytes = bytes.dropFirst(piece)
+            parts += try Base.parts(channel)
+        }
+        #expect(
+            parts.filter { !$0.hasPrefix("body") } == [
+                "head POST /a", "end", "head POST /b", "end", "head GET /c", "end",
+            ]
+        )
+        #expect(parts.filter { $0.hasPrefix("body") }.map { $0.dropFirst(5) }.joined() == "abcdef")
+        _ = try channel.finish(acceptAlreadyClosed: true)
+    }
+
+    @Test(arguments: [1, 5, 1000])
+    func headOverTheLimitFailsHoweverItIsCut(_ piece: Int) throws {
+        // 61 bytes: every one counts, though llhttp would count only 22 of them.
+        let head = "GET / HTTP/1.1\r\nHost: t\r\nA: b\r\nA: b\r\nA: b\r\nA: b\r\nA:     b\r\n\r\n"
+        let channel = try Base.makeChannel(maxHeaderBytes: 60)
+        var bytes = Array(head.utf8)[...]
+        var parts: [String] = []
+        while !bytes.isEmpty {
+            try channel.writeInbound(ByteBuffer(bytes: bytes.prefix(piece)))
+            bytes = bytes.dropFirst(piece)
+            parts += try Base.parts(channel)
+        }
+        #expect(parts == ["failure headerTooLarge"])
+        _ = try channel.finish(acceptAlreadyClosed: true)
+    }
+
+    @Test func trailersOverTheLimitFail() throws {
+        let channel = try Base.makeChannel(maxHeaderBytes: 60)
+        try channel.writeInbound(
+            ByteBuffer(
+                string: "POST / HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nT: "
+                    + String(repeating: "x", count: 60) + "\r\n\r\n"
+            )
+        )
+        #expect(try Base.parts(channel) == ["head POST /", "failure badRequest"])
+        _ = try channel.finish(acceptAlreadyClosed: true)
+    }
+
+    @Test func chunkExtensionsAreBoundedForTheWholeBody() throws {
+        // Each line is short, but one-byte chunks could otherwise carry any amount of them.
+        var limits = Base.limits
+        limits.maxBodyBytes = 100
+        let channel = try Base.makeChannel(limits: limits, maxHeaderBytes: 60)
+        try channel.writeInbound(ByteBuffer(string: "POST / HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n"))
+        for _ in 0..<6 { try channel.writeInbound(ByteBuffer(string: "1;ext=0123456789\r\nx\r\n")) }
+        let parts = try Base.parts(channel)
+        #expect(parts.first == "head POST /")
+        #expect(parts.last == "failure badRequest")
+        #expect(parts.count == 6, "four one-byte chunks pass; the fifth brings the extensions to 75 bytes")
+        _ = try channel.finish(acceptAlreadyClosed: true)
+    }
+
+    @Test func secondRequestAfterABodyGetsItsOwnCount() throws {
+        // Body bytes do not count: 46 + 40 + 46 bytes pass a 60-byte limit.
+        var limits = Base.limits
+        limits.maxBodyBytes = 100
+        let channel = try Base.makeChannel(limits: limits, maxHeaderBytes: 60)
+        let head = "POST / HTTP/1.1\r\nHost: t\r\nContent-Length: 40\r\n\r\n"
+        try channel.writeInbound(ByteBuffer(string: head + String(repeating: "\r\n", count: 20) + head))
+        let parts = try Base.parts(channel)
+        #expect(parts.filter { !$0.hasPrefix("body") } == ["head POST /", "end", "head POST /"])
+        _ = try channel.finish(acceptAlreadyClosed: true)
+    }
+
+    @Test func bareLineFeedAfterAServedRequestFailsInOrder() throws {
+        let channel = try Base.makeChannel()
+        try channel.writeInbound(ByteBuffer(string: "GET /a HTTP/1.1\r\nHost: t\r\n\r\nGET /b HTTP/1.1\nHost: t\n\n"))
+        #expect(try Base.parts(channel) == ["head GET /a", "end", "failure badRequest"])
+        _ = try channel.finish(acceptAlreadyClosed: true)
     }
 }

@@ -102,13 +102,50 @@ import Glibc
         #expect(try await server.terminate(timeout: .seconds(10)).status == 0, "\(server.output)")
     }
 
+    /// The security issue's client, twenty times over with `--max-connections 20`: a body
+    /// announced, three bytes of it sent, then silence. The built-in app answers without reading
+    /// the body; the drain of the rest ends with the body timeout (or the header timeout, the
+    /// drain's limit in all), freeing the slots, so a 21st client is served.
+    @Test(arguments: [
+        ["--header-timeout", "2", "--idle-timeout", "3"],
+        ["--header-timeout", "30", "--idle-timeout", "30", "--body-timeout", "2"],
+    ])
+    func stalledBodiesDoNotLockOutOthers(_ timeouts: [String]) async throws {
+        let logs = try TemporaryDirectory("greenroom-fault")
+        let server = try await ServeProcess.start(
+            ["--port", "0", "--max-connections", "20", "--access-log", "off"] + timeouts,
+            readiness: .startupLine,
+            logDirectory: logs
+        )
+        let port = try server.port
+        let stalled = try await onThread { () -> [(RawConnection, Int)] in
+            try (0..<20).map { index in
+                let connection = try RawConnection.open(port: port)
+                let framing = index.isMultiple(of: 2) ? "Content-Length: 1000" : "Transfer-Encoding: chunked"
+                let start = index.isMultiple(of: 2) ? "abc" : "3e8\r\nabc"
+                try connection.send("POST / HTTP/1.1\r\nHost: localhost\r\n\(framing)\r\n\r\n\(start)")
+                return (connection, try connection.readResponse(timeout: .seconds(10)).status)
+            }
+        }
+        defer { for (connection, _) in stalled { connection.close() } }
+        #expect(stalled.map(\.1) == Array(repeating: 405, count: 20))
+        // Every slot is held now; the 21st waits in the listen backlog until one frees.
+        let start = ContinuousClock.now
+        let late = try await Self.request(port: port, timeout: .seconds(20))
+        #expect(late.status == 200)
+        #expect(ContinuousClock.now - start < .seconds(10), "served only after \(ContinuousClock.now - start)")
+        let closed = try await onThread { stalled.map { $0.0.closesWithin(.seconds(10)) } }
+        #expect(closed == Array(repeating: true, count: 20))
+        #expect(try await server.terminate(timeout: .seconds(10)).status == 0, "\(server.output)")
+    }
+
     /// One request on a new connection.
-    static func request(port: UInt16) async throws -> RawResponse {
+    static func request(port: UInt16, timeout: Duration = .seconds(10)) async throws -> RawResponse {
         try await onThread {
             let connection = try RawConnection.open(port: port)
             defer { connection.close() }
             try connection.send(get)
-            return try connection.readResponse(timeout: .seconds(10))
+            return try connection.readResponse(timeout: timeout)
         }
     }
 

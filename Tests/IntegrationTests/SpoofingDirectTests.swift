@@ -149,7 +149,52 @@ import Testing
         Row(
             "bare LF line endings throughout",
             "GET /whoami HTTP/1.1\nHost: app\nX-Forwarded-For: 198.51.100.57\nConnection: close\n\n",
-            .refused  // the parser stops at the version, which must end with CR LF: 505
+            .badRequest
+        ),
+        Row(
+            "HTTP/1.1 without Host",
+            "GET /whoami HTTP/1.1\r\nX-Forwarded-For: 198.51.100.58\r\nConnection: close\r\n\r\n",
+            .badRequest
+        ),
+        Row("a second Host, same value", injected("Host: app\r\nX-Forwarded-For: 198.51.100.59\r\n"), .badRequest),
+        Row("a second Host, another value", injected("Host: evil\r\n"), .badRequest),
+        Row(
+            "a quote in Host",
+            "GET /whoami HTTP/1.1\r\nHost: app\"x\r\nX-Forwarded-For: 198.51.100.61\r\nConnection: close\r\n\r\n",
+            .badRequest
+        ),
+        Row(
+            "a comma and semicolon in Host",
+            "GET /whoami HTTP/1.1\r\nHost: a,b;for=198.51.100.62\r\nConnection: close\r\n\r\n",
+            .badRequest
+        ),
+        Row(
+            "userinfo in Host",
+            "GET /whoami HTTP/1.1\r\nHost: 198.51.100.63@app\r\nConnection: close\r\n\r\n",
+            .badRequest
+        ),
+        Row(
+            "a transfer coding that is not chunked",
+            injected("Transfer-Encoding: xchunked\r\n", method: "POST")
+                + "0\r\n\r\nGET /whoami HTTP/1.1\r\nHost: app\r\nX-Forwarded-For: 198.51.100.64\r\n\r\n",
+            .badRequest
+        ),
+        Row(
+            "chunked before another coding",
+            injected("Transfer-Encoding: chunked, gzip\r\n", method: "POST")
+                + "0\r\n\r\nGET /whoami HTTP/1.1\r\nHost: app\r\nX-Forwarded-For: 198.51.100.65\r\n\r\n",
+            .badRequest
+        ),
+        Row(
+            "a coding we do not implement before chunked",
+            injected("Transfer-Encoding: gzip, chunked\r\n", method: "POST")
+                + "0\r\n\r\nGET /whoami HTTP/1.1\r\nHost: app\r\nX-Forwarded-For: 198.51.100.66\r\n\r\n",
+            .status(501)
+        ),
+        Row(
+            "a head over the header limit in small fields",
+            injected(String(repeating: "A: b\r\n", count: 3000) + "X-Forwarded-For: 198.51.100.67\r\n"),
+            .status(431)
         ),
     ]
 

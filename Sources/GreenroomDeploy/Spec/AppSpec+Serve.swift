@@ -25,6 +25,7 @@ extension AppSpec {
         arguments += ["--max-connections", "\(limits.maxConnections)"]
         arguments += ["--max-header-bytes", "\(limits.maxHeaderBytes)", "--max-body-bytes", "\(limits.maxBodyBytes)"]
         arguments += ["--header-timeout", AppSpec.seconds(limits.headerTimeout)]
+        arguments += ["--body-timeout", AppSpec.seconds(limits.bodyTimeout)]
         arguments += ["--idle-timeout", AppSpec.seconds(limits.idleTimeout)]
         arguments += ["--proxy-protocol-timeout", AppSpec.seconds(limits.proxyProtocolTimeout)]
         arguments += ["--shutdown-timeout", AppSpec.seconds(limits.shutdownTimeout)]

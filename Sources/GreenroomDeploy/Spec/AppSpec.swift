@@ -147,6 +147,8 @@ public struct AppSpec: Sendable, Hashable {
         public var maxBodyBytes: Int = 1 << 20
         /// `header_timeout`: time to receive a request's headers (408 after).
         public var headerTimeout: Duration = .seconds(10)
+        /// `body_timeout`: time a client may send nothing of a body it announced (408 after).
+        public var bodyTimeout: Duration = .seconds(60)
         /// `idle_timeout`: keep-alive idle time before the app closes a connection. The proxy's
         /// upstream keep-alive is set shorter, so the proxy never reuses a connection the app is closing.
         public var idleTimeout: Duration = .seconds(75)

@@ -153,8 +153,8 @@ extension SpecReader {
             node,
             at: "app.limits",
             allowed: [
-                "max_connections", "max_header_bytes", "max_body_bytes", "header_timeout", "idle_timeout",
-                "proxy_protocol_timeout", "shutdown_timeout",
+                "max_connections", "max_header_bytes", "max_body_bytes", "header_timeout", "body_timeout",
+                "idle_timeout", "proxy_protocol_timeout", "shutdown_timeout",
             ]
         )
         let p = "app.limits."
@@ -170,6 +170,9 @@ extension SpecReader {
         let seconds = Duration.milliseconds(100)...Duration.seconds(86_400)
         if let n = f["header_timeout"], !SpecReader.isNull(n) {
             limits.headerTimeout = try duration(n, at: p + "header_timeout", in: seconds)
+        }
+        if let n = f["body_timeout"], !SpecReader.isNull(n) {
+            limits.bodyTimeout = try duration(n, at: p + "body_timeout", in: seconds)
         }
         if let n = f["idle_timeout"], !SpecReader.isNull(n) {
             limits.idleTimeout = try duration(n, at: p + "idle_timeout", in: .seconds(1)...(.seconds(86_400)))

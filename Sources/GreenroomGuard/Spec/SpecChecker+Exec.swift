@@ -7,7 +7,7 @@ extension SpecChecker {
     public static func serveFlags(_ command: [String]) -> [(name: String, value: String?)] {
         let valued: Set<String> = [
             "host", "port", "unix", "trust", "proxy-protocol", "hops", "config", "forwarded-headers",
-            "max-connections", "max-header-bytes", "max-body-bytes", "header-timeout", "idle-timeout",
+            "max-connections", "max-header-bytes", "max-body-bytes", "header-timeout", "body-timeout", "idle-timeout",
             "proxy-protocol-timeout", "shutdown-timeout", "access-log", "log-level", "threads",
         ]
         var flags: [(String, String?)] = []

@@ -31,13 +31,20 @@ public struct ServerConfiguration: Sendable, Hashable {
     public var optIns: Set<StartupOptIn> = []
     /// The most connections open at once; beyond it the server stops accepting (back-pressure).
     public var maxConnections: Int
-    /// The most bytes of request line plus header fields; beyond it the answer is 431.
+    /// The most bytes of a request head, every byte counted (request line, names, values,
+    /// separators, whitespace and line ends; also a chunked body's trailers); beyond it the answer is 431.
     public var maxHeaderBytes: Int
     /// The most bytes of request body; beyond it the answer is 413 and the connection closes.
     public var maxBodyBytes: Int
     /// How long a client may take to send a request's head once it started sending it (408), and
     /// to send its first request on a new connection (closed silently).
     public var headerTimeout: Duration
+    /// How long a client may send nothing while the server reads a body it announced (between
+    /// two pieces, not in total), like nginx's `client_body_timeout`: past it the answer is 408
+    /// and the connection closes. Time the application takes to read is not counted. After an
+    /// early response, what is left of an unread body is drained for at most 256 KiB and the
+    /// header timeout, then the connection closes.
+    public var bodyTimeout: Duration
     /// How long a keep-alive connection may stay idle between requests before it is closed, and
     /// how long a client may leave written responses unread before its connection is closed.
     public var idleTimeout: Duration
@@ -77,6 +84,7 @@ public struct ServerConfiguration: Sendable, Hashable {
         maxHeaderBytes: Int = 16 * 1024,
         maxBodyBytes: Int = 1024 * 1024,
         headerTimeout: Duration = .seconds(10),
+        bodyTimeout: Duration = .seconds(60),
         idleTimeout: Duration = .seconds(75),
         shutdownTimeout: Duration = .seconds(10),
         serverName: String? = "greenroom",
@@ -96,6 +104,7 @@ public struct ServerConfiguration: Sendable, Hashable {
         self.maxHeaderBytes = maxHeaderBytes
         self.maxBodyBytes = maxBodyBytes
         self.headerTimeout = headerTimeout
+        self.bodyTimeout = bodyTimeout
         self.idleTimeout = idleTimeout
         self.shutdownTimeout = shutdownTimeout
         self.serverName = serverName
@@ -128,7 +137,7 @@ public struct ServerConfiguration: Sendable, Hashable {
         if let hops, hops < 1 { throw ConfigurationError("hops must be at least 1, not \(hops)") }
         for (value, name) in [
             (proxyProtocolTimeout, "proxy-protocol-timeout"), (headerTimeout, "header-timeout"),
-            (idleTimeout, "idle-timeout"),
+            (idleTimeout, "idle-timeout"), (bodyTimeout, "body-timeout"),
         ] where value <= .zero {
             throw ConfigurationError("\(name) must be positive, not \(value)")
         }

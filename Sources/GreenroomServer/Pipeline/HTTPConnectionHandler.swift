@@ -2,9 +2,11 @@ import GreenroomCore
 import NIOCore
 import NIOHTTP1
 
-/// Sits between NIO's HTTP/1 decoder and the connection's task, on the event loop: enforces the
-/// body limit and the header/idle timeouts, turns decoder errors into in-band failures, closes
-/// after a final response is written, and quiesces on graceful shutdown.
+/// Sits between NIO's HTTP/1 decoder and the connection's task, on the event loop: refuses heads
+/// that break RFC 9112's `Host` and transfer-coding rules, enforces the body limit and the
+/// header/body/idle timeouts, bounds the drain of a body the application left unread, turns
+/// decoder errors into in-band failures, closes after a final response is written, and
+/// quiesces on graceful shutdown.
 ///
 /// Keeping this work in a channel handler means a slow or hostile client costs a timer and a few
 /// bytes of state, never a task hop.
@@ -19,6 +21,12 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
         var maxBodyBytes: Int
         var headerTimeout: TimeAmount
         var idleTimeout: TimeAmount
+        /// How long a client may send nothing while a body it announced is being read.
+        var bodyTimeout: TimeAmount
+        /// The most bytes of a body the application left unread that are read and dropped after
+        /// its response, within the header timeout, before the connection closes instead (the
+        /// figure Go's net/http uses).
+        var maxDrainBytes = 256 * 1024
     }
 
     /// Where the connection stands in reading requests.
@@ -40,11 +48,16 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
         case closeSilently
         /// A head started but did not finish: answer 408.
         case headerTimeout
+        /// The client sent none of a body it announced for the body timeout: answer 408, or
+        /// close once the response is out (the drain ran out of time).
+        case bodyTimeout
         /// A final response is being written before closing: close even if it is not written.
         case forceClose
     }
 
     private let limits: Limits
+    /// Shared with the ``HeadLimitHandler`` before the decoder, which cuts the input at heads.
+    private let framing: DecodedFraming
     private var state: ReadState = .waiting(firstRequest: true)
     /// Request heads passed on minus responses finished.
     private var pendingResponses = 0
@@ -54,9 +67,24 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     /// The final response is out and the write side is shut; input is read and discarded until
     /// the client closes (or the linger timer fires), so the response is not lost to a reset.
     private var lingering = false
+    /// How long the lingering close drains: the header timeout, or for a client that already
+    /// stopped sending its body, no longer than the body timeout.
+    private var lingerTimeout: TimeAmount
     /// The client shut its sending side: nothing more will arrive.
     private var inputEnded = false
 
+    /// A read was asked of the channel and its data has not all arrived: only then can a client
+    /// be blamed for not sending. The connection's task pauses reading (back-pressure) while
+    /// its handler is slow to read the body, which is not the client's fault.
+    private var readOutstanding = false
+    /// The body timer expired while reading was paused: it restarts when reading does.
+    private var bodyTimerPaused = false
+    /// The request asked for `100 Continue` that has not been sent: the client may wait for it.
+    private var awaitingContinue = false
+    /// While the rest of a body whose response is out is drained: when the drain must end, and
+    /// how many bytes it dropped.
+    private var drainDeadline: NIODeadline?
+    private var drained = 0
     // A lazy timer: moving the deadline costs a clock read; the scheduled task re-arms itself.
     private var deadline: NIODeadline?
     private var timerAction: TimerAction = .closeSilently
@@ -69,8 +97,14 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     /// quiesce event (it was fired before this handler was in its pipeline).
     private let shuttingDown: @Sendable () -> Bool
 
-    init(limits: Limits, shuttingDown: @escaping @Sendable () -> Bool = { false }) {
+    init(
+        limits: Limits,
+        framing: DecodedFraming = DecodedFraming(),
+        shuttingDown: @escaping @Sendable () -> Bool = { false }
+    ) {
         self.limits = limits
+        self.lingerTimeout = limits.headerTimeout
+        self.framing = framing
         self.shuttingDown = shuttingDown
     }
 
@@ -144,11 +178,20 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
             guard case .failed = state else {
                 pendingResponses += 1
                 deadline = nil
-                if let length = head.headers.first(name: "content-length").flatMap(Int.init),
-                    length > limits.maxBodyBytes
-                {
+                let bodyFraming: RequestFraming
+                switch head.verdict() {
+                case .refused(let failure):
+                    fail(failure, context: context)
+                    return
+                case .accepted(.length(let length)) where length > limits.maxBodyBytes:
                     fail(.bodyTooLarge, context: context)
                     return
+                case .accepted(let accepted):
+                    bodyFraming = accepted
+                }
+                framing.state = .head(bodyFraming)
+                if bodyFraming != .length(0) {
+                    awaitingContinue = head.headers.contains(name: "expect")
                 }
                 state = .readingBody(received: 0)
                 deliver(.head(head), context: context)
@@ -157,6 +200,13 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
         case .body(let buffer):
             guard case .readingBody(let received) = state else { return }
             let total = received + buffer.readableBytes
+            if drainDeadline != nil {
+                // The response is out: the bytes are dropped here, without a hop to the task.
+                state = .readingBody(received: total)
+                drained += buffer.readableBytes
+                if drained > limits.maxDrainBytes || total > limits.maxBodyBytes { stopDraining(context: context) }
+                return
+            }
             if total > limits.maxBodyBytes {
                 fail(.bodyTooLarge, context: context)
                 return
@@ -166,6 +216,12 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
         case .end:
             guard case .readingBody = state else { return }
             state = .waiting(firstRequest: false)
+            framing.state = .ended
+            awaitingContinue = false
+            bodyTimerPaused = false
+            drainDeadline = nil
+            // The client owes nothing more (a closing connection keeps its forced close).
+            if !closing { deadline = nil }
             deliver(.end, context: context)
             // The response went out before the body's end (the handler did not read it all).
             if pendingResponses == 0 {
@@ -179,7 +235,11 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
         if !partsInThisRead, case .waiting = state {
             state = .readingHead
             arm(.headerTimeout, in: limits.headerTimeout, context: context)
+        } else if case .readingBody = state {
+            // Whatever arrived, the client has the body timeout again to send more.
+            armBodyTimer(context: context)
         }
+        readOutstanding = false
         partsInThisRead = false
         if readingStarted { context.fireChannelReadComplete() }
     }
@@ -191,6 +251,10 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
             if case .readingBody = state { failure = .badRequest } else { failure = .headerTooLarge }
         case HTTPParserError.invalidVersion:
             failure = .versionNotSupported
+        case HeadBytesScanner.Refusal.tooLarge:
+            if case .readingBody = state { failure = .badRequest } else { failure = .headerTooLarge }
+        case HeadBytesScanner.Refusal.bareLineFeed:
+            failure = .badRequest
         case is HTTPParserError, is ByteToMessageDecoderError:
             failure = .badRequest
         default:
@@ -250,19 +314,37 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
             }
         }
         if case .failed = state, !lingering { return }
+        readOutstanding = true
+        if bodyTimerPaused {
+            bodyTimerPaused = false
+            if case .readingBody = state { armBodyTimer(context: context) }
+        }
         context.read()
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         let write = unwrapOutboundIn(data)
         switch write.kind {
-        case .partial, .informational:
+        case .partial:
             context.write(wrapOutboundOut(write.bytes), promise: promise)
+        case .informational:
+            context.write(wrapOutboundOut(write.bytes), promise: promise)
+            // The client was told to send its body: from now on its silence counts.
+            if awaitingContinue {
+                awaitingContinue = false
+                armBodyTimer(context: context)
+            }
         case .end:
             context.write(wrapOutboundOut(write.bytes), promise: promise)
             pendingResponses -= 1
-            if pendingResponses == 0, case .waiting = state {
+            guard pendingResponses == 0 else { break }
+            switch state {
+            case .waiting:
                 if quiescing { closeAfterFlush(context: context) } else { becameIdle(context: context) }
+            case .readingBody:
+                startDraining(context: context)
+            case .readingHead, .failed:
+                break
             }
         case .endThenClose:
             pendingResponses -= 1
@@ -302,8 +384,39 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
 
     private func fail(_ failure: HTTPFailure, context: ChannelHandlerContext) {
         state = .failed
+        framing.state = .failed
         deadline = nil
         deliver(.failure(failure), context: context)
+    }
+
+    /// Arms the body timer from now, unless nothing is owed by the client yet (it may wait for
+    /// `100 Continue`) or the connection is closing anyway. While draining, the drain's own
+    /// deadline comes first.
+    private func armBodyTimer(context: ChannelHandlerContext) {
+        guard !closing, !awaitingContinue else { return }
+        var deadline = context.eventLoop.now + limits.bodyTimeout
+        if let drainDeadline, drainDeadline < deadline { deadline = drainDeadline }
+        arm(.bodyTimeout, at: deadline, context: context)
+    }
+
+    /// The response went out before the body was all read (the application did not read it):
+    /// the rest is read and dropped, at most ``Limits/maxDrainBytes`` within the header
+    /// timeout, so the connection can serve the next request; past either it closes.
+    private func startDraining(context: ChannelHandlerContext) {
+        awaitingContinue = false
+        drained = 0
+        drainDeadline = context.eventLoop.now + limits.headerTimeout
+        armBodyTimer(context: context)
+    }
+
+    /// The drain ran out of bytes or time: the response is out, so close without another.
+    private func stopDraining(context: ChannelHandlerContext) {
+        lingerTimeout = min(lingerTimeout, limits.bodyTimeout)
+        state = .failed
+        framing.state = .failed
+        drainDeadline = nil
+        deadline = nil
+        closeAfterFlush(context: context)
     }
 
     private func becameIdle(context: ChannelHandlerContext) {
@@ -331,7 +444,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     }
 
     /// Lingering close (like nginx's `lingering_close`): shut the write side so the client sees
-    /// the end of the response, then drain its input for up to the header timeout. Closing with
+    /// the end of the response, then drain its input for up to ``lingerTimeout``. Closing with
     /// unread input would reset the connection and could destroy the response the client has not
     /// read yet, e.g. a 413 or 408 sent while it was still sending.
     private func linger(context: ChannelHandlerContext) {
@@ -341,7 +454,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
         }
         lingering = true
         state = .failed
-        arm(.forceClose, in: limits.headerTimeout, context: context)
+        arm(.forceClose, in: lingerTimeout, context: context)
         let halfClosed = context.eventLoop.makePromise(of: Void.self)
         halfClosed.futureResult.assumeIsolated().whenFailure { _ in context.close(promise: nil) }
         context.close(mode: .output, promise: halfClosed)
@@ -349,7 +462,10 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     }
 
     private func arm(_ action: TimerAction, in amount: TimeAmount, context: ChannelHandlerContext) {
-        let deadline = context.eventLoop.now + amount
+        arm(action, at: context.eventLoop.now + amount, context: context)
+    }
+
+    private func arm(_ action: TimerAction, at deadline: NIODeadline, context: ChannelHandlerContext) {
         self.deadline = deadline
         self.timerAction = action
         if scheduled == nil || deadline < scheduledFor { schedule(at: deadline, context: context) }
@@ -380,6 +496,17 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
             guard case .readingHead = state else { return }
             fail(.headerTimeout, context: context)
             context.fireChannelReadComplete()
+        case .bodyTimeout:
+            guard case .readingBody = state, !closing, !awaitingContinue else { return }
+            if drainDeadline != nil {
+                stopDraining(context: context)
+            } else if readOutstanding {
+                lingerTimeout = min(lingerTimeout, limits.bodyTimeout)
+                fail(.bodyTimeout, context: context)
+                context.fireChannelReadComplete()
+            } else {
+                bodyTimerPaused = true
+            }
         case .forceClose:
             context.close(promise: nil)
         }

@@ -31,6 +31,10 @@ enum HTTPFailure: Sendable, Hashable {
     case headerTimeout
     /// An HTTP version other than 1.x: 505.
     case versionNotSupported
+    /// A transfer coding other than `chunked` before the final `chunked`: 501.
+    case notImplemented
+    /// The client stopped sending a body it announced: 408.
+    case bodyTimeout
     /// Close without a response (idle timeout, nothing sent yet).
     case closeSilently
 
@@ -42,6 +46,8 @@ enum HTTPFailure: Sendable, Hashable {
         case .bodyTooLarge: .payloadTooLarge
         case .headerTimeout: .requestTimeout
         case .versionNotSupported: .httpVersionNotSupported
+        case .notImplemented: .notImplemented
+        case .bodyTimeout: .requestTimeout
         case .closeSilently: nil
         }
     }

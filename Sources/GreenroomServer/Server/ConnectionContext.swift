@@ -40,7 +40,8 @@ final class ConnectionContext: Sendable {
         HTTPConnectionHandler.Limits(
             maxBodyBytes: configuration.maxBodyBytes,
             headerTimeout: TimeAmount(configuration.headerTimeout),
-            idleTimeout: TimeAmount(configuration.idleTimeout)
+            idleTimeout: TimeAmount(configuration.idleTimeout),
+            bodyTimeout: TimeAmount(configuration.bodyTimeout)
         )
     }
 }

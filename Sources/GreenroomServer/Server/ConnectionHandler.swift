@@ -138,6 +138,8 @@ struct ConnectionHandler: Sendable {
     }
 
     private func errorResponse(for error: any Error, reader: InboundReader, request: Request) -> Response {
+        // The client stopped sending the body the handler was reading, whatever it threw then.
+        if reader.bodyFailure == .bodyTimeout { return .text("Request Timeout\n", status: .requestTimeout) }
         switch error as? HTTPServerError ?? reader.bodyFailure.map({ _ in .malformedBody }) {
         case .bodyTooLarge:
             return .text("Payload Too Large\n", status: .payloadTooLarge)

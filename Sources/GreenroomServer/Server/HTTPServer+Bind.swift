@@ -116,13 +116,33 @@ extension HTTPServer {
                 )
             )
         }
-        var limits = NIOHTTPDecoderLimitConfiguration()
-        limits.maxHeaderListSize = configuration.maxHeaderBytes
-        limits.maxHeaderFieldSize = configuration.maxHeaderBytes
-        try sync.addHandler(
-            ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes, limitConfiguration: limits))
+        try addHTTPHandlers(
+            to: sync,
+            maxHeaderBytes: configuration.maxHeaderBytes,
+            limits: context.limits,
+            shuttingDown: { context.isQuiescing }
         )
-        try sync.addHandler(HTTPConnectionHandler(limits: context.limits, shuttingDown: { context.isQuiescing }))
+    }
+
+    /// Adds HTTP/1 decoding: the whole-head byte count, NIO's decoder (whose own limits count
+    /// only the target, names and values, so they are a second line), and the connection handler.
+    static func addHTTPHandlers(
+        to sync: ChannelPipeline.SynchronousOperations,
+        maxHeaderBytes: Int,
+        limits: HTTPConnectionHandler.Limits,
+        shuttingDown: @escaping @Sendable () -> Bool = { false }
+    ) throws {
+        var decoderLimits = NIOHTTPDecoderLimitConfiguration()
+        decoderLimits.maxHeaderListSize = maxHeaderBytes
+        decoderLimits.maxHeaderFieldSize = maxHeaderBytes
+        let framing = DecodedFraming()
+        try sync.addHandler(HeadLimitHandler(maxHeadBytes: maxHeaderBytes, framing: framing))
+        try sync.addHandler(
+            ByteToMessageHandler(
+                HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes, limitConfiguration: decoderLimits)
+            )
+        )
+        try sync.addHandler(HTTPConnectionHandler(limits: limits, framing: framing, shuttingDown: shuttingDown))
     }
 
     /// Wraps an accepted channel in the async channel its task reads from, then starts reading.

@@ -111,7 +111,8 @@ final class InboundReader: @unchecked Sendable {
     private static func error(for failure: HTTPFailure?) -> HTTPServerError {
         switch failure {
         case .bodyTooLarge: .bodyTooLarge
-        case .badRequest, .headerTooLarge, .headerTimeout, .versionNotSupported: .malformedBody
+        case .badRequest, .headerTooLarge, .headerTimeout, .versionNotSupported, .notImplemented, .bodyTimeout:
+            .malformedBody
         case .closeSilently, nil: .connectionClosed
         }
     }

@@ -86,7 +86,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(help: "Allow binding a public address while trusting a proxy, when a firewall lets only the proxy in.")
     var allowPublicBehindProxy = false
 
-    @Option(help: "The most bytes of request line and headers (431 beyond). Default: 16384.")
+    @Option(help: "The most bytes of a request head, every byte counted (431 beyond). Default: 16384.")
     var maxHeaderBytes: Int?
 
     @Option(help: "The most bytes of request body (413 beyond). Default: 1048576.")
@@ -94,6 +94,9 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(help: "Seconds a client may take to send a request head (408 after). Default: 10.")
     var headerTimeout: Double?
+
+    @Option(help: "Seconds a client may send nothing of a request body it announced (408 after). Default: 60.")
+    var bodyTimeout: Double?
 
     @Option(help: "Seconds a keep-alive connection may stay idle. Default: 75.")
     var idleTimeout: Double?
@@ -225,6 +228,7 @@ struct ServeCommand: AsyncParsableCommand {
         if let maxHeaderBytes { configuration.maxHeaderBytes = maxHeaderBytes }
         if let maxBodyBytes { configuration.maxBodyBytes = maxBodyBytes }
         if let headerTimeout { configuration.headerTimeout = try seconds(headerTimeout, "--header-timeout") }
+        if let bodyTimeout { configuration.bodyTimeout = try seconds(bodyTimeout, "--body-timeout") }
         if let idleTimeout { configuration.idleTimeout = try seconds(idleTimeout, "--idle-timeout") }
         if let shutdownTimeout { configuration.shutdownTimeout = try seconds(shutdownTimeout, "--shutdown-timeout") }
         configuration.accessLog = accessLog != .off

@@ -54,6 +54,7 @@ enum ServeSpecOptions {
         configuration.maxHeaderBytes = app.limits.maxHeaderBytes
         configuration.maxBodyBytes = app.limits.maxBodyBytes
         configuration.headerTimeout = app.limits.headerTimeout
+        configuration.bodyTimeout = app.limits.bodyTimeout
         configuration.idleTimeout = app.limits.idleTimeout
         configuration.proxyProtocolTimeout = app.limits.proxyProtocolTimeout
         configuration.shutdownTimeout = app.limits.shutdownTimeout

@@ -35,6 +35,8 @@ struct RawForgery: Sendable, CustomTestStringConvertible {
         case closedWithoutResponse
         /// Answer 400 Bad Request.
         case badRequest
+        /// Answer with exactly this error status and close.
+        case status(Int)
         /// Answer with an error status (4xx/5xx) or close without a response; never serve it.
         case refused
         /// Serve it, reporting the socket peer as the client.
@@ -46,6 +48,7 @@ struct RawForgery: Sendable, CustomTestStringConvertible {
             switch self {
             case .closedWithoutResponse: "closed without a response"
             case .badRequest: "400"
+            case .status(let status): "\(status) and a close"
             case .refused: "an error status or a close"
             case .servedAsPeer: "200 with client 127.0.0.1"
             case .believed(let client): "200 with client \(client)"
@@ -94,6 +97,12 @@ struct RawForgery: Sendable, CustomTestStringConvertible {
             #expect(reply.closedWithoutResponse, "\(message)", sourceLocation: sourceLocation)
         case .badRequest:
             #expect(reply.status == 400 && !text.contains("\"client\""), "\(message)", sourceLocation: sourceLocation)
+        case .status(let status):
+            #expect(
+                reply.status == status && reply.ending != .timedOut && !text.contains("\"client\""),
+                "\(message)",
+                sourceLocation: sourceLocation
+            )
         case .refused:
             let refused = reply.closedWithoutResponse || (reply.status.map { $0 >= 400 } ?? false)
             #expect(refused && !text.contains("\"client\""), "\(message)", sourceLocation: sourceLocation)
