@@ -1,4 +1,3 @@
-import GreenroomCore
 import NIOCore
 import NIOHTTP1
 
@@ -6,9 +5,9 @@ import NIOHTTP1
 ///
 /// Failures travel in-band, after every request the client sent before the bad bytes, so
 /// pipelined requests are answered in order and the error response comes last.
-enum RequestPart: Sendable {
-    /// A trusted PROXY header named the connection's real source (once, before any request).
-    case proxied(Peer, tls: Bool)
+enum RequestPart: Sendable, Equatable {
+    /// Who the connection's peer is, from the ``ProxyProtocolHandler`` (once, before any request).
+    case peer(ConnectionPeer)
     /// A request head.
     case head(HTTPRequestHead)
     /// A piece of the current request's body.
@@ -35,11 +34,9 @@ enum HTTPFailure: Sendable, Hashable {
     case notImplemented
     /// The client stopped sending a body it announced: 408.
     case bodyTimeout
-    /// Close without a response (idle timeout, nothing sent yet).
-    case closeSilently
 
-    /// The status to answer with, or `nil` to close silently.
-    var status: HTTPResponseStatus? {
+    /// The status to answer with.
+    var status: HTTPResponseStatus {
         switch self {
         case .badRequest: .badRequest
         case .headerTooLarge: .requestHeaderFieldsTooLarge
@@ -48,7 +45,6 @@ enum HTTPFailure: Sendable, Hashable {
         case .versionNotSupported: .httpVersionNotSupported
         case .notImplemented: .notImplemented
         case .bodyTimeout: .requestTimeout
-        case .closeSilently: nil
         }
     }
 }

@@ -11,15 +11,13 @@ final class ConnectionContext: Sendable {
     let configuration: ServerConfiguration
     let logger: Logger
     let accessLog: AccessLog
-    let proxyDecoder: (any ProxyHeaderDecoding)?
     private let quiescingFlag = Atomic<Bool>(false)
 
     init(
         handler: any HTTPHandler,
         configuration: ServerConfiguration,
         logger: Logger,
-        accessLogWriter: (any AccessLogWriter)? = nil,
-        proxyDecoder: (any ProxyHeaderDecoding)?
+        accessLogWriter: (any AccessLogWriter)? = nil
     ) {
         self.handler = handler
         self.configuration = configuration
@@ -27,7 +25,6 @@ final class ConnectionContext: Sendable {
         self.sanitizer = HeaderSanitizer()
         self.logger = logger
         self.accessLog = AccessLog(logger: logger, enabled: configuration.accessLog, writer: accessLogWriter)
-        self.proxyDecoder = proxyDecoder
     }
 
     /// `true` once graceful shutdown began: responses say `Connection: close`.
@@ -36,8 +33,8 @@ final class ConnectionContext: Sendable {
     func startQuiescing() { quiescingFlag.store(true, ordering: .relaxed) }
 
     /// The pipeline's limits.
-    var limits: HTTPConnectionHandler.Limits {
-        HTTPConnectionHandler.Limits(
+    var limits: HTTPConnectionStateMachine.Limits {
+        HTTPConnectionStateMachine.Limits(
             maxBodyBytes: configuration.maxBodyBytes,
             headerTimeout: TimeAmount(configuration.headerTimeout),
             idleTimeout: TimeAmount(configuration.idleTimeout),

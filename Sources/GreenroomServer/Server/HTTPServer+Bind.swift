@@ -20,18 +20,10 @@ extension HTTPServer {
     /// traps when an unused writer is deinitialised.
     typealias Listener = NIOAsyncChannel<any Channel, Never>
 
-    /// The PROXY header codec.
-    static var proxyDecoder: (any ProxyHeaderDecoding)? { CoreProxyHeaderDecoder() }
-
     /// Creates the listener with the connection tracker first in its pipeline.
     func bind(drained: AsyncStream<Void>.Continuation) async throws -> Listener {
         let configuration = self.configuration
         let context = self.context
-        if configuration.proxyProtocol != .off && context.proxyDecoder == nil {
-            throw ServerStartError(
-                message: "--proxy-protocol \(configuration.proxyProtocol) is not available in this build"
-            )
-        }
         let bootstrap = ServerBootstrap(group: eventLoopGroup)
             .serverChannelOption(ChannelOptions.backlog, value: Int32(clamping: configuration.backlog))
             .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
@@ -105,14 +97,12 @@ extension HTTPServer {
     static func configurePipeline(_ channel: any Channel, context: ConnectionContext) throws {
         let configuration = context.configuration
         let sync = channel.pipeline.syncOperations
-        if configuration.proxyProtocol != .off, let decoder = context.proxyDecoder {
-            let trusted = Peer(channel.remoteAddress).map { configuration.trustedProxies.trusts($0) } ?? false
+        if configuration.proxyProtocol != .off {
             try sync.addHandler(
                 ProxyProtocolHandler(
                     mode: configuration.proxyProtocol,
-                    peerIsTrusted: trusted,
-                    timeout: TimeAmount(configuration.proxyProtocolTimeout),
-                    decoder: decoder
+                    trustedProxies: configuration.trustedProxies,
+                    timeout: TimeAmount(configuration.proxyProtocolTimeout)
                 )
             )
         }
@@ -129,7 +119,7 @@ extension HTTPServer {
     static func addHTTPHandlers(
         to sync: ChannelPipeline.SynchronousOperations,
         maxHeaderBytes: Int,
-        limits: HTTPConnectionHandler.Limits,
+        limits: HTTPConnectionStateMachine.Limits,
         shuttingDown: @escaping @Sendable () -> Bool = { false }
     ) throws {
         var decoderLimits = NIOHTTPDecoderLimitConfiguration()
@@ -142,7 +132,9 @@ extension HTTPServer {
                 HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes, limitConfiguration: decoderLimits)
             )
         )
-        try sync.addHandler(HTTPConnectionHandler(limits: limits, framing: framing, shuttingDown: shuttingDown))
+        try sync.addHandler(
+            HTTPConnectionChannelHandler(limits: limits, framing: framing, shuttingDown: shuttingDown)
+        )
     }
 
     /// Wraps an accepted channel in the async channel its task reads from, then starts reading.

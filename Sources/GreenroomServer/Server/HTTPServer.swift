@@ -68,8 +68,7 @@ public final class HTTPServer: Service, Sendable {
             handler: handler,
             configuration: configuration,
             logger: logger,
-            accessLogWriter: accessLogWriter,
-            proxyDecoder: Self.proxyDecoder
+            accessLogWriter: accessLogWriter
         )
     }
 
@@ -119,7 +118,7 @@ public final class HTTPServer: Service, Sendable {
         if stopNow { beginShutdown() }
         await onListening(bound)
 
-        let connections = ConnectionHandler(context: context)
+        let connections = ConnectionTask(context: context)
         let logger = self.logger
         let executors: [ObjectIdentifier: EventLoopTaskExecutor]
         switch configuration.connectionExecutor {
@@ -218,7 +217,7 @@ public final class HTTPServer: Service, Sendable {
         case .unix(let path):
             return .unix(path: path)
         case .tcp(let host, let port):
-            guard let address, let peer = Peer(address), case .ip(let ip, let boundPort?) = peer else {
+            guard let address, case .ip(let ip, let boundPort?) = Peer(address) else {
                 return .tcp(host: host, port: port)
             }
             return .tcp(host: ip.description, port: Int(boundPort))

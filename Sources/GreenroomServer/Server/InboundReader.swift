@@ -102,7 +102,7 @@ final class InboundReader: @unchecked Sendable {
         case .failure(let failure):
             bodyState = .failed(failure)
             throw Self.error(for: failure)
-        case .head, .proxied, nil:
+        case .head, .peer, nil:
             bodyState = .failed(nil)
             throw HTTPServerError.connectionClosed
         }
@@ -113,7 +113,7 @@ final class InboundReader: @unchecked Sendable {
         case .bodyTooLarge: .bodyTooLarge
         case .badRequest, .headerTooLarge, .headerTimeout, .versionNotSupported, .notImplemented, .bodyTimeout:
             .malformedBody
-        case .closeSilently, nil: .connectionClosed
+        case nil: .connectionClosed
         }
     }
 }

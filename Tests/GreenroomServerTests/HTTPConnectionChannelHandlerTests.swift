@@ -7,8 +7,8 @@ import Testing
 @testable import GreenroomServer
 
 /// The connection handler on an `EmbeddedChannel`: limits, timers, in-band failures, closing.
-@Suite struct HTTPConnectionHandlerTests {
-    static let limits = HTTPConnectionHandler.Limits(
+@Suite struct HTTPConnectionChannelHandlerTests {
+    static let limits = HTTPConnectionStateMachine.Limits(
         maxBodyBytes: 10,
         headerTimeout: .seconds(1),
         idleTimeout: .seconds(5),
@@ -18,7 +18,7 @@ import Testing
     /// A channel with the server's HTTP handlers (head byte count, NIO's decoder, the handler
     /// under test).
     static func makeChannel(
-        limits: HTTPConnectionHandler.Limits = limits,
+        limits: HTTPConnectionStateMachine.Limits = limits,
         maxHeaderBytes: Int = 16 * 1024,
         reading: Bool = true
     ) throws -> EmbeddedChannel {
@@ -41,7 +41,7 @@ import Testing
             case .body(let buffer): result.append("body \(String(buffer: buffer))")
             case .end: result.append("end")
             case .failure(let failure): result.append("failure \(failure)")
-            case .proxied(let peer, let tls): result.append("proxied \(peer) \(tls)")
+            case .peer(let peer): result.append("peer \(peer.peer) \(peer.via) \(peer.tls)")
             }
         }
         return result
@@ -209,12 +209,14 @@ import Testing
         #expect(!channel.isActive, "nothing is owed and the server is shutting down")
     }
 
-    @Test func proxyHeaderEventBecomesAPart() throws {
+    @Test func connectionPeerEventBecomesAPart() throws {
         let channel = try Self.makeChannel()
         let source = Peer.ip(IPAddress("192.0.2.1")!, port: 4711)
-        channel.pipeline.fireUserInboundEventTriggered(ProxyHeaderReceived(source: source, tls: true))
-        channel.pipeline.fireUserInboundEventTriggered(ProxyHeaderReceived(source: nil, tls: false))
-        #expect(try Self.parts(channel) == ["proxied 192.0.2.1:4711 true"])
+        var peer = ConnectionPeer(socketPeer: source)
+        peer.via = .proxyProtocol
+        peer.tls = true
+        channel.pipeline.fireUserInboundEventTriggered(peer)
+        #expect(try Self.parts(channel) == ["peer 192.0.2.1:4711 proxy-protocol true"])
         _ = try channel.finish(acceptAlreadyClosed: true)
     }
 }
@@ -222,7 +224,7 @@ import Testing
 /// Half-closed clients: NIO reads a socket whose peer shut its write side to the end, even
 /// before the connection's task asked to read (EPOLLRDHUP), and reports the end of input with a
 /// read that produced nothing. Neither may cost a complete request its answer.
-@Suite struct HTTPConnectionHandlerHalfCloseTests {
+@Suite struct HTTPConnectionChannelHandlerHalfCloseTests {
     /// Stands in for the connection task's async channel: added when the task starts.
     final class Recorder: ChannelInboundHandler {
         typealias InboundIn = RequestPart
@@ -234,7 +236,7 @@ import Testing
             case .body(let buffer): events.append("body \(String(buffer: buffer))")
             case .end: events.append("end")
             case .failure(let failure): events.append("failure \(failure)")
-            case .proxied(let peer, _): events.append("proxied \(peer)")
+            case .peer(let peer): events.append("peer \(peer.peer)")
             }
         }
 
@@ -252,7 +254,7 @@ import Testing
     @Test func requestAndEndOfInputBeforeTheTaskReadsAreHandedOverWhenItDoes() throws {
         // The flaky `requestHalfClosedAfterSendingIsStillAnswered`: on a busy machine the client's
         // request and FIN were drained before the task's handler existed, and the task got 408.
-        let channel = try HTTPConnectionHandlerTests.makeChannel(reading: false)
+        let channel = try HTTPConnectionChannelHandlerTests.makeChannel(reading: false)
         try channel.writeInbound(ByteBuffer(string: "GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n"))
         Self.endOfInput(channel)
         channel.embeddedEventLoop.advanceTime(by: .milliseconds(500))
@@ -268,35 +270,35 @@ import Testing
     }
 
     @Test func endOfInputAfterACompleteRequestStartsNoHeaderClock() throws {
-        let channel = try HTTPConnectionHandlerTests.makeChannel()
+        let channel = try HTTPConnectionChannelHandlerTests.makeChannel()
         try channel.writeInbound(ByteBuffer(string: "GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n"))
-        #expect(try HTTPConnectionHandlerTests.parts(channel) == ["head GET /healthz", "end"])
+        #expect(try HTTPConnectionChannelHandlerTests.parts(channel) == ["head GET /healthz", "end"])
         Self.endOfInput(channel)
         // The application takes longer than the header timeout: still no 408 for a complete request.
         channel.embeddedEventLoop.advanceTime(by: .seconds(3))
-        #expect(try HTTPConnectionHandlerTests.parts(channel).isEmpty)
+        #expect(try HTTPConnectionChannelHandlerTests.parts(channel).isEmpty)
         try channel.writeOutbound(ResponseWrite(bytes: ByteBuffer(string: "ok"), kind: .end))
         #expect(try channel.readOutbound(as: ByteBuffer.self).map { String(buffer: $0) } == "ok")
         _ = try channel.finish(acceptAlreadyClosed: true)
     }
 
     @Test func partialHeadThenEndOfInputIsABadRequest() throws {
-        let channel = try HTTPConnectionHandlerTests.makeChannel()
+        let channel = try HTTPConnectionChannelHandlerTests.makeChannel()
         try channel.writeInbound(ByteBuffer(string: "GET /healthz HTTP/1.1\r\nHo"))
         Self.endOfInput(channel)
-        #expect(try HTTPConnectionHandlerTests.parts(channel) == ["failure badRequest"])
+        #expect(try HTTPConnectionChannelHandlerTests.parts(channel) == ["failure badRequest"])
         channel.embeddedEventLoop.advanceTime(by: .seconds(3))
-        #expect(try HTTPConnectionHandlerTests.parts(channel).isEmpty)
+        #expect(try HTTPConnectionChannelHandlerTests.parts(channel).isEmpty)
         _ = try channel.finish(acceptAlreadyClosed: true)
     }
 }
 
 /// A client that stops reading while responses wait to be written.
-@Suite struct HTTPConnectionHandlerStallTests {
+@Suite struct HTTPConnectionChannelHandlerStallTests {
     @Test func unreadResponsesCloseTheConnectionAfterTheIdleTimeout() throws {
-        let channel = try HTTPConnectionHandlerTests.makeChannel()
+        let channel = try HTTPConnectionChannelHandlerTests.makeChannel()
         try channel.writeInbound(ByteBuffer(string: "GET / HTTP/1.1\r\nHost: t\r\n\r\n"))
-        _ = try HTTPConnectionHandlerTests.parts(channel)
+        _ = try HTTPConnectionChannelHandlerTests.parts(channel)
         channel.isWritable = false
         channel.pipeline.fireChannelWritabilityChanged()
         channel.embeddedEventLoop.advanceTime(by: .seconds(4))
@@ -306,9 +308,9 @@ import Testing
     }
 
     @Test func readingAgainStopsTheClock() throws {
-        let channel = try HTTPConnectionHandlerTests.makeChannel()
+        let channel = try HTTPConnectionChannelHandlerTests.makeChannel()
         try channel.writeInbound(ByteBuffer(string: "GET / HTTP/1.1\r\nHost: t\r\n\r\n"))
-        _ = try HTTPConnectionHandlerTests.parts(channel)
+        _ = try HTTPConnectionChannelHandlerTests.parts(channel)
         for _ in 0..<3 {
             channel.isWritable = false
             channel.pipeline.fireChannelWritabilityChanged()
@@ -324,13 +326,13 @@ import Testing
 
 /// Connections accepted while the server shuts down: the quiesce event was fired before their
 /// handlers existed, so the handler asks the server when it starts reading.
-@Suite struct HTTPConnectionHandlerShutdownTests {
+@Suite struct HTTPConnectionChannelHandlerShutdownTests {
     static func makeChannel() throws -> EmbeddedChannel {
         let channel = EmbeddedChannel()
         try HTTPServer.addHTTPHandlers(
             to: channel.pipeline.syncOperations,
             maxHeaderBytes: 16 * 1024,
-            limits: HTTPConnectionHandlerTests.limits,
+            limits: HTTPConnectionChannelHandlerTests.limits,
             shuttingDown: { true }
         )
         try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()
@@ -351,14 +353,14 @@ import Testing
         channel.pipeline.fireUserInboundEventTriggered(ChannelEvent.inputClosed)
         channel.read()
         #expect(channel.isActive)
-        #expect(try HTTPConnectionHandlerTests.parts(channel) == ["head GET /", "end"])
+        #expect(try HTTPConnectionChannelHandlerTests.parts(channel) == ["head GET /", "end"])
         try channel.writeOutbound(ResponseWrite(bytes: ByteBuffer(string: "ok"), kind: .end))
         channel.embeddedEventLoop.run()
         #expect(!channel.isActive)
     }
 }
 
-extension HTTPConnectionHandlerShutdownTests {
+extension HTTPConnectionChannelHandlerShutdownTests {
     @Test func connectionNoTaskWillServeIsClosedWithoutWaitingForRead() throws {
         // The listener closed while this connection was being set up: no task will ever read it.
         let channel = try Self.makeChannel()
@@ -369,8 +371,8 @@ extension HTTPConnectionHandlerShutdownTests {
 
 /// The body timeout: a client that stops sending a body it announced, counted between pieces and
 /// only while the server wants to read; and the bounded drain of a body left unread.
-@Suite struct HTTPConnectionHandlerBodyTimeoutTests {
-    typealias Base = HTTPConnectionHandlerTests
+@Suite struct HTTPConnectionChannelHandlerBodyTimeoutTests {
+    typealias Base = HTTPConnectionChannelHandlerTests
 
     /// Bytes from the client, then the read NIO's autoRead asks for next.
     static func send(_ channel: EmbeddedChannel, _ text: String) throws {
@@ -512,8 +514,8 @@ extension HTTPConnectionHandlerShutdownTests {
 }
 
 /// The whole head against the header limit and bare LF, whatever way the bytes are cut.
-@Suite struct HTTPConnectionHandlerHeadBytesTests {
-    typealias Base = HTTPConnectionHandlerTests
+@Suite struct HTTPConnectionChannelHandlerHeadBytesTests {
+    typealias Base = HTTPConnectionChannelHandlerTests
 
     static let pipelined =
         "POST /a HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n3;x=y\r\nabc\r\n0\r\nT: 1\r\n\r\n"

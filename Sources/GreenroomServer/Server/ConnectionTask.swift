@@ -3,12 +3,15 @@ import Logging
 import NIOCore
 import NIOHTTP1
 
-/// Serves one connection: reads requests in order, resolves the client, calls the handler and
-/// writes the responses, until the client or the server closes.
-struct ConnectionHandler: Sendable {
+/// The task that serves one connection: reads requests in order, resolves the client, calls the
+/// application's handler and writes the responses, until the client or the server closes. The
+/// protocol work before it (PROXY header, decoding, limits, timeouts) happens on the event loop
+/// in the channel's handlers.
+struct ConnectionTask: Sendable {
     let context: ConnectionContext
 
     func serve(_ channel: any Channel) async {
+        // A channel without a remote address (never for an accepted socket) is a nameless unix peer.
         let socketPeer = Peer(channel.remoteAddress) ?? .unix(path: nil)
         do {
             let connection = try await HTTPServer.makeConnection(channel)
@@ -19,21 +22,20 @@ struct ConnectionHandler: Sendable {
                     allocator: connection.channel.allocator,
                     serverName: context.configuration.serverName
                 )
-                var state = PeerState(peer: socketPeer)
+                // Replaced by what the PROXY protocol handler found, when there is one.
+                var peer = ConnectionPeer(socketPeer: socketPeer)
                 while let part = try await reader.next() {
                     switch part {
-                    case .proxied(let source, let tls):
-                        state = PeerState(peer: source, via: .proxyProtocol, scheme: tls ? "https" : "http")
+                    case .peer(let connectionPeer):
+                        peer = connectionPeer
                     case .body, .end:
                         continue
                     case .failure(let failure):
-                        if let status = failure.status {
-                            _ = try await sink.sendError(status)
-                            try await connection.channel.closeFuture.get()
-                        }
+                        _ = try await sink.sendError(failure.status)
+                        try await connection.channel.closeFuture.get()
                         return
                     case .head(let head):
-                        let closes = try await respond(to: head, state: state, reader: reader, sink: sink)
+                        let closes = try await respond(to: head, peer: peer, reader: reader, sink: sink)
                         if closes {
                             try await connection.channel.closeFuture.get()
                             return
@@ -49,29 +51,19 @@ struct ConnectionHandler: Sendable {
         }
     }
 
-    /// Who the connection's peer is for trust: the socket, or a trusted PROXY header's source.
-    struct PeerState {
-        var peer: Peer
-        var via: ClientAddress.Via = .peer
-        var scheme = "http"
-    }
-
     /// Handles one request; returns `true` when the connection closes after it.
     private func respond(
         to head: HTTPRequestHead,
-        state: PeerState,
+        peer: ConnectionPeer,
         reader: InboundReader,
         sink: ResponseSink
     ) async throws -> Bool {
         let start = NIODeadline.now()
         var head = head
-        if !context.resolver.trusted.trusts(state.peer) { strip(&head.headers) }
-        let client = context.resolver.resolve(
-            peer: state.peer,
-            headers: head.headers,
-            peerVia: state.via,
-            socketScheme: state.scheme
-        )
+        // Trust is decided once, by the resolver: an untrusted peer's forwarding headers are then
+        // removed, so the application cannot read a client's claims about itself.
+        let client = context.resolver.resolve(peer, headers: head.headers)
+        if client.decision == .peerUntrusted { context.sanitizer.sanitize(&head.headers) }
 
         var expectContinue = false
         var refusal: HTTPResponseStatus?
@@ -122,19 +114,6 @@ struct ConnectionHandler: Sendable {
         if outcome.closes { return true }
         if try await !reader.finishBody() { throw HTTPServerError.connectionClosed }
         return false
-    }
-
-    /// Removes every forwarding header, copying the headers only when there is one.
-    private func strip(_ headers: inout HTTPHeaders) {
-        var found = false
-        for (name, _) in headers where context.sanitizer.isForwardingHeader(name) {
-            found = true
-            break
-        }
-        guard found else { return }
-        var kept: [(String, String)] = []
-        for (name, value) in headers where !context.sanitizer.isForwardingHeader(name) { kept.append((name, value)) }
-        headers = HTTPHeaders(kept)
     }
 
     private func errorResponse(for error: any Error, reader: InboundReader, request: Request) -> Response {

@@ -1,5 +1,5 @@
-import GreenroomCore
-import NIOCore
+public import GreenroomCore
+public import NIOCore
 
 #if canImport(Glibc)
 import Glibc
@@ -10,9 +10,13 @@ import Darwin
 #endif
 
 extension Peer {
-    /// The peer of a NIO socket address: `.ip` for IPv4/IPv6 (IPv4-mapped addresses kept, the
-    /// trust layer unmaps them), `.unix` for a unix-domain socket; `nil` when unknown.
-    init?(_ address: SocketAddress?) {
+    /// The peer of a NIO socket address: ``GreenroomCore/Peer/ip(_:port:)`` for IPv4 and IPv6
+    /// (an IPv4-mapped IPv6 address is kept as it is; ``GreenroomCore/TrustedProxies`` unmaps it),
+    /// ``GreenroomCore/Peer/unix(path:)`` for a unix-domain socket (`nil` path when unnamed, as an
+    /// accepted unix connection's peer usually is).
+    ///
+    /// Reads the `sockaddr` bytes directly, allocating only for a unix socket's path.
+    public init(_ address: SocketAddress) {
         switch address {
         case .v4(let v4):
             self = withUnsafeBytes(of: v4.address) { Peer(socketAddressBytes: $0) }
@@ -24,9 +28,13 @@ extension Peer {
                 String(decoding: bytes.prefix { $0 != 0 }, as: UTF8.self)
             }
             self = .unix(path: text.isEmpty ? nil : text)
-        case nil:
-            return nil
         }
+    }
+
+    /// The peer of a channel's `remoteAddress`; `nil` when the channel has none.
+    init?(_ address: SocketAddress?) {
+        guard let address else { return nil }
+        self.init(address)
     }
 }
 
