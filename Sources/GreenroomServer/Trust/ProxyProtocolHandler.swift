@@ -29,7 +29,9 @@ public import NIOCore
 /// // A later handler's userInboundEventTriggered receives the `ConnectionPeer`.
 /// ```
 public final class ProxyProtocolHandler: ChannelInboundHandler, RemovableChannelHandler {
+    /// The connection's bytes, from the socket.
     public typealias InboundIn = ByteBuffer
+    /// The bytes after the header, unchanged, for the HTTP codec.
     public typealias InboundOut = ByteBuffer
 
     /// Handler state. Transitions: `reading` → `done` (header read, optional and none sent, or
