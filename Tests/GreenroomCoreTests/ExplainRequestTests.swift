@@ -380,7 +380,7 @@ struct ExplainRequestTests {
         ),
         (
             "127.0.0.1", ["X-Forwarded-For: 1.2.3.4\r\nX-Admin: 1"], nil, "--header",
-            "--header 'X-Forwarded-For': the value contains CR, LF or NUL"
+            "--header 'X-Forwarded-For': the value contains a control character (CR, LF, NUL, ESC, DEL, ...)"
         ),
         ("127.0.0.1", [], "0d0a0", "--proxy-hex", "--proxy-hex: expected an even number of hex digits"),
         ("127.0.0.1", [], "0x", "--proxy-hex", "--proxy-hex: expected an even number of hex digits"),
