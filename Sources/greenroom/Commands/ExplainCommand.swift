@@ -27,14 +27,8 @@ struct ExplainCommand: AsyncParsableCommand {
     )
     var peer: String
 
-    @Option(
-        name: .long,
-        help: ArgumentHelp(
-            "A trusted proxy: CIDR, address, 'loopback' or 'unix' (repeatable; default loopback).",
-            valueName: "CIDR"
-        )
-    )
-    var trust: [String] = []
+    @OptionGroup(title: "Trust")
+    var trustOptions: TrustOptions
 
     @Option(
         name: .long,
@@ -48,24 +42,6 @@ struct ExplainCommand: AsyncParsableCommand {
     )
     var proxyHex: String?
 
-    @Option(name: .customLong("forwarded-headers"), help: "Which headers to read: x-forwarded, forwarded or both.")
-    var forwardedHeaders: String = ForwardedResolver.HeaderPolicy.xForwarded.rawValue
-
-    @Option(
-        name: .customLong("authoritative-headers"),
-        help: "With --forwarded-headers both, the family that decides on disagreement: x-forwarded or forwarded."
-    )
-    var authoritativeHeaders: String = ForwardedResolver.HeaderFamily.xForwarded.rawValue
-
-    @Option(
-        name: .long,
-        help: ArgumentHelp("Take the N-th hop from the right instead of walking trusted hops.", valueName: "N")
-    )
-    var hops: Int?
-
-    @Flag(name: .customLong("trust-all-i-know"), help: "Allow trust entries that match every address (unsafe).")
-    var trustAllIKnow = false
-
     @Flag(name: .long, help: "Print JSON: {client, client_port, scheme, host, via, chain, ...}.")
     var json = false
 
@@ -74,18 +50,13 @@ struct ExplainCommand: AsyncParsableCommand {
         do {
             request = try ExplainRequest(
                 peer: peer,
-                trust: trust,
+                trust: trustOptions.settings(),
                 headers: header,
-                proxyHex: proxyHex,
-                policy: forwardedHeaders,
-                authoritative: authoritativeHeaders,
-                hops: hops,
-                trustAll: trustAllIKnow
+                proxyHex: proxyHex
             )
         } catch {
             throw ValidationError(error.message)
         }
-        let result = request.resolve()
-        print(json ? result.client.json : result.narrative(trusted: request.resolver.trusted))
+        print(request.resolve().output(json: json))
     }
 }

@@ -42,38 +42,17 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Listen on a unix-domain socket at this path instead of TCP (mode 0660).")
     var unix: String?
 
-    @Option(help: "A trusted proxy: a CIDR block, an address, 'loopback' or 'unix'. Repeatable. Default: loopback.")
-    var trust: [String] = []
+    @OptionGroup(title: "Trust")
+    var trustOptions: TrustOptions
 
     @Option(help: "Expect a PROXY protocol header from trusted proxies: off, optional or required. Default: off.")
     var proxyProtocol: ProxyProtocolMode?
-
-    @Option(help: "Take the N-th forwarding hop from the right instead of walking the trusted hops.")
-    var hops: Int?
 
     @Option(help: "The most connections open at once; beyond it the server stops accepting. Default: 10000.")
     var maxConnections: Int?
 
     @Flag(help: "Serve clients directly without a proxy (trusts nobody unless --trust is given).")
     var allowPublic = false
-
-    @Option(help: "Which forwarding headers to read: x-forwarded, forwarded or both. Default: x-forwarded.")
-    var forwardedHeaders: ForwardedResolver.HeaderPolicy?
-
-    @Option(
-        help: """
-            With --forwarded-headers both, the family that decides when X-Forwarded-For and Forwarded \
-            disagree: the one your proxy writes itself, x-forwarded or forwarded. Default: x-forwarded \
-            (the generated nginx, Apache and HAProxy replace X-Forwarded-For).
-            """
-    )
-    var authoritativeHeaders: ForwardedResolver.HeaderFamily?
-
-    @Flag(
-        name: .customLong("trust-all-i-know"),
-        help: "Allow --trust entries that match every address (*, 0.0.0.0/0, ::/0): any client could forge its address."
-    )
-    var trustAll = false
 
     @Flag(help: "Allow trusting public ranges or blocks wider than /8 (/16 for IPv6), e.g. a CDN's egress ranges.")
     var trustPublicRanges = false
@@ -202,24 +181,20 @@ struct ServeCommand: AsyncParsableCommand {
         }
         if allowPublic { configuration.allowPublic = true }
         let flagged: [(Bool, StartupOptIn)] = [
-            (trustAll, .trustEveryone), (trustPublicRanges, .trustPublicRanges), (allowWildcardBind, .wildcardBind),
+            (trustOptions.trustAll, .trustEveryone), (trustPublicRanges, .trustPublicRanges),
+            (allowWildcardBind, .wildcardBind),
             (allowPublicBehindProxy, .publicBehindProxy),
         ]
         for (given, optIn) in flagged where given { configuration.optIns.insert(optIn) }
-        if trust == ["none"] {
-            configuration.trustedProxies = .none
-        } else if !trust.isEmpty {
-            do {
-                configuration.trustedProxies = try TrustedProxies(parsing: trust, allowingEverything: trustAll)
-            } catch {
-                throw ConfigurationError("--trust: \(error.reason)")
-            }
+        let trustSettings = try trustOptions.settings()
+        if let trusted = trustSettings.trustedProxies {
+            configuration.trustedProxies = trusted
         } else if config == nil, allowPublic {
             configuration.trustedProxies = .none
         }
-        if let forwardedHeaders { configuration.forwardedHeaders = forwardedHeaders }
-        if let authoritativeHeaders { configuration.authoritativeHeaders = authoritativeHeaders }
-        if let hops { configuration.hops = hops }
+        if let forwardedHeaders = trustSettings.forwardedHeaders { configuration.forwardedHeaders = forwardedHeaders }
+        if let authoritative = trustSettings.authoritativeHeaders { configuration.authoritativeHeaders = authoritative }
+        if let hops = trustSettings.hops { configuration.hops = hops }
         if let proxyProtocol { configuration.proxyProtocol = proxyProtocol }
         if let proxyProtocolTimeout {
             configuration.proxyProtocolTimeout = try seconds(proxyProtocolTimeout, "--proxy-protocol-timeout")
@@ -256,5 +231,3 @@ struct ServeCommand: AsyncParsableCommand {
 }
 
 extension ProxyProtocolMode: ExpressibleByArgument {}
-extension ForwardedResolver.HeaderPolicy: ExpressibleByArgument {}
-extension ForwardedResolver.HeaderFamily: ExpressibleByArgument {}

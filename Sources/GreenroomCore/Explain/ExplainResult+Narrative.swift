@@ -1,9 +1,9 @@
-import GreenroomCore
-
-extension ExplainRequest.Result {
-    /// The decision as the steps a person would follow, e.g.
-    /// `peer 10.0.0.2 trusted (10.0.0.0/8) → hop 203.0.113.9 untrusted → client 203.0.113.9 via x-forwarded-for`.
-    func narrative(trusted: TrustedProxies) -> String {
+extension ExplainResult {
+    /// The decision as the steps a person would follow, then a line of scheme, host, port and
+    /// prefix, e.g.
+    /// `peer 10.0.0.2 trusted (10.0.0.0/8) → hop 203.0.113.9 untrusted → client 203.0.113.9 via x-forwarded-for`
+    /// and `scheme http`.
+    package var narrative: String {
         var steps: [String] = []
         if let proxyNote { steps.append(proxyNote) }
         let peer = client.peer
@@ -29,13 +29,11 @@ extension ExplainRequest.Result {
             steps.append(step)
         }
         steps.append("client \(client) via \(client.via)")
-        var lines = [steps.joined(separator: " → ")]
         var details = "scheme \(client.scheme)"
         if let host = client.host { details += ", host \(host)" }
         if let port = client.forwardedPort { details += ", port \(port)" }
         if let prefix = client.prefix { details += ", prefix \(prefix)" }
-        lines.append(details)
-        return lines.joined(separator: "\n")
+        return steps.joined(separator: " → ") + "\n" + details
     }
 
     /// The step that says why a walk stopped; `nil` when the peer line already said it.
