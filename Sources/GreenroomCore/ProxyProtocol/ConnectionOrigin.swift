@@ -22,6 +22,12 @@ package struct ConnectionOrigin: Sendable, Hashable {
     /// the server then closes the connection.
     package init?(socketPeer: Peer, header: ProxyHeader, trusted: TrustedProxies) {
         guard trusted.trusts(socketPeer) else { return nil }
+        self.init(socketPeer: socketPeer, trustedHeader: header)
+    }
+
+    /// A connection that began with `header` from a socket peer already found trusted (the
+    /// server's PROXY handler checks once per connection).
+    package init(socketPeer: Peer, trustedHeader header: ProxyHeader) {
         guard let source = header.sourcePeer else {
             self.init(socketPeer: socketPeer)
             return

@@ -37,15 +37,11 @@ public struct ConnectionPeer: Sendable, Hashable {
     /// proxy speaks for itself, e.g. a health check), as the specification says; the header is
     /// still kept in ``proxyHeader``.
     public init(socketPeer: Peer, proxyHeader: ProxyHeader) {
+        // The one rule `greenroom explain` follows too.
+        let origin = ConnectionOrigin(socketPeer: socketPeer, trustedHeader: proxyHeader)
         self.proxyHeader = proxyHeader
-        if let source = proxyHeader.sourcePeer {
-            self.peer = source
-            self.via = .proxyProtocol
-            self.tls = proxyHeader.ssl?.client.contains(.ssl) ?? false
-        } else {
-            self.peer = socketPeer
-            self.via = .peer
-            self.tls = false
-        }
+        self.peer = origin.peer
+        self.via = origin.via
+        self.tls = origin.scheme == "https"
     }
 }
