@@ -165,6 +165,9 @@ import Testing
             mayBeRefused: true,
             replacesHost: true
         ),
+        // The port the proxy forwards is the one it listens on, never the one written in Host
+        // (Apache's %{SERVER_PORT} is Host's port under UseCanonicalName Off).
+        Forgery(name: "Host with a port of the client's choosing", headers: ["Host: localhost:1"], replacesHost: true),
         Forgery(
             name: "Host closing the quote over HTTP/2",
             headers: ["Host: a\",for=198.51.100.15;proto=http;host=\"\(forgedHost)"],
