@@ -1,3 +1,5 @@
+import GreenroomCore
+
 /// A file system held in memory: a dictionary from absolute paths to contents.
 ///
 /// Used by tests, by the fuzzing harness and to re-read the files of an `nginx -T` dump

@@ -6,6 +6,8 @@ import Musl
 import Darwin
 #endif
 
+import GreenroomCore
+
 /// The real file system, read through POSIX calls: `open`/`fstat`/`read`, glob(3), realpath(3).
 ///
 /// Errors name the path and the reason in one line (`'/etc/nginx/x.conf' does not exist`). Only

@@ -6,6 +6,8 @@ import Musl
 import Darwin
 #endif
 
+import GreenroomCore
+
 /// The probe's HTTP client: curl(1), started with `posix_spawn` and reaped, with its output in a
 /// private temporary directory.
 ///

@@ -1,7 +1,9 @@
+import GreenroomCore
+
 extension Rule {
     /// GR001.
     public static let specWildcardBind = Rule(
-        id: "GR001",
+        id: .specWildcardBind,
         severity: .error,
         scope: .spec,
         title: "app binds a wildcard address behind a proxy",
@@ -17,7 +19,7 @@ extension Rule {
 
     /// GR002.
     public static let specPublicBind = Rule(
-        id: "GR002",
+        id: .specPublicBind,
         severity: .error,
         scope: .spec,
         title: "app reachable from other hosts without a firewall statement",
@@ -35,7 +37,7 @@ extension Rule {
 
     /// GR003.
     public static let specTrustTooBroad = Rule(
-        id: "GR003",
+        id: .specTrustTooBroad,
         severity: .error,
         scope: .spec,
         title: "trust lets clients choose their own address",
@@ -53,7 +55,7 @@ extension Rule {
 
     /// GR004.
     public static let specTrustBeyondProxy = Rule(
-        id: "GR004",
+        id: .specTrustBeyondProxy,
         severity: .warning,
         scope: .spec,
         title: "trust wider than where the proxy connects from",
@@ -70,7 +72,7 @@ extension Rule {
 
     /// GR005.
     public static let specRootUser = Rule(
-        id: "GR005",
+        id: .specRootUser,
         severity: .error,
         scope: .spec,
         title: "app runs as root or with an administrators' group",
@@ -88,7 +90,7 @@ extension Rule {
 
     /// GR006.
     public static let specPrivilegedPort = Rule(
-        id: "GR006",
+        id: .specPrivilegedPort,
         severity: .error,
         scope: .spec,
         title: "app listens on a privileged port",
@@ -102,7 +104,7 @@ extension Rule {
 
     /// GR007.
     public static let specProxyNotTrusted = Rule(
-        id: "GR007",
+        id: .specProxyNotTrusted,
         severity: .error,
         scope: .spec,
         title: "app does not trust where the proxy connects from",

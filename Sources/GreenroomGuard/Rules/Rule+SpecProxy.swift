@@ -1,7 +1,9 @@
+import GreenroomCore
+
 extension Rule {
     /// GR008.
     public static let specProxyProtocol = Rule(
-        id: "GR008",
+        id: .specProxyProtocol,
         severity: .error,
         scope: .spec,
         title: "PROXY protocol expected but not sent, or sent but not expected",
@@ -18,7 +20,7 @@ extension Rule {
 
     /// GR009.
     public static let specSchemeLost = Rule(
-        id: "GR009",
+        id: .specSchemeLost,
         severity: .error,
         scope: .spec,
         title: "TLS at the proxy, but the app cannot learn the scheme",
@@ -37,7 +39,7 @@ extension Rule {
 
     /// GR010.
     public static let specRealIPTooBroad = Rule(
-        id: "GR010",
+        id: .specRealIPTooBroad,
         severity: .error,
         scope: .spec,
         title: "proxy.real_ip trusts too much",
@@ -53,7 +55,7 @@ extension Rule {
 
     /// GR011.
     public static let specProxyCannot = Rule(
-        id: "GR011",
+        id: .specProxyCannot,
         severity: .error,
         scope: .spec,
         title: "the proxy cannot do what the spec asks",
@@ -69,7 +71,7 @@ extension Rule {
 
     /// GR012.
     public static let specSandbox = Rule(
-        id: "GR012",
+        id: .specSandbox,
         severity: .warning,
         scope: .spec,
         title: "systemd sandbox weakened",
@@ -90,7 +92,7 @@ extension Rule {
 
     /// GR013.
     public static let specHopsTooMany = Rule(
-        id: "GR013",
+        id: .specHopsTooMany,
         severity: .warning,
         scope: .spec,
         title: "hops counts more proxies than the deployment has",
@@ -106,7 +108,7 @@ extension Rule {
 
     /// GR014.
     public static let specExecOverrides = Rule(
-        id: "GR014",
+        id: .specExecOverrides,
         severity: .error,
         scope: .spec,
         title: "app.exec flags contradict the spec",
@@ -123,7 +125,7 @@ extension Rule {
 
     /// GR019.
     public static let specOther = Rule(
-        id: "GR019",
+        id: .specOther,
         severity: .error,
         scope: .spec,
         title: "deployment spec problem",
