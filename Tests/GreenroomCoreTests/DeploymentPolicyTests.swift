@@ -112,7 +112,10 @@ import Testing
         #expect(refused.allSatisfy { $0.fix.contains(optIn.specKey) })
 
         for other in StartupOptIn.allCases where other != optIn { configuration.optIns.insert(other) }
-        #expect(DeploymentPolicy().violations(of: configuration).map(\.severity) == [.error], "another opt-in silenced it")
+        #expect(
+            DeploymentPolicy().violations(of: configuration).map(\.severity) == [.error],
+            "another opt-in silenced it"
+        )
 
         configuration.optIns = [optIn]
         let allowed = DeploymentPolicy().violations(of: configuration)
@@ -146,14 +149,18 @@ import Testing
 
     @Test(arguments: [1, 80, 443, 1023])
     func privilegedPortIsRefused(_ port: Int) {
-        let violations = DeploymentPolicy().violations(of: DeploymentDescription(bind: .tcp(host: "127.0.0.1", port: port)))
+        let violations = DeploymentPolicy().violations(
+            of: DeploymentDescription(bind: .tcp(host: "127.0.0.1", port: port))
+        )
         #expect(violations.map(\.rule) == [.specPrivilegedPort])
         #expect(violations.first?.message.contains("\(port)") == true)
     }
 
     @Test(arguments: [0, 1024, 8000, 65535])
     func unprivilegedPortIsAllowed(_ port: Int) {
-        #expect(DeploymentPolicy().violations(of: DeploymentDescription(bind: .tcp(host: "127.0.0.1", port: port))).isEmpty)
+        #expect(
+            DeploymentPolicy().violations(of: DeploymentDescription(bind: .tcp(host: "127.0.0.1", port: port))).isEmpty
+        )
     }
 
     @Test func everyRefusalIsReportedAtOnceInRuleOrder() {
@@ -179,7 +186,11 @@ import Testing
         (.notASocket, true),
     ])
     func unixSocketPathThatIsTakenIsRefused(_ state: DeploymentDescription.UnixSocketState, _ refused: Bool) {
-        let description = DeploymentDescription(bind: .unix(path: "/run/app/app.sock"), trust: .loopback, unixSocket: state)
+        let description = DeploymentDescription(
+            bind: .unix(path: "/run/app/app.sock"),
+            trust: .loopback,
+            unixSocket: state
+        )
         let violations = DeploymentPolicy().violations(of: description)
         #expect(violations.map(\.rule) == (refused ? [.liveAddressInUse] : []))
     }

@@ -77,7 +77,9 @@ import Testing
         ).run()
         #expect(Self.rules(downgraded) == ["GR087", "GR088"])
         #expect(
-            downgraded.first { $0.rule.description == "GR087" }?.message.hasSuffix("it believed the forged X-Forwarded-Proto")
+            downgraded.first { $0.rule.description == "GR087" }?.message.hasSuffix(
+                "it believed the forged X-Forwarded-Proto"
+            )
                 == true
         )
         let ignored = ForgeryProbe(
@@ -85,7 +87,9 @@ import Testing
             transport: Self.whoami(client: "127.0.0.1", via: "peer", scheme: "http")
         ).run()
         #expect(
-            ignored.first { $0.rule.description == "GR087" }?.message.contains("it used no forwarding header (via peer)") == true
+            ignored.first { $0.rule.description == "GR087" }?.message.contains(
+                "it used no forwarding header (via peer)"
+            ) == true
         )
         let upgraded = ForgeryProbe(
             url: "http://localhost/",

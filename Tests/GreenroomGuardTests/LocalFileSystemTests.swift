@@ -1,5 +1,5 @@
-import GreenroomCore
 import Foundation
+import GreenroomCore
 import GreenroomGuard
 import Testing
 

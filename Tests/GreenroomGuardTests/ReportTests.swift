@@ -19,7 +19,13 @@ import Testing
                 message: "proxy_pass connects to 127.0.0.1:8080",
                 fix: "proxy_pass http://127.0.0.1:8000;"
             ),
-            Finding(rule: .liveExposedListener, severity: .info, location: nil, message: "tab\there", fix: "none needed"),
+            Finding(
+                rule: .liveExposedListener,
+                severity: .info,
+                location: nil,
+                message: "tab\there",
+                fix: "none needed"
+            ),
         ],
         files: ["/etc/nginx/a \"x\".conf", "/etc/nginx/b.conf"]
     )

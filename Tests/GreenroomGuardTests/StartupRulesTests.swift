@@ -42,7 +42,9 @@ import Testing
     ])
     func somethingAlreadyListening(_ host: String, _ local: String, _ taken: Bool) throws {
         let system = Self.system([P.tcp(0, local, uid: 1000, inode: 6001)])
-        let findings = StartupRules.findings(for: try Self.settings(host), system: system).filter { $0.rule.description == "GR090" }
+        let findings = StartupRules.findings(for: try Self.settings(host), system: system).filter {
+            $0.rule.description == "GR090"
+        }
         #expect(findings.count == (taken ? 1 : 0))
         if taken {
             #expect(findings[0].severity == .error)
@@ -52,10 +54,16 @@ import Testing
 
     @Test func ipv6ConflictsFollowTheKernel() throws {
         let wildcard6 = Self.system(tcp6: [P.tcp6(0, "00000000000000000000000000000000:1F40", uid: 1000, inode: 6001)])
-        #expect(StartupRules.findings(for: try Self.settings("127.0.0.1"), system: wildcard6).map(\.rule.description) == ["GR090"])
+        #expect(
+            StartupRules.findings(for: try Self.settings("127.0.0.1"), system: wildcard6).map(\.rule.description) == [
+                "GR090"
+            ]
+        )
         let loopback6 = Self.system(tcp6: [P.tcp6(0, "00000000000000000000000001000000:1F40", uid: 1000, inode: 6001)])
         #expect(StartupRules.findings(for: try Self.settings("127.0.0.1"), system: loopback6).isEmpty)
-        #expect(StartupRules.findings(for: try Self.settings("::1"), system: loopback6).map(\.rule.description) == ["GR090"])
+        #expect(
+            StartupRules.findings(for: try Self.settings("::1"), system: loopback6).map(\.rule.description) == ["GR090"]
+        )
     }
 
     @Test func anAddressThisHostDoesNotHave() throws {
@@ -75,7 +83,8 @@ import Testing
             system: Self.system()
         )
         #expect(
-            Set(halves.map(\.rule.description)) == ["GR003"] && halves.allSatisfy { $0.severity == .error && $0.location == nil }
+            Set(halves.map(\.rule.description)) == ["GR003"]
+                && halves.allSatisfy { $0.severity == .error && $0.location == nil }
         )
         #expect(halves.allSatisfy { $0.message.hasPrefix("--trust: ") }, "flags are named as flags: \(halves)")
         let network = StartupRules.findings(
@@ -114,7 +123,9 @@ import Testing
         #expect(skipped.skipped.map(\.description).prefix(3) == ["GR001", "GR002", "GR090"])
         var root = wildcard
         root.effectiveUserID = 0
-        #expect(StartupRules.evaluate(root, skipping: true, system: Self.system()).findings.map(\.rule) == [.specRootUser])
+        #expect(
+            StartupRules.evaluate(root, skipping: true, system: Self.system()).findings.map(\.rule) == [.specRootUser]
+        )
     }
 
     @Test func flagsBecomeASpec() throws {

@@ -28,7 +28,9 @@ public struct DeploymentPolicy: Sendable, Hashable {
     }
 
     /// Every rule the policy decides, in the order it reports them.
-    public static let rules: [RuleID] = [.specRootUser, .specPrivilegedPort, .specWildcardBind, .specPublicBind, .liveAddressInUse]
+    public static let rules: [RuleID] = [
+        .specRootUser, .specPrivilegedPort, .specWildcardBind, .specPublicBind, .liveAddressInUse,
+    ]
 
     /// The rules a deployment may skip wholesale (`serve --no-guard`): all but root and
     /// privileged ports, which no flag lifts.

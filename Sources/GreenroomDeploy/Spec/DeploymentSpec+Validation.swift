@@ -51,7 +51,8 @@ extension DeploymentSpec {
                 add(
                     .trustsEveryone,
                     "app.trust[\(index)]",
-                    "'\(entry)' trusts every address, so any client could choose its own address", "list your proxy's addresses"
+                    "'\(entry)' trusts every address, so any client could choose its own address",
+                    "list your proxy's addresses"
                 )
             }
         }
@@ -59,21 +60,24 @@ extension DeploymentSpec {
             add(
                 .trustsEveryone,
                 "proxy.real_ip.from[\(index)]",
-                "'\(block)' lets every client name its own address (set_real_ip_from 0.0.0.0/0)", "list the balancer's or CDN's addresses"
+                "'\(block)' lets every client name its own address (set_real_ip_from 0.0.0.0/0)",
+                "list the balancer's or CDN's addresses"
             )
         }
         for (index, block) in (app.hosts?.balancers ?? []).enumerated() where block.matchesEverything {
             add(
                 .trustsEveryone,
                 "app.hosts.balancers[\(index)]",
-                "'\(block)' is not a balancer address", "list the balancers"
+                "'\(block)' is not a balancer address",
+                "list the balancers"
             )
         }
         for (index, block) in app.outbound.enumerated() where block.matchesEverything {
             add(
                 .invalidValue,
                 "app.outbound[\(index)]",
-                "'\(block)' would open the unit's address filter to everyone, inbound too", "list what the app connects to"
+                "'\(block)' would open the unit's address filter to everyone, inbound too",
+                "list what the app connects to"
             )
         }
     }
@@ -88,7 +92,8 @@ extension DeploymentSpec {
                 add(
                     .conflict,
                     "app.listen.unix",
-                    "with app.hosts each app host listens on TCP at its own address", "remove app.listen.unix"
+                    "with app.hosts each app host listens on TCP at its own address",
+                    "remove app.listen.unix"
                 )
             }
         case .tcp(let host, let port):
@@ -96,13 +101,15 @@ extension DeploymentSpec {
                 add(
                     .invalidValue,
                     "app.listen.port",
-                    "port 0 picks a random port the proxy cannot know", "choose one in 1024...65535"
+                    "port 0 picks a random port the proxy cannot know",
+                    "choose one in 1024...65535"
                 )
             } else if port < 1024 {
                 add(
                     .privilegedPort,
                     "app.listen.port",
-                    "\(port) is a privileged port and would need root", "use 1024...65535 and let the proxy listen on \(port)"
+                    "\(port) is a privileged port and would need root",
+                    "use 1024...65535 and let the proxy listen on \(port)"
                 )
             } else if Int(port) + app.instances - 1 > 65535 {
                 add(.invalidValue, "app.instances", "\(app.instances) instances from port \(port) run past 65535", nil)
@@ -111,20 +118,23 @@ extension DeploymentSpec {
                 add(
                     .conflict,
                     "app.listen.host",
-                    "with app.hosts each app host binds its own address from app.hosts.addresses", "remove app.listen.host"
+                    "with app.hosts each app host binds its own address from app.hosts.addresses",
+                    "remove app.listen.host"
                 )
             } else if let host, host.isUnspecified {
                 if hasProxy {
                     add(
                         .wildcardBind,
                         "app.listen.host",
-                        "'\(host)' listens on every interface, so clients can bypass the proxy and forge their address", "bind 127.0.0.1 or a unix socket"
+                        "'\(host)' listens on every interface, so clients can bypass the proxy and forge their address",
+                        "bind 127.0.0.1 or a unix socket"
                     )
                 } else if !app.allowPublic {
                     add(
                         .publicBind,
                         "app.listen.host",
-                        "'\(host)' listens on every interface", "set app.allow_public: true to serve the internet directly, or put a proxy in front"
+                        "'\(host)' listens on every interface",
+                        "set app.allow_public: true to serve the internet directly, or put a proxy in front"
                     )
                 }
             } else if let host, !host.isLoopback {
@@ -132,13 +142,15 @@ extension DeploymentSpec {
                     add(
                         .publicBind,
                         "app.listen.host",
-                        "\(host) is not loopback: a proxy on this host reaches the app on 127.0.0.1 or a unix socket", "for app hosts behind a balancer, describe them in app.hosts"
+                        "\(host) is not loopback: a proxy on this host reaches the app on 127.0.0.1 or a unix socket",
+                        "for app hosts behind a balancer, describe them in app.hosts"
                     )
                 } else if !app.allowPublic {
                     add(
                         .publicBind,
                         "app.listen.host",
-                        "\(host) is not loopback", "set app.allow_public: true to serve it directly, or put a proxy in front"
+                        "\(host) is not loopback",
+                        "set app.allow_public: true to serve it directly, or put a proxy in front"
                     )
                 }
             }
@@ -147,9 +159,16 @@ extension DeploymentSpec {
         if proxy.kind == .none {
             add(.conflict, "app.hosts", "app.hosts needs a balancer: set proxy.kind to nginx or haproxy", nil)
         }
-        if hosts.addresses.isEmpty { add(.missingKey, "app.hosts.addresses", "list each app host's private address", nil) }
+        if hosts.addresses.isEmpty {
+            add(.missingKey, "app.hosts.addresses", "list each app host's private address", nil)
+        }
         if hosts.balancers.isEmpty {
-            add(.missingKey, "app.hosts.balancers", "list the balancer addresses that may connect to the app hosts", nil)
+            add(
+                .missingKey,
+                "app.hosts.balancers",
+                "list the balancer addresses that may connect to the app hosts",
+                nil
+            )
         }
         for (index, address) in hosts.addresses.enumerated() {
             let path = "app.hosts.addresses[\(index)]"
@@ -160,8 +179,8 @@ extension DeploymentSpec {
                     .publicBind,
                     path,
                     "\(address) is a public address: app hosts must listen on a private network only the balancers reach",
-                nil
-            )
+                    nil
+                )
             }
         }
     }
@@ -173,7 +192,8 @@ extension DeploymentSpec {
                 add(
                     .trustMismatch,
                     written("app.trust", else: "app.hosts.balancers[\(index)]"),
-                    "the balancer \(balancer) is not trusted, so the app would see it as the client", "add it to app.trust"
+                    "the balancer \(balancer) is not trusted, so the app would see it as the client",
+                    "add it to app.trust"
                 )
             }
             return
@@ -200,8 +220,8 @@ extension DeploymentSpec {
                     .conflict,
                     "app.proxy_protocol",
                     "no proxy is configured to send the PROXY protocol (proxy.kind: none)",
-                nil
-            )
+                    nil
+                )
             }
             return
         }
@@ -228,7 +248,9 @@ extension DeploymentSpec {
             )
         }
         if proxy.tls == nil {
-            if !proxy.httpsListen.isEmpty { add(.conflict, "proxy.listen.https", "HTTPS listeners need proxy.tls", nil) }
+            if !proxy.httpsListen.isEmpty {
+                add(.conflict, "proxy.listen.https", "HTTPS listeners need proxy.tls", nil)
+            }
             if proxy.redirectHTTP { add(.conflict, "proxy.redirect_http", "redirecting to HTTPS needs proxy.tls", nil) }
         } else if proxy.httpsListen.isEmpty {
             add(.conflict, "proxy.listen.https", "proxy.tls is set but there is no HTTPS listener", nil)
@@ -247,7 +269,12 @@ extension DeploymentSpec {
                 where address.port >= 1024 && app.ports.contains(address.port)
                     && (address.address == nil || address.address == host)
                 {
-                    add(.conflict, "\(key)[\(index)]", "port \(address.port) is where the app listens (app.listen)", nil)
+                    add(
+                        .conflict,
+                        "\(key)[\(index)]",
+                        "port \(address.port) is where the app listens (app.listen)",
+                        nil
+                    )
                 }
             }
         }
@@ -265,7 +292,8 @@ extension DeploymentSpec {
                 add(
                     .invalidValue,
                     keyPath,
-                    "'/' would take every request away from the app's main location", "use a sub-path"
+                    "'/' would take every request away from the app's main location",
+                    "use a sub-path"
                 )
             } else if prefix.hasPrefix(acme) || acme.hasPrefix(prefix) && proxy.tls?.acmeWebroot != nil {
                 add(.conflict, keyPath, "'\(prefix)' overlaps the ACME challenge path \(acme)", nil)

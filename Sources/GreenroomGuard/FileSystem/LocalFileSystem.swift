@@ -1,3 +1,5 @@
+import GreenroomCore
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -5,8 +7,6 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
-
-import GreenroomCore
 
 /// The real file system, read through POSIX calls: `open`/`fstat`/`read`, glob(3), realpath(3).
 ///

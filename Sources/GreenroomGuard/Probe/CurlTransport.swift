@@ -1,3 +1,5 @@
+import GreenroomCore
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -5,8 +7,6 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
-
-import GreenroomCore
 
 /// The probe's HTTP client: curl(1), started with `posix_spawn` and reaped, with its output in a
 /// private temporary directory.

@@ -1,5 +1,6 @@
 import GreenroomCore
 
+/// The spec rules about what the proxy sends and how the app runs behind it.
 extension Rule {
     /// GR008.
     public static let specProxyProtocol = Rule(
@@ -35,22 +36,6 @@ extension Rule {
             "app:\n  proxy_protocol: v1\nproxy:\n  kind: nginx\n  tls: {certificate: /etc/ssl/app.pem, key: /etc/ssl/app.key}",
         good:
             "app:\n  proxy_protocol: off   # nginx sets X-Forwarded-Proto $scheme\nproxy:\n  kind: nginx\n  tls: {certificate: /etc/ssl/app.pem, key: /etc/ssl/app.key}"
-    )
-
-    /// GR010.
-    public static let specRealIPTooBroad = Rule(
-        id: .specRealIPTooBroad,
-        severity: .error,
-        scope: .spec,
-        title: "proxy.real_ip trusts too much",
-        rationale: """
-            `proxy.real_ip.from` names the outer balancers or CDN whose client address the proxy \
-            believes (`set_real_ip_from`, `RemoteIPTrustedProxy`). Everything, or a block wider than \
-            a /8 (IPv4) or /16 (IPv6), lets any client choose the address the proxy logs, \
-            rate-limits and forwards. Warning for a large public block (wider than a /12 or /29).
-            """,
-        bad: "proxy:\n  real_ip:\n    from: [0.0.0.0/0]\n    header: X-Forwarded-For",
-        good: "proxy:\n  real_ip:\n    from: [192.0.2.0/24]   # the CDN's published ranges\n    header: X-Forwarded-For"
     )
 
     /// GR011.
@@ -139,10 +124,9 @@ extension Rule {
         good: "app:\n  limits: {max_connections: 4096}\nproxy:\n  upstream_keepalive: 256"
     )
 
-    /// Every deployment-spec rule, by id.
-    public static let specRules: [Rule] = [
-        .specWildcardBind, .specPublicBind, .specTrustTooBroad, .specTrustBeyondProxy, .specRootUser,
-        .specPrivilegedPort, .specProxyNotTrusted, .specProxyProtocol, .specSchemeLost, .specRealIPTooBroad,
-        .specProxyCannot, .specSandbox, .specHopsTooMany, .specExecOverrides, .specOther,
+    /// The proxy and runtime rules.
+    public static let specProxyRules: [Rule] = [
+        .specProxyProtocol, .specSchemeLost, .specProxyCannot, .specSandbox, .specHopsTooMany, .specExecOverrides,
+        .specOther,
     ]
 }

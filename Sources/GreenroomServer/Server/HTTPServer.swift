@@ -104,7 +104,10 @@ public final class HTTPServer: Service, Sendable {
         let violations = configuration.policyViolations()
         if DeploymentPolicy.refuses(violations) { throw DeploymentPolicyRefusal(violations: violations) }
         for warning in violations {
-            logger.warning("deployment policy", metadata: ["greenroom.rule": "\(warning.rule)", "greenroom.message": "\(warning.message)"])
+            logger.warning(
+                "deployment policy",
+                metadata: ["greenroom.rule": "\(warning.rule)", "greenroom.message": "\(warning.message)"]
+            )
         }
         let alreadyStarted = state.withLock { state in
             defer { state.started = true }
