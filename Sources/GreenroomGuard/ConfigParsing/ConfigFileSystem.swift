@@ -1,5 +1,3 @@
-import GreenroomCore
-
 /// What kind of entry a path names.
 public enum ConfigFileKind: Sendable, Hashable {
     /// A regular file (or a symbolic link to one).

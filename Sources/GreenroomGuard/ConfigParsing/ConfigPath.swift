@@ -1,5 +1,3 @@
-import GreenroomCore
-
 /// Path arithmetic for configuration includes, on `/`-separated strings (no Foundation).
 public enum ConfigPath {
     /// `true` for a path that starts with `/`.

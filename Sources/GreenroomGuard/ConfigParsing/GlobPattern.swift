@@ -1,5 +1,3 @@
-import GreenroomCore
-
 /// A shell glob for one path component, matched like fnmatch(3) with `FNM_PERIOD`.
 ///
 /// Supports `*`, `?`, bracket expressions (`[abc]`, `[a-z]`, `[!x]`, `[^x]`) and `\` escapes.

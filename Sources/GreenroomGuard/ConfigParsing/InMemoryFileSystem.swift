@@ -1,5 +1,3 @@
-import GreenroomCore
-
 /// A file system held in memory: a dictionary from absolute paths to contents.
 ///
 /// Used by tests, by the fuzzing harness and to re-read the files of an `nginx -T` dump

@@ -1,5 +1,3 @@
-import GreenroomCore
-
 /// Reads the output of `nginx -T`: every configuration file nginx read, each introduced by a
 /// `# configuration file PATH:` line and followed by one extra newline.
 ///

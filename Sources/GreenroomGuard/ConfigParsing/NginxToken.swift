@@ -1,5 +1,3 @@
-import GreenroomCore
-
 /// One token of the nginx configuration grammar: a word, `;`, `{` or `}`.
 public struct NginxToken: Sendable, Hashable, CustomStringConvertible {
     /// The token's role in the grammar.
