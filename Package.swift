@@ -47,7 +47,7 @@ let package = Package(
         .target(
             name: "GreenroomDeploy",
             dependencies: [
-                "GreenroomCore",
+                "GreenroomCore", "GreenroomServer",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Mustache", package: "swift-mustache"),
             ],
@@ -122,7 +122,7 @@ let package = Package(
         ),
         .testTarget(
             name: "GreenroomDeployTests",
-            dependencies: ["GreenroomDeploy", "GreenroomCore"],
+            dependencies: ["GreenroomDeploy", "GreenroomServer", "GreenroomCore"],
             swiftSettings: strict
         ),
         .testTarget(

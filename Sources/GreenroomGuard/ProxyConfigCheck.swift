@@ -1,3 +1,5 @@
+import GreenroomCore
+
 /// The entry points for checking real proxy configurations: load, analyse, report.
 ///
 /// ```swift

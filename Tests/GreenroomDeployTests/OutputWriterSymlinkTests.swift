@@ -40,7 +40,7 @@ import Glibc
     }
 
     /// The victim still has its contents and modification time.
-    func expectUntouched(_ path: String, sourceLocation: SourceLocation = #_sourceLocation) {
+    func expectUntouched(_ path: String, sourceLocation: Testing.SourceLocation = #_sourceLocation) {
         #expect(
             (try? String(contentsOfFile: path, encoding: .utf8)) == "precious\n",
             "\(path) was written through a link",

@@ -1,3 +1,4 @@
+import GreenroomCore
 import GreenroomGuard
 import Testing
 
@@ -45,7 +46,7 @@ import Testing
             Corpus.apache("bad-copied-headers.conf"),
             app: AppVariant.standard.expectation
         )
-        let finding = try #require(report.findings.first { $0.rule == "GR052" })
+        let finding = try #require(report.findings.first { $0.rule.description == "GR052" })
         #expect(
             finding.message.hasPrefix(
                 "X-Forwarded-Proto, X-Forwarded-Port, X-Forwarded-Prefix, Forwarded reach the app"

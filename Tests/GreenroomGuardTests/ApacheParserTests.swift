@@ -1,3 +1,4 @@
+import GreenroomCore
 import GreenroomGuard
 import Testing
 
@@ -136,7 +137,7 @@ import Testing
             let tree = InMemoryFileSystem(texts: ["/a/httpd.conf": text])
             let config = try ApacheConfig.load("/a/httpd.conf", fileSystem: tree)
             let findings = ApacheChecker(app: AppExpectation(host: "127.0.0.1", port: 8000)).check(config)
-            return (hosts, config.directives.count, findings.map(\.rule))
+            return (hosts, config.directives.count, findings.map(\.rule.description))
         }
         #expect(count == hosts)
         #expect(Set(findings) == ["GR052", "GR063"])

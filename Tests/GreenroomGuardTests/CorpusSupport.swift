@@ -33,7 +33,7 @@ struct CorpusRow: Sendable, CustomTestStringConvertible {
 
     /// `report` has exactly this row's rule ids, each finding located, with a message and a fix.
     func expectExactly(_ report: Report) throws {
-        let found = Set(report.findings.map(\.rule))
+        let found = Set(report.findings.map(\.rule.description))
         #expect(found == rules, "\(report.render(.human))")
         for finding in report.findings {
             let location = try #require(finding.location)
@@ -50,7 +50,7 @@ enum AppVariant: String, Sendable, CustomTestStringConvertible {
     var testDescription: String { rawValue }
 
     var expectation: AppExpectation? {
-        let local = AppExpectation.Bind.tcp(host: "127.0.0.1", port: 8000)
+        let local = BindTarget.tcp(host: "127.0.0.1", port: 8000)
         switch self {
         case .none:
             return nil

@@ -1,3 +1,4 @@
+import GreenroomCore
 import GreenroomGuard
 import Synchronization
 import Testing
@@ -37,7 +38,7 @@ import Testing
         )
     }
 
-    static func rules(_ findings: [Finding]) -> [String] { findings.map(\.rule).sorted() }
+    static func rules(_ findings: [Finding]) -> [String] { findings.map(\.rule.description).sorted() }
 
     @Test func aProxyThatReplacesTheHeadersPasses() {
         let transport = Self.whoami(client: "127.0.0.1")
@@ -64,7 +65,7 @@ import Testing
     func aForgedClientAddressIsAnError(_ client: String, _ header: String) {
         let findings = ForgeryProbe(url: "https://localhost/", transport: Self.whoami(client: client)).run()
         #expect(Self.rules(findings) == ["GR087", "GR088"])
-        let forged = findings.first { $0.rule == "GR087" }
+        let forged = findings.first { $0.rule.description == "GR087" }
         #expect(forged?.severity == .error)
         #expect(forged?.message.contains("client address \(client) from the probe's forged \(header)") == true)
     }
@@ -76,7 +77,9 @@ import Testing
         ).run()
         #expect(Self.rules(downgraded) == ["GR087", "GR088"])
         #expect(
-            downgraded.first { $0.rule == "GR087" }?.message.hasSuffix("it believed the forged X-Forwarded-Proto")
+            downgraded.first { $0.rule.description == "GR087" }?.message.hasSuffix(
+                "it believed the forged X-Forwarded-Proto"
+            )
                 == true
         )
         let ignored = ForgeryProbe(
@@ -84,7 +87,9 @@ import Testing
             transport: Self.whoami(client: "127.0.0.1", via: "peer", scheme: "http")
         ).run()
         #expect(
-            ignored.first { $0.rule == "GR087" }?.message.contains("it used no forwarding header (via peer)") == true
+            ignored.first { $0.rule.description == "GR087" }?.message.contains(
+                "it used no forwarding header (via peer)"
+            ) == true
         )
         let upgraded = ForgeryProbe(
             url: "http://localhost/",

@@ -1,4 +1,5 @@
 import Foundation
+import GreenroomCore
 import GreenroomGuard
 import Testing
 
@@ -120,7 +121,7 @@ import Testing
             let app = AppExpectation(binds: [.tcp(host: "127.0.0.1", port: 8000)], websocketPaths: ["/ws"])
             return (
                 servers, config.directives.last?.block?.count, NginxChecker(app: nil).check(config).isEmpty,
-                NginxChecker(app: app).check(config).map(\.rule)
+                NginxChecker(app: app).check(config).map(\.rule.description)
             )
         }
         #expect(http == servers + 1)

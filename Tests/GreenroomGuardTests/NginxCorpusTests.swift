@@ -1,3 +1,4 @@
+import GreenroomCore
 import GreenroomGuard
 import Testing
 
@@ -66,7 +67,7 @@ import Testing
         let broad = try ProxyConfigCheck.nginx(path, app: AppVariant.trustsPrivate.expectation)
         #expect(hops.findings.map(\.severity) == [.error])
         #expect(walk.findings.map(\.severity) == [.info])
-        #expect(broad.findings.filter { $0.rule == "GR023" }.map(\.severity) == [.warning])
+        #expect(broad.findings.filter { $0.rule.description == "GR023" }.map(\.severity) == [.warning])
     }
 
     @Test func findingsPointAtTheOffendingDirective() throws {
@@ -85,10 +86,10 @@ import Testing
             Corpus.nginx("bad-proxy-header-dropped.conf"),
             app: AppVariant.standard.expectation
         )
-        let dropped = try #require(report.findings.first { $0.rule == "GR030" })
+        let dropped = try #require(report.findings.first { $0.rule.description == "GR030" })
         #expect(dropped.location?.line == 11)
         #expect(dropped.message.contains("X-Forwarded-For"))
-        let passed = try #require(report.findings.first { $0.rule == "GR022" })
+        let passed = try #require(report.findings.first { $0.rule.description == "GR022" })
         #expect(passed.location?.line == 9)
         #expect(passed.message.contains("dropping"))
     }

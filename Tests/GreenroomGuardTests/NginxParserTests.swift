@@ -1,3 +1,4 @@
+import GreenroomCore
 import GreenroomGuard
 import Testing
 

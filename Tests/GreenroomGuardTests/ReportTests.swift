@@ -1,3 +1,4 @@
+import GreenroomCore
 import GreenroomGuard
 import Testing
 
@@ -5,20 +6,26 @@ import Testing
     static let report = Report(
         findings: [
             Finding(
-                rule: "GR025",
+                rule: .nginxHostFromClient,
                 severity: .warning,
                 location: SourceLocation(file: "/etc/nginx/b.conf", line: 3, column: 5),
                 message: "Host is forwarded from $http_host",
                 fix: "proxy_set_header Host $host;"
             ),
             Finding(
-                rule: "GR020",
+                rule: .nginxTargetMismatch,
                 severity: .error,
                 location: SourceLocation(file: "/etc/nginx/a \"x\".conf", line: 12, column: 9),
                 message: "proxy_pass connects to 127.0.0.1:8080",
                 fix: "proxy_pass http://127.0.0.1:8000;"
             ),
-            Finding(rule: "GR081", severity: .info, location: nil, message: "tab\there", fix: "none needed"),
+            Finding(
+                rule: .liveExposedListener,
+                severity: .info,
+                location: nil,
+                message: "tab\there",
+                fix: "none needed"
+            ),
         ],
         files: ["/etc/nginx/a \"x\".conf", "/etc/nginx/b.conf"]
     )

@@ -1,4 +1,5 @@
 import Foundation
+import GreenroomCore
 import GreenroomGuard
 import Testing
 
@@ -7,12 +8,17 @@ import Testing
         let ids = RuleCatalog.all.map(\.id)
         #expect(Set(ids).count == ids.count)
         for rule in RuleCatalog.all {
-            let number = try #require(RuleCatalog.number(of: rule.id), "\(rule.id)")
+            let number = rule.id.number
             let range = try #require(RuleCatalog.reservedRanges.first { $0.scope == rule.scope }?.ids)
             #expect(range.contains(number), "\(rule.id) outside \(range)")
         }
-        #expect(RuleCatalog.rule("GR020")?.title == "proxy_pass does not reach the app")
-        #expect(RuleCatalog.rule("GR999") == nil)
+        #expect(RuleCatalog.rule(.nginxTargetMismatch)?.title == "proxy_pass does not reach the app")
+    }
+
+    /// The closed id type and the catalog name the same rules: no id without documentation, no
+    /// documented rule without an id.
+    @Test func everyRuleIDHasExactlyOneCatalogEntry() {
+        #expect(RuleCatalog.all.map(\.id) == RuleID.allCases)
     }
 
     @Test func everyRuleIsDocumentedWithABadAndAGoodExample() {
@@ -28,7 +34,7 @@ import Testing
     @Test func everyNginxAndApacheRuleHasACorpusRow() {
         let covered = Set(NginxCorpusTests.rows.flatMap(\.rules) + ApacheCorpusTests.rows.flatMap(\.rules))
         for rule in RuleCatalog.all where rule.scope == .nginx || rule.scope == .apache {
-            #expect(covered.contains(rule.id), "\(rule.id) has no corpus row")
+            #expect(covered.contains(rule.id.description), "\(rule.id) has no corpus row")
         }
     }
 
@@ -36,7 +42,7 @@ import Testing
     @Test func everySpecAndLiveRuleIsExercised() throws {
         let spec = Set(SpecCheckerTests.rows.flatMap(\.expected).map { String($0.prefix(5)) })
         for rule in RuleCatalog.all where rule.scope == .spec {
-            #expect(spec.contains(rule.id), "\(rule.id) has no SpecCheckerTests row")
+            #expect(spec.contains(rule.id.description), "\(rule.id) has no SpecCheckerTests row")
         }
         let sources = try ["LiveCheckerTests.swift", "ForgeryProbeTests.swift"].map {
             try String(contentsOfFile: "\(Corpus.packageRoot)/Tests/GreenroomGuardTests/\($0)", encoding: .utf8)

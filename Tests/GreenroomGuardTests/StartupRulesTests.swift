@@ -20,8 +20,8 @@ import Testing
         _ host: String,
         _ port: Int = 8000,
         trust: [String] = ["loopback"]
-    ) throws -> StartupRules.Settings {
-        StartupRules.Settings(
+    ) throws -> DeploymentDescription {
+        DeploymentDescription(
             bind: .tcp(host: host, port: port),
             trust: try TrustedProxies(parsing: trust, allowingEverything: true)
         )
@@ -42,7 +42,9 @@ import Testing
     ])
     func somethingAlreadyListening(_ host: String, _ local: String, _ taken: Bool) throws {
         let system = Self.system([P.tcp(0, local, uid: 1000, inode: 6001)])
-        let findings = StartupRules.findings(for: try Self.settings(host), system: system).filter { $0.rule == "GR090" }
+        let findings = StartupRules.findings(for: try Self.settings(host), system: system).filter {
+            $0.rule.description == "GR090"
+        }
         #expect(findings.count == (taken ? 1 : 0))
         if taken {
             #expect(findings[0].severity == .error)
@@ -52,10 +54,16 @@ import Testing
 
     @Test func ipv6ConflictsFollowTheKernel() throws {
         let wildcard6 = Self.system(tcp6: [P.tcp6(0, "00000000000000000000000000000000:1F40", uid: 1000, inode: 6001)])
-        #expect(StartupRules.findings(for: try Self.settings("127.0.0.1"), system: wildcard6).map(\.rule) == ["GR090"])
+        #expect(
+            StartupRules.findings(for: try Self.settings("127.0.0.1"), system: wildcard6).map(\.rule.description) == [
+                "GR090"
+            ]
+        )
         let loopback6 = Self.system(tcp6: [P.tcp6(0, "00000000000000000000000001000000:1F40", uid: 1000, inode: 6001)])
         #expect(StartupRules.findings(for: try Self.settings("127.0.0.1"), system: loopback6).isEmpty)
-        #expect(StartupRules.findings(for: try Self.settings("::1"), system: loopback6).map(\.rule) == ["GR090"])
+        #expect(
+            StartupRules.findings(for: try Self.settings("::1"), system: loopback6).map(\.rule.description) == ["GR090"]
+        )
     }
 
     @Test func anAddressThisHostDoesNotHave() throws {
@@ -63,7 +71,7 @@ import Testing
             for: try Self.settings("10.9.9.9", trust: ["10.9.9.1"]),
             system: Self.system()
         )
-        #expect(findings.map(\.rule) == ["GR092"])
+        #expect(findings.map(\.rule.description) == ["GR092"])
         #expect(findings[0].severity == .error)
         let own = StartupRules.findings(for: try Self.settings("fd00::2", trust: ["fd00::1"]), system: Self.system())
         #expect(own.isEmpty, "\(own)")
@@ -75,47 +83,54 @@ import Testing
             system: Self.system()
         )
         #expect(
-            Set(halves.map(\.rule)) == ["GR003"] && halves.allSatisfy { $0.severity == .error && $0.location == nil }
+            Set(halves.map(\.rule.description)) == ["GR003"]
+                && halves.allSatisfy { $0.severity == .error && $0.location == nil }
         )
         #expect(halves.allSatisfy { $0.message.hasPrefix("--trust: ") }, "flags are named as flags: \(halves)")
         let network = StartupRules.findings(
             for: try Self.settings("127.0.0.1", trust: ["loopback", "10.0.0.0/8"]),
             system: Self.system()
         )
-        #expect(network.map(\.rule) == ["GR004"] && network[0].severity == .warning)
+        #expect(network.map(\.rule.description) == ["GR004"] && network[0].severity == .warning)
         // A unix socket trusting loopback: the proxy will not be believed, a warning for flags.
-        let unix = StartupRules.Settings(bind: .unix(path: "/run/app.sock"), trust: .loopback)
+        let unix = DeploymentDescription(bind: .unix(path: "/run/app.sock"), trust: .loopback)
         let mismatch = StartupRules.findings(for: unix, system: Self.system())
-        #expect(mismatch.map(\.rule) == ["GR007"] && mismatch[0].severity == .warning)
+        #expect(mismatch.map(\.rule.description) == ["GR007"] && mismatch[0].severity == .warning)
     }
 
     /// What the server itself refuses is not reported twice.
     @Test func theServersOwnRulesAreLeftToIt() throws {
         let findings = StartupRules.findings(for: try Self.settings("0.0.0.0", 80), system: Self.system())
-        #expect(findings.filter { StartupRules.coveredByServer.contains($0.rule) }.isEmpty)
-        #expect(!StartupRules.ruleIDs.contains("GR001") && StartupRules.ruleIDs.contains("GR090"))
+        #expect(findings.filter { DeploymentPolicy.rules.contains($0.rule) }.isEmpty)
+        #expect(!StartupRules.ruleIDs.contains(.specWildcardBind) && !StartupRules.ruleIDs.contains(.liveAddressInUse))
     }
 
     @Test func aSpecIsCheckedWithItsLocations() throws {
         let spec = try DeploymentSpec.parse(yaml: "app:\n  hops: 3\n", file: "/etc/greenroom/greenroom.yml")
         let findings = StartupRules.findings(for: try Self.settings("127.0.0.1"), spec: spec, system: Self.system())
-        #expect(findings.map(\.rule) == ["GR013"])
+        #expect(findings.map(\.rule.description) == ["GR013"])
         #expect(findings[0].location?.description == "/etc/greenroom/greenroom.yml:2:9")
     }
 
-    @Test(arguments: [
-        ("bind-wildcard", "GR001"), ("bind-public", "GR002"), ("bind-public-trusting", "GR002"),
-        ("bind-remote-proxy-trust", "GR002"), ("run-as-root", "GR005"), ("privileged-port", "GR006"),
-        ("unix-socket-in-use", "GR090"), ("unix-socket-path-too-long", "GR090"), ("GR003", "GR003"),
-    ])
-    func serverCheckIDsMapToRules(_ id: String, _ rule: String) {
-        #expect(StartupRules.ruleID(forServerCheck: id) == rule)
-        #expect(RuleCatalog.rule(rule) != nil)
+    @Test func policyAndGuardRulesRunTogetherAndNoGuardNamesWhatItSkips() throws {
+        let wildcard = DeploymentDescription(bind: .tcp(host: "0.0.0.0", port: 8000), effectiveUserID: 1000)
+        let refused = StartupRules.evaluate(wildcard, system: Self.system())
+        #expect(refused.findings.first?.rule == .specWildcardBind)
+        #expect(refused.refusesToStart)
+        #expect(StartupRules.line(refused.findings[0]).hasSuffix("[GR001]"))
+        let skipped = StartupRules.evaluate(wildcard, skipping: true, system: Self.system())
+        #expect(skipped.findings.isEmpty)
+        #expect(skipped.skipped.map(\.description).prefix(3) == ["GR001", "GR002", "GR090"])
+        var root = wildcard
+        root.effectiveUserID = 0
+        #expect(
+            StartupRules.evaluate(root, skipping: true, system: Self.system()).findings.map(\.rule) == [.specRootUser]
+        )
     }
 
     @Test func flagsBecomeASpec() throws {
         let spec = StartupRules.spec(
-            for: StartupRules.Settings(
+            for: DeploymentDescription(
                 bind: .tcp(host: "[::1]", port: 9000),
                 trust: .loopback,
                 proxyProtocol: .required,
@@ -125,7 +140,7 @@ import Testing
         #expect(spec.app.listen == .tcp(host: .loopbackV6, port: 9000))
         #expect(spec.app.proxyProtocol == .v1 && spec.app.hops == 1 && spec.proxy.kind == .nginx)
         let direct = StartupRules.spec(
-            for: StartupRules.Settings(bind: .tcp(host: "*", port: 8080), trust: .none, allowPublic: true)
+            for: DeploymentDescription(bind: .tcp(host: "*", port: 8080), trust: .none, allowPublic: true)
         )
         #expect(direct.app.listen == .tcp(host: .anyV4, port: 8080) && direct.proxy.kind == .none)
         #expect(SpecChecker(spec: direct, locate: { _ in nil }).check().isEmpty)

@@ -83,7 +83,10 @@ import Testing
 
     @Test func ipv4MappedPeersAreTrustedLikeIPv4() async throws {
         // A dual-stack listener reports IPv4 clients as ::ffff:127.0.0.1.
-        try await TestServer.with(TestServer.configuration(.tcp(host: "::", port: 0))) { server in
+        // A wildcard bind while trusting loopback needs its opt-in (the deployment policy, GR001).
+        var configuration = TestServer.configuration(.tcp(host: "::", port: 0))
+        configuration.optIns.insert(.wildcardBind)
+        try await TestServer.with(configuration) { server in
             guard case .tcp(_, let port) = server.bound else { return }
             let client = try await TestClient.connect(to: .tcp(host: "127.0.0.1", port: port))
             try await client.send("GET /whoami HTTP/1.1\r\nHost: t\r\nX-Forwarded-For: 198.51.100.7\r\n\r\n")

@@ -33,7 +33,7 @@ import Testing
         _ request: EchoBackend.Request,
         httpsPort: UInt16,
         host: String,
-        sourceLocation: SourceLocation = #_sourceLocation
+        sourceLocation: Testing.SourceLocation = #_sourceLocation
     ) {
         #expect(
             request.values("X-Forwarded-For") == ["127.0.0.1"],

@@ -244,7 +244,7 @@ import Testing
         _ proxy: RunningSpoofingProxy,
         _ what: String,
         hostReplaced: Bool = false,
-        sourceLocation: SourceLocation = #_sourceLocation
+        sourceLocation: Testing.SourceLocation = #_sourceLocation
     ) throws {
         let expected = expected(proxy)
         let context = "\(proxy.configuration.rawValue), \(what): expected \(expected), got \(response)"

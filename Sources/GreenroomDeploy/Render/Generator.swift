@@ -90,7 +90,13 @@ public struct Generator: Sendable {
             )
         }
         if let gap = ProxyCapabilities.gaps(of: kind, in: spec).first {
-            throw SpecError(.unsupportedByProxy, at: spec.locations[gap.keyPath], keyPath: gap.keyPath, gap.message)
+            throw SpecError(
+                .unsupportedByProxy,
+                at: spec.locations[gap.keyPath],
+                keyPath: gap.keyPath,
+                gap.message,
+                fix: gap.fix
+            )
         }
     }
 

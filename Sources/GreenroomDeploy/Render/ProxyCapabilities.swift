@@ -8,8 +8,10 @@ enum ProxyCapabilities {
     struct Gap: Sendable, Hashable {
         /// The key that asks for it.
         let keyPath: String
-        /// Why, and what to do instead.
+        /// Why.
         let message: String
+        /// What to do instead, when there is something.
+        var fix: String? = nil
     }
 
     static func gaps(of kind: ProxySpec.Kind, in spec: DeploymentSpec) -> [Gap] {
@@ -23,7 +25,8 @@ enum ProxyCapabilities {
                 gaps.append(
                     Gap(
                         keyPath: "app.proxy_protocol",
-                        message: "nginx sends only PROXY protocol v1 (stream module); use v1, or HAProxy for v2"
+                        message: "nginx sends only PROXY protocol v1 (stream module)",
+                        fix: "use v1, or HAProxy for v2"
                     )
                 )
             }
@@ -33,7 +36,8 @@ enum ProxyCapabilities {
                     Gap(
                         keyPath: "proxy.static_files",
                         message:
-                            "\(stream) and cannot serve static files; let the app serve them or use proxy_protocol: off"
+                            "\(stream) and cannot serve static files",
+                        fix: "let the app serve them or use proxy_protocol: off"
                     )
                 )
             }
@@ -41,7 +45,8 @@ enum ProxyCapabilities {
                 gaps.append(
                     Gap(
                         keyPath: "proxy.rate_limit",
-                        message: "\(stream) and cannot limit the request rate; use proxy_protocol: off"
+                        message: "\(stream) and cannot limit the request rate",
+                        fix: "use proxy_protocol: off"
                     )
                 )
             }
@@ -60,7 +65,8 @@ enum ProxyCapabilities {
                     Gap(
                         keyPath: "app.proxy_protocol",
                         message:
-                            "Apache httpd cannot send the PROXY protocol to a backend; use off (forwarding headers) or HAProxy"
+                            "Apache httpd cannot send the PROXY protocol to a backend",
+                        fix: "use off (forwarding headers) or HAProxy"
                     )
                 )
             }
@@ -69,7 +75,8 @@ enum ProxyCapabilities {
                     Gap(
                         keyPath: "proxy.rate_limit",
                         message:
-                            "stock Apache httpd has no per-client request rate limit; remove it or use nginx or HAProxy"
+                            "stock Apache httpd has no per-client request rate limit",
+                        fix: "remove it or use nginx or HAProxy"
                     )
                 )
             }
@@ -78,7 +85,8 @@ enum ProxyCapabilities {
                 gaps.append(
                     Gap(
                         keyPath: "proxy.static_files",
-                        message: "HAProxy cannot serve files from disk; let the app serve them or use nginx or Apache"
+                        message: "HAProxy cannot serve files from disk",
+                        fix: "let the app serve them or use nginx or Apache"
                     )
                 )
             }

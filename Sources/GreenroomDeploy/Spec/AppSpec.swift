@@ -37,7 +37,7 @@ public struct AppSpec: Sendable, Hashable {
     /// `app.proxy_protocol`: the PROXY protocol version the proxy sends to the app.
     public var proxyProtocol: ProxyProtocol = .off
     /// `app.forwarded_headers`: which forwarding headers the proxy sends and the app reads.
-    public var forwardedHeaders: ForwardedHeaders = .both
+    public var forwardedHeaders: ForwardedResolver.HeaderPolicy = .both
     /// `app.authoritative_headers`: with `forwarded_headers: both`, the family whose answer stands
     /// when `X-Forwarded-For` and `Forwarded` disagree (`--authoritative-headers`); `nil` means
     /// the one the proxy writes itself (``DeploymentSpec/authoritativeHeaders``).
@@ -120,21 +120,6 @@ public struct AppSpec: Sendable, Hashable {
         /// The value for `greenroom serve --proxy-protocol`: `off` or `required` (the server
         /// accepts both versions; the proxy always sends one, so `optional` is never generated).
         public var serveMode: String { self == .off ? "off" : "required" }
-    }
-
-    /// Which forwarding headers carry the client from proxy to app.
-    public enum ForwardedHeaders: String, Sendable, Hashable, CaseIterable {
-        /// `X-Forwarded-For`, `-Proto`, `-Host`, `-Port`.
-        case xForwarded = "x-forwarded"
-        /// RFC 7239 `Forwarded` only.
-        case forwarded
-        /// Both, with the same values (the default).
-        case both
-
-        /// `true` when `X-Forwarded-*` headers are sent.
-        public var sendsXForwarded: Bool { self != .forwarded }
-        /// `true` when `Forwarded` is sent.
-        public var sendsForwarded: Bool { self != .xForwarded }
     }
 
     /// `app.limits`: what the app accepts; the proxy is configured to match.

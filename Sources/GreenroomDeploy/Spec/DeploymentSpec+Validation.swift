@@ -9,8 +9,8 @@ extension DeploymentSpec {
     /// and ``load(path:)`` throw the first; `greenroom check` reports them all.
     public func problems() -> [SpecError] {
         var found: [SpecError] = []
-        func add(_ code: SpecError.Code, _ path: String, _ message: String) {
-            found.append(SpecError(code, at: locations[path], keyPath: path, message))
+        func add(_ code: SpecError.Code, _ path: String, _ message: String, _ fix: String?) {
+            found.append(SpecError(code, at: locations[path], keyPath: path, message, fix: fix))
         }
         checkEveryone(add)
         checkBind(add)
@@ -23,26 +23,27 @@ extension DeploymentSpec {
             add(
                 .invalidValue,
                 "app.exec",
-                "with instances > 1 the command must take the instance as %i (the port, or the socket number), e.g. --port %i"
+                "with instances > 1 the command must take the instance as %i (the port, or the socket number), e.g. --port %i",
+                nil
             )
         }
         // In file order; problems with defaults (not written, so at 1:1) after the written ones.
-        func key(_ error: SpecError) -> (Int, FileLocation) {
+        func key(_ error: SpecError) -> (Int, SourceLocation) {
             (error.location.line == 1 && error.location.column == 1 ? 1 : 0, error.location)
         }
         return found.sorted { key($0) < key($1) }
     }
 
-    private func checkEveryone(_ add: (SpecError.Code, String, String) -> Void) {
+    private func checkEveryone(_ add: (SpecError.Code, String, String, String?) -> Void) {
         if case .named("root") = app.user {
-            add(.rootUser, "app.user", "the app must not run as root; use a system account or 'dynamic'")
+            add(.rootUser, "app.user", "the app must not run as root", "use a system account or 'dynamic'")
         }
         if systemd.group == "root" {
             add(
                 .rootUser,
                 "systemd.group",
-                "the app must not run with the root group (gid 0), which owns system files; "
-                    + "use the app's own group, or remove systemd.group"
+                "the app must not run with the root group (gid 0), which owns system files",
+                "use the app's own group, or remove systemd.group"
             )
         }
         for (index, entry) in app.trust.entries.enumerated() {
@@ -50,7 +51,8 @@ extension DeploymentSpec {
                 add(
                     .trustsEveryone,
                     "app.trust[\(index)]",
-                    "'\(entry)' trusts every address, so any client could choose its own address; list your proxy's addresses"
+                    "'\(entry)' trusts every address, so any client could choose its own address",
+                    "list your proxy's addresses"
                 )
             }
         }
@@ -58,21 +60,24 @@ extension DeploymentSpec {
             add(
                 .trustsEveryone,
                 "proxy.real_ip.from[\(index)]",
-                "'\(block)' lets every client name its own address (set_real_ip_from 0.0.0.0/0); list the balancer's or CDN's addresses"
+                "'\(block)' lets every client name its own address (set_real_ip_from 0.0.0.0/0)",
+                "list the balancer's or CDN's addresses"
             )
         }
         for (index, block) in (app.hosts?.balancers ?? []).enumerated() where block.matchesEverything {
             add(
                 .trustsEveryone,
                 "app.hosts.balancers[\(index)]",
-                "'\(block)' is not a balancer address; list the balancers"
+                "'\(block)' is not a balancer address",
+                "list the balancers"
             )
         }
         for (index, block) in app.outbound.enumerated() where block.matchesEverything {
             add(
                 .invalidValue,
                 "app.outbound[\(index)]",
-                "'\(block)' would open the unit's address filter to everyone, inbound too; list what the app connects to"
+                "'\(block)' would open the unit's address filter to everyone, inbound too",
+                "list what the app connects to"
             )
         }
     }
@@ -80,14 +85,15 @@ extension DeploymentSpec {
     /// `true` when some proxy will connect to the app: one is configured or trusted.
     var hasProxy: Bool { proxy.kind != .none || !app.trust.isEmpty }
 
-    private func checkBind(_ add: (SpecError.Code, String, String) -> Void) {
+    private func checkBind(_ add: (SpecError.Code, String, String, String?) -> Void) {
         switch app.listen {
         case .unix:
             if app.hosts != nil {
                 add(
                     .conflict,
                     "app.listen.unix",
-                    "with app.hosts each app host listens on TCP at its own address; remove app.listen.unix"
+                    "with app.hosts each app host listens on TCP at its own address",
+                    "remove app.listen.unix"
                 )
             }
         case .tcp(let host, let port):
@@ -95,35 +101,40 @@ extension DeploymentSpec {
                 add(
                     .invalidValue,
                     "app.listen.port",
-                    "port 0 picks a random port the proxy cannot know; choose one in 1024...65535"
+                    "port 0 picks a random port the proxy cannot know",
+                    "choose one in 1024...65535"
                 )
             } else if port < 1024 {
                 add(
                     .privilegedPort,
                     "app.listen.port",
-                    "\(port) is a privileged port and would need root; use 1024...65535 and let the proxy listen on \(port)"
+                    "\(port) is a privileged port and would need root",
+                    "use 1024...65535 and let the proxy listen on \(port)"
                 )
             } else if Int(port) + app.instances - 1 > 65535 {
-                add(.invalidValue, "app.instances", "\(app.instances) instances from port \(port) run past 65535")
+                add(.invalidValue, "app.instances", "\(app.instances) instances from port \(port) run past 65535", nil)
             }
             if host != nil, app.hosts != nil {
                 add(
                     .conflict,
                     "app.listen.host",
-                    "with app.hosts each app host binds its own address from app.hosts.addresses; remove app.listen.host"
+                    "with app.hosts each app host binds its own address from app.hosts.addresses",
+                    "remove app.listen.host"
                 )
             } else if let host, host.isUnspecified {
                 if hasProxy {
                     add(
                         .wildcardBind,
                         "app.listen.host",
-                        "'\(host)' listens on every interface, so clients can bypass the proxy and forge their address; bind 127.0.0.1 or a unix socket"
+                        "'\(host)' listens on every interface, so clients can bypass the proxy and forge their address",
+                        "bind 127.0.0.1 or a unix socket"
                     )
                 } else if !app.allowPublic {
                     add(
                         .publicBind,
                         "app.listen.host",
-                        "'\(host)' listens on every interface; set app.allow_public: true to serve the internet directly, or put a proxy in front"
+                        "'\(host)' listens on every interface",
+                        "set app.allow_public: true to serve the internet directly, or put a proxy in front"
                     )
                 }
             } else if let host, !host.isLoopback {
@@ -131,47 +142,58 @@ extension DeploymentSpec {
                     add(
                         .publicBind,
                         "app.listen.host",
-                        "\(host) is not loopback: a proxy on this host reaches the app on 127.0.0.1 or a unix socket; for app hosts behind a balancer, describe them in app.hosts"
+                        "\(host) is not loopback: a proxy on this host reaches the app on 127.0.0.1 or a unix socket",
+                        "for app hosts behind a balancer, describe them in app.hosts"
                     )
                 } else if !app.allowPublic {
                     add(
                         .publicBind,
                         "app.listen.host",
-                        "\(host) is not loopback; set app.allow_public: true to serve it directly, or put a proxy in front"
+                        "\(host) is not loopback",
+                        "set app.allow_public: true to serve it directly, or put a proxy in front"
                     )
                 }
             }
         }
         guard let hosts = app.hosts else { return }
         if proxy.kind == .none {
-            add(.conflict, "app.hosts", "app.hosts needs a balancer: set proxy.kind to nginx or haproxy")
+            add(.conflict, "app.hosts", "app.hosts needs a balancer: set proxy.kind to nginx or haproxy", nil)
         }
-        if hosts.addresses.isEmpty { add(.missingKey, "app.hosts.addresses", "list each app host's private address") }
+        if hosts.addresses.isEmpty {
+            add(.missingKey, "app.hosts.addresses", "list each app host's private address", nil)
+        }
         if hosts.balancers.isEmpty {
-            add(.missingKey, "app.hosts.balancers", "list the balancer addresses that may connect to the app hosts")
+            add(
+                .missingKey,
+                "app.hosts.balancers",
+                "list the balancer addresses that may connect to the app hosts",
+                nil
+            )
         }
         for (index, address) in hosts.addresses.enumerated() {
             let path = "app.hosts.addresses[\(index)]"
             if address.isUnspecified || address.isLoopback || address.isMulticast {
-                add(.invalidValue, path, "\(address) is not a host's own address; give its private address")
+                add(.invalidValue, path, "\(address) is not a host's own address", "give its private address")
             } else if address.isPubliclyRoutable {
                 add(
                     .publicBind,
                     path,
-                    "\(address) is a public address: app hosts must listen on a private network only the balancers reach"
+                    "\(address) is a public address: app hosts must listen on a private network only the balancers reach",
+                    nil
                 )
             }
         }
     }
 
-    private func checkTrust(_ add: (SpecError.Code, String, String) -> Void) {
+    private func checkTrust(_ add: (SpecError.Code, String, String, String?) -> Void) {
         let trust = app.trust
         if let hosts = app.hosts {
             for (index, balancer) in hosts.balancers.enumerated() where !trust.covers(balancer) {
                 add(
                     .trustMismatch,
                     written("app.trust", else: "app.hosts.balancers[\(index)]"),
-                    "the balancer \(balancer) is not trusted, so the app would see it as the client; add it to app.trust"
+                    "the balancer \(balancer) is not trusted, so the app would see it as the client",
+                    "add it to app.trust"
                 )
             }
             return
@@ -180,59 +202,64 @@ extension DeploymentSpec {
         switch app.listen {
         case .unix:
             if !trust.trustsUnixPeers {
-                add(.trustMismatch, "app.trust", "the proxy connects over the unix socket; add 'unix' to app.trust")
+                add(.trustMismatch, "app.trust", "the proxy connects over the unix socket", "add 'unix' to app.trust")
             }
         case .tcp(let host?, _) where host.isLoopback:
             if !trust.trusts(host) {
-                add(.trustMismatch, "app.trust", "the proxy connects from \(host); add 'loopback' to app.trust")
+                add(.trustMismatch, "app.trust", "the proxy connects from \(host)", "add 'loopback' to app.trust")
             }
         default:
             break
         }
     }
 
-    private func checkProxyCapabilities(_ add: (SpecError.Code, String, String) -> Void) {
+    private func checkProxyCapabilities(_ add: (SpecError.Code, String, String, String?) -> Void) {
         if proxy.kind == .none {
             if app.proxyProtocol != .off {
                 add(
                     .conflict,
                     "app.proxy_protocol",
-                    "no proxy is configured to send the PROXY protocol (proxy.kind: none)"
+                    "no proxy is configured to send the PROXY protocol (proxy.kind: none)",
+                    nil
                 )
             }
             return
         }
         for gap in ProxyCapabilities.gaps(of: proxy.kind, in: self) {
-            add(.unsupportedByProxy, gap.keyPath, gap.message)
+            add(.unsupportedByProxy, gap.keyPath, gap.message, gap.fix)
         }
     }
 
-    private func checkProxySettings(_ add: (SpecError.Code, String, String) -> Void) {
+    private func checkProxySettings(_ add: (SpecError.Code, String, String, String?) -> Void) {
         if proxy.upstreamKeepalive >= app.limits.maxConnections {
             add(
                 .conflict,
                 written("proxy.upstream_keepalive", else: "app.limits.max_connections"),
-                "upstream_keepalive (\(proxy.upstreamKeepalive)) must stay below app.limits.max_connections (\(app.limits.maxConnections)), or idle proxy connections use up the app's connection budget"
+                "upstream_keepalive (\(proxy.upstreamKeepalive)) must stay below app.limits.max_connections (\(app.limits.maxConnections)), or idle proxy connections use up the app's connection budget",
+                nil
             )
         }
         if let size = proxy.clientMaxBodySize, size > app.limits.maxBodyBytes {
             add(
                 .conflict,
                 "proxy.client_max_body_size",
-                "\(SpecValues.formatBytes(size)) is more than the app accepts (app.limits.max_body_bytes: \(SpecValues.formatBytes(app.limits.maxBodyBytes)))"
+                "\(SpecValues.formatBytes(size)) is more than the app accepts (app.limits.max_body_bytes: \(SpecValues.formatBytes(app.limits.maxBodyBytes)))",
+                nil
             )
         }
         if proxy.tls == nil {
-            if !proxy.httpsListen.isEmpty { add(.conflict, "proxy.listen.https", "HTTPS listeners need proxy.tls") }
-            if proxy.redirectHTTP { add(.conflict, "proxy.redirect_http", "redirecting to HTTPS needs proxy.tls") }
+            if !proxy.httpsListen.isEmpty {
+                add(.conflict, "proxy.listen.https", "HTTPS listeners need proxy.tls", nil)
+            }
+            if proxy.redirectHTTP { add(.conflict, "proxy.redirect_http", "redirecting to HTTPS needs proxy.tls", nil) }
         } else if proxy.httpsListen.isEmpty {
-            add(.conflict, "proxy.listen.https", "proxy.tls is set but there is no HTTPS listener")
+            add(.conflict, "proxy.listen.https", "proxy.tls is set but there is no HTTPS listener", nil)
         }
         if proxy.redirectHTTP, proxy.httpListen.isEmpty {
-            add(.conflict, "proxy.redirect_http", "there is no plain-HTTP listener to redirect from")
+            add(.conflict, "proxy.redirect_http", "there is no plain-HTTP listener to redirect from", nil)
         }
         if proxy.httpListen.isEmpty, proxy.httpsListen.isEmpty {
-            add(.missingKey, "proxy.listen", "the proxy listens nowhere")
+            add(.missingKey, "proxy.listen", "the proxy listens nowhere", nil)
         }
         if app.hosts == nil, case .tcp(let host?, _) = app.listen {
             for (key, addresses) in [
@@ -242,13 +269,18 @@ extension DeploymentSpec {
                 where address.port >= 1024 && app.ports.contains(address.port)
                     && (address.address == nil || address.address == host)
                 {
-                    add(.conflict, "\(key)[\(index)]", "port \(address.port) is where the app listens (app.listen)")
+                    add(
+                        .conflict,
+                        "\(key)[\(index)]",
+                        "port \(address.port) is where the app listens (app.listen)",
+                        nil
+                    )
                 }
             }
         }
         for (index, address) in proxy.httpsListen.enumerated()
         where proxy.httpListen.contains(where: { $0.port == address.port }) {
-            add(.conflict, "proxy.listen.https[\(index)]", "port \(address.port) is also an HTTP listener")
+            add(.conflict, "proxy.listen.https[\(index)]", "port \(address.port) is also an HTTP listener", nil)
         }
         var prefixes: [String: String] = [:]
         let acme = "/.well-known/acme-challenge/"
@@ -260,12 +292,13 @@ extension DeploymentSpec {
                 add(
                     .invalidValue,
                     keyPath,
-                    "'/' would take every request away from the app's main location; use a sub-path"
+                    "'/' would take every request away from the app's main location",
+                    "use a sub-path"
                 )
             } else if prefix.hasPrefix(acme) || acme.hasPrefix(prefix) && proxy.tls?.acmeWebroot != nil {
-                add(.conflict, keyPath, "'\(prefix)' overlaps the ACME challenge path \(acme)")
+                add(.conflict, keyPath, "'\(prefix)' overlaps the ACME challenge path \(acme)", nil)
             } else if let other = prefixes[prefix] {
-                add(.conflict, keyPath, "'\(prefix)' is already used by \(other)")
+                add(.conflict, keyPath, "'\(prefix)' is already used by \(other)", nil)
             }
             prefixes[prefix] = prefixes[prefix] ?? keyPath
         }

@@ -63,11 +63,13 @@ public struct DeploymentSpec: Sendable, Hashable {
         let refusals = problems().filter { problem in optIn(for: problem).map { !app.optIns.contains($0) } ?? true }
         if let first = refusals.first {
             guard let optIn = optIn(for: first) else { throw first }
+            let orOptIn = " (or, if you mean it, set \(optIn.specKey): true)"
             throw SpecError(
                 first.code,
                 at: first.location,
                 keyPath: first.keyPath,
-                first.message + " (or, if you mean it, set \(optIn.specKey): true)"
+                first.fix == nil ? first.message + orOptIn : first.message,
+                fix: first.fix.map { $0 + orOptIn }
             )
         }
     }
@@ -106,7 +108,7 @@ public struct DeploymentSpec: Sendable, Hashable {
         } catch let error as YamlError {
             throw SpecError.yaml(error, file: file)
         } catch {
-            throw SpecError(.invalidYAML, at: FileLocation(file: file, line: 1, column: 1), keyPath: "", "\(error)")
+            throw SpecError(.invalidYAML, at: SourceLocation(file: file, line: 1, column: 1), keyPath: "", "\(error)")
         }
         var reader = SpecReader(file: file)
         return try reader.decodeSpec(root)
@@ -116,7 +118,7 @@ public struct DeploymentSpec: Sendable, Hashable {
     ///
     /// - Throws: ``SpecError/Code/unreadable`` naming the file and the reason.
     public static func read(path: String) throws(SpecError) -> String {
-        let location = FileLocation(file: path, line: 1, column: 1)
+        let location = SourceLocation(file: path, line: 1, column: 1)
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw SpecError(.unreadable, at: location, keyPath: "", "no such file (create one with `greenroom init`)")
@@ -141,8 +143,8 @@ public struct DeploymentSpec: Sendable, Hashable {
 extension SpecError {
     /// Converts a YAML parser error into a located spec error.
     static func yaml(_ error: YamlError, file: String) -> SpecError {
-        func at(_ mark: Mark) -> FileLocation { FileLocation(file: file, line: mark.line, column: mark.column) }
-        let start = FileLocation(file: file, line: 1, column: 1)
+        func at(_ mark: Mark) -> SourceLocation { SourceLocation(file: file, line: mark.line, column: mark.column) }
+        let start = SourceLocation(file: file, line: 1, column: 1)
         switch error {
         case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
             .composer(let context, let problem, let mark, _):

@@ -1,3 +1,5 @@
+import GreenroomCore
+
 /// A problem in a deployment spec, pinned to the line that causes it.
 ///
 /// Its ``description`` is the one line the CLI prints:
@@ -56,21 +58,27 @@ public struct SpecError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The key path the problem is about, e.g. `app.listen.port` (empty for whole-file problems).
     public let keyPath: String
     /// Where it is.
-    public let location: FileLocation
-    /// The human message, without location and key.
+    public let location: SourceLocation
+    /// The human message, without location and key: what is wrong.
     public let message: String
+    /// What to do about it, when the check knows (`use 1024...65535`); `nil` otherwise.
+    public let fix: String?
 
     /// Creates an error.
-    public init(_ code: Code, at location: FileLocation, keyPath: String, _ message: String) {
+    public init(_ code: Code, at location: SourceLocation, keyPath: String, _ message: String, fix: String? = nil) {
         self.code = code
         self.location = location
         self.keyPath = keyPath
         self.message = message
+        self.fix = fix
     }
 
-    /// `file:line:column: key.path: message`.
+    /// The message and the fix as one sentence: `message; fix`.
+    public var text: String { fix.map { "\(message); \($0)" } ?? message }
+
+    /// `file:line:column: key.path: message; fix`.
     public var description: String {
-        keyPath.isEmpty ? "\(location): \(message)" : "\(location): \(keyPath): \(message)"
+        keyPath.isEmpty ? "\(location): \(text)" : "\(location): \(keyPath): \(text)"
     }
 
     public static func == (lhs: SpecError, rhs: SpecError) -> Bool {

@@ -71,8 +71,8 @@ extension SpecReader {
                 ? .off : AppSpec.ProxyProtocol(rawValue: try word(n, at: "app.proxy_protocol", oneOf: words))!
         }
         if let n = f["forwarded_headers"], !SpecReader.isNull(n) {
-            let words = AppSpec.ForwardedHeaders.allCases.map(\.rawValue)
-            app.forwardedHeaders = AppSpec.ForwardedHeaders(
+            let words = ForwardedResolver.HeaderPolicy.allCases.map(\.rawValue)
+            app.forwardedHeaders = ForwardedResolver.HeaderPolicy(
                 rawValue: try word(n, at: "app.forwarded_headers", oneOf: words)
             )!
         }

@@ -1,3 +1,4 @@
+import GreenroomCore
 import Yams
 
 /// Walks a composed YAML tree, converting values and remembering where each one was written.
@@ -14,9 +15,9 @@ struct SpecReader {
         self.locations = SpecLocations(file: file)
     }
 
-    func location(of node: Node) -> FileLocation {
-        guard let mark = node.mark else { return FileLocation(file: file, line: 1, column: 1) }
-        return FileLocation(file: file, line: mark.line, column: mark.column)
+    func location(of node: Node) -> SourceLocation {
+        guard let mark = node.mark else { return SourceLocation(file: file, line: 1, column: 1) }
+        return SourceLocation(file: file, line: mark.line, column: mark.column)
     }
 
     func error(_ code: SpecError.Code, _ node: Node, _ path: String, _ message: String) -> SpecError {

@@ -1,3 +1,5 @@
+import GreenroomCore
+
 /// A whole Apache httpd configuration: the main file with every `Include` resolved.
 ///
 /// Resolution follows httpd 2.4 (https://httpd.apache.org/docs/2.4/mod/core.html#include): a

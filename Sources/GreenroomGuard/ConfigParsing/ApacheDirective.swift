@@ -1,3 +1,5 @@
+import GreenroomCore
+
 /// One Apache httpd directive, or a `<Section>` with the directives inside it.
 ///
 /// Apache directive and section names are case-insensitive: compare ``key`` (lower-cased), print

@@ -1,3 +1,5 @@
+import GreenroomCore
+
 /// Reads a main file and its includes for ``ApacheConfig``: resolution, loop detection, limits.
 struct ApacheIncludeLoader<FileSystem: ConfigFileSystem> {
     let fileSystem: FileSystem

@@ -1,3 +1,5 @@
+import GreenroomCore
+
 /// Builds the directive tree of one Apache httpd configuration file.
 ///
 /// Follows httpd 2.4's reader (`server/util.c`, `server/config.c`,

@@ -1,3 +1,5 @@
+import GreenroomCore
+
 /// An error raised while reading or parsing an nginx or Apache configuration.
 ///
 /// Shaped like GreenroomCore's error (a stable ``Code`` plus a human ``message``) but kept in this

@@ -1,3 +1,5 @@
+import GreenroomCore
+
 /// A whole nginx configuration: the main file with every `include` resolved.
 ///
 /// Includes are resolved as nginx resolves them (`ngx_conf_include()`): a relative path is

@@ -1,3 +1,5 @@
+import GreenroomCore
+
 /// One nginx directive: a name, its arguments and, for block directives, the directives inside.
 ///
 /// After ``NginxConfig`` has resolved includes, `include` directives are gone and the directives

@@ -1,3 +1,5 @@
+import GreenroomCore
+
 /// Reads a main file and its includes for ``NginxConfig``: resolution, loop detection, limits.
 struct NginxIncludeLoader<FileSystem: ConfigFileSystem> {
     let fileSystem: FileSystem

@@ -1,3 +1,5 @@
+import GreenroomCore
+
 /// Builds the directive tree of one nginx configuration file from its tokens.
 ///
 /// Mirrors `ngx_conf_parse()`: a `;` or `{` needs a name before it, `}` may only follow a complete

@@ -1,3 +1,5 @@
+import GreenroomCore
+
 /// Splits nginx configuration text into ``NginxToken``s exactly as nginx does.
 ///
 /// A transcription of the state machine of `ngx_conf_read_token()` in nginx's

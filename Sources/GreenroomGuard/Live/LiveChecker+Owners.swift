@@ -1,3 +1,5 @@
+import GreenroomCore
+
 extension LiveChecker {
     /// GR083 (root), GR090 (several processes on one port) and GR091 (owners not visible) for the
     /// sockets on the app's ports and paths.

@@ -1,3 +1,5 @@
+import GreenroomCore
+
 extension LiveChecker {
     /// GR082, GR085 and GR086 for the app's unix sockets: present, listening, and connectable only
     /// by the app and the proxy.

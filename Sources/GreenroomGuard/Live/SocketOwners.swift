@@ -1,3 +1,5 @@
+import GreenroomCore
+
 /// Which processes hold which sockets: the `socket:[inode]` links in `/proc/<pid>/fd`.
 public struct SocketOwners: Sendable {
     /// A process holding a socket.

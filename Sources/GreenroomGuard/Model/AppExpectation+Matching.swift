@@ -4,7 +4,7 @@ extension AppExpectation {
     /// How a proxy's backend address relates to the app's binds.
     public enum Match: Sendable, Hashable {
         /// The proxy reaches this bind.
-        case reaches(Bind)
+        case reaches(BindTarget)
         /// The proxy connects somewhere the app does not listen.
         case misses
         /// The address cannot be judged statically (a host name other than `localhost`).

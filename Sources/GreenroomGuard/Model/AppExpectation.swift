@@ -7,34 +7,6 @@ import GreenroomCore
 /// deliberately small and independent of the deployment spec: `greenroom check` fills it from
 /// `greenroom.yml`, and `greenroom serve` from its own flags.
 public struct AppExpectation: Sendable, Hashable {
-    /// One address the app listens on.
-    public enum Bind: Sendable, Hashable, CustomStringConvertible {
-        /// A TCP listener. `host` is an address literal (`127.0.0.1`, `::1`, `10.0.0.5`) or, rarely,
-        /// a name such as `localhost`.
-        case tcp(host: String, port: Int)
-        /// A unix-domain socket.
-        case unix(path: String)
-
-        /// `127.0.0.1:8000`, `[::1]:8000` or `unix:/run/app.sock`.
-        public var description: String {
-            switch self {
-            case .tcp(let host, let port):
-                host.contains(":") && !host.hasPrefix("[") ? "[\(host)]:\(port)" : "\(host):\(port)"
-            case .unix(let path): "unix:\(path)"
-            }
-        }
-    }
-
-    /// Whether the app reads a PROXY protocol header at the start of each connection.
-    public enum ProxyProtocolMode: String, Sendable, Hashable, CaseIterable {
-        /// Never: a PROXY header would be read as a broken HTTP request.
-        case off
-        /// Accepted when present (from trusted peers).
-        case optional
-        /// Demanded: a connection without it is closed.
-        case required
-    }
-
     /// A forwarding header the app believes when it comes from a trusted peer.
     public enum ForwardedHeader: String, Sendable, Hashable, CaseIterable, Comparable {
         /// `X-Forwarded-For`: the client address.
@@ -60,7 +32,7 @@ public struct AppExpectation: Sendable, Hashable {
     }
 
     /// The addresses the app listens on (several for `app.instances`).
-    public var binds: [Bind]
+    public var binds: [BindTarget]
     /// The peers whose forwarding information the app believes.
     public var trust: TrustedProxies
     /// Whether the app reads PROXY protocol headers.
@@ -79,7 +51,7 @@ public struct AppExpectation: Sendable, Hashable {
     /// Creates an expectation; by default a Greenroom app: trusts `loopback`, reads every
     /// forwarding header, no PROXY protocol, no WebSockets, no outer proxy.
     public init(
-        binds: [Bind],
+        binds: [BindTarget],
         trust: TrustedProxies = .loopback,
         proxyProtocol: ProxyProtocolMode = .off,
         forwardedHeaders: Set<ForwardedHeader> = Set(ForwardedHeader.allCases),

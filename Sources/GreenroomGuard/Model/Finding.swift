@@ -3,7 +3,7 @@ import GreenroomCore
 /// One problem the guard found: which rule, how serious, where, what, and how to fix it.
 public struct Finding: Sendable, Hashable, CustomStringConvertible {
     /// The stable rule id, `GR###`.
-    public var rule: String
+    public var rule: RuleID
     /// How serious this occurrence is (usually the rule's default severity).
     public var severity: Severity
     /// Where it is, when it is in a file.
@@ -18,7 +18,7 @@ public struct Finding: Sendable, Hashable, CustomStringConvertible {
 
     /// Creates a finding.
     public init(
-        rule: String,
+        rule: RuleID,
         severity: Severity,
         location: SourceLocation?,
         message: String,
@@ -49,5 +49,19 @@ extension Finding: Comparable {
         case (_?, nil): return true
         default: return (lhs.rule, lhs.message) < (rhs.rule, rhs.message)
         }
+    }
+}
+
+extension Finding {
+    /// A ``DeploymentPolicy`` violation as a finding (no location: it is about the settings).
+    public init(violation: PolicyViolation) {
+        self.init(
+            rule: violation.rule,
+            severity: violation.severity,
+            location: nil,
+            message: violation.message,
+            fix: violation.fix,
+            optIn: violation.optIn
+        )
     }
 }

@@ -1,3 +1,5 @@
+import GreenroomCore
+
 /// A documented check with a stable id.
 ///
 /// Ids never change meaning once published: `GR001`–`GR019` are the deployment-spec rules,
@@ -17,7 +19,7 @@ public struct Rule: Sendable, Hashable, Identifiable {
     }
 
     /// The stable id, `GR###`.
-    public let id: String
+    public let id: RuleID
     /// The default severity of its findings.
     public let severity: Severity
     /// What it looks at.
@@ -33,7 +35,7 @@ public struct Rule: Sendable, Hashable, Identifiable {
 
     /// Creates a rule.
     public init(
-        id: String,
+        id: RuleID,
         severity: Severity,
         scope: Scope,
         title: String,

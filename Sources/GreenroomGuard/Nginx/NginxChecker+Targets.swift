@@ -96,7 +96,7 @@ extension NginxChecker {
             let table = site.isStream ? analysis.streamUpstreams : analysis.upstreams
             guard let upstream = table[name] else { continue }
             let reached = Set(
-                upstream.servers.compactMap { endpoint -> AppExpectation.Bind? in
+                upstream.servers.compactMap { endpoint -> BindTarget? in
                     if case .reaches(let bind) = app.match(endpoint.address) { return bind }
                     return nil
                 }

@@ -1,3 +1,5 @@
+import GreenroomCore
+
 /// Runs the nginx rules (`GR020`–`GR049`) over a loaded configuration.
 ///
 /// Without an ``AppExpectation`` only the rules that need no knowledge of the app run

@@ -1,3 +1,5 @@
+import GreenroomCore
+
 /// Just enough PCRE reading to tell whether a capture group can match a line break.
 enum NginxRegex {
     /// The text of capture group `name` (`"1"`, `"2"`, or a named group) in `pattern`.

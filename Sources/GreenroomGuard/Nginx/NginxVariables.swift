@@ -1,3 +1,5 @@
+import GreenroomCore
+
 /// What nginx variables in a directive's value can contain.
 enum NginxVariables {
     /// The variable names in `value` (`$host`, `${host}` → `host`; `$1` → `1`).

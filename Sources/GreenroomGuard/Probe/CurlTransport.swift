@@ -1,3 +1,5 @@
+import GreenroomCore
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)

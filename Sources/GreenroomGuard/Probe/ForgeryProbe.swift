@@ -1,4 +1,5 @@
 import Foundation
+import GreenroomCore
 
 /// The probe through the proxy (`--probe-url`): one request carrying the forwarding headers a
 /// client would forge, and a look at what the app behind the proxy believed (`GR087`–`GR089`).

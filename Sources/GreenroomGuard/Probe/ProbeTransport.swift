@@ -1,3 +1,5 @@
+import GreenroomCore
+
 /// Sends the probe's HTTP request; behind a protocol so tests can answer it themselves.
 public protocol ProbeTransport: Sendable {
     /// `GET url` with exactly `headers` added, following no redirects, certificate not verified

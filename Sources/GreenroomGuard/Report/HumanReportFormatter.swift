@@ -1,3 +1,5 @@
+import GreenroomCore
+
 /// The default output: findings grouped by file, one line each with its fix beneath, and a
 /// summary line. ANSI colour only when asked (see ``Report/shouldColor(descriptor:environment:)``).
 public struct HumanReportFormatter: Sendable {
@@ -25,7 +27,7 @@ public struct HumanReportFormatter: Sendable {
                 let place = finding.location.map { "\($0.line):\($0.column)" } ?? "-"
                 let severity = finding.severity.rawValue.padding(to: 7)
                 out +=
-                    "  \(place.padding(to: 8)) \(paint(severity, code(finding.severity))) \(paint(finding.rule, "1")) "
+                    "  \(place.padding(to: 8)) \(paint(severity, code(finding.severity))) \(paint(finding.rule.description, "1")) "
                 out += finding.message + "\n"
                 out +=
                     "  " + String(repeating: " ", count: 8 + 1 + 7 + 1 + 5 + 1) + paint("fix: " + finding.fix, "2")

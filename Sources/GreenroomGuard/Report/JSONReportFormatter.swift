@@ -1,3 +1,5 @@
+import GreenroomCore
+
 /// `--json`: one object, keys in a fixed order, one finding per array element.
 ///
 /// ```json
@@ -14,7 +16,7 @@ public struct JSONReportFormatter: Sendable {
     public func format(_ report: Report) -> String {
         let findings = report.findings.map { finding in
             JSONWriter.object([
-                ("rule", JSONWriter.string(finding.rule)),
+                ("rule", JSONWriter.string(finding.rule.description)),
                 ("severity", JSONWriter.string(finding.severity.rawValue)),
                 ("file", JSONWriter.optional(finding.location?.file)),
                 ("line", JSONWriter.optional(finding.location?.line)),

@@ -1,3 +1,5 @@
+import GreenroomCore
+
 /// SARIF 2.1.0 (https://docs.oasis-open.org/sarif/sarif/v2.1.0/sarif-v2.1.0.html), the format
 /// GitHub code scanning and other tools import. Rules come from ``RuleCatalog``; `info` maps to
 /// SARIF's `note`.
@@ -11,7 +13,7 @@ public struct SARIFReportFormatter: Sendable {
         let rules = RuleCatalog.all.filter { used.contains($0.id) }
         let ruleObjects = rules.map { rule in
             JSONWriter.object([
-                ("id", JSONWriter.string(rule.id)),
+                ("id", JSONWriter.string(rule.id.description)),
                 ("name", JSONWriter.string(rule.title)),
                 ("shortDescription", JSONWriter.object([("text", JSONWriter.string(rule.title))])),
                 ("fullDescription", JSONWriter.object([("text", JSONWriter.string(rule.rationale))])),
@@ -21,7 +23,7 @@ public struct SARIFReportFormatter: Sendable {
         }
         let results = report.findings.map { finding in
             var pairs: [(String, String)] = [
-                ("ruleId", JSONWriter.string(finding.rule)),
+                ("ruleId", JSONWriter.string(finding.rule.description)),
                 ("level", JSONWriter.string(level(finding.severity))),
                 (
                     "message",

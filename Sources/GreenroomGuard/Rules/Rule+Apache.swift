@@ -1,7 +1,9 @@
+import GreenroomCore
+
 extension Rule {
     /// GR050.
     public static let apacheTargetMismatch = Rule(
-        id: "GR050",
+        id: .apacheTargetMismatch,
         severity: .error,
         scope: .apache,
         title: "ProxyPass does not reach the app",
@@ -15,7 +17,7 @@ extension Rule {
 
     /// GR051.
     public static let apacheLocalhostTarget = Rule(
-        id: "GR051",
+        id: .apacheLocalhostTarget,
         severity: .warning,
         scope: .apache,
         title: "ProxyPass to localhost while the app listens on one loopback family",
@@ -29,7 +31,7 @@ extension Rule {
 
     /// GR052.
     public static let apacheClientForwardingHeader = Rule(
-        id: "GR052",
+        id: .apacheClientForwardingHeader,
         severity: .error,
         scope: .apache,
         title: "client-sent forwarding header reaches the app",
@@ -54,7 +56,7 @@ extension Rule {
 
     /// GR053.
     public static let apachePreserveHost = Rule(
-        id: "GR053",
+        id: .apachePreserveHost,
         severity: .warning,
         scope: .apache,
         title: "ProxyPreserveHost is not On",
@@ -68,7 +70,7 @@ extension Rule {
 
     /// GR054.
     public static let apacheRemoteIPTooBroad = Rule(
-        id: "GR054",
+        id: .apacheRemoteIPTooBroad,
         severity: .error,
         scope: .apache,
         title: "mod_remoteip trusts too much",
@@ -83,7 +85,7 @@ extension Rule {
 
     /// GR055.
     public static let apacheWildcardTarget = Rule(
-        id: "GR055",
+        id: .apacheWildcardTarget,
         severity: .error,
         scope: .apache,
         title: "ProxyPass to a wildcard address",
@@ -97,7 +99,7 @@ extension Rule {
 
     /// GR056.
     public static let apacheOpenForwardProxy = Rule(
-        id: "GR056",
+        id: .apacheOpenForwardProxy,
         severity: .error,
         scope: .apache,
         title: "ProxyRequests On (open forward proxy)",
@@ -111,7 +113,7 @@ extension Rule {
 
     /// GR057.
     public static let apacheWebSocketUpgrade = Rule(
-        id: "GR057",
+        id: .apacheWebSocketUpgrade,
         severity: .warning,
         scope: .apache,
         title: "WebSocket path proxied without upgrade",
@@ -125,7 +127,7 @@ extension Rule {
 
     /// GR058.
     public static let apacheProxyProtocolUnsupported = Rule(
-        id: "GR058",
+        id: .apacheProxyProtocolUnsupported,
         severity: .error,
         scope: .apache,
         title: "the app requires PROXY protocol, which httpd cannot send",
@@ -139,7 +141,7 @@ extension Rule {
 
     /// GR059.
     public static let apacheProxyNotTrusted = Rule(
-        id: "GR059",
+        id: .apacheProxyNotTrusted,
         severity: .warning,
         scope: .apache,
         title: "the app does not trust the address httpd connects from",
@@ -153,7 +155,7 @@ extension Rule {
 
     /// GR060.
     public static let apacheAddHeadersOff = Rule(
-        id: "GR060",
+        id: .apacheAddHeadersOff,
         severity: .warning,
         scope: .apache,
         title: "ProxyAddHeaders Off while the app reads X-Forwarded-For",
@@ -167,7 +169,7 @@ extension Rule {
 
     /// GR061.
     public static let apacheTrailingSlash = Rule(
-        id: "GR061",
+        id: .apacheTrailingSlash,
         severity: .warning,
         scope: .apache,
         title: "ProxyPass path and URL disagree on the trailing slash",
@@ -181,7 +183,7 @@ extension Rule {
 
     /// GR062.
     public static let apacheRemoteIPUntrusted = Rule(
-        id: "GR062",
+        id: .apacheRemoteIPUntrusted,
         severity: .error,
         scope: .apache,
         title: "RemoteIPHeader without any trusted proxy",
@@ -195,7 +197,7 @@ extension Rule {
 
     /// GR063.
     public static let apacheAppendedForwardedFor = Rule(
-        id: "GR063",
+        id: .apacheAppendedForwardedFor,
         severity: .warning,
         scope: .apache,
         title: "X-Forwarded-For appended to the client's at the edge",

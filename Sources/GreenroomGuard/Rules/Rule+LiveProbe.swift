@@ -1,7 +1,9 @@
+import GreenroomCore
+
 extension Rule {
     /// GR087.
     public static let probeForgeryBelieved = Rule(
-        id: "GR087",
+        id: .probeForgeryBelieved,
         severity: .error,
         scope: .live,
         title: "probe: the app believed forged forwarding headers",
@@ -20,7 +22,7 @@ extension Rule {
 
     /// GR088.
     public static let probeReport = Rule(
-        id: "GR088",
+        id: .probeReport,
         severity: .info,
         scope: .live,
         title: "probe: what the app saw",
@@ -34,7 +36,7 @@ extension Rule {
 
     /// GR089.
     public static let probeFailed = Rule(
-        id: "GR089",
+        id: .probeFailed,
         severity: .warning,
         scope: .live,
         title: "probe could not read /whoami",

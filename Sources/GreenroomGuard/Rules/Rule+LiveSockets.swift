@@ -1,7 +1,9 @@
+import GreenroomCore
+
 extension Rule {
     /// GR080.
     public static let liveWildcardListener = Rule(
-        id: "GR080",
+        id: .liveWildcardListener,
         severity: .error,
         scope: .live,
         title: "the app's port listens on a wildcard address",
@@ -16,7 +18,7 @@ extension Rule {
 
     /// GR081.
     public static let liveExposedListener = Rule(
-        id: "GR081",
+        id: .liveExposedListener,
         severity: .error,
         scope: .live,
         title: "the app's port listens on a non-loopback address",
@@ -30,7 +32,7 @@ extension Rule {
 
     /// GR082.
     public static let liveNotListening = Rule(
-        id: "GR082",
+        id: .liveNotListening,
         severity: .warning,
         scope: .live,
         title: "nothing listens where the app should",
@@ -44,7 +46,7 @@ extension Rule {
 
     /// GR083.
     public static let liveRootProcess = Rule(
-        id: "GR083",
+        id: .liveRootProcess,
         severity: .error,
         scope: .live,
         title: "the app process runs as root",
@@ -59,7 +61,7 @@ extension Rule {
 
     /// GR084.
     public static let liveBypassReachable = Rule(
-        id: "GR084",
+        id: .liveBypassReachable,
         severity: .error,
         scope: .live,
         title: "the app's port accepts connections on a non-loopback address",
@@ -75,7 +77,7 @@ extension Rule {
 
     /// GR085.
     public static let liveSocketWorldWritable = Rule(
-        id: "GR085",
+        id: .liveSocketWorldWritable,
         severity: .error,
         scope: .live,
         title: "the app's unix socket is writable by every local user",
@@ -90,7 +92,7 @@ extension Rule {
 
     /// GR086.
     public static let liveSocketGroup = Rule(
-        id: "GR086",
+        id: .liveSocketGroup,
         severity: .warning,
         scope: .live,
         title: "the app's unix socket is not limited to the proxy's group",
@@ -106,7 +108,7 @@ extension Rule {
 
     /// GR090.
     public static let liveAddressInUse = Rule(
-        id: "GR090",
+        id: .liveAddressInUse,
         severity: .error,
         scope: .live,
         title: "another process listens on the app's address",
@@ -121,7 +123,7 @@ extension Rule {
 
     /// GR091.
     public static let liveIncomplete = Rule(
-        id: "GR091",
+        id: .liveIncomplete,
         severity: .info,
         scope: .live,
         title: "part of the live check could not run",
@@ -135,7 +137,7 @@ extension Rule {
 
     /// GR092.
     public static let liveAddressNotLocal = Rule(
-        id: "GR092",
+        id: .liveAddressNotLocal,
         severity: .warning,
         scope: .live,
         title: "the app's address is not an address of this host",

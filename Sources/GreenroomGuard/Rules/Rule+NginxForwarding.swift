@@ -1,7 +1,9 @@
+import GreenroomCore
+
 extension Rule {
     /// GR020.
     public static let nginxTargetMismatch = Rule(
-        id: "GR020",
+        id: .nginxTargetMismatch,
         severity: .error,
         scope: .nginx,
         title: "proxy_pass does not reach the app",
@@ -16,7 +18,7 @@ extension Rule {
 
     /// GR021.
     public static let nginxLocalhostTarget = Rule(
-        id: "GR021",
+        id: .nginxLocalhostTarget,
         severity: .warning,
         scope: .nginx,
         title: "proxy_pass to localhost while the app listens on one loopback family",
@@ -30,7 +32,7 @@ extension Rule {
 
     /// GR022.
     public static let nginxClientForwardingHeader = Rule(
-        id: "GR022",
+        id: .nginxClientForwardingHeader,
         severity: .error,
         scope: .nginx,
         title: "client-sent forwarding header reaches the app",
@@ -57,7 +59,7 @@ extension Rule {
 
     /// GR023.
     public static let nginxAppendedForwardedFor = Rule(
-        id: "GR023",
+        id: .nginxAppendedForwardedFor,
         severity: .warning,
         scope: .nginx,
         title: "X-Forwarded-For appended to the client's at the edge",
@@ -74,7 +76,7 @@ extension Rule {
 
     /// GR024.
     public static let nginxForwardingMissing = Rule(
-        id: "GR024",
+        id: .nginxForwardingMissing,
         severity: .warning,
         scope: .nginx,
         title: "client address, scheme or host not forwarded",
@@ -100,7 +102,7 @@ extension Rule {
 
     /// GR025.
     public static let nginxHostFromClient = Rule(
-        id: "GR025",
+        id: .nginxHostFromClient,
         severity: .warning,
         scope: .nginx,
         title: "Host forwarded from $http_host",
@@ -115,7 +117,7 @@ extension Rule {
 
     /// GR026.
     public static let nginxRealIPTooBroad = Rule(
-        id: "GR026",
+        id: .nginxRealIPTooBroad,
         severity: .error,
         scope: .nginx,
         title: "set_real_ip_from trusts too much",
@@ -131,7 +133,7 @@ extension Rule {
 
     /// GR027.
     public static let nginxRealIPMisuse = Rule(
-        id: "GR027",
+        id: .nginxRealIPMisuse,
         severity: .warning,
         scope: .nginx,
         title: "realip configured so that it picks the wrong address",

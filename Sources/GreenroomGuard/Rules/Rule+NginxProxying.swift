@@ -1,7 +1,9 @@
+import GreenroomCore
+
 extension Rule {
     /// GR028.
     public static let nginxHeaderSplitting = Rule(
-        id: "GR028",
+        id: .nginxHeaderSplitting,
         severity: .error,
         scope: .nginx,
         title: "decoded URI in a header or upstream request (HTTP splitting)",
@@ -17,7 +19,7 @@ extension Rule {
 
     /// GR029.
     public static let nginxAddHeaderDropped = Rule(
-        id: "GR029",
+        id: .nginxAddHeaderDropped,
         severity: .warning,
         scope: .nginx,
         title: "add_header in a nested block drops the outer headers",
@@ -41,7 +43,7 @@ extension Rule {
 
     /// GR030.
     public static let nginxProxyHeaderDropped = Rule(
-        id: "GR030",
+        id: .nginxProxyHeaderDropped,
         severity: .warning,
         scope: .nginx,
         title: "proxy_set_header in a nested block drops the outer ones",
@@ -58,7 +60,7 @@ extension Rule {
 
     /// GR031.
     public static let nginxKeepaliveUnused = Rule(
-        id: "GR031",
+        id: .nginxKeepaliveUnused,
         severity: .warning,
         scope: .nginx,
         title: "upstream keepalive without HTTP/1.1 and an empty Connection header",
@@ -74,7 +76,7 @@ extension Rule {
 
     /// GR032.
     public static let nginxWebSocketHeaders = Rule(
-        id: "GR032",
+        id: .nginxWebSocketHeaders,
         severity: .warning,
         scope: .nginx,
         title: "WebSocket path proxied without Upgrade and Connection",
@@ -95,7 +97,7 @@ extension Rule {
 
     /// GR033.
     public static let nginxProxyProtocolMissing = Rule(
-        id: "GR033",
+        id: .nginxProxyProtocolMissing,
         severity: .error,
         scope: .nginx,
         title: "the app expects PROXY protocol but nginx does not send it",
@@ -109,7 +111,7 @@ extension Rule {
 
     /// GR034.
     public static let nginxProxyProtocolUnexpected = Rule(
-        id: "GR034",
+        id: .nginxProxyProtocolUnexpected,
         severity: .error,
         scope: .nginx,
         title: "nginx sends PROXY protocol the app does not expect",
@@ -124,7 +126,7 @@ extension Rule {
 
     /// GR035.
     public static let nginxWildcardTarget = Rule(
-        id: "GR035",
+        id: .nginxWildcardTarget,
         severity: .error,
         scope: .nginx,
         title: "proxy_pass to a wildcard address",
@@ -139,7 +141,7 @@ extension Rule {
 
     /// GR036.
     public static let nginxVariableTarget = Rule(
-        id: "GR036",
+        id: .nginxVariableTarget,
         severity: .warning,
         scope: .nginx,
         title: "proxy_pass target built from variables",
@@ -154,7 +156,7 @@ extension Rule {
 
     /// GR037.
     public static let nginxProxyNotTrusted = Rule(
-        id: "GR037",
+        id: .nginxProxyNotTrusted,
         severity: .warning,
         scope: .nginx,
         title: "the app does not trust the address nginx connects from",
@@ -169,7 +171,7 @@ extension Rule {
 
     /// GR038.
     public static let nginxUpstreamMissingInstance = Rule(
-        id: "GR038",
+        id: .nginxUpstreamMissingInstance,
         severity: .info,
         scope: .nginx,
         title: "upstream does not list every app instance",

@@ -1,7 +1,10 @@
+import GreenroomCore
+
+/// The spec rules about where the app listens and who runs it (the ``DeploymentPolicy``'s rules).
 extension Rule {
     /// GR001.
     public static let specWildcardBind = Rule(
-        id: "GR001",
+        id: .specWildcardBind,
         severity: .error,
         scope: .spec,
         title: "app binds a wildcard address behind a proxy",
@@ -17,7 +20,7 @@ extension Rule {
 
     /// GR002.
     public static let specPublicBind = Rule(
-        id: "GR002",
+        id: .specPublicBind,
         severity: .error,
         scope: .spec,
         title: "app reachable from other hosts without a firewall statement",
@@ -33,44 +36,9 @@ extension Rule {
             "app:\n  listen: {port: 8000}\n  hosts:\n    addresses: [10.0.0.11]\n    balancers: [10.0.0.2]\nsystemd:\n  hardening: true"
     )
 
-    /// GR003.
-    public static let specTrustTooBroad = Rule(
-        id: "GR003",
-        severity: .error,
-        scope: .spec,
-        title: "trust lets clients choose their own address",
-        rationale: """
-            The app believes forwarding headers and PROXY headers from every trusted peer. A trust \
-            list that matches everyone (`*`, `0.0.0.0/0`, `::/0`), blocks that together cover \
-            every address (`0.0.0.0/1` + `128.0.0.0/1`), blocks wider than a /8 (IPv4) or /16 \
-            (IPv6), or a range of public addresses lets any client in it forge its address. The \
-            same applies to `app.hosts.balancers` (trusted by default) and to `--trust` in \
-            `app.exec`.
-            """,
-        bad: "app:\n  trust: [0.0.0.0/1, 128.0.0.0/1]",
-        good: "app:\n  trust: [loopback]"
-    )
-
-    /// GR004.
-    public static let specTrustBeyondProxy = Rule(
-        id: "GR004",
-        severity: .warning,
-        scope: .spec,
-        title: "trust wider than where the proxy connects from",
-        rationale: """
-            A proxy on this host connects from loopback or a unix socket, and a remote balancer \
-            from its own addresses: anything else in the trust list (a whole RFC 1918 block such \
-            as `10.0.0.0/8`, a subnet, another host) is a peer that could forge client addresses \
-            if it ever reaches the app. Error when it makes `greenroom serve` refuse to start \
-            (`loopback` or `unix` trusted while app hosts bind a private address).
-            """,
-        bad: "app:\n  listen: {host: 127.0.0.1, port: 8000}\n  trust: [loopback, 10.0.0.0/8]",
-        good: "app:\n  listen: {host: 127.0.0.1, port: 8000}\n  trust: [loopback]"
-    )
-
     /// GR005.
     public static let specRootUser = Rule(
-        id: "GR005",
+        id: .specRootUser,
         severity: .error,
         scope: .spec,
         title: "app runs as root or with an administrators' group",
@@ -88,7 +56,7 @@ extension Rule {
 
     /// GR006.
     public static let specPrivilegedPort = Rule(
-        id: "GR006",
+        id: .specPrivilegedPort,
         severity: .error,
         scope: .spec,
         title: "app listens on a privileged port",
@@ -100,19 +68,8 @@ extension Rule {
         good: "app:\n  listen: {host: 127.0.0.1, port: 8000}\nproxy:\n  listen: {http: [80]}"
     )
 
-    /// GR007.
-    public static let specProxyNotTrusted = Rule(
-        id: "GR007",
-        severity: .error,
-        scope: .spec,
-        title: "app does not trust where the proxy connects from",
-        rationale: """
-            The app ignores forwarding information from peers it does not trust. If the proxy \
-            connects from loopback, a unix socket or a balancer address that `app.trust` does not \
-            list, every client looks like the proxy: rate limits, logs and access rules see one \
-            address.
-            """,
-        bad: "app:\n  listen: {unix: /run/app/app.sock}\n  trust: [loopback]",
-        good: "app:\n  listen: {unix: /run/app/app.sock}\n  trust: [unix]"
-    )
+    /// The binding rules.
+    public static let specBindingRules: [Rule] = [
+        .specWildcardBind, .specPublicBind, .specRootUser, .specPrivilegedPort,
+    ]
 }

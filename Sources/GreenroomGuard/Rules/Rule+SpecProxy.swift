@@ -1,7 +1,10 @@
+import GreenroomCore
+
+/// The spec rules about what the proxy sends and how the app runs behind it.
 extension Rule {
     /// GR008.
     public static let specProxyProtocol = Rule(
-        id: "GR008",
+        id: .specProxyProtocol,
         severity: .error,
         scope: .spec,
         title: "PROXY protocol expected but not sent, or sent but not expected",
@@ -18,7 +21,7 @@ extension Rule {
 
     /// GR009.
     public static let specSchemeLost = Rule(
-        id: "GR009",
+        id: .specSchemeLost,
         severity: .error,
         scope: .spec,
         title: "TLS at the proxy, but the app cannot learn the scheme",
@@ -35,25 +38,9 @@ extension Rule {
             "app:\n  proxy_protocol: off   # nginx sets X-Forwarded-Proto $scheme\nproxy:\n  kind: nginx\n  tls: {certificate: /etc/ssl/app.pem, key: /etc/ssl/app.key}"
     )
 
-    /// GR010.
-    public static let specRealIPTooBroad = Rule(
-        id: "GR010",
-        severity: .error,
-        scope: .spec,
-        title: "proxy.real_ip trusts too much",
-        rationale: """
-            `proxy.real_ip.from` names the outer balancers or CDN whose client address the proxy \
-            believes (`set_real_ip_from`, `RemoteIPTrustedProxy`). Everything, or a block wider than \
-            a /8 (IPv4) or /16 (IPv6), lets any client choose the address the proxy logs, \
-            rate-limits and forwards. Warning for a large public block (wider than a /12 or /29).
-            """,
-        bad: "proxy:\n  real_ip:\n    from: [0.0.0.0/0]\n    header: X-Forwarded-For",
-        good: "proxy:\n  real_ip:\n    from: [192.0.2.0/24]   # the CDN's published ranges\n    header: X-Forwarded-For"
-    )
-
     /// GR011.
     public static let specProxyCannot = Rule(
-        id: "GR011",
+        id: .specProxyCannot,
         severity: .error,
         scope: .spec,
         title: "the proxy cannot do what the spec asks",
@@ -69,7 +56,7 @@ extension Rule {
 
     /// GR012.
     public static let specSandbox = Rule(
-        id: "GR012",
+        id: .specSandbox,
         severity: .warning,
         scope: .spec,
         title: "systemd sandbox weakened",
@@ -90,7 +77,7 @@ extension Rule {
 
     /// GR013.
     public static let specHopsTooMany = Rule(
-        id: "GR013",
+        id: .specHopsTooMany,
         severity: .warning,
         scope: .spec,
         title: "hops counts more proxies than the deployment has",
@@ -106,7 +93,7 @@ extension Rule {
 
     /// GR014.
     public static let specExecOverrides = Rule(
-        id: "GR014",
+        id: .specExecOverrides,
         severity: .error,
         scope: .spec,
         title: "app.exec flags contradict the spec",
@@ -123,7 +110,7 @@ extension Rule {
 
     /// GR019.
     public static let specOther = Rule(
-        id: "GR019",
+        id: .specOther,
         severity: .error,
         scope: .spec,
         title: "deployment spec problem",
@@ -137,10 +124,9 @@ extension Rule {
         good: "app:\n  limits: {max_connections: 4096}\nproxy:\n  upstream_keepalive: 256"
     )
 
-    /// Every deployment-spec rule, by id.
-    public static let specRules: [Rule] = [
-        .specWildcardBind, .specPublicBind, .specTrustTooBroad, .specTrustBeyondProxy, .specRootUser,
-        .specPrivilegedPort, .specProxyNotTrusted, .specProxyProtocol, .specSchemeLost, .specRealIPTooBroad,
-        .specProxyCannot, .specSandbox, .specHopsTooMany, .specExecOverrides, .specOther,
+    /// The proxy and runtime rules.
+    public static let specProxyRules: [Rule] = [
+        .specProxyProtocol, .specSchemeLost, .specProxyCannot, .specSandbox, .specHopsTooMany, .specExecOverrides,
+        .specOther,
     ]
 }

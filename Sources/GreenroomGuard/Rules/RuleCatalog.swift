@@ -1,3 +1,5 @@
+import GreenroomCore
+
 /// Every rule the guard knows, and the id ranges reserved for each scope.
 ///
 /// `GR001`–`GR019` look at the deployment spec, `GR020`–`GR049` at nginx configuration,
@@ -13,14 +15,8 @@ public enum RuleCatalog {
     public static let all: [Rule] = (Rule.specRules + Rule.nginxRules + Rule.apacheRules + Rule.liveRules)
         .sorted { $0.id < $1.id }
 
-    /// The rule with this id (`GR020`), or `nil`.
-    public static func rule(_ id: String) -> Rule? { all.first { $0.id == id } }
-
-    /// The number in an id (`20` for `GR020`), or `nil` when the id is not `GR` and three digits.
-    public static func number(of id: String) -> Int? {
-        guard id.count == 5, id.hasPrefix("GR") else { return nil }
-        return Int(id.dropFirst(2))
-    }
+    /// The rule with this id.
+    public static func rule(_ id: RuleID) -> Rule? { all.first { $0.id == id } }
 
     /// The Markdown documentation of every rule: title, severity, rationale, bad and good example.
     /// The README's rule section is this text.

@@ -12,7 +12,7 @@ extension AppExpectation {
     /// - `proxy.websocket_paths` and `proxy.real_ip.from` (the outer proxies) complete it.
     public init(spec: DeploymentSpec) {
         let app = spec.app
-        let binds = app.endpoints.map { endpoint -> Bind in
+        let binds = app.endpoints.map { endpoint -> BindTarget in
             switch endpoint {
             case .tcp(let address, let port): .tcp(host: address.description, port: Int(port))
             case .unix(let path): .unix(path: path)

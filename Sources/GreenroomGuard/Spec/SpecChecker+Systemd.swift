@@ -1,3 +1,4 @@
+import GreenroomCore
 import GreenroomDeploy
 
 extension SpecChecker {

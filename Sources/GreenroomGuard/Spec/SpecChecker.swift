@@ -25,10 +25,7 @@ public struct SpecChecker: Sendable {
     public init(spec: DeploymentSpec) {
         self.spec = spec
         let locations = spec.locations
-        self.locate = { path in
-            let at = locations[path]
-            return SourceLocation(file: at.file, line: at.line, column: at.column)
-        }
+        self.locate = { path in locations[path] }
     }
 
     /// Creates a checker with its own locations (e.g. none, for a spec built from flags).
@@ -67,44 +64,22 @@ public struct SpecChecker: Sendable {
         }
     }
 
-    /// A loader problem as a finding: always an error (the loader refuses the spec), the part of
-    /// the message after its last `; ` as the fix.
+    /// A loader problem as a finding: always an error (the loader refuses the spec), with the
+    /// problem's own fix, or the rule's usual one when the problem has none.
     func finding(for problem: SpecError) -> Finding {
         let rule = Self.rule(for: problem)
-        let (message, fix) = Self.split(problem.message, defaultFix: Self.defaultFix(rule))
-        let text = problem.keyPath.isEmpty ? message : "\(problem.keyPath): \(message)"
-        let location = locate(problem.keyPath).map { _ in
-            SourceLocation(file: problem.location.file, line: problem.location.line, column: problem.location.column)
-        }
-        var finding = rule.finding(at: location, text, fix: fix, severity: .error)
+        let text = problem.keyPath.isEmpty ? problem.message : "\(problem.keyPath): \(problem.message)"
+        let location = locate(problem.keyPath).map { _ in problem.location }
+        var finding = rule.finding(at: location, text, fix: problem.fix ?? Self.defaultFix(rule), severity: .error)
         finding.optIn = spec.optIn(for: problem)
         return finding
     }
 
-    /// Splits `message; fix` at the last `; ` whose tail reads like an instruction.
-    static func split(_ message: String, defaultFix: String) -> (message: String, fix: String) {
-        let scalars = Array(message.unicodeScalars)
-        guard let cut = scalars.indices.dropLast().last(where: { scalars[$0] == ";" && scalars[$0 + 1] == " " }) else {
-            return (message, defaultFix)
-        }
-        let head = String(String.UnicodeScalarView(scalars[..<cut]))
-        let tail = String(String.UnicodeScalarView(scalars[(cut + 2)...]))
-        guard let first = tail.split(separator: " ").first, instructionWords.contains(String(first)) else {
-            return (message, defaultFix)
-        }
-        return (head, tail)
-    }
-
-    /// Verbs that start the fix part of a loader message.
-    static let instructionWords: Set<String> = [
-        "use", "bind", "list", "add", "set", "remove", "choose", "give", "let", "describe", "put", "drop", "for",
-    ]
-
     static func defaultFix(_ rule: Rule) -> String {
         switch rule.id {
-        case Rule.specProxyProtocol.id: "set app.proxy_protocol to what the proxy sends (off for forwarding headers)"
-        case Rule.specProxyCannot.id: "remove the setting, or choose a proxy.kind that supports it"
-        case Rule.specSandbox.id: "list only what the app connects to in app.outbound"
+        case .specProxyProtocol: "set app.proxy_protocol to what the proxy sends (off for forwarding headers)"
+        case .specProxyCannot: "remove the setting, or choose a proxy.kind that supports it"
+        case .specSandbox: "list only what the app connects to in app.outbound"
         default: "change the value as the message says; `greenroom init` writes a commented example"
         }
     }

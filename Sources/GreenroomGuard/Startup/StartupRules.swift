@@ -1,74 +1,57 @@
 import GreenroomCore
 import GreenroomDeploy
 
-/// The guard's rules as `greenroom serve` runs them before it accepts a connection: the spec
-/// rules on the server's own settings (or its spec) and the live bind rules (is something else
-/// listening where we are about to? is our address on this host?).
-///
-/// The server's own start-up checks (wildcard bind while trusting, public bind, root, privileged
-/// port, socket in use) keep running in the server; ``ruleID(forServerCheck:)`` gives their findings
-/// the guard's ids, so both speak the same `GR###` language, and ``findings(for:spec:system:)``
-/// leaves out the rules those checks already cover.
+/// What `greenroom serve` checks before it binds: the ``DeploymentPolicy`` (bind, trust, root,
+/// privileged port, unix socket), then the guard's spec rules on the server's own settings (or
+/// its spec) and the live bind rules (is something else listening where we are about to? is our
+/// address on this host?), all as findings with their ``RuleID``.
 public enum StartupRules {
-    /// What `serve` is about to do, in the guard's terms.
-    public struct Settings: Sendable, Hashable {
-        /// The listener.
-        public var bind: AppExpectation.Bind
-        /// Whom it trusts.
-        public var trust: TrustedProxies
-        /// Whether it reads PROXY headers.
-        public var proxyProtocol: AppExpectation.ProxyProtocolMode
-        /// `--hops`.
-        public var hops: Int?
-        /// `--allow-public`.
-        public var allowPublic: Bool
-        /// The start-up refusals opted out of (`--trust-public-ranges`, ...).
-        public var optIns: Set<StartupOptIn>
-
-        /// Creates settings.
-        public init(
-            bind: AppExpectation.Bind,
-            trust: TrustedProxies,
-            proxyProtocol: AppExpectation.ProxyProtocolMode = .off,
-            hops: Int? = nil,
-            allowPublic: Bool = false,
-            optIns: Set<StartupOptIn> = []
-        ) {
-            self.optIns = optIns
-            self.bind = bind
-            self.trust = trust
-            self.proxyProtocol = proxyProtocol
-            self.hops = hops
-            self.allowPublic = allowPublic
-        }
+    /// The outcome of the start-up checks.
+    public struct Outcome: Sendable, Hashable {
+        /// Every finding: the policy's first, then the guard's. Info findings are left out.
+        public var findings: [Finding]
+        /// The rules `--no-guard` skipped, in the order they are named.
+        public var skipped: [RuleID]
+        /// `true` when a finding is an error: do not start.
+        public var refusesToStart: Bool { findings.contains { $0.severity == .error } }
     }
 
-    /// The rules the server's own start-up checks already enforce (so they are not reported twice).
-    public static let coveredByServer: Set<String> = ["GR001", "GR002", "GR005", "GR006"]
+    /// The ids ``findings(for:spec:system:)`` can report beyond the policy's: what `--no-guard`
+    /// skips besides ``DeploymentPolicy/skippableRules``.
+    public static let ruleIDs: [RuleID] =
+        Rule.specRules.map(\.id).filter { !DeploymentPolicy.rules.contains($0) } + [.liveAddressNotLocal]
 
-    /// The ids ``findings(for:spec:system:)`` can report: what `--no-guard` skips.
-    public static let ruleIDs: [String] =
-        Rule.specRules.map(\.id).filter { !coveredByServer.contains($0) } + [
-            Rule.liveAddressInUse.id, Rule.liveAddressNotLocal.id,
-        ]
-
-    /// The guard's id for a finding of the server's own start-up checks (`bind-wildcard` →
-    /// `GR001`), or `nil` for an id it does not know.
-    public static func ruleID(forServerCheck id: String) -> String? {
-        switch id {
-        case "bind-wildcard": "GR001"
-        case "bind-public", "bind-public-trusting", "bind-remote-proxy-trust": "GR002"
-        case "run-as-root": "GR005"
-        case "privileged-port": "GR006"
-        case "unix-socket-in-use", "unix-socket-not-a-socket", "unix-socket-path-too-long", "address-in-use": "GR090"
-        default: id.hasPrefix("GR") ? id : nil
+    /// Runs the policy and the guard's rules on what `serve` is about to do.
+    ///
+    /// - Parameters:
+    ///   - description: the server's settings and this host's facts.
+    ///   - spec: the spec `serve --config` read (once), or `nil` to judge the flags alone.
+    ///   - skipping: `--no-guard`: only the rules no flag lifts (root, privileged port) run.
+    public static func evaluate(
+        _ description: DeploymentDescription,
+        spec: DeploymentSpec? = nil,
+        skipping: Bool = false,
+        system: any LiveSystem = LocalSystem()
+    ) -> Outcome {
+        let policy = DeploymentPolicy(exempting: skipping ? Set(DeploymentPolicy.skippableRules) : [])
+        var findings = policy.violations(of: description).map(Finding.init(violation:))
+        if skipping {
+            return Outcome(findings: findings, skipped: DeploymentPolicy.skippableRules + ruleIDs)
         }
+        findings += Self.findings(for: description, spec: spec, system: system).filter { $0.severity != .info }
+        return Outcome(findings: findings, skipped: [])
+    }
+
+    /// How `serve` prints a finding: `greenroom: <file:line:col: >message; fix [GR001]`.
+    public static func line(_ finding: Finding) -> String {
+        let place = finding.location.map { "\($0): " } ?? ""
+        return "greenroom: \(place)\(finding.message); \(finding.fix) [\(finding.rule)]"
     }
 
     /// The spec `serve`'s flags amount to: the app behind a proxy on this host; an app host behind
     /// balancers when it binds one private address and trusts only addresses; no proxy with
     /// `--allow-public` and nothing trusted.
-    public static func spec(for settings: Settings) -> DeploymentSpec {
+    public static func spec(for settings: DeploymentDescription) -> DeploymentSpec {
         var spec = DeploymentSpec.defaults
         switch settings.bind {
         case .tcp(let host, let port):
@@ -125,7 +108,7 @@ public enum StartupRules {
     /// - Parameter spec: the spec `serve --config` read, or `nil` to judge the flags alone (then
     ///   a trust list that does not match a proxy on this host is a warning, not a refusal).
     public static func findings(
-        for settings: Settings,
+        for settings: DeploymentDescription,
         spec: DeploymentSpec? = nil,
         system: any LiveSystem = LocalSystem()
     ) -> [Finding] {
@@ -135,16 +118,16 @@ public enum StartupRules {
         } else {
             // GR019 is about spec files (port 0, contradicting proxy settings): flags have none of that.
             let flagged = SpecChecker(spec: Self.spec(for: settings), locate: { _ in nil }).check().filter {
-                $0.rule != Rule.specOther.id
+                $0.rule != .specOther
             }
             findings += flagged.map { finding in
                 var finding = finding
-                if ["GR004", "GR007"].contains(finding.rule) { finding.severity = .warning }
+                if [.specTrustBeyondProxy, .specProxyNotTrusted].contains(finding.rule) { finding.severity = .warning }
                 finding.message = Self.namingFlags(finding.message)
                 return finding
             }
         }
-        findings = findings.filter { !coveredByServer.contains($0.rule) }
+        findings = findings.filter { !DeploymentPolicy.rules.contains($0.rule) }
         let optIns = settings.optIns.union(spec?.app.optIns ?? [])
         findings = findings.map { finding in
             guard let optIn = finding.optIn, finding.severity == .error else { return finding }

@@ -29,6 +29,10 @@ public struct ServerConfiguration: Sendable, Hashable {
     /// The start-up refusals this deployment opted out of, one rule each (`--trust-public-ranges`,
     /// ...): the start-up guard reports them as warnings instead of refusing to start.
     public var optIns: Set<StartupOptIn> = []
+    /// The ``DeploymentPolicy`` rules ``HTTPServer/run()`` does not apply: an embedder's explicit,
+    /// per-rule opt-out (e.g. `[.specRootUser]` in a container that must run as root). Empty by
+    /// default: the server refuses what `greenroom serve` refuses.
+    public var policyExemptions: Set<RuleID> = []
     /// The most connections open at once; beyond it the server stops accepting (back-pressure).
     public var maxConnections: Int
     /// The most bytes of a request head, every byte counted (request line, names, values,

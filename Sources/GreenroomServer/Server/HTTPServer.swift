@@ -91,10 +91,23 @@ public final class HTTPServer: Service, Sendable {
 
     /// Runs the server until graceful shutdown (or cancellation), then drains connections.
     ///
-    /// - Throws: ``ConfigurationError`` for an invalid configuration, ``ServerStartError`` when the
-    ///   listener cannot be created; never for a single connection's trouble.
+    /// Before it binds, it applies the ``DeploymentPolicy`` (leaving out
+    /// ``ServerConfiguration/policyExemptions``): a wildcard bind while trusting a proxy, a public
+    /// bind without ``ServerConfiguration/allowPublic``, root, a port below 1024 are refused.
+    ///
+    /// - Throws: ``ConfigurationError`` for an invalid configuration, ``DeploymentPolicyRefusal``
+    ///   when the policy refuses it, ``ServerStartError`` when the listener cannot be created;
+    ///   never for a single connection's trouble.
     public func run() async throws {
         try configuration.validate()
+        let violations = configuration.policyViolations()
+        if DeploymentPolicy.refuses(violations) { throw DeploymentPolicyRefusal(violations: violations) }
+        for warning in violations {
+            logger.warning(
+                "deployment policy",
+                metadata: ["greenroom.rule": "\(warning.rule)", "greenroom.message": "\(warning.message)"]
+            )
+        }
         let alreadyStarted = state.withLock { state in
             defer { state.started = true }
             return state.started

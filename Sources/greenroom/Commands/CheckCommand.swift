@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GreenroomCore
 import GreenroomDeploy
 import GreenroomGuard
 

@@ -1,5 +1,7 @@
 import ArgumentParser
 import GreenroomCore
+import GreenroomDeploy
+import GreenroomGuard
 import GreenroomServer
 import Logging
 
@@ -117,20 +119,23 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        var spec: DeploymentSpec?
         let configuration: ServerConfiguration
         do {
-            configuration = try makeConfiguration()
+            if let config { spec = try DeploymentSpec.load(path: config) }
+            configuration = try makeConfiguration(spec: spec)
         } catch {
             fail("\(error)")
         }
 
-        let report = StartupGuard.withGuardRules(specPath: config).evaluate(configuration, skipping: noGuard)
+        let report = StartupRules.evaluate(configuration.deploymentDescription(), spec: spec, skipping: noGuard)
         if !report.skipped.isEmpty {
             Console.error(
-                "greenroom: warning: --no-guard skips the start-up checks \(report.skipped.joined(separator: ", "))"
+                "greenroom: warning: --no-guard skips the start-up checks "
+                    + report.skipped.map(\.description).joined(separator: ", ")
             )
         }
-        for finding in report.findings { Console.error(finding.description) }
+        for finding in report.findings { Console.error(StartupRules.line(finding)) }
         if report.refusesToStart { throw ExitCode(2) }
 
         guard let level = Logger.Level(rawValue: logLevel.lowercased()) else {
@@ -146,8 +151,11 @@ struct ServeCommand: AsyncParsableCommand {
         if let threads { EventLoops.setThreadCount(threads) }
         if executor == .takeover || executor == .both { EventLoops.installAsGlobalExecutor() }
 
+        // The policy ran above, with --no-guard's exemptions; the server need not run it again.
+        var serving = configuration
+        serving.policyExemptions = Set(DeploymentPolicy.rules)
         let server = HTTPServer(
-            configuration: configuration,
+            configuration: serving,
             logger: Logger(label: "greenroom"),
             accessLogWriter: AccessLineWriter(format: format),
             onListening: { bound in
@@ -165,47 +173,39 @@ struct ServeCommand: AsyncParsableCommand {
         LogOutput.standardError.flush()
     }
 
-    /// The configuration: defaults, then the spec's `app:` section (`--config`), then the flags
-    /// given on the command line, which win.
-    func makeConfiguration() throws -> ServerConfiguration {
-        var configuration = ServerConfiguration()
-        if let config { try ServeSpecOptions.apply(specAt: config, to: &configuration, host: host) }
-        if let unix {
-            configuration.bind = .unix(path: unix)
-        } else if host != nil || port != nil {
-            var (currentHost, currentPort) = ("127.0.0.1", 8000)
-            if case .tcp(let specHost, let specPort) = configuration.bind {
-                (currentHost, currentPort) = (specHost, specPort)
-            }
-            configuration.bind = .tcp(host: host ?? currentHost, port: port ?? currentPort)
-        }
-        if allowPublic { configuration.allowPublic = true }
-        let flagged: [(Bool, StartupOptIn)] = [
+    /// The flags given on the command line.
+    var flags: ServeFlags {
+        var flags = ServeFlags()
+        flags.host = host
+        flags.port = port
+        flags.unix = unix
+        flags.trust = trustOptions.trust
+        flags.proxyProtocol = proxyProtocol
+        flags.hops = trustOptions.hops
+        flags.allowPublic = allowPublic
+        let given: [(Bool, StartupOptIn)] = [
             (trustOptions.trustAll, .trustEveryone), (trustPublicRanges, .trustPublicRanges),
             (allowWildcardBind, .wildcardBind),
             (allowPublicBehindProxy, .publicBehindProxy),
         ]
-        for (given, optIn) in flagged where given { configuration.optIns.insert(optIn) }
-        let trustSettings = try trustOptions.settings()
-        if let trusted = trustSettings.trustedProxies {
-            configuration.trustedProxies = trusted
-        } else if config == nil, allowPublic {
-            configuration.trustedProxies = .none
-        }
-        if let forwardedHeaders = trustSettings.forwardedHeaders { configuration.forwardedHeaders = forwardedHeaders }
-        if let authoritative = trustSettings.authoritativeHeaders { configuration.authoritativeHeaders = authoritative }
-        if let hops = trustSettings.hops { configuration.hops = hops }
-        if let proxyProtocol { configuration.proxyProtocol = proxyProtocol }
-        if let proxyProtocolTimeout {
-            configuration.proxyProtocolTimeout = try seconds(proxyProtocolTimeout, "--proxy-protocol-timeout")
-        }
-        if let maxConnections { configuration.maxConnections = maxConnections }
-        if let maxHeaderBytes { configuration.maxHeaderBytes = maxHeaderBytes }
-        if let maxBodyBytes { configuration.maxBodyBytes = maxBodyBytes }
-        if let headerTimeout { configuration.headerTimeout = try seconds(headerTimeout, "--header-timeout") }
-        if let bodyTimeout { configuration.bodyTimeout = try seconds(bodyTimeout, "--body-timeout") }
-        if let idleTimeout { configuration.idleTimeout = try seconds(idleTimeout, "--idle-timeout") }
-        if let shutdownTimeout { configuration.shutdownTimeout = try seconds(shutdownTimeout, "--shutdown-timeout") }
+        flags.optIns = Set(given.filter(\.0).map(\.1))
+        flags.forwardedHeaders = trustOptions.forwardedHeaders
+        flags.authoritativeHeaders = trustOptions.authoritativeHeaders
+        flags.maxConnections = maxConnections
+        flags.maxHeaderBytes = maxHeaderBytes
+        flags.maxBodyBytes = maxBodyBytes
+        flags.headerTimeout = headerTimeout
+        flags.bodyTimeout = bodyTimeout
+        flags.idleTimeout = idleTimeout
+        flags.shutdownTimeout = shutdownTimeout
+        flags.proxyProtocolTimeout = proxyProtocolTimeout
+        return flags
+    }
+
+    /// The configuration: defaults, then the spec's `app:` section (`--config`, loaded once by
+    /// the caller), then the flags given on the command line, which win (``ServeFlags``).
+    func makeConfiguration(spec: DeploymentSpec?) throws -> ServerConfiguration {
+        var configuration = try flags.configuration(over: spec)
         configuration.accessLog = accessLog != .off
         switch executor {
         case .eventLoop, .takeover: configuration.connectionExecutor = .automatic
@@ -215,13 +215,6 @@ struct ServeCommand: AsyncParsableCommand {
         if let threads, threads < 1 { throw ConfigurationError("--threads must be at least 1, not \(threads)") }
         try configuration.validate()
         return configuration
-    }
-
-    private func seconds(_ value: Double, _ flag: String) throws -> Duration {
-        guard value.isFinite, value >= 0, value < 1e9 else {
-            throw ConfigurationError("\(flag) \(value) is not a number of seconds")
-        }
-        return .milliseconds(Int64(value * 1000))
     }
 
     private func fail(_ message: String) -> Never {

@@ -30,7 +30,7 @@ final class NetworkNamespace: @unchecked Sendable {
     }
 
     /// `ip`, or a skip (locally) / failure (CI) when not root or iproute2 is missing.
-    static func requirements(sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
+    static func requirements(sourceLocation: Testing.SourceLocation = #_sourceLocation) throws -> String {
         try TestEnvironment.requireRoot("ip netns add", sourceLocation: sourceLocation)
         return try TestEnvironment.requireProgram("ip", package: "iproute2", sourceLocation: sourceLocation)
     }

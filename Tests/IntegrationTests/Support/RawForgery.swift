@@ -76,7 +76,7 @@ struct RawForgery: Sendable, CustomTestStringConvertible {
 
     /// Sends the bytes to `target` and checks the outcome; a forged address may come back as the
     /// client only where the row expects it to be believed.
-    func send(to target: Target, sourceLocation: SourceLocation = #_sourceLocation) async throws {
+    func send(to target: Target, sourceLocation: Testing.SourceLocation = #_sourceLocation) async throws {
         let app = try await target.running()
         let reply = try await RawExchange.exchange(port: app.port, bytes)
         let message = "\(target.rawValue), \(name): expected \(outcome), got \(reply)"

@@ -35,14 +35,14 @@ enum TestEnvironment {
     static func requireProgram(
         _ name: String,
         package: String? = nil,
-        sourceLocation: SourceLocation = #_sourceLocation
+        sourceLocation: Testing.SourceLocation = #_sourceLocation
     ) throws -> String {
         if let path = findProgram(name) { return path }
         try skip("\(name) is not installed (apt-get install \(package ?? name))", sourceLocation: sourceLocation)
     }
 
     /// Skips the running test with `reason` printed; under `CI=true` records a failure instead.
-    static func skip(_ reason: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> Never {
+    static func skip(_ reason: String, sourceLocation: Testing.SourceLocation = #_sourceLocation) throws -> Never {
         if isCI {
             Issue.record("required for CI: \(reason)", sourceLocation: sourceLocation)
             throw SkipFailure(reason: reason)
@@ -52,7 +52,7 @@ enum TestEnvironment {
     }
 
     /// Skips unless running as root (needed to start daemons that switch users, or `ip netns`).
-    static func requireRoot(_ why: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+    static func requireRoot(_ why: String, sourceLocation: Testing.SourceLocation = #_sourceLocation) throws {
         if !isRoot { try skip("needs root: \(why)", sourceLocation: sourceLocation) }
     }
 }

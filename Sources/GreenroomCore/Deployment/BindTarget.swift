@@ -1,5 +1,3 @@
-import GreenroomCore
-
 /// Where a server listens: a TCP host and port, or a unix-domain socket path.
 public enum BindTarget: Sendable, Hashable, CustomStringConvertible {
     /// A TCP listener. `host` is an IP literal (`127.0.0.1`, `::1`), `localhost`, or a wildcard
@@ -56,27 +54,8 @@ public enum BindTarget: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
-    /// Checks that the host is an IP literal and the port is in range.
-    public func validate() throws(ConfigurationError) {
-        switch self {
-        case .unix(let path):
-            if path.isEmpty { throw ConfigurationError("--unix needs a socket path") }
-            if path.utf8.count > 107 {
-                throw ConfigurationError(
-                    "--unix path '\(path)' is longer than the 107 bytes a unix socket path may have"
-                )
-            }
-        case .tcp(let host, let port):
-            if !(0...65535).contains(port) { throw ConfigurationError("--port \(port) is not in 0...65535") }
-            if address == nil {
-                throw ConfigurationError(
-                    "--host '\(host)' is not an IP address; use 127.0.0.1, ::1 or a specific address of this host"
-                )
-            }
-        }
-    }
-
-    static func literal(_ host: String) -> IPAddress? {
+    /// The address a host spelling names: an IP literal (brackets allowed), `localhost`, or `nil`.
+    package static func literal(_ host: String) -> IPAddress? {
         if host.lowercased() == "localhost" { return .loopbackV4 }
         var text = Substring(host)
         if text.hasPrefix("["), text.hasSuffix("]") { text = text.dropFirst().dropLast() }

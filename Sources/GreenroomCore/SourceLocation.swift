@@ -1,13 +1,15 @@
-/// A place in a configuration file: path, 1-based line and 1-based column (in bytes).
+/// A place in a file: path, 1-based line and 1-based column: `greenroom.yml:12:5`.
 ///
-/// Every directive the nginx and Apache parsers produce carries one, so that findings and parse
-/// errors can point at `file:line:column` like a compiler does.
+/// Every directive the nginx and Apache parsers produce carries one, and every value of a
+/// deployment spec, so that findings and errors point at `file:line:column` like a compiler does.
+/// Proxy configuration columns count bytes (a tab is one column); spec columns count Unicode
+/// scalars, as libyaml reports them.
 public struct SourceLocation: Sendable, Hashable, Comparable, CustomStringConvertible {
-    /// The file's path as it was opened (absolute when the parser resolved it).
+    /// The file's path as it was opened or named (absolute when a parser resolved it).
     public var file: String
     /// The 1-based line number.
     public var line: Int
-    /// The 1-based column, counted in bytes (a tab is one column).
+    /// The 1-based column.
     public var column: Int
 
     /// Creates a location.

@@ -1,0 +1,278 @@
+/// The stable id of one deployment rule, `GR001` … `GR099`: a closed set, like swift-asn1's
+/// `ErrorCode`.
+///
+/// Every finding of `greenroom check`, every refusal of `greenroom serve` and every violation of
+/// ``DeploymentPolicy`` carries one. Ids never change meaning once published and a retired id is
+/// never reused: `GR001`–`GR019` are about the deployment (spec, bind, trust), `GR020`–`GR049`
+/// nginx, `GR050`–`GR079` Apache httpd, `GR080`–`GR099` the running system. Modules pass these
+/// values, never their text; ``description`` is the text users see (`GR001`).
+public struct RuleID: Sendable, Hashable, Comparable, CaseIterable, CustomStringConvertible {
+    private enum Code: String, Sendable, CaseIterable {
+        case specWildcardBind = "GR001"
+        case specPublicBind = "GR002"
+        case specTrustTooBroad = "GR003"
+        case specTrustBeyondProxy = "GR004"
+        case specRootUser = "GR005"
+        case specPrivilegedPort = "GR006"
+        case specProxyNotTrusted = "GR007"
+        case specProxyProtocol = "GR008"
+        case specSchemeLost = "GR009"
+        case specRealIPTooBroad = "GR010"
+        case specProxyCannot = "GR011"
+        case specSandbox = "GR012"
+        case specHopsTooMany = "GR013"
+        case specExecOverrides = "GR014"
+        case specOther = "GR019"
+        case nginxTargetMismatch = "GR020"
+        case nginxLocalhostTarget = "GR021"
+        case nginxClientForwardingHeader = "GR022"
+        case nginxAppendedForwardedFor = "GR023"
+        case nginxForwardingMissing = "GR024"
+        case nginxHostFromClient = "GR025"
+        case nginxRealIPTooBroad = "GR026"
+        case nginxRealIPMisuse = "GR027"
+        case nginxHeaderSplitting = "GR028"
+        case nginxAddHeaderDropped = "GR029"
+        case nginxProxyHeaderDropped = "GR030"
+        case nginxKeepaliveUnused = "GR031"
+        case nginxWebSocketHeaders = "GR032"
+        case nginxProxyProtocolMissing = "GR033"
+        case nginxProxyProtocolUnexpected = "GR034"
+        case nginxWildcardTarget = "GR035"
+        case nginxVariableTarget = "GR036"
+        case nginxProxyNotTrusted = "GR037"
+        case nginxUpstreamMissingInstance = "GR038"
+        case apacheTargetMismatch = "GR050"
+        case apacheLocalhostTarget = "GR051"
+        case apacheClientForwardingHeader = "GR052"
+        case apachePreserveHost = "GR053"
+        case apacheRemoteIPTooBroad = "GR054"
+        case apacheWildcardTarget = "GR055"
+        case apacheOpenForwardProxy = "GR056"
+        case apacheWebSocketUpgrade = "GR057"
+        case apacheProxyProtocolUnsupported = "GR058"
+        case apacheProxyNotTrusted = "GR059"
+        case apacheAddHeadersOff = "GR060"
+        case apacheTrailingSlash = "GR061"
+        case apacheRemoteIPUntrusted = "GR062"
+        case apacheAppendedForwardedFor = "GR063"
+        case liveWildcardListener = "GR080"
+        case liveExposedListener = "GR081"
+        case liveNotListening = "GR082"
+        case liveRootProcess = "GR083"
+        case liveBypassReachable = "GR084"
+        case liveSocketWorldWritable = "GR085"
+        case liveSocketGroup = "GR086"
+        case probeForgeryBelieved = "GR087"
+        case probeReport = "GR088"
+        case probeFailed = "GR089"
+        case liveAddressInUse = "GR090"
+        case liveIncomplete = "GR091"
+        case liveAddressNotLocal = "GR092"
+    }
+
+    private let code: Code
+
+    private init(_ code: Code) { self.code = code }
+
+    /// The id a user wrote (`GR001`), or `nil` when no rule has it.
+    public init?(_ text: String) {
+        guard let code = Code(rawValue: text) else { return nil }
+        self.code = code
+    }
+
+    /// Every rule id, in numeric order.
+    public static var allCases: [RuleID] { Code.allCases.map(RuleID.init) }
+
+    /// `GR001`: the text printed with findings and written to JSON and SARIF reports.
+    public var description: String { code.rawValue }
+
+    /// The number in the id: `1` for `GR001`.
+    public var number: Int { Int(code.rawValue.dropFirst(2)) ?? 0 }
+
+    /// Orders by number.
+    public static func < (lhs: RuleID, rhs: RuleID) -> Bool { lhs.number < rhs.number }
+
+    /// GR001: app binds a wildcard address behind a proxy.
+    public static let specWildcardBind = RuleID(.specWildcardBind)
+
+    /// GR002: app reachable from other hosts without a firewall statement.
+    public static let specPublicBind = RuleID(.specPublicBind)
+
+    /// GR003: trust lets clients choose their own address.
+    public static let specTrustTooBroad = RuleID(.specTrustTooBroad)
+
+    /// GR004: trust wider than where the proxy connects from.
+    public static let specTrustBeyondProxy = RuleID(.specTrustBeyondProxy)
+
+    /// GR005: app runs as root or with an administrators' group.
+    public static let specRootUser = RuleID(.specRootUser)
+
+    /// GR006: app listens on a privileged port.
+    public static let specPrivilegedPort = RuleID(.specPrivilegedPort)
+
+    /// GR007: app does not trust where the proxy connects from.
+    public static let specProxyNotTrusted = RuleID(.specProxyNotTrusted)
+
+    /// GR008: PROXY protocol expected but not sent, or sent but not expected.
+    public static let specProxyProtocol = RuleID(.specProxyProtocol)
+
+    /// GR009: TLS at the proxy, but the app cannot learn the scheme.
+    public static let specSchemeLost = RuleID(.specSchemeLost)
+
+    /// GR010: proxy.real_ip trusts too much.
+    public static let specRealIPTooBroad = RuleID(.specRealIPTooBroad)
+
+    /// GR011: the proxy cannot do what the spec asks.
+    public static let specProxyCannot = RuleID(.specProxyCannot)
+
+    /// GR012: systemd sandbox weakened.
+    public static let specSandbox = RuleID(.specSandbox)
+
+    /// GR013: hops counts more proxies than the deployment has.
+    public static let specHopsTooMany = RuleID(.specHopsTooMany)
+
+    /// GR014: app.exec flags contradict the spec.
+    public static let specExecOverrides = RuleID(.specExecOverrides)
+
+    /// GR019: deployment spec problem.
+    public static let specOther = RuleID(.specOther)
+
+    /// GR020: proxy_pass does not reach the app.
+    public static let nginxTargetMismatch = RuleID(.nginxTargetMismatch)
+
+    /// GR021: proxy_pass to localhost while the app listens on one loopback family.
+    public static let nginxLocalhostTarget = RuleID(.nginxLocalhostTarget)
+
+    /// GR022: client-sent forwarding header reaches the app.
+    public static let nginxClientForwardingHeader = RuleID(.nginxClientForwardingHeader)
+
+    /// GR023: X-Forwarded-For appended to the client's at the edge.
+    public static let nginxAppendedForwardedFor = RuleID(.nginxAppendedForwardedFor)
+
+    /// GR024: client address, scheme or host not forwarded.
+    public static let nginxForwardingMissing = RuleID(.nginxForwardingMissing)
+
+    /// GR025: Host forwarded from $http_host.
+    public static let nginxHostFromClient = RuleID(.nginxHostFromClient)
+
+    /// GR026: set_real_ip_from trusts too much.
+    public static let nginxRealIPTooBroad = RuleID(.nginxRealIPTooBroad)
+
+    /// GR027: realip configured so that it picks the wrong address.
+    public static let nginxRealIPMisuse = RuleID(.nginxRealIPMisuse)
+
+    /// GR028: decoded URI in a header or upstream request (HTTP splitting).
+    public static let nginxHeaderSplitting = RuleID(.nginxHeaderSplitting)
+
+    /// GR029: add_header in a nested block drops the outer headers.
+    public static let nginxAddHeaderDropped = RuleID(.nginxAddHeaderDropped)
+
+    /// GR030: proxy_set_header in a nested block drops the outer ones.
+    public static let nginxProxyHeaderDropped = RuleID(.nginxProxyHeaderDropped)
+
+    /// GR031: upstream keepalive without HTTP/1.1 and an empty Connection header.
+    public static let nginxKeepaliveUnused = RuleID(.nginxKeepaliveUnused)
+
+    /// GR032: WebSocket path proxied without Upgrade and Connection.
+    public static let nginxWebSocketHeaders = RuleID(.nginxWebSocketHeaders)
+
+    /// GR033: the app expects PROXY protocol but nginx does not send it.
+    public static let nginxProxyProtocolMissing = RuleID(.nginxProxyProtocolMissing)
+
+    /// GR034: nginx sends PROXY protocol the app does not expect.
+    public static let nginxProxyProtocolUnexpected = RuleID(.nginxProxyProtocolUnexpected)
+
+    /// GR035: proxy_pass to a wildcard address.
+    public static let nginxWildcardTarget = RuleID(.nginxWildcardTarget)
+
+    /// GR036: proxy_pass target built from variables.
+    public static let nginxVariableTarget = RuleID(.nginxVariableTarget)
+
+    /// GR037: the app does not trust the address nginx connects from.
+    public static let nginxProxyNotTrusted = RuleID(.nginxProxyNotTrusted)
+
+    /// GR038: upstream does not list every app instance.
+    public static let nginxUpstreamMissingInstance = RuleID(.nginxUpstreamMissingInstance)
+
+    /// GR050: ProxyPass does not reach the app.
+    public static let apacheTargetMismatch = RuleID(.apacheTargetMismatch)
+
+    /// GR051: ProxyPass to localhost while the app listens on one loopback family.
+    public static let apacheLocalhostTarget = RuleID(.apacheLocalhostTarget)
+
+    /// GR052: client-sent forwarding header reaches the app.
+    public static let apacheClientForwardingHeader = RuleID(.apacheClientForwardingHeader)
+
+    /// GR053: ProxyPreserveHost is not On.
+    public static let apachePreserveHost = RuleID(.apachePreserveHost)
+
+    /// GR054: mod_remoteip trusts too much.
+    public static let apacheRemoteIPTooBroad = RuleID(.apacheRemoteIPTooBroad)
+
+    /// GR055: ProxyPass to a wildcard address.
+    public static let apacheWildcardTarget = RuleID(.apacheWildcardTarget)
+
+    /// GR056: ProxyRequests On (open forward proxy).
+    public static let apacheOpenForwardProxy = RuleID(.apacheOpenForwardProxy)
+
+    /// GR057: WebSocket path proxied without upgrade.
+    public static let apacheWebSocketUpgrade = RuleID(.apacheWebSocketUpgrade)
+
+    /// GR058: the app requires PROXY protocol, which httpd cannot send.
+    public static let apacheProxyProtocolUnsupported = RuleID(.apacheProxyProtocolUnsupported)
+
+    /// GR059: the app does not trust the address httpd connects from.
+    public static let apacheProxyNotTrusted = RuleID(.apacheProxyNotTrusted)
+
+    /// GR060: ProxyAddHeaders Off while the app reads X-Forwarded-For.
+    public static let apacheAddHeadersOff = RuleID(.apacheAddHeadersOff)
+
+    /// GR061: ProxyPass path and URL disagree on the trailing slash.
+    public static let apacheTrailingSlash = RuleID(.apacheTrailingSlash)
+
+    /// GR062: RemoteIPHeader without any trusted proxy.
+    public static let apacheRemoteIPUntrusted = RuleID(.apacheRemoteIPUntrusted)
+
+    /// GR063: X-Forwarded-For appended to the client's at the edge.
+    public static let apacheAppendedForwardedFor = RuleID(.apacheAppendedForwardedFor)
+
+    /// GR080: the app's port listens on a wildcard address.
+    public static let liveWildcardListener = RuleID(.liveWildcardListener)
+
+    /// GR081: the app's port listens on a non-loopback address.
+    public static let liveExposedListener = RuleID(.liveExposedListener)
+
+    /// GR082: nothing listens where the app should.
+    public static let liveNotListening = RuleID(.liveNotListening)
+
+    /// GR083: the app process runs as root.
+    public static let liveRootProcess = RuleID(.liveRootProcess)
+
+    /// GR084: the app's port accepts connections on a non-loopback address.
+    public static let liveBypassReachable = RuleID(.liveBypassReachable)
+
+    /// GR085: the app's unix socket is writable by every local user.
+    public static let liveSocketWorldWritable = RuleID(.liveSocketWorldWritable)
+
+    /// GR086: the app's unix socket is not limited to the proxy's group.
+    public static let liveSocketGroup = RuleID(.liveSocketGroup)
+
+    /// GR087: probe: the app believed forged forwarding headers.
+    public static let probeForgeryBelieved = RuleID(.probeForgeryBelieved)
+
+    /// GR088: probe: what the app saw.
+    public static let probeReport = RuleID(.probeReport)
+
+    /// GR089: probe could not read /whoami.
+    public static let probeFailed = RuleID(.probeFailed)
+
+    /// GR090: another process listens on the app's address.
+    public static let liveAddressInUse = RuleID(.liveAddressInUse)
+
+    /// GR091: part of the live check could not run.
+    public static let liveIncomplete = RuleID(.liveIncomplete)
+
+    /// GR092: the app's address is not an address of this host.
+    public static let liveAddressNotLocal = RuleID(.liveAddressNotLocal)
+}

@@ -1,0 +1,23 @@
+import GreenroomCore
+
+extension BindTarget {
+    /// Checks that the host is an IP literal and the port is in range.
+    public func validate() throws(ConfigurationError) {
+        switch self {
+        case .unix(let path):
+            if path.isEmpty { throw ConfigurationError("--unix needs a socket path") }
+            if path.utf8.count > 107 {
+                throw ConfigurationError(
+                    "--unix path '\(path)' is longer than the 107 bytes a unix socket path may have"
+                )
+            }
+        case .tcp(let host, let port):
+            if !(0...65535).contains(port) { throw ConfigurationError("--port \(port) is not in 0...65535") }
+            if address == nil {
+                throw ConfigurationError(
+                    "--host '\(host)' is not an IP address; use 127.0.0.1, ::1 or a specific address of this host"
+                )
+            }
+        }
+    }
+}

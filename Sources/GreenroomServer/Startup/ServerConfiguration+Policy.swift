@@ -1,0 +1,63 @@
+import GreenroomCore
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+extension ServerConfiguration {
+    /// The deployment this configuration describes, with this host's facts: the process's
+    /// effective user id and what is at the unix socket path.
+    ///
+    /// - Parameter effectiveUserID: the user that will serve; by default this process's.
+    public func deploymentDescription(effectiveUserID: UInt32 = UInt32(geteuid())) -> DeploymentDescription {
+        var unixSocket: DeploymentDescription.UnixSocketState?
+        if case .unix(let path) = bind {
+            switch UnixSocketFile.status(of: path) {
+            case .absent: unixSocket = .absent
+            case .staleSocket: unixSocket = .staleSocket
+            case .socketInUse: unixSocket = .inUse(owner: UnixSocketFile.ownerText(of: path))
+            case .pathTooLong: unixSocket = .pathTooLong(maximum: UnixSocketFile.maximumPathBytes - 1)
+            case .notASocket: unixSocket = .notASocket
+            }
+        }
+        return DeploymentDescription(
+            bind: bind,
+            trust: trustedProxies,
+            proxyProtocol: proxyProtocol,
+            hops: hops,
+            allowPublic: allowPublic,
+            optIns: optIns,
+            effectiveUserID: effectiveUserID,
+            unixSocket: unixSocket
+        )
+    }
+
+    /// The ``DeploymentPolicy`` violations of this configuration on this host, leaving out
+    /// ``policyExemptions``: what ``HTTPServer/run()`` refuses to start with.
+    public func policyViolations(effectiveUserID: UInt32 = UInt32(geteuid())) -> [PolicyViolation] {
+        DeploymentPolicy(exempting: policyExemptions).violations(
+            of: deploymentDescription(effectiveUserID: effectiveUserID)
+        )
+    }
+}
+
+/// The server refused to start: the configuration violates the ``DeploymentPolicy``.
+///
+/// Each violation names its rule and fix; an embedder who means it exempts the rule with
+/// ``ServerConfiguration/policyExemptions`` or gives its opt-in in ``ServerConfiguration/optIns``.
+public struct DeploymentPolicyRefusal: Error, Sendable, Hashable, CustomStringConvertible {
+    /// Every violation, errors and warnings.
+    public var violations: [PolicyViolation]
+
+    /// Creates a refusal.
+    public init(violations: [PolicyViolation]) { self.violations = violations }
+
+    /// The errors, one per line.
+    public var description: String {
+        violations.filter { $0.severity == .error }.map(\.description).joined(separator: "\n")
+    }
+}

@@ -1,0 +1,4 @@
+import GreenroomCore
+
+/// Swift Testing has a `SourceLocation` too; in these tests the name means the file position.
+typealias SourceLocation = GreenroomCore.SourceLocation
