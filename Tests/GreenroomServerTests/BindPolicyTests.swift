@@ -3,7 +3,8 @@ import Testing
 
 @testable import GreenroomServer
 
-/// DESIGN.md's three topologies are allowed; every other bind is refused with a fix.
+/// The three topologies of GreenroomCore's article "Deployment policy and rule ids" are allowed;
+/// every other bind is refused with a fix.
 @Suite struct BindPolicyTests {
     struct Case: Sendable, CustomTestStringConvertible {
         var host: String

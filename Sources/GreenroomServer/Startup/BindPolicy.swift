@@ -1,6 +1,7 @@
 import GreenroomCore
 
-/// The three deployments DESIGN.md allows, and the refusal for everything else.
+/// The three deployments Greenroom allows, and the refusal for everything else (GreenroomCore's
+/// article "Deployment policy and rule ids").
 ///
 /// 1. **Local proxy** (default): bind loopback or a unix socket; any trust list.
 /// 2. **Remote proxy**: bind one specific private address (RFC 1918 / ULA) and trust an explicit

@@ -45,7 +45,8 @@ public struct StartupCheck: Sendable {
     }
 }
 
-/// Decides whether `serve` may start: the bind policy of DESIGN.md, no root, no privileged port,
+/// Decides whether `serve` may start: the bind policy (GreenroomCore's article "Deployment policy
+/// and rule ids"), no root, no privileged port,
 /// plus any checks added later (the extension point for `greenroom check`'s rules).
 public struct StartupGuard: Sendable {
     /// The checks, run in order.
