@@ -86,12 +86,12 @@ let package = Package(
             swiftSettings: strict,
             plugins: ["EmbedVersionPlugin"]
         ),
-        // Counts heap allocations for the benchmark (interposes malloc in that executable only).
-        .target(name: "CAllocationCounter"),
+        // Load and soak benches (wrk, with peers). The micro-benchmarks are a package of their own,
+        // Tests/Benchmarks, so that library users never resolve package-benchmark.
         .executableTarget(
             name: "greenroom-bench",
             dependencies: [
-                "GreenroomCore", "GreenroomServer", "CAllocationCounter",
+                "GreenroomCore", "GreenroomServer",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
