@@ -27,6 +27,8 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        // `swift package generate-documentation`: the DocC catalogs under Sources/<Module>/<Module>.docc.
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.4.0"),
     ],
     targets: [
         // Pure Swift trust core: no dependencies, not even Foundation.
@@ -86,12 +88,12 @@ let package = Package(
             swiftSettings: strict,
             plugins: ["EmbedVersionPlugin"]
         ),
-        // Counts heap allocations for the benchmark (interposes malloc in that executable only).
-        .target(name: "CAllocationCounter"),
+        // Load and soak benches (wrk, with peers). The micro-benchmarks are a package of their own,
+        // Tests/Benchmarks, so that library users never resolve package-benchmark.
         .executableTarget(
             name: "greenroom-bench",
             dependencies: [
-                "GreenroomCore", "GreenroomServer", "CAllocationCounter",
+                "GreenroomCore", "GreenroomServer",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -1,12 +1,13 @@
 // greenroom-bench: benchmarks that compare Greenroom with its peers in the same run.
 //
-//   greenroom-bench core [options]    micro-benchmarks of GreenroomCore vs naive peers (see CoreBench)
 //   greenroom-bench load [options]    wrk against greenroom, eventlet and nginx (see LoadBench)
 //   greenroom-bench load --behind nginx [options]
 //                                     the same through generated nginx sites, + gunicorn (see BehindNginxBench)
 //   greenroom-bench soak [options]    load for N seconds, RSS sampled, fails on growth (see SoakBench)
 //
-// One file per bench; each has a `run(_ arguments:)` entry point and answers `--help`.
+// One file per bench; each has a `run(_ arguments:)` entry point and answers `--help`. GreenroomCore's
+// micro-benchmarks (ns/op, allocations/op) are a package of their own on package-benchmark:
+//   swift package --package-path Tests/Benchmarks benchmark
 
 import Foundation
 
@@ -17,10 +18,6 @@ struct Bench: Sendable {
     let run: @Sendable ([String]) async throws -> Int32
 
     static let all: [Bench] = [
-        Bench(name: "core", summary: "GreenroomCore hot paths: ns/op and allocations/op vs naive peers") {
-            CoreBench.run(arguments: $0)
-            return 0
-        },
         Bench(
             name: "load",
             summary:
@@ -36,6 +33,8 @@ struct Bench: Sendable {
     static var usage: String {
         "usage: greenroom-bench <bench> [options]\n\nbenches:\n"
             + all.map { "  \($0.name.padding(8))\($0.summary)" }.joined(separator: "\n")
+            + "\n\nGreenroomCore's micro-benchmarks (ns/op, allocations/op):"
+            + "\n  swift package --package-path Tests/Benchmarks benchmark"
     }
 }
 

@@ -1,7 +1,7 @@
 /// Decides who the client of a request is, believing forwarding information only from trusted
 /// proxies.
 ///
-/// The rules (DESIGN.md, "Trust model"):
+/// The rules (the article <doc:TrustModel> tells the whole story):
 /// - If the peer is not trusted, every forwarding header is ignored: the client is the peer.
 /// - Otherwise the forwarding hops are walked right to left, starting next to the peer: while a
 ///   hop is trusted, step left; the first untrusted hop is the client; if every hop is trusted the

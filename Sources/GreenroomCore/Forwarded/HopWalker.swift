@@ -1,6 +1,7 @@
 /// The right-to-left walk over forwarding hops, shared by `X-Forwarded-For` and `Forwarded`.
 ///
-/// Fed hops from the nearest (rightmost) to the farthest, it applies DESIGN.md's rule: while the
+/// Fed hops from the nearest (rightmost) to the farthest, it applies the rule of the article
+/// <doc:TrustModel>: while the
 /// current hop is trusted, step left; the first untrusted hop is the client; if every hop is
 /// trusted the leftmost is the client; an unparseable hop stops the walk and the last good hop to
 /// its right is the client. In `hops: N` mode it picks the N-th hop from the right instead.

@@ -27,7 +27,8 @@ public struct Report: Sendable, Hashable {
     /// `true` when some finding is an error.
     public var hasErrors: Bool { findings.contains { $0.severity == .error } }
 
-    /// The exit status DESIGN.md fixes for `greenroom check`: 0 clean (warnings allowed), 1 errors.
+    /// The exit status of `greenroom check`: 0 clean (warnings allowed), 1 errors (GreenroomCore's
+    /// article "Deployment policy and rule ids").
     /// (2, a usage or configuration error, is the caller's.)
     public var exitCode: Int32 { hasErrors ? 1 : 0 }
 

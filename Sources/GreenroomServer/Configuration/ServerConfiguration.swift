@@ -2,7 +2,8 @@ import GreenroomCore
 
 /// Every option of a Greenroom server: where it listens, whom it trusts, its limits and timeouts.
 ///
-/// The defaults are the safe deployment of DESIGN.md's "local proxy" topology: listen on
+/// The defaults are the safe deployment of the "local proxy" topology (GreenroomCore's article
+/// "Deployment policy and rule ids"): listen on
 /// `127.0.0.1:8000`, trust a proxy on the same host (`loopback`), no PROXY protocol, and limits
 /// that bound what one client can cost the others. `greenroom serve` maps its flags onto this
 /// struct one to one; embedders build it in code.
@@ -24,7 +25,8 @@ public struct ServerConfiguration: Sendable, Hashable {
     public var proxyProtocol: ProxyProtocolMode
     /// How long a connection may take to send its PROXY header.
     public var proxyProtocolTimeout: Duration
-    /// Serve clients directly (DESIGN.md topology 3): allows a non-loopback bind with no proxy trusted.
+    /// Serve clients directly (the "direct" topology of GreenroomCore's article "Deployment policy and
+    /// rule ids"): allows a non-loopback bind with no proxy trusted.
     public var allowPublic: Bool
     /// The start-up refusals this deployment opted out of, one rule each (`--trust-public-ranges`,
     /// ...): the start-up guard reports them as warnings instead of refusing to start.
