@@ -69,9 +69,12 @@ let package = Package(
             dependencies: ["embed-version"],
             path: "Sources/EmbedVersionPlugin"
         ),
+        // The nginx and Apache configuration parsers: no dependencies, no Foundation, no file system
+        // of their own (they read through `ConfigFileSystem`), so Tests/Fuzz compiles them alone.
+        .target(name: "GreenroomConfigParsing", swiftSettings: strict),
         .target(
             name: "GreenroomGuard",
-            dependencies: ["GreenroomCore", "GreenroomDeploy"],
+            dependencies: ["GreenroomCore", "GreenroomConfigParsing", "GreenroomDeploy"],
             swiftSettings: strict
         ),
         .executableTarget(
@@ -124,7 +127,7 @@ let package = Package(
         ),
         .testTarget(
             name: "GreenroomGuardTests",
-            dependencies: ["GreenroomGuard", "GreenroomDeploy", "GreenroomCore"],
+            dependencies: ["GreenroomGuard", "GreenroomConfigParsing", "GreenroomDeploy", "GreenroomCore"],
             exclude: ["Corpus"],
             swiftSettings: strict
         ),

@@ -1,3 +1,4 @@
+import GreenroomConfigParsing
 import GreenroomDeploy
 
 /// `greenroom check` as a library call: the spec rules, the nginx and Apache rules against the

@@ -1,3 +1,5 @@
+import GreenroomConfigParsing
+
 /// The parts of an Apache httpd configuration the rules look at: virtual hosts, balancers, and
 /// every proxying directive with the section chain around it.
 ///

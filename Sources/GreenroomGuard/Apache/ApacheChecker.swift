@@ -1,18 +1,19 @@
+import GreenroomConfigParsing
 import GreenroomCore
 
 /// Runs the Apache httpd rules (`GR050`–`GR079`) over a loaded configuration.
 ///
 /// Without an ``AppExpectation`` only the rules that need no knowledge of the app run (open
 /// forward proxy, mod_remoteip trust, wildcard targets, trailing slashes, Host preservation).
-public struct ApacheChecker: Sendable {
+package struct ApacheChecker: Sendable {
     /// What the app behind httpd expects, if known.
-    public var app: AppExpectation?
+    package var app: AppExpectation?
 
     /// Creates a checker.
-    public init(app: AppExpectation? = nil) { self.app = app }
+    package init(app: AppExpectation? = nil) { self.app = app }
 
     /// Every finding for `config`, sorted by location.
-    public func check(_ config: ApacheConfig) -> [Finding] {
+    package func check(_ config: ApacheConfig) -> [Finding] {
         let analysis = ApacheAnalysis(config)
         var findings: [Finding] = []
         findings += targetFindings(analysis, config: config)

@@ -1,3 +1,5 @@
+import GreenroomConfigParsing
+
 /// Parses mod_proxy target URLs: `http://127.0.0.1:8000/`, `ws://[::1]:8000/ws`,
 /// `unix:/run/app.sock|http://localhost/` (https://httpd.apache.org/docs/2.4/mod/mod_proxy.html#proxypass).
 enum ApacheTarget {

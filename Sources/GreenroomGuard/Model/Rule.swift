@@ -1,3 +1,5 @@
+import GreenroomConfigParsing
+
 /// A documented check with a stable id.
 ///
 /// Ids never change meaning once published: `GR001`–`GR019` are the deployment-spec rules,

@@ -1,3 +1,5 @@
+import GreenroomConfigParsing
+
 /// The parts of an nginx configuration the rules look at: upstreams, servers, every block with
 /// its inheritance chain, and every `proxy_pass` with the backends it reaches.
 ///

@@ -1,3 +1,5 @@
+import GreenroomConfigParsing
+
 extension NginxChecker {
     /// GR028, GR029, GR030: header values and header inheritance.
     func headerFindings(_ analysis: NginxAnalysis) -> [Finding] {

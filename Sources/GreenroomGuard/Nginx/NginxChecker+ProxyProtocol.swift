@@ -1,3 +1,5 @@
+import GreenroomConfigParsing
+
 extension NginxChecker {
     /// GR033, GR034: PROXY protocol expected by the app versus sent by nginx.
     func proxyProtocolFindings(_ analysis: NginxAnalysis) -> [Finding] {

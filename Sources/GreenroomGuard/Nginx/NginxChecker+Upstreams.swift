@@ -1,3 +1,5 @@
+import GreenroomConfigParsing
+
 extension NginxChecker {
     /// GR031, GR032: upstream keepalive and WebSocket locations.
     func upstreamFindings(_ analysis: NginxAnalysis) -> [Finding] {

@@ -1,16 +1,18 @@
+import GreenroomConfigParsing
+
 /// Runs the nginx rules (`GR020`–`GR049`) over a loaded configuration.
 ///
 /// Without an ``AppExpectation`` only the rules that need no knowledge of the app run
 /// (header splitting, inheritance traps, realip, keepalive, wildcard and variable targets, Host).
-public struct NginxChecker: Sendable {
+package struct NginxChecker: Sendable {
     /// What the app behind nginx expects, if known.
-    public var app: AppExpectation?
+    package var app: AppExpectation?
 
     /// Creates a checker.
-    public init(app: AppExpectation? = nil) { self.app = app }
+    package init(app: AppExpectation? = nil) { self.app = app }
 
     /// Every finding for `config`, sorted by location.
-    public func check(_ config: NginxConfig) -> [Finding] {
+    package func check(_ config: NginxConfig) -> [Finding] {
         let analysis = NginxAnalysis(config)
         var findings: [Finding] = []
         findings += targetFindings(analysis, config: config)

@@ -1,3 +1,5 @@
+import GreenroomConfigParsing
+
 /// Picks the `location` nginx would use for a path, following
 /// https://nginx.org/en/docs/http/ngx_http_core_module.html#location: an exact `=` match wins;
 /// otherwise the longest prefix is remembered; if it is `^~` it wins; otherwise the first regex

@@ -1,3 +1,5 @@
+import GreenroomConfigParsing
+
 /// The destination of one nginx `proxy_pass`, parsed and resolved through `upstream` blocks.
 ///
 /// HTTP forms (https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_pass):

@@ -1,3 +1,5 @@
+import GreenroomConfigParsing
+
 /// A place in an nginx configuration seen through nginx's inheritance: the chain of blocks
 /// (http, server, location, nested location, `if`) from the outside in.
 ///
