@@ -14,14 +14,24 @@ package struct NginxChecker: Sendable {
     /// Every finding for `config`, sorted by location.
     package func check(_ config: NginxConfig) -> [Finding] {
         let analysis = NginxAnalysis(config)
-        var findings: [Finding] = []
-        findings += targetFindings(analysis, config: config)
-        findings += proxyProtocolFindings(analysis)
-        findings += forwardingFindings(analysis)
-        findings += realIPFindings(analysis)
-        findings += headerFindings(analysis)
-        findings += upstreamFindings(analysis)
-        return Array(Set(findings)).sorted()
+        return Array(Set(checks.flatMap { $0(analysis) })).sorted()
+    }
+
+    /// The nginx checks: one method per topic, each in `NginxChecker+<Topic>.swift`, its doc
+    /// comment naming the rule ids it reports. Adding a rule: declare it with the other nginx
+    /// rules, report it from the check of its topic (a new topic is a new
+    /// `NginxChecker+<Topic>.swift` with a `(NginxAnalysis) -> [Finding]` method, listed here), and
+    /// add a file to Tests/GreenroomGuardTests/Corpus/nginx with its row in `NginxCorpusTests`
+    /// (a test fails for a rule without one).
+    private var checks: [(NginxAnalysis) -> [Finding]] {
+        [
+            targetFindings,
+            proxyProtocolFindings,
+            forwardingFindings,
+            realIPFindings,
+            headerFindings,
+            upstreamFindings,
+        ]
     }
 
     /// The sites whose `proxy_pass` reaches the app (all sites when no app is known).
