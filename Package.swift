@@ -15,6 +15,9 @@ let package = Package(
         .library(name: "GreenroomServer", targets: ["GreenroomServer"]),
         .library(name: "GreenroomDeploy", targets: ["GreenroomDeploy"]),
         .library(name: "GreenroomGuard", targets: ["GreenroomGuard"]),
+        // Public only for `SourceLocation` (a finding's place), which clients with
+        // MemberImportVisibility must import; the parsers themselves are `package`.
+        .library(name: "GreenroomConfigParsing", targets: ["GreenroomConfigParsing"]),
         .executable(name: "greenroom", targets: ["greenroom"]),
         .executable(name: "greenroom-bench", targets: ["greenroom-bench"]),
         .executable(name: "greenroom-example", targets: ["greenroom-example"]),
