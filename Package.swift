@@ -15,6 +15,9 @@ let package = Package(
         .library(name: "GreenroomServer", targets: ["GreenroomServer"]),
         .library(name: "GreenroomDeploy", targets: ["GreenroomDeploy"]),
         .library(name: "GreenroomGuard", targets: ["GreenroomGuard"]),
+        // Public only for `SourceLocation` (a finding's or a spec error's place), which clients with
+        // MemberImportVisibility must import; the parsers themselves are `package`.
+        .library(name: "GreenroomConfigParsing", targets: ["GreenroomConfigParsing"]),
         .executable(name: "greenroom", targets: ["greenroom"]),
         .executable(name: "greenroom-bench", targets: ["greenroom-bench"]),
         .executable(name: "greenroom-example", targets: ["greenroom-example"]),
@@ -49,7 +52,7 @@ let package = Package(
         .target(
             name: "GreenroomDeploy",
             dependencies: [
-                "GreenroomCore", "GreenroomServer",
+                "GreenroomCore", "GreenroomConfigParsing", "GreenroomServer",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Mustache", package: "swift-mustache"),
             ],
@@ -73,9 +76,12 @@ let package = Package(
             dependencies: ["embed-version"],
             path: "Sources/EmbedVersionPlugin"
         ),
+        // The nginx and Apache configuration parsers: no dependencies, no Foundation, no file system
+        // of their own (they read through `ConfigFileSystem`), so Tests/Fuzz compiles them alone.
+        .target(name: "GreenroomConfigParsing", swiftSettings: strict),
         .target(
             name: "GreenroomGuard",
-            dependencies: ["GreenroomCore", "GreenroomDeploy"],
+            dependencies: ["GreenroomCore", "GreenroomConfigParsing", "GreenroomDeploy"],
             swiftSettings: strict
         ),
         .executableTarget(
@@ -129,7 +135,7 @@ let package = Package(
         ),
         .testTarget(
             name: "GreenroomGuardTests",
-            dependencies: ["GreenroomGuard", "GreenroomDeploy", "GreenroomCore"],
+            dependencies: ["GreenroomGuard", "GreenroomConfigParsing", "GreenroomDeploy", "GreenroomCore"],
             exclude: ["Corpus"],
             swiftSettings: strict
         ),

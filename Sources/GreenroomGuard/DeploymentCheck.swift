@@ -1,3 +1,4 @@
+import GreenroomConfigParsing
 import GreenroomCore
 import GreenroomDeploy
 

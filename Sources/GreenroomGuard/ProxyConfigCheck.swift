@@ -1,3 +1,4 @@
+import GreenroomConfigParsing
 import GreenroomCore
 
 /// The entry points for checking real proxy configurations: load, analyse, report.
@@ -10,14 +11,14 @@ import GreenroomCore
 /// ```
 /// A file that cannot be read or parsed throws a located ``ConfigParseError`` (the CLI's exit
 /// status 2); findings never throw.
-public enum ProxyConfigCheck {
+package enum ProxyConfigCheck {
     /// Loads an nginx configuration (with its includes) and runs the nginx rules.
     ///
     /// - Parameters:
     ///   - app: what the app expects; `nil` runs only the rules that do not need it.
     ///   - confPrefix: the directory relative includes resolve against (nginx's conf prefix);
     ///     see ``NginxConfig/load(_:fileSystem:confPrefix:limits:)`` for the default.
-    public static func nginx(
+    package static func nginx(
         _ path: String,
         app: AppExpectation?,
         confPrefix: String? = nil,
@@ -33,7 +34,7 @@ public enum ProxyConfigCheck {
     ///   - serverRoot: the initial `ServerRoot`; see
     ///     ``ApacheConfig/load(_:fileSystem:serverRoot:defines:limits:)`` for the default.
     ///   - defines: `${NAME}` values known before reading (httpd's `-D` and environment).
-    public static func apache(
+    package static func apache(
         _ path: String,
         app: AppExpectation?,
         serverRoot: String? = nil,

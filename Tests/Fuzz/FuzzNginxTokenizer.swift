@@ -1,7 +1,7 @@
-// fuzz-sources: Sources/GreenroomGuard/ConfigParsing
+// fuzz-sources: Sources/GreenroomConfigParsing
 //
 // libFuzzer harness for the nginx tokenizer and parser (and the Apache parser and the include
-// loaders, which share the folder): any bytes must produce tokens or one located ConfigParseError,
+// loaders, which share the target): any bytes must produce tokens or one located ConfigParseError,
 // never a crash, a hang or an out-of-bounds read (AddressSanitizer). Input shaped like `nginx -T`
 // output is also loaded as a tree of files with includes. Built by Tests/Fuzz/run.sh with
 // `swiftc -sanitize=fuzzer,address -parse-as-library`.

@@ -84,8 +84,10 @@ for harness in "${harnesses[@]}"; do
     fi
 
     echo "== $name: building with ${#sources[@]} source files from: $source_dirs"
+    # -package-name: the sources' `package` declarations are visible to the harness, as to tests.
     if ! "$swiftc" -sanitize=fuzzer,address -parse-as-library -swift-version 6 "${swift_flags[@]}" "${linker[@]}" \
-        -module-name "$name" "${sources[@]}" "$harness" -o "$out/$name" >"$out/build.log" 2>&1; then
+        -module-name "$name" -package-name greenroom "${sources[@]}" "$harness" -o "$out/$name" \
+        >"$out/build.log" 2>&1; then
         cat "$out/build.log" >&2
         failed+=("$name (build failed, see $out/build.log)")
         continue

@@ -1,4 +1,5 @@
 import Foundation
+import GreenroomConfigParsing
 import Testing
 
 /// Runs the real nginx, apache2 and curl for the tests that compare our parsers with them.

@@ -1,4 +1,4 @@
-import GreenroomCore
+import GreenroomConfigParsing
 
 /// Swift Testing has a `SourceLocation` too; in these tests the name means the file position.
-typealias SourceLocation = GreenroomCore.SourceLocation
+typealias SourceLocation = GreenroomConfigParsing.SourceLocation

@@ -1,4 +1,5 @@
 import Foundation
+import GreenroomConfigParsing
 import GreenroomCore
 import Yams
 

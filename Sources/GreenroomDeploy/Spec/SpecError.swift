@@ -1,3 +1,4 @@
+import GreenroomConfigParsing
 import GreenroomCore
 
 /// A problem in a deployment spec, pinned to the line that causes it.

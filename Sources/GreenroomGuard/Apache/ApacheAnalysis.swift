@@ -1,3 +1,4 @@
+import GreenroomConfigParsing
 import GreenroomCore
 
 /// The parts of an Apache httpd configuration the rules look at: virtual hosts, balancers, and
@@ -92,8 +93,11 @@ struct ApacheAnalysis: Sendable {
     var sites: [Site] = []
     /// Every directive with its scope, for rules that look at all of them.
     var all: [(directive: ApacheDirective, scope: Scope)] = []
+    /// The configuration analysed, for what the rules say about it as a whole (its main file).
+    let config: ApacheConfig
 
     init(_ config: ApacheConfig) {
+        self.config = config
         global = Self.flatten(config.directives)
         for directive in global where directive.key == "virtualhost" {
             virtualHosts.append((directive, Self.flatten(directive.children ?? [])))

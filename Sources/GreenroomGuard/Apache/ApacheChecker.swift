@@ -1,83 +1,36 @@
+import GreenroomConfigParsing
 import GreenroomCore
 
 /// Runs the Apache httpd rules (`GR050`–`GR079`) over a loaded configuration.
 ///
 /// Without an ``AppExpectation`` only the rules that need no knowledge of the app run (open
 /// forward proxy, mod_remoteip trust, wildcard targets, trailing slashes, Host preservation).
-public struct ApacheChecker: Sendable {
+package struct ApacheChecker: Sendable {
     /// What the app behind httpd expects, if known.
-    public var app: AppExpectation?
+    package var app: AppExpectation?
 
     /// Creates a checker.
-    public init(app: AppExpectation? = nil) { self.app = app }
+    package init(app: AppExpectation? = nil) { self.app = app }
 
     /// Every finding for `config`, sorted by location.
-    public func check(_ config: ApacheConfig) -> [Finding] {
+    package func check(_ config: ApacheConfig) -> [Finding] {
         let analysis = ApacheAnalysis(config)
-        var findings: [Finding] = []
-        findings += targetFindings(analysis, config: config)
-        findings += forwardingFindings(analysis)
-        findings += remoteIPFindings(analysis)
-        findings += miscellaneousFindings(analysis)
-        return Array(Set(findings)).sorted()
+        return Array(Set(checks.flatMap { $0(analysis) })).sorted()
+    }
+
+    /// The Apache checks: one method per topic, each in `ApacheChecker+<Topic>.swift`, its doc
+    /// comment naming the rule ids it reports. Adding a rule: declare it with the other Apache
+    /// rules, report it from the check of its topic (a new topic is a new
+    /// `ApacheChecker+<Topic>.swift` with an `(ApacheAnalysis) -> [Finding]` method, listed here),
+    /// and add a file to Tests/GreenroomGuardTests/Corpus/apache with its row in
+    /// `ApacheCorpusTests` (a test fails for a rule without one).
+    private var checks: [(ApacheAnalysis) -> [Finding]] {
+        [targetFindings, forwardingFindings, remoteIPFindings, proxyingFindings]
     }
 
     /// The sites reaching the app (every site when no app is known).
     func appSites(_ analysis: ApacheAnalysis) -> [ApacheAnalysis.Site] {
         guard let app else { return analysis.sites }
         return analysis.sites.filter { $0.route.reaches(app) }
-    }
-
-    /// GR050, GR051, GR055, GR058, GR059.
-    private func targetFindings(_ analysis: ApacheAnalysis, config: ApacheConfig) -> [Finding] {
-        var endpoints = analysis.balancers.values.flatMap { $0 }
-        for site in analysis.sites where site.balancer == nil { endpoints += site.endpoints }
-        var findings = ProxyRouteCheck.wildcards(endpoints, rule: .apacheWildcardTarget)
-        guard let app else { return findings }
-        let routes = analysis.sites.map(\.route)
-        let url = ProxyRouteCheck.suggestedURL(app)
-        let target = url.hasPrefix("unix:") ? "\(url)|http://localhost/" : url + "/"
-        findings += ProxyRouteCheck.mismatches(
-            routes,
-            app: app,
-            rule: .apacheTargetMismatch,
-            mainFile: config.mainFile,
-            fileCount: config.files.count,
-            fix: "ProxyPass \"/\" \"\(target)\""
-        )
-        findings += ProxyRouteCheck.localhost(routes, app: app, rule: .apacheLocalhostTarget)
-        for site in appSites(analysis) {
-            if app.proxyProtocol == .required {
-                findings.append(
-                    Rule.apacheProxyProtocolUnsupported.finding(
-                        at: site.directive.location,
-                        "the app requires PROXY protocol, but httpd's mod_proxy cannot send it",
-                        fix: "set the app's proxy protocol to off (it reads X-Forwarded-For from httpd), "
-                            + "or put nginx's stream module or HAProxy in front"
-                    )
-                )
-            }
-            guard app.readsForwardedHeaders || app.trust.isEmpty else { continue }
-            for endpoint in site.endpoints {
-                guard case .reaches = app.match(endpoint.address),
-                    let source = ProxyRouteCheck.sourcePeer(
-                        for: endpoint,
-                        source: site.scope.nearest("proxysourceaddress")?.arguments.first?.value
-                    ),
-                    !app.trust.trusts(source)
-                else { continue }
-                let (shown, word) = ProxyRouteCheck.describe(source)
-                findings.append(
-                    Rule.apacheProxyNotTrusted.finding(
-                        at: site.directive.location,
-                        "httpd connects to the app from \(shown), which the app does not trust (trust: \(app.trust)); "
-                            + "it will ignore X-Forwarded-For and see httpd as every client",
-                        fix: "add '\(word)' to the app's trust list"
-                    )
-                )
-                break
-            }
-        }
-        return findings
     }
 }

@@ -1,3 +1,4 @@
+import GreenroomConfigParsing
 import GreenroomCore
 
 /// Parses mod_proxy target URLs: `http://127.0.0.1:8000/`, `ws://[::1]:8000/ws`,

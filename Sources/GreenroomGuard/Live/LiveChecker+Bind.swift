@@ -4,7 +4,7 @@ extension LiveChecker {
     /// GR090 and GR092 before binding `bind` (for `greenroom serve` start-up): something already
     /// listens where the bind would conflict (same address, or a wildcard on either side), or a
     /// specific address is not one of this host's. Unix sockets are the server's own check.
-    public func bindFindings(_ bind: BindTarget) -> [Finding] {
+    package func bindFindings(_ bind: BindTarget) -> [Finding] {
         guard case .tcp(let host, let port) = bind, port > 0 else { return [] }
         var bare = Substring(host)
         if bare.hasPrefix("["), bare.hasSuffix("]") { bare = bare.dropFirst().dropLast() }

@@ -8,16 +8,16 @@ import GreenroomCore
 /// ```swift
 /// let findings = LiveChecker(expectation: LiveExpectation(spec: spec)).check()
 /// ```
-public struct LiveChecker: Sendable {
+package struct LiveChecker: Sendable {
     /// Where the app should listen.
-    public var expectation: LiveExpectation
+    package var expectation: LiveExpectation
     /// The system read; ``LocalSystem`` unless a test supplies fixtures.
-    public var system: any LiveSystem
+    package var system: any LiveSystem
     /// How long a bypass connection attempt may take.
-    public var connectTimeout: Duration
+    package var connectTimeout: Duration
 
     /// Creates a checker.
-    public init(
+    package init(
         expectation: LiveExpectation,
         system: any LiveSystem = LocalSystem(),
         connectTimeout: Duration = .milliseconds(500)
@@ -63,7 +63,7 @@ public struct LiveChecker: Sendable {
     }
 
     /// Every finding, sorted.
-    public func check() -> [Finding] {
+    package func check() -> [Finding] {
         var findings: [Finding] = []
         let interfaces = system.interfaceAddresses()
         let listeners = tcpListeners()

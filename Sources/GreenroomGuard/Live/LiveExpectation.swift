@@ -3,26 +3,26 @@ import GreenroomDeploy
 
 /// Where the app should be listening and who may reach it: what the live rules compare the
 /// running system with.
-public struct LiveExpectation: Sendable, Hashable {
+package struct LiveExpectation: Sendable, Hashable {
     /// The app's TCP ports (one per instance).
-    public var ports: [Int]
+    package var ports: [Int]
     /// The address the app binds for its TCP ports (`127.0.0.1`, `::1`), or `nil` with
     /// ``hostAddresses`` (each app host binds its own).
-    public var host: IPAddress?
+    package var host: IPAddress?
     /// The app's unix socket paths (one per instance).
-    public var unixPaths: [String]
+    package var unixPaths: [String]
     /// The remote-proxy topology: each app host's private address. A listener on one of them is
     /// expected; reaching it from this host (not a balancer) is still a bypass.
-    public var hostAddresses: [IPAddress]
+    package var hostAddresses: [IPAddress]
     /// The balancers allowed to connect in the remote-proxy topology.
-    public var balancers: [CIDR]
+    package var balancers: [CIDR]
     /// Direct serving (no proxy, public on purpose): wildcard and public listeners are fine.
-    public var direct: Bool
+    package var direct: Bool
     /// The group the proxy runs as, which may connect to the unix socket (`www-data`).
-    public var proxyGroup: String?
+    package var proxyGroup: String?
 
     /// Creates an expectation.
-    public init(
+    package init(
         ports: [Int],
         host: IPAddress? = .loopbackV4,
         unixPaths: [String] = [],
@@ -41,7 +41,7 @@ public struct LiveExpectation: Sendable, Hashable {
     }
 
     /// What the spec's app looks like when running on this host (or on one of `app.hosts`).
-    public init(spec: DeploymentSpec) {
+    package init(spec: DeploymentSpec) {
         let app = spec.app
         var paths: [String] = []
         var host: IPAddress? = nil

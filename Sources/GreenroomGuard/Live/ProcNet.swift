@@ -7,20 +7,20 @@ import GreenroomCore
 /// `127.0.0.1:8000` on little-endian machines) and state `0A` for LISTEN. `/proc/net/unix` prints
 /// `Num RefCount Protocol Flags Type St Inode Path`, flag `00010000` marking a listening socket.
 /// Malformed lines are skipped, never fatal.
-public enum ProcNet {
+package enum ProcNet {
     /// A listening TCP socket.
-    public struct TCPListener: Sendable, Hashable, CustomStringConvertible {
+    package struct TCPListener: Sendable, Hashable, CustomStringConvertible {
         /// The local address (`0.0.0.0`, `::`, `127.0.0.1`, IPv4-mapped addresses as written).
-        public var address: IPAddress
+        package var address: IPAddress
         /// The local port.
-        public var port: Int
+        package var port: Int
         /// The uid that created the socket.
-        public var uid: UInt32
+        package var uid: UInt32
         /// The socket's inode, which `/proc/<pid>/fd/<n>` links name as `socket:[inode]`.
-        public var inode: UInt64
+        package var inode: UInt64
 
         /// Creates a listener.
-        public init(address: IPAddress, port: Int, uid: UInt32, inode: UInt64) {
+        package init(address: IPAddress, port: Int, uid: UInt32, inode: UInt64) {
             self.address = address
             self.port = port
             self.uid = uid
@@ -28,27 +28,27 @@ public enum ProcNet {
         }
 
         /// `127.0.0.1:8000` or `[::]:8000`.
-        public var description: String {
+        package var description: String {
             address.family == .v4 ? "\(address):\(port)" : "[\(address)]:\(port)"
         }
     }
 
     /// A listening unix-domain socket with a path.
-    public struct UnixListener: Sendable, Hashable {
+    package struct UnixListener: Sendable, Hashable {
         /// The path (`@name` for the abstract namespace).
-        public var path: String
+        package var path: String
         /// The socket's inode.
-        public var inode: UInt64
+        package var inode: UInt64
 
         /// Creates a listener.
-        public init(path: String, inode: UInt64) {
+        package init(path: String, inode: UInt64) {
             self.path = path
             self.inode = inode
         }
     }
 
     /// The listening sockets in the text of `/proc/net/tcp` or `/proc/net/tcp6`.
-    public static func tcpListeners(_ text: String) -> [TCPListener] {
+    package static func tcpListeners(_ text: String) -> [TCPListener] {
         var result: [TCPListener] = []
         for line in text.split(separator: "\n").dropFirst() {
             let fields = line.split(separator: " ", omittingEmptySubsequences: true)
@@ -63,7 +63,7 @@ public enum ProcNet {
     }
 
     /// The listening sockets with a path in the text of `/proc/net/unix`.
-    public static func unixListeners(_ text: String) -> [UnixListener] {
+    package static func unixListeners(_ text: String) -> [UnixListener] {
         var result: [UnixListener] = []
         for line in text.split(separator: "\n").dropFirst() {
             let fields = line.split(separator: " ", maxSplits: 7, omittingEmptySubsequences: true)
@@ -96,7 +96,7 @@ public enum ProcNet {
     }
 
     /// The inode in a `/proc/<pid>/fd/<n>` link such as `socket:[12345]`.
-    public static func socketInode(link: String) -> UInt64? {
+    package static func socketInode(link: String) -> UInt64? {
         guard link.hasPrefix("socket:["), link.hasSuffix("]") else { return nil }
         return UInt64(link.dropFirst(8).dropLast())
     }

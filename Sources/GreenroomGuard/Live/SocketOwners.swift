@@ -1,35 +1,35 @@
 import GreenroomCore
 
 /// Which processes hold which sockets: the `socket:[inode]` links in `/proc/<pid>/fd`.
-public struct SocketOwners: Sendable {
+package struct SocketOwners: Sendable {
     /// A process holding a socket.
-    public struct Process: Sendable, Hashable, CustomStringConvertible {
+    package struct Process: Sendable, Hashable, CustomStringConvertible {
         /// The process id.
-        public var pid: Int32
+        package var pid: Int32
         /// Its command name (`/proc/<pid>/comm`).
-        public var command: String
+        package var command: String
         /// Its effective uid (`Uid:` in `/proc/<pid>/status`), or `nil` when unreadable.
-        public var effectiveUID: UInt32?
+        package var effectiveUID: UInt32?
 
         /// Creates a process description.
-        public init(pid: Int32, command: String, effectiveUID: UInt32?) {
+        package init(pid: Int32, command: String, effectiveUID: UInt32?) {
             self.pid = pid
             self.command = command
             self.effectiveUID = effectiveUID
         }
 
         /// `python3 (pid 901)`.
-        public var description: String { "\(command) (pid \(pid))" }
+        package var description: String { "\(command) (pid \(pid))" }
     }
 
     /// The processes holding each socket inode asked about (in pid order).
-    public var processes: [UInt64: [Process]]
+    package var processes: [UInt64: [Process]]
     /// `true` when some process's descriptors could not be read (another user's, without root),
     /// so a socket without owners may still have one.
-    public var isIncomplete: Bool
+    package var isIncomplete: Bool
 
     /// Scans `/proc` for the processes holding `inodes`.
-    public init(inodes: Set<UInt64>, system: some LiveSystem) {
+    package init(inodes: Set<UInt64>, system: some LiveSystem) {
         var processes: [UInt64: [Process]] = [:]
         var incomplete = false
         guard !inodes.isEmpty else {
@@ -58,7 +58,7 @@ public struct SocketOwners: Sendable {
     }
 
     /// Creates a table from known values.
-    public init(processes: [UInt64: [Process]], isIncomplete: Bool) {
+    package init(processes: [UInt64: [Process]], isIncomplete: Bool) {
         self.processes = processes
         self.isIncomplete = isIncomplete
     }

@@ -1,3 +1,4 @@
+import GreenroomConfigParsing
 import GreenroomCore
 
 /// One problem the guard found: which rule, how serious, where, what, and how to fix it.

@@ -1,3 +1,4 @@
+import GreenroomConfigParsing
 import GreenroomCore
 
 /// A backend address a proxy sends requests to, as written in its configuration.

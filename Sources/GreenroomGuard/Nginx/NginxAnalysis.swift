@@ -1,3 +1,4 @@
+import GreenroomConfigParsing
 import GreenroomCore
 
 /// The parts of an nginx configuration the rules look at: upstreams, servers, every block with
@@ -57,8 +58,11 @@ struct NginxAnalysis: Sendable {
     /// Every server, location, `if` and `limit_except` scope in http, outermost first.
     var blocks: [NginxScope] = []
     var sites: [ProxySite] = []
+    /// The configuration analysed, for what the rules say about it as a whole (its main file).
+    let config: NginxConfig
 
     init(_ config: NginxConfig) {
+        self.config = config
         let top = config.directives
         let isMain = top.contains { ["http", "stream", "events"].contains($0.name) && $0.block != nil }
         var httpRoots: [NginxScope] = []

@@ -1,8 +1,9 @@
+import GreenroomConfigParsing
 import GreenroomCore
 
 extension NginxChecker {
     /// GR020, GR021, GR035, GR036, GR037, GR038: where proxy_pass connects.
-    func targetFindings(_ analysis: NginxAnalysis, config: NginxConfig) -> [Finding] {
+    func targetFindings(_ analysis: NginxAnalysis) -> [Finding] {
         var endpoints: [ProxyEndpoint] = []
         for upstream in analysis.upstreams.values { endpoints += upstream.servers }
         for upstream in analysis.streamUpstreams.values { endpoints += upstream.servers }
@@ -17,8 +18,8 @@ extension NginxChecker {
             routes,
             app: app,
             rule: .nginxTargetMismatch,
-            mainFile: config.mainFile,
-            fileCount: config.files.count,
+            mainFile: analysis.config.mainFile,
+            fileCount: analysis.config.files.count,
             fix: "proxy_pass \(target);"
         )
         findings += ProxyRouteCheck.localhost(routes, app: app, rule: .nginxLocalhostTarget)

@@ -1,3 +1,4 @@
+import GreenroomConfigParsing
 import GreenroomCore
 
 /// The destination of one nginx `proxy_pass`, parsed and resolved through `upstream` blocks.

@@ -1,3 +1,4 @@
+import GreenroomConfigParsing
 import GreenroomCore
 
 /// A place in an nginx configuration seen through nginx's inheritance: the chain of blocks

@@ -14,14 +14,14 @@ import Darwin
 /// curl rather than an HTTP stack of our own: it speaks HTTP/1.1 and HTTP/2 over TLS to any proxy
 /// the way browsers do, and it is on every machine that runs nginx or httpd. Environment proxies
 /// are ignored (`--noproxy '*'`): the probe must reach the reverse proxy itself.
-public struct CurlTransport: ProbeTransport {
+package struct CurlTransport: ProbeTransport {
     /// The curl executable.
-    public var executable: String
+    package var executable: String
 
     /// Finds curl on `PATH` (and in `/usr/bin`, `/usr/local/bin`).
     ///
     /// - Throws: ``ProbeError`` when it is not installed.
-    public init() throws(ProbeError) {
+    package init() throws(ProbeError) {
         let path = getenv("PATH").map { String(cString: $0) } ?? ""
         for directory in path.split(separator: ":").map(String.init) + ["/usr/local/bin", "/usr/bin", "/bin"] {
             let candidate = "\(directory)/curl"
@@ -34,9 +34,9 @@ public struct CurlTransport: ProbeTransport {
     }
 
     /// Uses the curl at `executable`.
-    public init(executable: String) { self.executable = executable }
+    package init(executable: String) { self.executable = executable }
 
-    public func get(
+    package func get(
         _ url: String,
         headers: [(name: String, value: String)],
         timeout: Duration

@@ -8,31 +8,31 @@ import GreenroomCore
 /// `https://localhost/whoami`, `https://host/app/` probes `https://host/app/whoami`); Greenroom's
 /// server answers it with `{"client","client_port","peer","scheme","host","via"}`. A `Greenroom-Probe`
 /// response header with the same JSON is read when present, so an app can answer any path.
-public struct ForgeryProbe: Sendable {
+package struct ForgeryProbe: Sendable {
     /// The URL given.
-    public var url: String
+    package var url: String
     /// How the request is sent.
-    public var transport: any ProbeTransport
+    package var transport: any ProbeTransport
     /// How long the request may take.
-    public var timeout: Duration
+    package var timeout: Duration
 
     /// The host name forged in `X-Forwarded-Host` and `Forwarded: host=`.
-    public static let forgedHost = "forged.greenroom.invalid"
+    package static let forgedHost = "forged.greenroom.invalid"
     /// The addresses forged, by the header that carries each (documentation addresses, RFC 5737).
-    public static let forgedAddresses: [(address: String, header: String)] = [
+    package static let forgedAddresses: [(address: String, header: String)] = [
         ("198.51.100.66", "X-Forwarded-For"), ("198.51.100.77", "Forwarded"), ("198.51.100.88", "X-Real-IP"),
         ("198.51.100.99", "CF-Connecting-IP/True-Client-IP/X-Client-IP"),
     ]
 
     /// Creates a probe.
-    public init(url: String, transport: any ProbeTransport, timeout: Duration = .seconds(10)) {
+    package init(url: String, transport: any ProbeTransport, timeout: Duration = .seconds(10)) {
         self.url = url
         self.transport = transport
         self.timeout = timeout
     }
 
     /// Why `url` cannot be probed (not `http://` or `https://` with a host), or `nil`.
-    public static func problem(with url: String) -> String? {
+    package static func problem(with url: String) -> String? {
         guard let components = URLComponents(string: url), let scheme = components.scheme?.lowercased(),
             scheme == "http" || scheme == "https", let host = components.host, !host.isEmpty
         else { return "--probe-url '\(url)' is not an http:// or https:// URL with a host" }
@@ -43,7 +43,7 @@ public struct ForgeryProbe: Sendable {
     }
 
     /// The `/whoami` URL under `url`'s path.
-    public static func whoamiURL(_ url: String) -> String {
+    package static func whoamiURL(_ url: String) -> String {
         guard var components = URLComponents(string: url) else { return url }
         var path = components.path
         if path.hasSuffix("/whoami") { return url }
@@ -69,7 +69,7 @@ public struct ForgeryProbe: Sendable {
     }
 
     /// Sends the probe and judges the answer.
-    public func run() -> [Finding] {
+    package func run() -> [Finding] {
         let target = Self.whoamiURL(url)
         let response: ProbeResponse
         do {

@@ -1,16 +1,17 @@
+import GreenroomConfigParsing
 import GreenroomCore
 
 /// The default output: findings grouped by file, one line each with its fix beneath, and a
 /// summary line. ANSI colour only when asked (see ``Report/shouldColor(descriptor:environment:)``).
-public struct HumanReportFormatter: Sendable {
+package struct HumanReportFormatter: Sendable {
     /// Whether to use ANSI colour.
-    public var color: Bool
+    package var color: Bool
 
     /// Creates the formatter.
-    public init(color: Bool) { self.color = color }
+    package init(color: Bool) { self.color = color }
 
     /// The report as text, ending in a newline.
-    public func format(_ report: Report) -> String {
+    package func format(_ report: Report) -> String {
         var out = ""
         var groups: [(file: String?, findings: [Finding])] = []
         for finding in report.findings {

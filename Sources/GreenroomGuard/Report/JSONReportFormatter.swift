@@ -1,3 +1,4 @@
+import GreenroomConfigParsing
 import GreenroomCore
 
 /// `--json`: one object, keys in a fixed order, one finding per array element.
@@ -8,12 +9,12 @@ import GreenroomCore
 ///  "summary":{"errors":1,"warnings":0,"info":0,"total":1,"files":["/etc/nginx/nginx.conf"]}}
 /// ```
 /// `file`, `line` and `column` are `null` for findings outside files (live rules).
-public struct JSONReportFormatter: Sendable {
+package struct JSONReportFormatter: Sendable {
     /// Creates the formatter.
-    public init() {}
+    package init() {}
 
     /// The report as JSON text, ending in a newline.
-    public func format(_ report: Report) -> String {
+    package func format(_ report: Report) -> String {
         let findings = report.findings.map { finding in
             JSONWriter.object([
                 ("rule", JSONWriter.string(finding.rule.description)),

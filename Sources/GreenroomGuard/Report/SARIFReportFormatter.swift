@@ -1,14 +1,15 @@
+import GreenroomConfigParsing
 import GreenroomCore
 
 /// SARIF 2.1.0 (https://docs.oasis-open.org/sarif/sarif/v2.1.0/sarif-v2.1.0.html), the format
 /// GitHub code scanning and other tools import. Rules come from ``RuleCatalog``; `info` maps to
 /// SARIF's `note`.
-public struct SARIFReportFormatter: Sendable {
+package struct SARIFReportFormatter: Sendable {
     /// Creates the formatter.
-    public init() {}
+    package init() {}
 
     /// The report as a SARIF log, ending in a newline.
-    public func format(_ report: Report) -> String {
+    package func format(_ report: Report) -> String {
         let used = Set(report.findings.map(\.rule))
         let rules = RuleCatalog.all.filter { used.contains($0.id) }
         let ruleObjects = rules.map { rule in

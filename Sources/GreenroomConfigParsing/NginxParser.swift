@@ -1,21 +1,19 @@
-import GreenroomCore
-
 /// Builds the directive tree of one nginx configuration file from its tokens.
 ///
 /// Mirrors `ngx_conf_parse()`: a `;` or `{` needs a name before it, `}` may only follow a complete
 /// directive and must close an open block, and each file is balanced on its own (an included file
 /// cannot close its includer's block). `include` directives are left in place for
 /// ``NginxConfig`` to resolve. Iterative, so deeply nested input cannot overflow the stack.
-public enum NginxParser {
+package enum NginxParser {
     /// The deepest nesting of blocks accepted in one file (nginx has no limit; real configs
     /// rarely pass 6).
-    public static let maximumNesting = 64
+    package static let maximumNesting = 64
 
     /// Parses one file's bytes.
     ///
     /// - Parameter file: the path used in locations.
     /// - Throws: ``ConfigParseError`` located at the offending token.
-    public static func parse(_ bytes: [UInt8], file: String) throws(ConfigParseError) -> [NginxDirective] {
+    package static func parse(_ bytes: [UInt8], file: String) throws(ConfigParseError) -> [NginxDirective] {
         var tokenizer = NginxTokenizer(bytes: bytes, file: file)
         // The open blocks: the directive that opened each, and the directives read so far inside it.
         var stack: [(opener: NginxDirective?, children: [NginxDirective])] = [(nil, [])]
@@ -93,7 +91,7 @@ public enum NginxParser {
     }
 
     /// Parses text (for tests and snippets).
-    public static func parse(_ text: String, file: String = "<input>") throws(ConfigParseError) -> [NginxDirective] {
+    package static func parse(_ text: String, file: String = "<input>") throws(ConfigParseError) -> [NginxDirective] {
         try parse(Array(text.utf8), file: file)
     }
 }

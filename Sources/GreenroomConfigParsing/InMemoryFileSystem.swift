@@ -2,28 +2,28 @@
 ///
 /// Used by tests, by the fuzzing harness and to re-read the files of an `nginx -T` dump
 /// (``NginxDump``). Directories exist implicitly as the parents of files.
-public struct InMemoryFileSystem: ConfigFileSystem {
+package struct InMemoryFileSystem: ConfigFileSystem {
     /// The files, keyed by normalised absolute path.
-    public private(set) var files: [String: [UInt8]]
+    package private(set) var files: [String: [UInt8]]
 
     /// Creates a file system from paths and contents; paths are normalised.
-    public init(files: [String: [UInt8]] = [:]) {
+    package init(files: [String: [UInt8]] = [:]) {
         var normalized: [String: [UInt8]] = [:]
         for (path, contents) in files { normalized[ConfigPath.normalize(path)] = contents }
         self.files = normalized
     }
 
     /// Creates a file system from paths and UTF-8 text.
-    public init(texts: [String: String]) {
+    package init(texts: [String: String]) {
         self.init(files: texts.mapValues { Array($0.utf8) })
     }
 
     /// Adds or replaces a file.
-    public mutating func write(_ contents: [UInt8], to path: String) {
+    package mutating func write(_ contents: [UInt8], to path: String) {
         files[ConfigPath.normalize(path)] = contents
     }
 
-    public func contents(ofFile path: String, limit: Int) throws(ConfigParseError) -> [UInt8] {
+    package func contents(ofFile path: String, limit: Int) throws(ConfigParseError) -> [UInt8] {
         let key = ConfigPath.normalize(path)
         guard let contents = files[key] else {
             if kind(ofPath: key) == .directory {
@@ -40,14 +40,14 @@ public struct InMemoryFileSystem: ConfigFileSystem {
         return contents
     }
 
-    public func kind(ofPath path: String) -> ConfigFileKind? {
+    package func kind(ofPath path: String) -> ConfigFileKind? {
         let key = ConfigPath.normalize(path)
         if files[key] != nil { return .file }
         let prefix = key == "/" ? "/" : key + "/"
         return files.keys.contains { $0.hasPrefix(prefix) } ? .directory : nil
     }
 
-    public func glob(_ pattern: String) throws(ConfigParseError) -> [String] {
+    package func glob(_ pattern: String) throws(ConfigParseError) -> [String] {
         let normalized = ConfigPath.normalize(pattern)
         let components = normalized.split(separator: "/", omittingEmptySubsequences: true)
         var candidates = [ConfigPath.isAbsolute(normalized) ? "" : "."]
@@ -70,7 +70,7 @@ public struct InMemoryFileSystem: ConfigFileSystem {
             .sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
     }
 
-    public func canonicalPath(_ path: String) -> String { ConfigPath.normalize(path) }
+    package func canonicalPath(_ path: String) -> String { ConfigPath.normalize(path) }
 
     /// The names directly inside `directory`.
     private func children(of directory: String) -> [String] {

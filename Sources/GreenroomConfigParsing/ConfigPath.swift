@@ -1,17 +1,17 @@
 /// Path arithmetic for configuration includes, on `/`-separated strings (no Foundation).
-public enum ConfigPath {
+package enum ConfigPath {
     /// `true` for a path that starts with `/`.
-    public static func isAbsolute(_ path: String) -> Bool { path.utf8.first == UInt8(ascii: "/") }
+    package static func isAbsolute(_ path: String) -> Bool { path.utf8.first == UInt8(ascii: "/") }
 
     /// `path` when it is absolute, otherwise `base/path` (as nginx and Apache resolve includes).
-    public static func resolve(_ path: String, against base: String) -> String {
+    package static func resolve(_ path: String, against base: String) -> String {
         if isAbsolute(path) || base.isEmpty { return path }
         return base.utf8.last == UInt8(ascii: "/") ? base + path : base + "/" + path
     }
 
     /// The directory part of `path` (`/etc/nginx` for `/etc/nginx/nginx.conf`); `.` for a bare
     /// name, `/` for a file in the root.
-    public static func directory(of path: String) -> String {
+    package static func directory(of path: String) -> String {
         let bytes = Array(path.utf8)
         var end = bytes.count
         while end > 1 && bytes[end - 1] == UInt8(ascii: "/") { end -= 1 }
@@ -21,14 +21,14 @@ public enum ConfigPath {
     }
 
     /// The last component of `path`.
-    public static func lastComponent(of path: String) -> String {
+    package static func lastComponent(of path: String) -> String {
         let parts = path.split(separator: "/", omittingEmptySubsequences: true)
         return parts.last.map(String.init) ?? path
     }
 
     /// Removes empty and `.` components and folds `..` into its parent, without touching the
     /// disk. A relative path stays relative.
-    public static func normalize(_ path: String) -> String {
+    package static func normalize(_ path: String) -> String {
         var parts: [Substring] = []
         for part in path.split(separator: "/", omittingEmptySubsequences: true) {
             if part == "." { continue }
@@ -46,7 +46,7 @@ public enum ConfigPath {
 
     /// `true` when the text contains a glob character (`*`, `?` or `[`), the test nginx applies
     /// (`strpbrk(file, "*?[")`) before it globs an include.
-    public static func hasGlobCharacters(_ path: String) -> Bool {
+    package static func hasGlobCharacters(_ path: String) -> Bool {
         path.utf8.contains { $0 == UInt8(ascii: "*") || $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "[") }
     }
 }

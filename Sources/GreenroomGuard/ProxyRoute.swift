@@ -1,3 +1,4 @@
+import GreenroomConfigParsing
 import GreenroomCore
 
 /// One proxying directive of either proxy, reduced to what the target rules need.

@@ -1,5 +1,3 @@
-import GreenroomCore
-
 /// Reads a main file and its includes for ``NginxConfig``: resolution, loop detection, limits.
 struct NginxIncludeLoader<FileSystem: ConfigFileSystem> {
     let fileSystem: FileSystem

@@ -1,5 +1,3 @@
-import GreenroomCore
-
 /// Splits nginx configuration text into ``NginxToken``s exactly as nginx does.
 ///
 /// A transcription of the state machine of `ngx_conf_read_token()` in nginx's
@@ -16,9 +14,9 @@ import GreenroomCore
 ///
 /// Unlike nginx, NUL and other control bytes (except tab, LF, VT, FF, CR) are refused anywhere,
 /// so binary garbage gets one clear error instead of a misleading one. Linear time, no recursion.
-public struct NginxTokenizer: Sendable {
+package struct NginxTokenizer: Sendable {
     /// nginx's `NGX_CONF_BUFFER`: the longest span of bytes one word may occupy.
-    public static let maximumWordLength = 4096
+    package static let maximumWordLength = 4096
 
     private let bytes: [UInt8]
     private let file: String
@@ -43,7 +41,7 @@ public struct NginxTokenizer: Sendable {
     /// Creates a tokenizer over the bytes of one file.
     ///
     /// - Parameter file: the path used in error locations.
-    public init(bytes: [UInt8], file: String) {
+    package init(bytes: [UInt8], file: String) {
         self.bytes = bytes
         self.file = file
     }
@@ -56,7 +54,7 @@ public struct NginxTokenizer: Sendable {
     ///
     /// - Throws: ``ConfigParseError`` with code `binaryData`, `unexpectedToken`,
     ///   `unexpectedEndOfFile` or `tooLongParameter`, located at the offending byte or word.
-    public mutating func next() throws(ConfigParseError) -> NginxToken? {
+    package mutating func next() throws(ConfigParseError) -> NginxToken? {
         if let token = pending {
             pending = nil
             return token

@@ -1,5 +1,3 @@
-import GreenroomCore
-
 /// A whole Apache httpd configuration: the main file with every `Include` resolved.
 ///
 /// Resolution follows httpd 2.4 (https://httpd.apache.org/docs/2.4/mod/core.html#include): a
@@ -9,27 +7,27 @@ import GreenroomCore
 /// missing path); including a directory reads every file in it, recursively, in sorted order.
 /// `Define NAME value` is applied to `${NAME}` in later arguments, as httpd does while reading.
 /// A file that includes itself is an error.
-public struct ApacheConfig: Sendable {
+package struct ApacheConfig: Sendable {
     /// One resolved `Include` or `IncludeOptional`.
-    public struct Include: Sendable, Hashable {
+    package struct Include: Sendable, Hashable {
         /// Where the directive is.
-        public var location: SourceLocation
+        package var location: SourceLocation
         /// Its argument, as written (after `${}` substitution).
-        public var pattern: String
+        package var pattern: String
         /// The files it read, in order.
-        public var files: [String]
+        package var files: [String]
     }
 
     /// The main file, as given.
-    public let mainFile: String
+    package let mainFile: String
     /// The `ServerRoot` in force at the start.
-    public let serverRoot: String
+    package let serverRoot: String
     /// Every file read, main file first, each once, in reading order.
-    public let files: [String]
+    package let files: [String]
     /// Every include directive met, in order.
-    public let includes: [Include]
+    package let includes: [Include]
     /// The top-level directives, with includes resolved.
-    public let directives: [ApacheDirective]
+    package let directives: [ApacheDirective]
 
     /// Loads `mainFile` and everything it includes.
     ///
@@ -38,7 +36,7 @@ public struct ApacheConfig: Sendable {
     ///     parent when the parent holds `apache2.conf`/`httpd.conf` (a file in `sites-enabled/`).
     ///   - defines: variables known before reading (`-D NAME` and `APACHE_*` environment values).
     /// - Throws: ``ConfigParseError``, located at the offending line or include.
-    public static func load(
+    package static func load(
         _ mainFile: String,
         fileSystem: some ConfigFileSystem,
         serverRoot: String? = nil,
@@ -58,7 +56,7 @@ public struct ApacheConfig: Sendable {
     }
 
     /// The `ServerRoot` to assume for `mainFile` when none is given.
-    public static func defaultServerRoot(for mainFile: String, fileSystem: some ConfigFileSystem) -> String {
+    package static func defaultServerRoot(for mainFile: String, fileSystem: some ConfigFileSystem) -> String {
         let directory = ConfigPath.directory(of: mainFile)
         let mainNames = ["apache2.conf", "httpd.conf"]
         if mainNames.contains(ConfigPath.lastComponent(of: mainFile)) { return directory }
@@ -71,7 +69,7 @@ public struct ApacheConfig: Sendable {
     }
 
     /// Every directive of the tree, depth first, with the chain of sections around it.
-    public func forEachDirective(_ body: (_ directive: ApacheDirective, _ parents: [ApacheDirective]) -> Void) {
+    package func forEachDirective(_ body: (_ directive: ApacheDirective, _ parents: [ApacheDirective]) -> Void) {
         func walk(_ directives: [ApacheDirective], _ parents: inout [ApacheDirective]) {
             for directive in directives {
                 body(directive, parents)

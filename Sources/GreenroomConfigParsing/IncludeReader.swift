@@ -1,5 +1,3 @@
-import GreenroomCore
-
 /// The part of reading a configuration with includes that nginx and Apache share: each file read
 /// once and parsed once, include loops reported with their chain, and the limits on files and
 /// bytes enforced, whatever the grammar.

@@ -1,7 +1,7 @@
 /// One token of the nginx configuration grammar: a word, `;`, `{` or `}`.
-public struct NginxToken: Sendable, Hashable, CustomStringConvertible {
+package struct NginxToken: Sendable, Hashable, CustomStringConvertible {
     /// The token's role in the grammar.
-    public enum Kind: Sendable, Hashable {
+    package enum Kind: Sendable, Hashable {
         /// A directive name or argument.
         case word
         /// `;`, the end of a simple directive.
@@ -13,7 +13,7 @@ public struct NginxToken: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// How a word was quoted in the file.
-    public enum Quote: Sendable, Hashable {
+    package enum Quote: Sendable, Hashable {
         /// Not quoted.
         case none
         /// In `'single quotes'`.
@@ -23,19 +23,19 @@ public struct NginxToken: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The token's role.
-    public var kind: Kind
+    package var kind: Kind
     /// For a word, its value with quotes removed and nginx's escapes applied (`\"`, `\'`, `\\`,
     /// `\t`, `\r`, `\n`; any other `\x` stays as written); `;`, `{` or `}` otherwise.
-    public var value: String
+    package var value: String
     /// How the word was quoted; `.none` for punctuation.
-    public var quote: Quote
+    package var quote: Quote
     /// The 1-based line of the token's first byte (the opening quote for a quoted word).
-    public var line: Int
+    package var line: Int
     /// The 1-based column (in bytes) of the token's first byte.
-    public var column: Int
+    package var column: Int
 
     /// Creates a token.
-    public init(_ kind: Kind, _ value: String, quote: Quote = .none, line: Int, column: Int) {
+    package init(_ kind: Kind, _ value: String, quote: Quote = .none, line: Int, column: Int) {
         self.kind = kind
         self.value = value
         self.quote = quote
@@ -44,7 +44,7 @@ public struct NginxToken: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The token as it could be written back (quoted words in double quotes).
-    public var description: String {
+    package var description: String {
         switch quote {
         case .none: value
         case .single: "'\(value)'"

@@ -1,5 +1,3 @@
-import GreenroomCore
-
 /// Reads a main file and its includes for ``ApacheConfig``: resolution, loop detection, limits.
 struct ApacheIncludeLoader<FileSystem: ConfigFileSystem> {
     let fileSystem: FileSystem

@@ -1,5 +1,3 @@
-import GreenroomCore
-
 /// Builds the directive tree of one Apache httpd configuration file.
 ///
 /// Follows httpd 2.4's reader (`server/util.c`, `server/config.c`,
@@ -15,15 +13,15 @@ import GreenroomCore
 ///
 /// NUL and other control bytes are refused. `Include` directives are left for ``ApacheConfig``.
 /// Iterative: deeply nested sections cannot overflow the stack.
-public enum ApacheParser {
+package enum ApacheParser {
     /// The deepest nesting of sections accepted in one file.
-    public static let maximumNesting = 64
+    package static let maximumNesting = 64
 
     /// Parses one file's bytes.
     ///
     /// - Parameter file: the path used in locations.
     /// - Throws: ``ConfigParseError`` located at the offending line.
-    public static func parse(_ bytes: [UInt8], file: String) throws(ConfigParseError) -> [ApacheDirective] {
+    package static func parse(_ bytes: [UInt8], file: String) throws(ConfigParseError) -> [ApacheDirective] {
         var stack: [(opener: ApacheDirective?, children: [ApacheDirective])] = [(nil, [])]
         var index = 0
         var lineNumber = 1
@@ -127,7 +125,7 @@ public enum ApacheParser {
     }
 
     /// Parses text (for tests and snippets).
-    public static func parse(_ text: String, file: String = "<input>") throws(ConfigParseError) -> [ApacheDirective] {
+    package static func parse(_ text: String, file: String = "<input>") throws(ConfigParseError) -> [ApacheDirective] {
         try parse(Array(text.utf8), file: file)
     }
 

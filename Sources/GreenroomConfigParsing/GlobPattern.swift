@@ -2,14 +2,14 @@
 ///
 /// Supports `*`, `?`, bracket expressions (`[abc]`, `[a-z]`, `[!x]`, `[^x]`) and `\` escapes.
 /// Used by ``InMemoryFileSystem``; the real file system uses glob(3) itself.
-public struct GlobPattern: Sendable, Hashable {
+package struct GlobPattern: Sendable, Hashable {
     private let pattern: [UInt8]
 
     /// Creates a pattern for one path component (it must not contain `/`).
-    public init(_ pattern: some StringProtocol) { self.pattern = Array(pattern.utf8) }
+    package init(_ pattern: some StringProtocol) { self.pattern = Array(pattern.utf8) }
 
     /// `true` when `name` matches. A leading `.` in `name` is only matched by a literal `.`.
-    public func matches(_ name: some StringProtocol) -> Bool {
+    package func matches(_ name: some StringProtocol) -> Bool {
         let name = Array(name.utf8)
         if name.first == UInt8(ascii: "."), pattern.first != UInt8(ascii: ".") { return false }
         return Self.match(pattern[...], name[...])

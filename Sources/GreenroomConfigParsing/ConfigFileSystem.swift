@@ -1,5 +1,5 @@
 /// What kind of entry a path names.
-public enum ConfigFileKind: Sendable, Hashable {
+package enum ConfigFileKind: Sendable, Hashable {
     /// A regular file (or a symbolic link to one).
     case file
     /// A directory.
@@ -13,7 +13,7 @@ public enum ConfigFileKind: Sendable, Hashable {
 /// The parsers never touch the disk themselves: ``NginxConfig`` and ``ApacheConfig`` read the main
 /// file and every `include` through this protocol. GreenroomGuard supplies the real one
 /// (`LocalFileSystem`); tests and the `nginx -T` dump reader use ``InMemoryFileSystem``.
-public protocol ConfigFileSystem: Sendable {
+package protocol ConfigFileSystem: Sendable {
     /// Reads a whole regular file.
     ///
     /// - Parameter limit: refuse files larger than this many bytes.

@@ -1,3 +1,4 @@
+import GreenroomConfigParsing
 import GreenroomCore
 
 #if canImport(Glibc)
@@ -12,11 +13,11 @@ import Darwin
 ///
 /// Errors name the path and the reason in one line (`'/etc/nginx/x.conf' does not exist`). Only
 /// regular files are read: a FIFO, socket or device is refused without blocking.
-public struct LocalFileSystem: ConfigFileSystem {
+package struct LocalFileSystem: ConfigFileSystem {
     /// Creates the file system.
-    public init() {}
+    package init() {}
 
-    public func contents(ofFile path: String, limit: Int) throws(ConfigParseError) -> [UInt8] {
+    package func contents(ofFile path: String, limit: Int) throws(ConfigParseError) -> [UInt8] {
         // O_NONBLOCK: opening a FIFO must not wait for a writer; the fstat below refuses it.
         let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard fd >= 0 else { throw Self.error(errno, path) }
@@ -62,7 +63,7 @@ public struct LocalFileSystem: ConfigFileSystem {
         return bytes
     }
 
-    public func kind(ofPath path: String) -> ConfigFileKind? {
+    package func kind(ofPath path: String) -> ConfigFileKind? {
         var info = stat()
         guard stat(path, &info) == 0 else { return nil }
         switch info.st_mode & S_IFMT {
@@ -72,7 +73,7 @@ public struct LocalFileSystem: ConfigFileSystem {
         }
     }
 
-    public func glob(_ pattern: String) throws(ConfigParseError) -> [String] {
+    package func glob(_ pattern: String) throws(ConfigParseError) -> [String] {
         var matches = glob_t()
         defer { globfree(&matches) }
         #if canImport(Glibc)
@@ -96,7 +97,7 @@ public struct LocalFileSystem: ConfigFileSystem {
         }
     }
 
-    public func canonicalPath(_ path: String) -> String {
+    package func canonicalPath(_ path: String) -> String {
         guard let resolved = realpath(path, nil) else { return ConfigPath.normalize(path) }
         defer { free(resolved) }
         return String(cString: resolved)

@@ -4,11 +4,11 @@
 /// Lets the guard check exactly what a running nginx loaded (e.g. from a container: `docker exec
 /// web nginx -T | greenroom check --nginx -`) and lets tests compare our include resolution with
 /// nginx's. A file whose own text contains a line of that exact form would be split there.
-public enum NginxDump {
+package enum NginxDump {
     private static let marker = Array("# configuration file ".utf8)
 
     /// The files in the dump, in nginx's reading order (main file first).
-    public static func files(from dump: [UInt8]) -> [(path: String, contents: [UInt8])] {
+    package static func files(from dump: [UInt8]) -> [(path: String, contents: [UInt8])] {
         var headers: [(start: Int, contentStart: Int, path: String)] = []
         var lineStart = 0
         while lineStart < dump.count {
@@ -30,7 +30,7 @@ public enum NginxDump {
     }
 
     /// The dump as an in-memory file system, and the main file's path.
-    public static func fileSystem(from dump: [UInt8]) -> (fileSystem: InMemoryFileSystem, mainFile: String)? {
+    package static func fileSystem(from dump: [UInt8]) -> (fileSystem: InMemoryFileSystem, mainFile: String)? {
         let files = files(from: dump)
         guard let main = files.first else { return nil }
         var fileSystem = InMemoryFileSystem()

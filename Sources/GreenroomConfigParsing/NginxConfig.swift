@@ -1,5 +1,3 @@
-import GreenroomCore
-
 /// A whole nginx configuration: the main file with every `include` resolved.
 ///
 /// Includes are resolved as nginx resolves them (`ngx_conf_include()`): a relative path is
@@ -8,21 +6,21 @@ import GreenroomCore
 /// order and may be none; any other path must exist. The directives of an included file replace
 /// the `include` directive, in its block. A file that includes itself, directly or through others,
 /// is an error (nginx would recurse until it runs out of file descriptors).
-public struct NginxConfig: Sendable {
+package struct NginxConfig: Sendable {
     /// Limits that keep hostile or accidental input from exhausting memory or time.
-    public struct Limits: Sendable, Hashable {
+    package struct Limits: Sendable, Hashable {
         /// The largest single file read, in bytes. Default 16 MiB.
-        public var maximumFileSize: Int
+        package var maximumFileSize: Int
         /// The most bytes read in total, counting a file again each time it is included.
         /// Default 64 MiB.
-        public var maximumTotalBytes: Int
+        package var maximumTotalBytes: Int
         /// The most file inclusions in total. Default 10 000.
-        public var maximumInclusions: Int
+        package var maximumInclusions: Int
         /// The deepest nesting of blocks and includes together. Default 100.
-        public var maximumDepth: Int
+        package var maximumDepth: Int
 
         /// Creates limits; the defaults suit any real configuration.
-        public init(
+        package init(
             maximumFileSize: Int = 16 << 20,
             maximumTotalBytes: Int = 64 << 20,
             maximumInclusions: Int = 10_000,
@@ -36,26 +34,26 @@ public struct NginxConfig: Sendable {
     }
 
     /// One resolved `include` directive.
-    public struct Include: Sendable, Hashable {
+    package struct Include: Sendable, Hashable {
         /// Where the `include` directive is.
-        public var location: SourceLocation
+        package var location: SourceLocation
         /// Its argument, as written.
-        public var pattern: String
+        package var pattern: String
         /// The files it read, in order (none for a glob that matched nothing).
-        public var files: [String]
+        package var files: [String]
     }
 
     /// The main file, as given.
-    public let mainFile: String
+    package let mainFile: String
     /// The directory relative includes are resolved against.
-    public let confPrefix: String
+    package let confPrefix: String
     /// Every file read, main file first, in the order nginx reads (and `nginx -T` prints) them;
     /// each file once.
-    public let files: [String]
+    package let files: [String]
     /// Every `include` directive met, in order.
-    public let includes: [Include]
+    package let includes: [Include]
     /// The top-level directives, with includes resolved.
-    public let directives: [NginxDirective]
+    package let directives: [NginxDirective]
 
     /// Loads `mainFile` and everything it includes.
     ///
@@ -64,7 +62,7 @@ public struct NginxConfig: Sendable {
     ///     directory, or its parent when the parent holds `nginx.conf` and the main file's
     ///     directory does not (a site file such as `/etc/nginx/sites-enabled/app`).
     /// - Throws: ``ConfigParseError``, located at the offending byte or `include` directive.
-    public static func load(
+    package static func load(
         _ mainFile: String,
         fileSystem: some ConfigFileSystem,
         confPrefix: String? = nil,
@@ -83,7 +81,7 @@ public struct NginxConfig: Sendable {
     }
 
     /// The conf prefix nginx would use if `mainFile` were its `-c` file, adjusted for site files.
-    public static func defaultConfPrefix(for mainFile: String, fileSystem: some ConfigFileSystem) -> String {
+    package static func defaultConfPrefix(for mainFile: String, fileSystem: some ConfigFileSystem) -> String {
         let directory = ConfigPath.directory(of: mainFile)
         if ConfigPath.lastComponent(of: mainFile) == "nginx.conf" { return directory }
         if fileSystem.kind(ofPath: ConfigPath.resolve("nginx.conf", against: directory)) == .file { return directory }
@@ -93,7 +91,7 @@ public struct NginxConfig: Sendable {
     }
 
     /// Every directive of the tree, depth first, with the chain of blocks around it.
-    public func forEachDirective(_ body: (_ directive: NginxDirective, _ parents: [NginxDirective]) -> Void) {
+    package func forEachDirective(_ body: (_ directive: NginxDirective, _ parents: [NginxDirective]) -> Void) {
         var stack: [(directives: [NginxDirective], index: Int, parent: NginxDirective?)] = [(directives, 0, nil)]
         var parents: [NginxDirective] = []
         while !stack.isEmpty {
