@@ -166,6 +166,29 @@ import Testing
         }
     }
 
+    /// RFC 9112 §3.2.2: with an absolute-form target the server ignores `Host` and takes the
+    /// target's authority, which must be as valid as a `Host` value.
+    @Test(arguments: [
+        ("GET http://target.example/p HTTP/1.1\r\nHost: other.example\r\n\r\n", 200, "target.example"),
+        ("GET HTTPS://target.example:8443/p?q HTTP/1.1\r\nHost: other\r\n\r\n", 200, "target.example:8443"),
+        ("GET http://target.example HTTP/1.1\r\nHost: other\r\n\r\n", 200, "target.example"),
+        ("GET http://user@target.example/ HTTP/1.1\r\nHost: other\r\n\r\n", 400, ""),
+        ("GET http://a\"b/ HTTP/1.1\r\nHost: other\r\n\r\n", 400, ""),
+    ])
+    func absoluteFormTargetNamesTheHost(_ request: String, _ status: Int, _ host: String) async throws {
+        let handler = ClosureHandler { request in
+            .text(request.headers["host"].joined(separator: "|"))
+        }
+        try await TestServer.with(TestServer.configuration(), handler: handler) { server in
+            let client = try await server.connect()
+            try await client.send(request)
+            let response = try #require(try await client.readResponse(), "no response to \(request)")
+            #expect(response.status == status, "\(request): \(response)")
+            if status == 200 { #expect(response.body == host, "\(request)") }
+            await client.close()
+        }
+    }
+
     @Test func headLimitCountsEachPipelinedRequestOnItsOwn() async throws {
         // Five heads of ~4 KB each in one write: each is under the 16 KB limit on its own.
         var configuration = TestServer.configuration()

@@ -139,7 +139,7 @@ struct HTTPConnectionStateMachine {
         if lingering { return action }
         partsInThisRead = true
         switch part {
-        case .head(let head):
+        case .head(var head):
             if case .failed = readState { return action }
             pendingResponses += 1
             deadline = nil
@@ -153,6 +153,10 @@ struct HTTPConnectionStateMachine {
                 return action
             case .accepted(let accepted):
                 bodyFraming = accepted
+            }
+            guard head.adoptTargetAuthority() else {
+                fail(.badRequest, &action)
+                return action
             }
             action.framing = .head(bodyFraming)
             if bodyFraming != .length(0) {

@@ -58,6 +58,34 @@ extension HTTPRequestHead {
         }
     }
 
+    /// Makes an absolute-form target's authority the request's `Host`
+    /// ([RFC 9112 §3.2.2](https://www.rfc-editor.org/rfc/rfc9112#section-3.2.2): the server
+    /// ignores the `Host` field then), so the handler and the trust layer see the host the
+    /// client addressed. Returns `false` when that authority is empty or not a valid host; an
+    /// origin-form target (`/path`) changes nothing, without allocating.
+    mutating func adoptTargetAuthority() -> Bool {
+        let bytes = uri.utf8
+        guard bytes.first != UInt8(ascii: "/"), bytes.first != UInt8(ascii: "*") else { return true }
+        var index = bytes.startIndex
+        for expected in "http".utf8 {
+            guard index < bytes.endIndex, bytes[index] | 0x20 == expected else { return true }
+            index = bytes.index(after: index)
+        }
+        if index < bytes.endIndex, bytes[index] | 0x20 == UInt8(ascii: "s") { index = bytes.index(after: index) }
+        for expected in "://".utf8 {
+            guard index < bytes.endIndex, bytes[index] == expected else { return true }
+            index = bytes.index(after: index)
+        }
+        let end =
+            bytes[index...].firstIndex {
+                $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#")
+            } ?? bytes.endIndex
+        let authority = String(uri[index..<end])
+        guard !authority.isEmpty, Self.isValidHost(authority.utf8) else { return false }
+        headers.replaceOrAdd(name: "Host", value: authority)
+        return true
+    }
+
     /// `true` when `name` is `lowercase` ignoring ASCII case (`lowercase` holds letters and `-`).
     @inline(__always)
     static func named(_ name: String.UTF8View, _ lowercase: StaticString) -> Bool {
