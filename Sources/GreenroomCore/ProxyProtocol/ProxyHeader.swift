@@ -115,6 +115,10 @@ extension ProxyHeader {
     ///   unspecified addresses go with an unspecified transport and vice versa.
     ///
     /// - Parameters:
+    ///   - version: the wire format, 1 (text) or 2 (binary).
+    ///   - command: `PROXY` (a relayed connection) or `LOCAL` (the proxy's own, version 2 only).
+    ///   - transport: the transport protocol of the relayed connection.
+    ///   - addresses: the source and destination of the relayed connection.
     ///   - tlvs: version 2 TLVs, in order. Put a ``TLVType/crc32c`` TLV here, or pass `checksum`.
     ///   - checksum: prepend a CRC32C TLV. Its value (like that of a CRC32C TLV in `tlvs`) is
     ///     computed here, and again by ``encoded()``.

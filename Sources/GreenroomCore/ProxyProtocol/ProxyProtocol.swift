@@ -5,7 +5,7 @@
 /// (<https://www.haproxy.org/download/2.6/doc/proxy-protocol.txt>).
 ///
 /// Parsing is incremental and allocation-free (except for a UNIX-socket header, whose two paths
-/// are boxed to keep the common IP header small): give ``parse(_:maxV2Length:)`` whatever bytes have
+/// are boxed to keep the common IP header small): give `parse(_:maxV2Length:)` whatever bytes have
 /// arrived; it answers ``ParseResult/needMoreBytes(atLeast:)`` until the header is complete, then
 /// ``ParseResult/complete(_:consumed:)`` with the header and its exact length, so the bytes that
 /// follow it in the same read (the HTTP request) stay for the next parser. Bytes past the end of
@@ -36,7 +36,7 @@ public enum ProxyProtocol {
         case needMoreBytes
     }
 
-    /// The outcome of ``ProxyProtocol/parse(_:maxV2Length:)``.
+    /// The outcome of `parse(_:maxV2Length:)`.
     public enum ParseResult: Sendable, Hashable {
         /// The header is not complete yet: read at least this many more bytes and parse again
         /// (from the start of the connection's bytes). The count never overshoots the header.

@@ -27,7 +27,9 @@ public struct TrustedProxies: Sendable, Hashable {
 
         /// Parses `loopback`, `unix`, a CIDR block or an address.
         ///
-        /// - Parameter allowingEverything: accept entries that match every address.
+        /// - Parameters:
+        ///   - text: the entry as the user wrote it.
+        ///   - allowingEverything: accept entries that match every address.
         /// - Throws: ``GreenroomError/Code/invalidTrustEntry`` or ``GreenroomError/Code/trustAllRefused``.
         public init(parsing text: some StringProtocol, allowingEverything: Bool = false) throws(GreenroomError) {
             let lowered = text.lowercased()
@@ -108,8 +110,10 @@ public struct TrustedProxies: Sendable, Hashable {
 
     /// Parses entries such as `["loopback", "10.0.0.0/8", "unix"]`.
     ///
-    /// - Parameter allowingEverything: accept entries that match every address; Greenroom's CLI
-    ///   only passes `true` after an explicit, loudly named opt-in.
+    /// - Parameters:
+    ///   - texts: the entries as the user wrote them, in order.
+    ///   - allowingEverything: accept entries that match every address; Greenroom's CLI
+    ///     only passes `true` after an explicit, loudly named opt-in.
     /// - Throws: the first entry's ``GreenroomError``, naming it.
     public init(
         parsing texts: some Sequence<some StringProtocol>,

@@ -22,7 +22,7 @@ import Darwin
 /// file (its target is never opened); a link as a directory below the output directory
 /// (`deploy-out/nginx` → `/etc`) is refused even with `force`; the output directory itself may be
 /// reached through links only when they belong to the user running `generate` or to root (see
-/// ``OutputDirectory``).
+/// `OutputDirectory`).
 public struct OutputWriter: Sendable {
     /// What happened to one file.
     public enum Outcome: String, Sendable, Hashable {

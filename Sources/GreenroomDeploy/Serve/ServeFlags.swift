@@ -53,7 +53,7 @@ public struct ServeFlags: Sendable, Hashable {
 
     /// The configuration: the defaults, then `spec`'s `app:` section, then these flags, which win.
     ///
-    /// - Throws: ``ConfigurationError`` naming the flag (or the spec) whose value is wrong.
+    /// - Throws: `ConfigurationError` naming the flag (or the spec) whose value is wrong.
     public func configuration(over spec: DeploymentSpec? = nil) throws(ConfigurationError) -> ServerConfiguration {
         var configuration = ServerConfiguration()
         if let spec { configuration = try ServerConfiguration(spec: spec, host: host) }

@@ -11,9 +11,11 @@ extension ServerConfiguration {
     /// let configuration = try ServerConfiguration(spec: spec)
     /// ```
     ///
-    /// - Parameter host: this host's address, required when the spec lists `app.hosts` (the
-    ///   remote-proxy topology, where each host binds its own private address) and then one of them.
-    /// - Throws: ``ConfigurationError`` naming the spec file when `host` is missing or not listed.
+    /// - Parameters:
+    ///   - spec: the deployment spec, loaded and validated.
+    ///   - host: this host's address, required when the spec lists `app.hosts` (the
+    ///     remote-proxy topology, where each host binds its own private address) and then one of them.
+    /// - Throws: `ConfigurationError` naming the spec file when `host` is missing or not listed.
     public init(spec: DeploymentSpec, host: String? = nil) throws(ConfigurationError) {
         self.init()
         let app = spec.app

@@ -54,7 +54,7 @@ extension Finding: Comparable {
 }
 
 extension Finding {
-    /// A ``DeploymentPolicy`` violation as a finding (no location: it is about the settings).
+    /// A `DeploymentPolicy` violation as a finding (no location: it is about the settings).
     public init(violation: PolicyViolation) {
         self.init(
             rule: violation.rule,

@@ -55,8 +55,12 @@ public struct Rule: Sendable, Hashable, Identifiable {
 
     /// A finding of this rule.
     ///
-    /// - Parameter severity: overrides the rule's default when an occurrence is more or less
-    ///   serious than usual (the rule's documentation says when).
+    /// - Parameters:
+    ///   - location: where in a file the problem is, when it is in one.
+    ///   - message: what is wrong, naming the value.
+    ///   - fix: what to change.
+    ///   - severity: overrides the rule's default when an occurrence is more or less
+    ///     serious than usual (the rule's documentation says when).
     public func finding(
         at location: SourceLocation?,
         _ message: String,

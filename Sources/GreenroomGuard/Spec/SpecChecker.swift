@@ -4,7 +4,7 @@ import GreenroomDeploy
 
 /// Runs the deployment-spec rules (`GR001`–`GR019`) over a `greenroom.yml`.
 ///
-/// Every problem ``DeploymentSpec/problems()`` reports becomes a finding with its own rule id
+/// Every problem `problems()` reports becomes a finding with its own rule id
 /// (a spec with such a problem is refused by `greenroom generate` and `serve --config`, so these
 /// are errors), and the checker adds what the loader accepts but a deployment should not have:
 /// trust wider than the proxy, a lost scheme behind TLS, a weakened sandbox (also system
@@ -22,7 +22,7 @@ public struct SpecChecker: Sendable {
     /// flags), whose findings then carry no location.
     public var locate: @Sendable (String) -> SourceLocation?
 
-    /// Creates a checker whose findings point into the spec's file (``DeploymentSpec/locations``).
+    /// Creates a checker whose findings point into the spec's file (`locations`).
     public init(spec: DeploymentSpec) {
         self.spec = spec
         let locations = spec.locations

@@ -1,10 +1,10 @@
 import GreenroomCore
 import GreenroomDeploy
 
-/// What `greenroom serve` checks before it binds: the ``DeploymentPolicy`` (bind, trust, root,
+/// What `greenroom serve` checks before it binds: the `DeploymentPolicy` (bind, trust, root,
 /// privileged port, unix socket), then the guard's spec rules on the server's own settings (or
 /// its spec) and the live bind rules (is something else listening where we are about to? is our
-/// address on this host?), all as findings with their ``RuleID``.
+/// address on this host?), all as findings with their `RuleID`.
 public enum StartupRules {
     /// The outcome of the start-up checks.
     public struct Outcome: Sendable, Hashable {
@@ -17,7 +17,7 @@ public enum StartupRules {
     }
 
     /// The ids ``findings(for:spec:system:)`` can report beyond the policy's: what `--no-guard`
-    /// skips besides ``DeploymentPolicy/skippableRules``.
+    /// skips besides `skippableRules`.
     public static let ruleIDs: [RuleID] =
         Rule.specRules.map(\.id).filter { !DeploymentPolicy.rules.contains($0) } + [.liveAddressNotLocal]
 
@@ -27,6 +27,7 @@ public enum StartupRules {
     ///   - description: the server's settings and this host's facts.
     ///   - spec: the spec `serve --config` read (once), or `nil` to judge the flags alone.
     ///   - skipping: `--no-guard`: only the rules no flag lifts (root, privileged port) run.
+    ///   - system: the host the live bind rules look at (the real one by default).
     public static func evaluate(
         _ description: DeploymentDescription,
         spec: DeploymentSpec? = nil,
@@ -105,8 +106,11 @@ public enum StartupRules {
     /// A finding that has an opt-in (``Finding/optIn``) names it in its fix; when the settings or
     /// the spec give that opt-in, the finding is a warning instead, saying so.
     ///
-    /// - Parameter spec: the spec `serve --config` read, or `nil` to judge the flags alone (then
-    ///   a trust list that does not match a proxy on this host is a warning, not a refusal).
+    /// - Parameters:
+    ///   - settings: what `serve` is about to do.
+    ///   - spec: the spec `serve --config` read, or `nil` to judge the flags alone (then
+    ///     a trust list that does not match a proxy on this host is a warning, not a refusal).
+    ///   - system: the host the live bind rules look at (the real one by default).
     public static func findings(
         for settings: DeploymentDescription,
         spec: DeploymentSpec? = nil,

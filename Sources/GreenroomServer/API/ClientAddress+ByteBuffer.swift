@@ -1,7 +1,7 @@
 public import NIOCore
 
 extension ClientAddress {
-    /// Writes ``json`` into `buffer` without building intermediate strings: the same keys, order,
+    /// Writes `json` into `buffer` without building intermediate strings: the same keys, order,
     /// escaping and bytes (a test compares the two), for the hot `/whoami` path.
     public func writeJSON(into buffer: inout ByteBuffer) {
         buffer.writeStaticString("{\"client\":")

@@ -3,7 +3,7 @@ public import NIOHTTP1
 
 /// An HTTP request as the application sees it: the head, a body stream, and who sent it.
 ///
-/// ``client`` is the trust layer's answer (``ForwardedResolver``): the real client behind the
+/// ``client`` is the trust layer's answer (`ForwardedResolver`): the real client behind the
 /// trusted proxies, with provenance. When the peer is not a trusted proxy, every forwarding
 /// header (`X-Forwarded-For`, `Forwarded`, `X-Real-IP`, ...) has already been removed from
 /// ``headers``, so code that reads them on its own cannot be fooled.

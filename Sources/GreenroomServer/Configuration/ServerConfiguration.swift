@@ -14,7 +14,7 @@ public struct ServerConfiguration: Sendable, Hashable {
     public var trustedProxies: TrustedProxies
     /// Which forwarding headers to read from trusted proxies.
     public var forwardedHeaders: ForwardedResolver.HeaderPolicy
-    /// With ``ForwardedResolver/HeaderPolicy/both``, the family whose answer stands when
+    /// With `both`, the family whose answer stands when
     /// `X-Forwarded-For` and `Forwarded` disagree: the one the proxy writes itself.
     public var authoritativeHeaders: ForwardedResolver.HeaderFamily = .xForwarded
     /// `hops: N` mode (take the N-th forwarding hop from the right); `nil` walks the trust list.
@@ -31,7 +31,7 @@ public struct ServerConfiguration: Sendable, Hashable {
     /// The start-up refusals this deployment opted out of, one rule each (`--trust-public-ranges`,
     /// ...): the start-up guard reports them as warnings instead of refusing to start.
     public var optIns: Set<StartupOptIn> = []
-    /// The ``DeploymentPolicy`` rules ``HTTPServer/run()`` does not apply: an embedder's explicit,
+    /// The `DeploymentPolicy` rules ``HTTPServer/run()`` does not apply: an embedder's explicit,
     /// per-rule opt-out (e.g. `[.specRootUser]` in a container that must run as root). Empty by
     /// default: the server refuses what `greenroom serve` refuses.
     public var policyExemptions: Set<RuleID> = []

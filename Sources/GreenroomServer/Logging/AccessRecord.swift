@@ -3,7 +3,7 @@ public import NIOHTTP1
 
 /// One answered request, as the access log sees it.
 public struct AccessRecord: Sendable {
-    /// The client as the trust layer decided (``ClientAddress/peer`` is the socket's peer).
+    /// The client as the trust layer decided (`peer` is the socket's peer).
     public var client: ClientAddress
     /// The request method.
     public var method: HTTPMethod

@@ -91,7 +91,7 @@ public final class HTTPServer: Service, Sendable {
 
     /// Runs the server until graceful shutdown (or cancellation), then drains connections.
     ///
-    /// Before it binds, it applies the ``DeploymentPolicy`` (leaving out
+    /// Before it binds, it applies the `DeploymentPolicy` (leaving out
     /// ``ServerConfiguration/policyExemptions``): a wildcard bind while trusting a proxy, a public
     /// bind without ``ServerConfiguration/allowPublic``, root, a port below 1024 are refused.
     ///

@@ -36,7 +36,7 @@ extension ServerConfiguration {
         )
     }
 
-    /// The ``DeploymentPolicy`` violations of this configuration on this host, leaving out
+    /// The `DeploymentPolicy` violations of this configuration on this host, leaving out
     /// ``policyExemptions``: what ``HTTPServer/run()`` refuses to start with.
     public func policyViolations(effectiveUserID: UInt32 = UInt32(geteuid())) -> [PolicyViolation] {
         DeploymentPolicy(exempting: policyExemptions).violations(
@@ -45,7 +45,7 @@ extension ServerConfiguration {
     }
 }
 
-/// The server refused to start: the configuration violates the ``DeploymentPolicy``.
+/// The server refused to start: the configuration violates the `DeploymentPolicy`.
 ///
 /// Each violation names its rule and fix; an embedder who means it exempts the rule with
 /// ``ServerConfiguration/policyExemptions`` or gives its opt-in in ``ServerConfiguration/optIns``.

@@ -10,8 +10,8 @@ public import GreenroomCore
 public struct ConnectionPeer: Sendable, Hashable {
     /// The address trust is decided for: a trusted PROXY header's source, else the socket's peer.
     public var peer: Peer
-    /// ``GreenroomCore/ClientAddress/Via/proxyProtocol`` when ``peer`` came from a PROXY header,
-    /// ``GreenroomCore/ClientAddress/Via/peer`` when it is the socket's peer.
+    /// `proxyProtocol` when ``peer`` came from a PROXY header,
+    /// `peer` when it is the socket's peer.
     public var via: ClientAddress.Via
     /// The client spoke TLS to the proxy (a PROXY v2 `PP2_TYPE_SSL` record with `PP2_CLIENT_SSL`).
     public var tls: Bool

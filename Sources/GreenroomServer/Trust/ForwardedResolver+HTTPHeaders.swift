@@ -34,7 +34,7 @@ extension ForwardedResolver {
     ///
     /// HTTP/1 adapters move `Host` into the request's `authority` (RFC 9113 §8.3.1's
     /// `:authority`), so the authority stands in for the `Host` field an untrusted peer's
-    /// ``GreenroomCore/ClientAddress/host`` comes from.
+    /// `host` comes from.
     ///
     /// - Parameters:
     ///   - connection: the connection's peer, from ``ProxyProtocolHandler`` or
@@ -51,13 +51,13 @@ extension ForwardedResolver {
     }
 
     /// Resolves the client of a request whose fields are swift-http-types `HTTPFields`, reading
-    /// them in place: the same rules as ``GreenroomCore/ForwardedResolver/resolve(peer:headers:peerVia:socketScheme:)``
+    /// them in place: the same rules as `resolve(peer:headers:peerVia:socketScheme:)`
     /// with each field seen as its canonical (lower-case) name and its value, no array built.
     ///
     /// - Parameters:
     ///   - peer: the connection's peer, or the source of a PROXY header from a trusted peer.
     ///   - fields: the request's header fields.
-    ///   - peerVia: ``GreenroomCore/ClientAddress/Via/proxyProtocol`` when `peer` came from a PROXY header.
+    ///   - peerVia: `proxyProtocol` when `peer` came from a PROXY header.
     ///   - socketScheme: the connection's own scheme.
     @inlinable
     public func resolve(

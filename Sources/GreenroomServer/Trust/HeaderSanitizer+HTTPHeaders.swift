@@ -3,8 +3,8 @@ public import HTTPTypes
 public import NIOHTTP1
 
 extension HeaderSanitizer {
-    /// Removes every forwarding header (``GreenroomCore/HeaderSanitizer/forwardingHeaderNames``
-    /// and ``GreenroomCore/HeaderSanitizer/additionalNames``) from NIO `HTTPHeaders`, keeping the
+    /// Removes every forwarding header (`forwardingHeaderNames`
+    /// and `additionalNames`) from NIO `HTTPHeaders`, keeping the
     /// others in order. Call it for a request whose peer is not trusted.
     ///
     /// Reads the names once and copies nothing when there is none to remove, the usual case.

@@ -10,9 +10,9 @@ import Darwin
 #endif
 
 extension Peer {
-    /// The peer of a NIO socket address: ``GreenroomCore/Peer/ip(_:port:)`` for IPv4 and IPv6
-    /// (an IPv4-mapped IPv6 address is kept as it is; ``GreenroomCore/TrustedProxies`` unmaps it),
-    /// ``GreenroomCore/Peer/unix(path:)`` for a unix-domain socket (`nil` path when unnamed, as an
+    /// The peer of a NIO socket address: `ip(_:port:)` for IPv4 and IPv6
+    /// (an IPv4-mapped IPv6 address is kept as it is; `TrustedProxies` unmaps it),
+    /// `unix(path:)` for a unix-domain socket (`nil` path when unnamed, as an
     /// accepted unix connection's peer usually is).
     ///
     /// Reads the `sockaddr` bytes directly, allocating only for a unix socket's path.

@@ -8,17 +8,17 @@ public import NIOCore
 /// connection's peer is and fires one ``ConnectionPeer`` as a user inbound event before it passes
 /// on any byte, so the next handlers learn the peer before they see the request:
 ///
-/// - Only a trusted socket peer (``GreenroomCore/TrustedProxies``) may send a header; a header from
+/// - Only a trusted socket peer (`TrustedProxies`) may send a header; a header from
 ///   anyone else closes the connection.
-/// - ``ProxyProtocolMode/required``: a connection without a header is closed (an untrusted peer
-///   at once). ``ProxyProtocolMode/optional``: a connection whose first bytes are not a header is
-///   passed on untouched, with the socket's peer. ``ProxyProtocolMode/off``: no header is read;
+/// - `ProxyProtocolMode.required`: a connection without a header is closed (an untrusted peer
+///   at once). `ProxyProtocolMode.optional`: a connection whose first bytes are not a header is
+///   passed on untouched, with the socket's peer. `ProxyProtocolMode.off`: no header is read;
 ///   the handler fires the socket's peer with the first bytes and removes itself.
 /// - A header that does not arrive within the timeout, or that is malformed, closes the
 ///   connection without a response: the other side is not an HTTP client.
 /// - Bytes after the header in the same read (the start of the request) are passed on intact.
 ///
-/// The header is parsed by ``GreenroomCore/ProxyProtocol``, strictly, as HAProxy's specification
+/// The header is parsed by `ProxyProtocol`, strictly, as HAProxy's specification
 /// says (<https://www.haproxy.org/download/2.6/doc/proxy-protocol.txt>).
 ///
 /// ```swift
@@ -57,7 +57,7 @@ public final class ProxyProtocolHandler: ChannelInboundHandler, RemovableChannel
     /// Creates a handler for one connection.
     ///
     /// - Parameters:
-    ///   - mode: whether a header is expected (``ProxyProtocolMode/off`` reads none).
+    ///   - mode: whether a header is expected (`ProxyProtocolMode.off` reads none).
     ///   - trustedProxies: the peers whose header is believed; the socket's peer is checked once,
     ///     when the handler is added.
     ///   - timeout: how long the whole header may take from the moment the handler is added.
