@@ -170,6 +170,26 @@ import Glibc
         #expect(!FileManager.default.fileExists(atPath: victims + "/x"))
     }
 
+    /// A directory another user owns is theirs to change, whatever its mode: they can swap a link
+    /// of root's in it for one of their own between the check and the use.
+    @Test func outThroughALinkInAnotherUsersDirectoryIsRefused() throws {
+        guard geteuid() == 0 else {
+            if ProcessInfo.processInfo.environment["CI"] == "true" { Issue.record("CI runs the tests as root") }
+            print("skipped: needs root to give a directory to another user")
+            return
+        }
+        let theirs = root + "/theirs"
+        try FileManager.default.createDirectory(atPath: theirs, withIntermediateDirectories: true)
+        #expect(chmod(theirs, 0o755) == 0)
+        try FileManager.default.createSymbolicLink(atPath: "\(theirs)/deploy-out", withDestinationPath: victims)
+        #expect(chown(theirs, 65534, 65534) == 0)
+        let error = #expect(throws: WriteError.self) {
+            try OutputWriter(directory: "\(theirs)/deploy-out", force: true).write([file("x")], bySubdirectory: false)
+        }
+        #expect(error?.message.contains("a directory owned by uid 65534") == true, "\(String(describing: error))")
+        #expect(!FileManager.default.fileExists(atPath: victims + "/x"))
+    }
+
     @Test func outThroughAnotherUsersLinkIsRefused() throws {
         guard geteuid() == 0 else {
             // Only root can give a link to another user; the property is what matters when root

@@ -59,7 +59,20 @@ final class OutputDirectory {
                     )
                 }
                 var directory = stat()
-                guard fstat(current.descriptor, &directory) == 0, directory.st_mode & 0o022 == 0 else {
+                guard fstat(current.descriptor, &directory) == 0 else {
+                    throw WriteError(path: shown, "cannot be examined: \(errnoText())")
+                }
+                // A directory another user owns is theirs to change whatever its mode: they could
+                // swap the link for one of their own between this check and its use.
+                guard directory.st_uid == geteuid() || directory.st_uid == 0 else {
+                    throw WriteError(
+                        path: shown,
+                        "is a symbolic link in a directory owned by uid \(directory.st_uid)"
+                            + "\(userName(directory.st_uid).map { " (\($0))" } ?? ""), not by you or root; "
+                            + "refusing to follow it (give --out the real directory)"
+                    )
+                }
+                guard directory.st_mode & 0o022 == 0 else {
                     // Anyone who may write there could have put the link there (a hard link to
                     // one of root's links, with fs.protected_hardlinks off).
                     throw WriteError(
