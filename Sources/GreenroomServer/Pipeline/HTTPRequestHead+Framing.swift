@@ -65,17 +65,8 @@ extension HTTPRequestHead {
     /// origin-form target (`/path`) changes nothing, without allocating.
     mutating func adoptTargetAuthority() -> Bool {
         let bytes = uri.utf8
-        guard bytes.first != UInt8(ascii: "/"), bytes.first != UInt8(ascii: "*") else { return true }
-        var index = bytes.startIndex
-        for expected in "http".utf8 {
-            guard index < bytes.endIndex, bytes[index] | 0x20 == expected else { return true }
-            index = bytes.index(after: index)
-        }
-        if index < bytes.endIndex, bytes[index] | 0x20 == UInt8(ascii: "s") { index = bytes.index(after: index) }
-        for expected in "://".utf8 {
-            guard index < bytes.endIndex, bytes[index] == expected else { return true }
-            index = bytes.index(after: index)
-        }
+        // The same reading of "absolute-form" as the handler's `Request.path`.
+        guard bytes.first != UInt8(ascii: "/"), let index = Request.authorityStart(bytes) else { return true }
         let end =
             bytes[index...].firstIndex {
                 $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#")
