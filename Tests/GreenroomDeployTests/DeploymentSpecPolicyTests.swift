@@ -33,14 +33,29 @@ import Testing
         #expect(parsed.problems().filter { $0.keyPath == "app.listen.host" }.map(\.code) == [.publicBind])
     }
 
-    /// A balancer Greenroom does not configure (`proxy.kind: none`) in front of an app bound to
-    /// one private address, trusting exactly the balancer: the remote-proxy topology `serve`
-    /// accepts.
-    @Test func privateBindTrustingAnUnmanagedBalancerLoads() throws {
-        let loaded = try DeploymentSpec(
+    /// A balancer the spec does not configure (`proxy.kind: none`) in front of one private
+    /// address trusting exactly it: the policy's remote-proxy topology, which `serve` accepts,
+    /// but the spec writes it as `app.hosts` (whose unit lets the balancers in), so it is a
+    /// problem of the spec, with the opt-in it always had.
+    @Test func privateBindTrustingAnUnmanagedBalancerIsWrittenAsHosts() throws {
+        let spec = try DeploymentSpec.parse(
             yaml: "app:\n  listen: {host: 10.0.0.5}\n  trust: [10.0.0.2]\nproxy:\n  kind: none\n"
         )
-        #expect(loaded.app.listen == .tcp(host: IPAddress("10.0.0.5"), port: 8000))
+        #expect(spec.policyListeners.allSatisfy { DeploymentPolicy().violations(of: $0.deployment).isEmpty })
+        let problem = try #require(spec.problems().first)
+        #expect(problem.keyPath == "app.listen.host")
+        #expect(problem.code == .publicBind)
+        #expect(spec.optIn(for: problem) == .publicBehindProxy)
+    }
+
+    /// A public address behind a balancer the spec does not configure says so.
+    @Test func publicBindBehindAnUnmanagedBalancerIsAPublicAddress() throws {
+        let spec = try DeploymentSpec.parse(
+            yaml: "app:\n  listen: {host: 203.0.113.5}\n  trust: [203.0.113.2]\nproxy:\n  kind: none\n"
+        )
+        let problem = try #require(spec.problems().first)
+        #expect(problem.message.hasPrefix("203.0.113.5 is not a private address"))
+        #expect(spec.optIn(for: problem) == .publicBehindProxy)
     }
 
     /// A private bind while trusting the local proxy has no opt-in in the policy (`serve` refuses

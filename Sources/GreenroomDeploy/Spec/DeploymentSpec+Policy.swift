@@ -136,6 +136,14 @@ extension DeploymentSpec {
                     fix: nil
                 )
             }
+            if proxy.kind == .none, violation.optIn == .publicBehindProxy {
+                return error(
+                    .publicBind,
+                    at: key,
+                    "\(shown) is not a private address: clients could reach the app without the balancer",
+                    fix: "bind a private address only the balancer reaches"
+                )
+            }
             return localProxyBind(shown, optIn: violation.optIn)
         default:
             return nil
@@ -143,13 +151,15 @@ extension DeploymentSpec {
     }
 
     /// A proxy this spec configures runs on this host unless `app.hosts` says otherwise, so it
-    /// reaches the app on loopback or a unix socket: any other single listener is a problem of the
-    /// spec's topology, even one the policy accepts on its own (a private address trusting only
-    /// addresses is how `app.hosts` is written).
+    /// reaches the app on loopback or a unix socket; and a balancer the spec does not configure
+    /// (`proxy.kind: none` with `app.trust`) is let through the generated unit's address filter
+    /// only as `app.hosts.balancers`. So any other single listener behind a proxy is a problem of
+    /// the spec's topology, even one the policy accepts on its own (a private address trusting
+    /// only addresses): the spec writes that topology as `app.hosts`.
     func localProxyProblem() -> SpecError? {
-        guard proxy.kind != .none, app.hosts == nil, case .tcp(let host?, _) = app.listen, !host.isLoopback else {
-            return nil
-        }
+        guard proxy.kind != .none || !app.trust.isEmpty, app.hosts == nil, case .tcp(let host?, _) = app.listen,
+            !host.isLoopback
+        else { return nil }
         return localProxyBind(host.description, optIn: host.isUnspecified ? .wildcardBind : .publicBehindProxy)
     }
 
