@@ -105,3 +105,23 @@ import Testing
         #expect(parsed.problems().map(\.code) == [.privilegedPort])
     }
 }
+
+/// Spellings that hide a wildcard, loopback or public address behind another form.
+@Suite struct DeploymentSpecPolicyDisguiseTests {
+    @Test(arguments: [
+        ("app:\n  listen: {host: \"::ffff:0.0.0.0\"}\n", "app.listen.host", SpecError.Code.wildcardBind),
+        (
+            "app:\n  hosts: {addresses: [\"::ffff:203.0.113.7\"], balancers: [10.0.0.2]}\n", "app.hosts.addresses[0]",
+            .publicBind
+        ),
+        (
+            "app:\n  hosts: {addresses: [\"::ffff:127.0.0.1\"], balancers: [10.0.0.2]}\n", "app.hosts.addresses[0]",
+            .invalidValue
+        ),
+        ("app:\n  hosts: {addresses: [224.0.0.5], balancers: [10.0.0.2]}\n", "app.hosts.addresses[0]", .invalidValue),
+    ])
+    func disguisedAddressIsJudgedByWhatItIs(_ yaml: String, _ key: String, _ code: SpecError.Code) throws {
+        let problems = try DeploymentSpec.parse(yaml: yaml).problems().filter { $0.keyPath == key }
+        #expect(problems.map(\.code) == [code])
+    }
+}
