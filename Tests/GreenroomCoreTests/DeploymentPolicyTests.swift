@@ -33,6 +33,9 @@ import Testing
         Case(host: "10.0.0.5", trust: ["10.0.0.2"], topology: .remoteProxy),
         Case(host: "192.168.1.10", trust: ["192.168.1.2", "192.168.1.3"], topology: .remoteProxy),
         Case(host: "fd00::5", trust: ["fd00::2"], topology: .remoteProxy),
+        // Not reachable from the internet either: shared address space (a VPC's 100.64/10) and link-local.
+        Case(host: "100.64.0.5", trust: ["100.64.0.2"], topology: .remoteProxy),
+        Case(host: "169.254.10.5", trust: ["169.254.10.2"], topology: .remoteProxy),
         // 3. Direct.
         Case(host: "0.0.0.0", trust: [], allowPublic: true, topology: .direct),
         Case(host: "::", trust: [], allowPublic: true, topology: .direct),
@@ -50,6 +53,9 @@ import Testing
         Case(host: "203.0.113.5", trust: [], refusal: .specPublicBind),
         // A public address behind a proxy.
         Case(host: "203.0.113.5", trust: ["203.0.113.1"], refusal: .specPublicBind),
+        Case(host: "2001:db8::5", trust: ["2001:db8::1"], refusal: .specPublicBind),
+        // A multicast group is no host's address.
+        Case(host: "224.0.0.5", trust: ["10.0.0.2"], refusal: .specPublicBind),
         // A private address trusting a local proxy, or everyone.
         Case(host: "10.0.0.5", trust: ["loopback"], refusal: .specPublicBind),
         Case(host: "10.0.0.5", trust: ["unix"], refusal: .specPublicBind),

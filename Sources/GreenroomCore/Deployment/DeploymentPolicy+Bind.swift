@@ -48,7 +48,7 @@ extension DeploymentPolicy {
             ]
         }
         if trust.isEmpty { return [publicWithoutOptIn(shown, generate: generate)] }
-        if !address.isPrivate {
+        if !isPrivateNetwork(address) {
             return [
                 optedIn(
                     description,
@@ -89,6 +89,13 @@ extension DeploymentPolicy {
             ]
         }
         return []
+    }
+
+    /// `true` for an address of a network the internet does not reach, which the remote-proxy
+    /// topology may bind: RFC 1918, IPv6 unique-local, shared address space (`100.64/10`, which
+    /// cloud networks use as well) and link-local; not multicast, which is no host's address.
+    package static func isPrivateNetwork(_ address: IPAddress) -> Bool {
+        !address.isPubliclyRoutable && !address.isMulticast && !address.isUnspecified && !address.isLoopback
     }
 
     /// `violation`, as a warning that names the opt-in when the description gives it.

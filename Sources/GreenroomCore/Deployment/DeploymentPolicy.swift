@@ -3,7 +3,8 @@
 ///
 /// It allows three topologies and refuses everything else:
 /// 1. **local proxy** (default): bind loopback or a unix socket; any trust list;
-/// 2. **remote proxy**: bind one specific private address (RFC 1918 / ULA) and trust an explicit
+/// 2. **remote proxy**: bind one specific private address (RFC 1918, ULA, shared address space or
+///    link-local: none the internet reaches) and trust an explicit
 ///    list of the balancer's addresses (no `loopback`, no `unix`, not everyone), without
 ///    `allowPublic`;
 /// 3. **direct**: `allowPublic` with no proxy trusted; any address, the wildcard included.

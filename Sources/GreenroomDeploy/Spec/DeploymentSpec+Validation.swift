@@ -14,7 +14,7 @@ extension DeploymentSpec {
             found.append(SpecError(code, at: locations[path], keyPath: path, message, fix: fix))
         }
         checkEveryone(add)
-        checkBind(add)
+        checkBind(add) { found.append($0) }
         checkTrust(add)
         checkProxyCapabilities(add)
         checkProxySettings(add)
@@ -83,10 +83,11 @@ extension DeploymentSpec {
         }
     }
 
-    /// `true` when some proxy will connect to the app: one is configured or trusted.
-    var hasProxy: Bool { proxy.kind != .none || !app.trust.isEmpty }
-
-    private func checkBind(_ add: (SpecError.Code, String, String, String?) -> Void) {
+    /// The bind and port decisions are the ``DeploymentPolicy``'s (``policyProblems()``); what
+    /// stays here is the spec's own consistency: port 0, instances past 65535, keys that
+    /// contradict `app.hosts`, a local proxy with a non-loopback listener, app hosts' addresses.
+    private func checkBind(_ add: (SpecError.Code, String, String, String?) -> Void, _ append: (SpecError) -> Void) {
+        let decided = policyProblems()
         switch app.listen {
         case .unix:
             if app.hosts != nil {
@@ -105,14 +106,7 @@ extension DeploymentSpec {
                     "port 0 picks a random port the proxy cannot know",
                     "choose one in 1024...65535"
                 )
-            } else if port < 1024 {
-                add(
-                    .privilegedPort,
-                    "app.listen.port",
-                    "\(port) is a privileged port and would need root",
-                    "use 1024...65535 and let the proxy listen on \(port)"
-                )
-            } else if Int(port) + app.instances - 1 > 65535 {
+            } else if port >= 1024, Int(port) + app.instances - 1 > 65535 {
                 add(.invalidValue, "app.instances", "\(app.instances) instances from port \(port) run past 65535", nil)
             }
             if host != nil, app.hosts != nil {
@@ -122,40 +116,10 @@ extension DeploymentSpec {
                     "with app.hosts each app host binds its own address from app.hosts.addresses",
                     "remove app.listen.host"
                 )
-            } else if let host, host.isUnspecified {
-                if hasProxy {
-                    add(
-                        .wildcardBind,
-                        "app.listen.host",
-                        "'\(host)' listens on every interface, so clients can bypass the proxy and forge their address",
-                        "bind 127.0.0.1 or a unix socket"
-                    )
-                } else if !app.allowPublic {
-                    add(
-                        .publicBind,
-                        "app.listen.host",
-                        "'\(host)' listens on every interface",
-                        "set app.allow_public: true to serve the internet directly, or put a proxy in front"
-                    )
-                }
-            } else if let host, !host.isLoopback {
-                if hasProxy {
-                    add(
-                        .publicBind,
-                        "app.listen.host",
-                        "\(host) is not loopback: a proxy on this host reaches the app on 127.0.0.1 or a unix socket",
-                        "for app hosts behind a balancer, describe them in app.hosts"
-                    )
-                } else if !app.allowPublic {
-                    add(
-                        .publicBind,
-                        "app.listen.host",
-                        "\(host) is not loopback",
-                        "set app.allow_public: true to serve it directly, or put a proxy in front"
-                    )
-                }
             }
         }
+        decided.forEach(append)
+        if let local = localProxyProblem(), !decided.contains(where: { $0.keyPath == local.keyPath }) { append(local) }
         guard let hosts = app.hosts else { return }
         if proxy.kind == .none {
             add(.conflict, "app.hosts", "app.hosts needs a balancer: set proxy.kind to nginx or haproxy", nil)
@@ -173,15 +137,8 @@ extension DeploymentSpec {
         }
         for (index, address) in hosts.addresses.enumerated() {
             let path = "app.hosts.addresses[\(index)]"
-            if address.isUnspecified || address.isLoopback || address.isMulticast {
+            if !Self.isHostAddress(address) {
                 add(.invalidValue, path, "\(address) is not a host's own address", "give its private address")
-            } else if address.isPubliclyRoutable {
-                add(
-                    .publicBind,
-                    path,
-                    "\(address) is a public address: app hosts must listen on a private network only the balancers reach",
-                    nil
-                )
             }
         }
     }

@@ -70,26 +70,22 @@ public struct DeploymentSpec: Sendable, Hashable {
                 at: first.location,
                 keyPath: first.keyPath,
                 first.fix == nil ? first.message + orOptIn : first.message,
-                fix: first.fix.map { $0 + orOptIn }
+                fix: first.fix.map { $0 + orOptIn },
+                optIn: optIn
             )
         }
     }
 
     /// The opt-in (``AppSpec/optIns``) that lets `greenroom serve` start despite `problem`, or
-    /// `nil` when nothing may: trusting everyone, a wildcard bind, a non-loopback bind behind a
-    /// proxy. The loader skips problems the spec opted out of; `greenroom check` reports them all.
+    /// `nil` when nothing may: the one the ``DeploymentPolicy`` names for a bind problem
+    /// (``SpecError/optIn``), or trusting everyone for a trust entry that matches every address.
+    /// The loader skips problems the spec opted out of; `greenroom check` reports them all.
     public func optIn(for problem: SpecError) -> StartupOptIn? {
+        if let optIn = problem.optIn { return optIn }
         let path = problem.keyPath
-        switch problem.code {
-        case .trustsEveryone where path.hasPrefix("app.trust") || path.hasPrefix("app.hosts.balancers"):
-            return .trustEveryone
-        case .wildcardBind:
-            return .wildcardBind
-        case .publicBind where hasProxy:
-            return .publicBehindProxy
-        default:
-            return nil
-        }
+        guard problem.code == .trustsEveryone, path.hasPrefix("app.trust") || path.hasPrefix("app.hosts.balancers")
+        else { return nil }
+        return .trustEveryone
     }
 
     /// Decodes spec text without the deployment checks of ``problems()``: only unreadable

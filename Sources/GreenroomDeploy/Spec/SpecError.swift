@@ -64,14 +64,25 @@ public struct SpecError: Error, Sendable, Hashable, CustomStringConvertible {
     public let message: String
     /// What to do about it, when the check knows (`use 1024...65535`); `nil` otherwise.
     public let fix: String?
+    /// The opt-in key that lets the deployment start despite this problem, as the
+    /// ``DeploymentPolicy`` decided it (`app.allow_wildcard_bind` for a wildcard bind), or `nil`.
+    public let optIn: StartupOptIn?
 
     /// Creates an error.
-    public init(_ code: Code, at location: SourceLocation, keyPath: String, _ message: String, fix: String? = nil) {
+    public init(
+        _ code: Code,
+        at location: SourceLocation,
+        keyPath: String,
+        _ message: String,
+        fix: String? = nil,
+        optIn: StartupOptIn? = nil
+    ) {
         self.code = code
         self.location = location
         self.keyPath = keyPath
         self.message = message
         self.fix = fix
+        self.optIn = optIn
     }
 
     /// The message and the fix as one sentence: `message; fix`.

@@ -29,7 +29,7 @@ extension Rule {
             deployments say who may: `app.hosts` with its `balancers` (the generated unit's \
             `IPAddressDeny=any` + `IPAddressAllow=` lets only the balancers in, so \
             `systemd.hardening` must stay on), and direct serving with `proxy.kind: none` and \
-            `app.allow_public: true`. App hosts must use private addresses.
+            `app.allow_public: true`. App hosts must use private addresses (RFC 1918, ULA, `100.64.0.0/10` or link-local), the same ones `greenroom serve` accepts for a remote proxy.
             """,
         bad: "app:\n  listen: {host: 10.0.0.11, port: 8000}\nproxy:\n  kind: nginx",
         good:

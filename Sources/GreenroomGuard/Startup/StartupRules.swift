@@ -66,7 +66,7 @@ public enum StartupRules {
                 if case .cidr(let block) = entry { return block }
                 return nil
             }
-            if let address, address.isPrivate, !settings.allowPublic, !balancers.isEmpty,
+            if let address, DeploymentPolicy.isPrivateNetwork(address), !settings.allowPublic, !balancers.isEmpty,
                 balancers.count == settings.trust.entries.count
             {
                 spec.app.listen = .tcp(host: nil, port: UInt16(clamping: port))
