@@ -3,6 +3,7 @@
 //   greenroom-bench load [options]    wrk against greenroom, eventlet and nginx (see LoadBench)
 //   greenroom-bench load --behind nginx [options]
 //                                     the same through generated nginx sites, + gunicorn (see BehindNginxBench)
+//   greenroom-bench raw-nio --port N  the raw SwiftNIO NIOHTTP1 baseline the load benches start (see RawNIOServer)
 //   greenroom-bench soak [options]    load for N seconds, RSS sampled, fails on growth (see SoakBench)
 //
 // One file per bench; each has a `run(_ arguments:)` entry point and answers `--help`. GreenroomCore's
@@ -24,6 +25,9 @@ struct Bench: Sendable {
                 "wrk on loopback: greenroom vs eventlet's wsgi.server vs nginx `return 200`; --behind nginx: through nginx"
         ) {
             $0.contains("--behind") ? try await BehindNginxBench.run($0) : try await LoadBench.run($0)
+        },
+        Bench(name: "raw-nio", summary: "the raw SwiftNIO hello server the load benches compare with (--port N)") {
+            try await RawNIOServer.run($0)
         },
         Bench(name: "soak", summary: "load for N seconds with RSS sampled every second; fails on sustained growth") {
             try await SoakBench.run($0)
