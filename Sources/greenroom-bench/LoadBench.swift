@@ -184,7 +184,8 @@ enum LoadBench {
                 let rss = children ? process.residentKiBWithChildren() : process.residentKiB()
                 rows[index].rssKiB = max(rows[index].rssKiB ?? 0, rss ?? 0)
                 print(
-                    "  round \(round) \(scenario.name): \(Int(result.requestsPerSecond)) req/s, p50 \(result.p50Milliseconds) ms, p99 \(result.p99Milliseconds) ms"
+                    "  round \(round) \(scenario.name): \(Int(result.requestsPerSecond)) req/s, "
+                        + String(format: "p50 %.2f ms, p99 %.2f ms", result.p50Milliseconds, result.p99Milliseconds)
                         + (rows[index].cpuMicros.last.map { String(format: ", %.1f µs CPU/req", $0) } ?? "")
                 )
                 fflush(nil)  // each round as it ends, even into a pipe or file
