@@ -25,6 +25,10 @@ final class ConnectionBridge: ChannelDuplexHandler, @unchecked Sendable {
     static let highWatermark = 16
     /// Held reading resumes once the task has left this many or fewer.
     static let lowWatermark = 2
+    /// A task that finds this many requests in a row already waiting (pipelined) yields its event
+    /// loop once, so that one client's pipeline cannot keep the loop from its other connections'
+    /// reads and timers.
+    static let requestsPerTurn = 8
 
     let eventLoop: any EventLoop
 
@@ -34,6 +38,8 @@ final class ConnectionBridge: ChannelDuplexHandler, @unchecked Sendable {
     private var closed = false
     private var failure: (any Error)?
     private var readHeld = false
+    /// Requests in a row that were waiting when the task asked (no suspension in between).
+    private var requestsThisTurn = 0
     private var reader: Waiter<RequestPart?>?
     private var writer: Waiter<Void>?
 
@@ -81,6 +87,21 @@ final class ConnectionBridge: ChannelDuplexHandler, @unchecked Sendable {
             }
         }
         return try await promise.futureResult.get()
+    }
+
+    /// The first part of the next request, for the connection loop: ``next()``, except that a
+    /// task that finds ``requestsPerTurn`` requests in a row already waiting yields the loop once.
+    func nextRequest() async throws -> RequestPart? {
+        if eventLoop.inEventLoop, case .part(let part) = try take() {
+            requestsThisTurn += 1
+            if requestsThisTurn >= Self.requestsPerTurn {
+                requestsThisTurn = 0
+                await Task.yield()
+            }
+            return part
+        }
+        requestsThisTurn = 0
+        return try await next()
     }
 
     /// Writes and flushes `first` and then `second`, if any; returns once the channel can take

@@ -29,7 +29,7 @@ final class InboundReader: @unchecked Sendable {
 
     /// The next part for the connection loop (heads, PROXY info, failures).
     func next() async throws -> RequestPart? {
-        try await bridge.next()
+        try await bridge.nextRequest()
     }
 
     /// Starts a request's body; returns its body stream.
