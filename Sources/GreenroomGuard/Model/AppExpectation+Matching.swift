@@ -63,7 +63,7 @@ extension AppExpectation {
         let lowered = host.lowercased()
         if lowered == "localhost" || lowered == "localhost." { return [.loopbackV4] }
         if host.isEmpty || host == "*" { return [.anyV6] }
-        return IPAddress(host).map { [$0] } ?? []
+        return IPAddress(numericHost: String(host)).map { [$0] } ?? []
     }
 
     /// The loopback addresses (`127.0.0.1`, `::1`) the app listens on, wildcards counting as both.
