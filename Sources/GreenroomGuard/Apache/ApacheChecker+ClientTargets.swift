@@ -22,7 +22,10 @@ extension ApacheChecker {
     /// connects. `nil` when the scheme and host are fixed.
     static func clientControlledPiece(inAuthorityOf url: String) -> String? {
         var head = Substring(url)
-        if let separator = head.firstRange(of: "://") {
+        if url.lowercased().hasPrefix("unix:") {
+            // httpd connects to the socket; the URL after `|` only names the Host it sends.
+            head = head.prefix { $0 != "|" }
+        } else if let separator = head.firstRange(of: "://") {
             head = head[..<(head[separator.upperBound...].firstIndex(of: "/") ?? head.endIndex)]
         } else if let slash = head.firstIndex(of: "/"), slash != head.startIndex {
             head = head[..<slash]
