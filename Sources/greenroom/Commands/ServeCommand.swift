@@ -154,17 +154,22 @@ struct ServeCommand: AsyncParsableCommand {
         // The policy ran above, with --no-guard's exemptions; the server need not run it again.
         var serving = configuration
         serving.policyExemptions = Set(DeploymentPolicy.rules)
+        // What SIGHUP does: every action added here runs on each reload, in order.
+        let reload = ReloadActions()
+        let link = ServiceManagerLink(reload: reload, logger: Logger(label: "greenroom"))
+        let trust = configuration.trustedProxies
         let server = HTTPServer(
             configuration: serving,
             logger: Logger(label: "greenroom"),
             accessLogWriter: AccessLineWriter(format: format),
             onListening: { bound in
                 for line in StartupBanner.lines(for: bound) { Console.out(line) }
+                link.markReady(status: "serving on \(bound.url), trusting \(trust)")
             },
             handler: BuiltInApp()
         )
         do {
-            try await server.runUntilTerminated()
+            try await server.runUntilTerminated(with: link)
         } catch let error as ServerStartError {
             LogOutput.standardError.flush()
             Console.error("greenroom: \(error.message)")

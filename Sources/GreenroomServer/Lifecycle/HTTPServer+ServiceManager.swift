@@ -1,0 +1,20 @@
+import ServiceLifecycle
+import UnixSignals
+
+extension HTTPServer {
+    /// Runs the server and `link` in one `ServiceGroup` that shuts down gracefully on SIGTERM and
+    /// SIGINT; `link` handles SIGHUP, SIGUSR1, SIGUSR2 and `sd_notify`.
+    ///
+    /// The link comes after the server in the group, so shutdown reaches it first and systemd
+    /// hears `STOPPING=1` before the listener closes.
+    public func runUntilTerminated(with link: ServiceManagerLink) async throws {
+        let group = ServiceGroup(
+            configuration: ServiceGroupConfiguration(
+                services: [.init(service: self), .init(service: link)],
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger
+            )
+        )
+        try await group.run()
+    }
+}
