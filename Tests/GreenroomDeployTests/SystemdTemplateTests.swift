@@ -20,6 +20,25 @@ import Testing
         #expect(unit.contains("StateDirectory=greenroom"))
     }
 
+    /// systemd learns readiness from serve's `READY=1`, reloads with SIGHUP, and hears `STOPPING=1`,
+    /// in every variant (single, instances, app hosts, unix socket).
+    @Test(arguments: [
+        "", "app:\n  instances: 2\n", "app:\n  hosts: {addresses: [10.0.0.11], balancers: [10.0.0.2]}\n",
+        "app:\n  listen: {unix: /run/greenroom/app.sock}\n",
+    ])
+    func everyUnitIsANotifyServiceThatReloadsWithSIGHUP(yaml: String) throws {
+        let files = try Generator(spec: try spec(yaml)).files(for: .systemd)
+        #expect(!files.isEmpty)
+        for file in files where file.path.hasSuffix(".service") {
+            let unit = lines(file.contents)
+            #expect(unit.contains("Type=notify"), "\(file.path)")
+            #expect(unit.contains("NotifyAccess=main"), "\(file.path)")
+            #expect(unit.contains("ExecReload=/bin/kill -HUP $MAINPID"), "\(file.path)")
+            #expect(unit.contains("WatchdogSec=30s"), "\(file.path)")
+            #expect(!unit.contains("Type=exec"), "\(file.path)")
+        }
+    }
+
     @Test func outboundAddressesAndBalancersAreAllowed() throws {
         let unit = lines(try render(try spec("app:\n  outbound: [10.0.0.5, 192.0.2.0/24]\n"), .systemd))
         #expect(unit.contains("IPAddressAllow=localhost 10.0.0.5 192.0.2.0/24"))
