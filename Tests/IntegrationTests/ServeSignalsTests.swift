@@ -29,6 +29,37 @@ import Glibc
         }
     }
 
+    /// Ten SIGHUPs while four keep-alive clients load the server: every request answered.
+    @Test func reloadingUnderLoadFailsNoRequest() async throws {
+        let scratch = try TemporaryDirectory("greenroom-hup-load")
+        try await retryingOnPortConflict {
+            let port = try FreePort.allocate(1)[0]
+            let serve = try await ServeProcess.start(
+                ["--port", "\(port)", "--access-log", "off"],
+                readiness: .tcp(port),
+                logDirectory: scratch
+            )
+            defer { serve.stop() }
+            let loop = RequestLoop(port: port, workers: 4, pause: .milliseconds(2))
+            let stop = StopFlag()
+            let load = Task { try await loop.run { stop.isRaised } }
+            defer { stop.raise() }
+            try await waitUntil("load") { loop.served.count >= 100 }
+            for reload in 1...10 {
+                kill(serve.process.pid, SIGHUP)
+                try await serve.process.waitUntil("reload \(reload) done") {
+                    serve.output.components(separatedBy: "SIGHUP: reload done").count > reload
+                }
+            }
+            stop.raise()
+            let tally = try await load.value
+            print("SIGHUP x10 under load: \(tally)")
+            #expect(tally.failures == 0, "\(tally)")
+            #expect(tally.refused == 0, "\(tally)")
+            #expect(serve.process.isRunning)
+        }
+    }
+
     @Test func notifySocketReceivesReadyStatusWatchdogAndStoppingInOrder() async throws {
         let scratch = try TemporaryDirectory("greenroom-notify")
         let notify = try FakeNotifySocket(in: scratch)
