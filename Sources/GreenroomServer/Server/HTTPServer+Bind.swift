@@ -55,6 +55,13 @@ extension HTTPServer {
         }
 
         do {
+            if let inherited = configuration.inheritedListener {
+                return try await bootstrap.bind(
+                    inherited.descriptor,
+                    serverBackPressureStrategy: nil,
+                    childChannelInitializer: initializer
+                )
+            }
             switch configuration.bind {
             case .tcp(let host, let port):
                 guard let address = BindTarget.tcp(host: host, port: port).address else {

@@ -118,7 +118,9 @@ public final class HTTPServer: Service, Sendable {
         let (drained, drainedContinuation) = AsyncStream<Void>.makeStream()
         let listener = try await bind(drained: drainedContinuation)
         var unixSocket: (device: UInt64, inode: UInt64)?
-        if case .unix(let path) = configuration.bind { unixSocket = UnixSocketFile.identity(of: path) }
+        if case .unix(let path) = configuration.bind, configuration.inheritedListener == nil {
+            unixSocket = UnixSocketFile.identity(of: path)
+        }
         let bound = boundTarget(listener.channel.localAddress)
         logger.notice(
             "listening",

@@ -44,6 +44,15 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Listen on a unix-domain socket at this path instead of TCP (mode 0660).")
     var unix: String?
 
+    @Option(
+        name: .customLong("fd"),
+        help: ArgumentHelp(
+            "Serve on this already listening socket instead of binding (systemd's LISTEN_FDS is read too).",
+            valueName: "N"
+        )
+    )
+    var descriptors: [Int32] = []
+
     @OptionGroup(title: "Trust")
     var trustOptions: TrustOptions
 
@@ -120,15 +129,30 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         var spec: DeploymentSpec?
-        let configuration: ServerConfiguration
+        var configuration: ServerConfiguration
         do {
             if let config { spec = try DeploymentSpec.load(path: config) }
             configuration = try makeConfiguration(spec: spec)
+            // An inherited socket is judged by what it is, not by what the flags or spec say.
+            let inherited = try InheritedListener.takeFromSystemd() + descriptors
+            if inherited.count > 1 {
+                fail("\(inherited.count) listening sockets were passed (\(inherited)); serve adopts exactly one")
+            }
+            if let descriptor = inherited.first {
+                let listener = try InheritedListener.inspect(descriptor: descriptor)
+                configuration.bind = listener.target
+                configuration.inheritedListener = listener
+            }
         } catch {
             fail("\(error)")
         }
 
-        let report = StartupRules.evaluate(configuration.deploymentDescription(), spec: spec, skipping: noGuard)
+        let report = StartupRules.evaluate(
+            configuration.deploymentDescription(),
+            spec: spec,
+            skipping: noGuard,
+            inherited: configuration.inheritedListener != nil
+        )
         if !report.skipped.isEmpty {
             Console.error(
                 "greenroom: warning: --no-guard skips the start-up checks "
@@ -154,17 +178,22 @@ struct ServeCommand: AsyncParsableCommand {
         // The policy ran above, with --no-guard's exemptions; the server need not run it again.
         var serving = configuration
         serving.policyExemptions = Set(DeploymentPolicy.rules)
+        // What SIGHUP does: every action added here runs on each reload, in order.
+        let reload = ReloadActions()
+        let link = ServiceManagerLink(reload: reload, logger: Logger(label: "greenroom"))
+        let trust = configuration.trustedProxies
         let server = HTTPServer(
             configuration: serving,
             logger: Logger(label: "greenroom"),
             accessLogWriter: AccessLineWriter(format: format),
             onListening: { bound in
                 for line in StartupBanner.lines(for: bound) { Console.out(line) }
+                link.markReady(status: "serving on \(bound.url), trusting \(trust)")
             },
             handler: BuiltInApp()
         )
         do {
-            try await server.runUntilTerminated()
+            try await server.runUntilTerminated(with: link)
         } catch let error as ServerStartError {
             LogOutput.standardError.flush()
             Console.error("greenroom: \(error.message)")

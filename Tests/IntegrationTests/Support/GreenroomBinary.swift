@@ -126,7 +126,8 @@ final class ServeProcess: @unchecked Sendable {
         _ arguments: [String],
         readiness: Readiness,
         logDirectory: TemporaryDirectory,
-        launcher: [String] = []
+        launcher: [String] = [],
+        environment: [String: String] = [:]
     ) async throws -> ServeProcess {
         var (executable, prefix) = try GreenroomBinary.unprivilegedCommand()
         if let first = launcher.first {
@@ -137,7 +138,9 @@ final class ServeProcess: @unchecked Sendable {
             name: "greenroom serve",
             executable: executable,
             arguments: prefix + ["serve"] + arguments,
-            logPath: logDirectory.file("serve.log")
+            logPath: logDirectory.file("serve.log"),
+            environment: environment.isEmpty
+                ? nil : ProcessInfo.processInfo.environment.merging(environment) { $1 }
         )
         let server = ServeProcess(process: process)
         do {
@@ -158,7 +161,13 @@ final class ServeProcess: @unchecked Sendable {
             if process.exitStatus == 126, process.output.contains("Text file busy") {
                 // A child forked by a parallel test still held the fresh copy open for writing
                 // until it exec'd: start again.
-                return try await start(arguments, readiness: readiness, logDirectory: logDirectory, launcher: launcher)
+                return try await start(
+                    arguments,
+                    readiness: readiness,
+                    logDirectory: logDirectory,
+                    launcher: launcher,
+                    environment: environment
+                )
             }
             if process.output.contains("in use") {
                 throw PortConflict(description: "greenroom serve: \(process.output)")
