@@ -16,7 +16,7 @@ public enum StartupRules {
         public var refusesToStart: Bool { findings.contains { $0.severity == .error } }
     }
 
-    /// The ids ``findings(for:spec:system:)`` can report beyond the policy's: what `--no-guard`
+    /// The ids ``findings(for:spec:system:inherited:)`` can report beyond the policy's: what `--no-guard`
     /// skips besides `skippableRules`.
     public static let ruleIDs: [RuleID] =
         Rule.specRules.map(\.id).filter { !DeploymentPolicy.rules.contains($0) } + [.liveAddressNotLocal]
