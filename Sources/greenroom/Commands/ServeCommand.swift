@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import GreenroomCore
 import GreenroomDeploy
 import GreenroomGuard
@@ -17,6 +18,11 @@ struct ServeCommand: AsyncParsableCommand {
             bind while a proxy is trusted, on a non-loopback bind without --allow-public (except one \
             private address with an explicit --trust list for a remote load balancer), as root, or \
             on a port below 1024.
+
+            Every flag has an environment variable named after it: --body-timeout is \
+            GREENROOM_BODY_TIMEOUT, --allow-public is GREENROOM_ALLOW_PUBLIC (1/true/yes or \
+            0/false/no); GREENROOM_TRUST takes a list separated by commas or spaces. Precedence: \
+            flags > environment > spec (--config) > defaults.
 
             Examples:
               greenroom serve
@@ -203,9 +209,14 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     /// The configuration: defaults, then the spec's `app:` section (`--config`, loaded once by
-    /// the caller), then the flags given on the command line, which win (``ServeFlags``).
-    func makeConfiguration(spec: DeploymentSpec?) throws -> ServerConfiguration {
-        var configuration = try flags.configuration(over: spec)
+    /// the caller), then the `GREENROOM_*` variables, then the flags given on the command line,
+    /// which win (``ServeFlags``).
+    func makeConfiguration(
+        spec: DeploymentSpec?,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws -> ServerConfiguration {
+        let fromEnvironment = try ServeFlags(environment: environment)
+        var configuration = try flags.over(environment: fromEnvironment).configuration(over: spec)
         configuration.accessLog = accessLog != .off
         switch executor {
         case .eventLoop, .takeover: configuration.connectionExecutor = .automatic
