@@ -95,10 +95,10 @@ struct ServeCommand: AsyncParsableCommand {
     var proxyProtocolTimeout: Double?
 
     @Option(help: "Access log format: text, json or off.")
-    var accessLog: AccessLogFormat = .text
+    var accessLog: AccessLogFormat?
 
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
-    var logLevel: String = "info"
+    var logLevel: String?
 
     @Option(help: "Event-loop threads (default: one per core).")
     var threads: Int?
@@ -127,9 +127,13 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         var spec: DeploymentSpec?
         let configuration: ServerConfiguration
+        let (level, accessLog, threads, noGuard): (Logger.Level, AccessLogFormat, Int?, Bool)
         do {
-            if let config { spec = try DeploymentSpec.load(path: config) }
+            if let config = effectiveConfig { spec = try DeploymentSpec.load(path: config) }
             configuration = try makeConfiguration(spec: spec)
+            (level, accessLog, threads, noGuard) = (
+                try effectiveLogLevel(), try effectiveAccessLog(), try effectiveThreads(), try effectiveNoGuard()
+            )
         } catch {
             fail("\(error)")
         }
@@ -144,9 +148,6 @@ struct ServeCommand: AsyncParsableCommand {
         for finding in report.findings { Console.error(StartupRules.line(finding)) }
         if report.refusesToStart { throw ExitCode(2) }
 
-        guard let level = Logger.Level(rawValue: logLevel.lowercased()) else {
-            fail("--log-level '\(logLevel)' is not one of trace, debug, info, notice, warning, error, critical")
-        }
         let format: LineLogHandler.Format = accessLog == .json ? .json : .text
         LoggingSystem.bootstrap { label in
             var handler = LineLogHandler(label: label, format: format)
@@ -217,13 +218,15 @@ struct ServeCommand: AsyncParsableCommand {
     ) throws -> ServerConfiguration {
         let fromEnvironment = try ServeFlags(environment: environment)
         var configuration = try flags.over(environment: fromEnvironment).configuration(over: spec)
-        configuration.accessLog = accessLog != .off
+        configuration.accessLog = try effectiveAccessLog() != .off
         switch executor {
         case .eventLoop, .takeover: configuration.connectionExecutor = .automatic
         case .both: configuration.connectionExecutor = .eventLoop
         case .global: configuration.connectionExecutor = .global
         }
-        if let threads, threads < 1 { throw ConfigurationError("--threads must be at least 1, not \(threads)") }
+        if let threads = try effectiveThreads(), threads < 1 {
+            throw ConfigurationError("--threads (GREENROOM_THREADS) must be at least 1, not \(threads)")
+        }
         try configuration.validate()
         return configuration
     }
