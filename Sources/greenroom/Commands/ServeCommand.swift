@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import GreenroomCore
 import GreenroomDeploy
 import GreenroomGuard
@@ -17,6 +18,11 @@ struct ServeCommand: AsyncParsableCommand {
             bind while a proxy is trusted, on a non-loopback bind without --allow-public (except one \
             private address with an explicit --trust list for a remote load balancer), as root, or \
             on a port below 1024.
+
+            Every flag has an environment variable named after it: --body-timeout is \
+            GREENROOM_BODY_TIMEOUT, --allow-public is GREENROOM_ALLOW_PUBLIC (1/true/yes or \
+            0/false/no); GREENROOM_TRUST takes a list separated by commas or spaces. Precedence: \
+            flags > environment > spec (--config) > defaults.
 
             Examples:
               greenroom serve
@@ -98,10 +104,10 @@ struct ServeCommand: AsyncParsableCommand {
     var proxyProtocolTimeout: Double?
 
     @Option(help: "Access log format: text, json or off.")
-    var accessLog: AccessLogFormat = .text
+    var accessLog: AccessLogFormat?
 
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
-    var logLevel: String = "info"
+    var logLevel: String?
 
     @Option(help: "Event-loop threads (default: one per core).")
     var threads: Int?
@@ -130,8 +136,9 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         var spec: DeploymentSpec?
         var configuration: ServerConfiguration
+        let (level, accessLog, threads, noGuard): (Logger.Level, AccessLogFormat, Int?, Bool)
         do {
-            if let config { spec = try DeploymentSpec.load(path: config) }
+            if let config = effectiveConfig { spec = try DeploymentSpec.load(path: config) }
             configuration = try makeConfiguration(spec: spec)
             // An inherited socket is judged by what it is, not by what the flags or spec say.
             let inherited = try InheritedListener.takeFromSystemd() + descriptors
@@ -143,6 +150,9 @@ struct ServeCommand: AsyncParsableCommand {
                 configuration.bind = listener.target
                 configuration.inheritedListener = listener
             }
+            (level, accessLog, threads, noGuard) = (
+                try effectiveLogLevel(), try effectiveAccessLog(), try effectiveThreads(), try effectiveNoGuard()
+            )
         } catch {
             fail("\(error)")
         }
@@ -162,9 +172,6 @@ struct ServeCommand: AsyncParsableCommand {
         for finding in report.findings { Console.error(StartupRules.line(finding)) }
         if report.refusesToStart { throw ExitCode(2) }
 
-        guard let level = Logger.Level(rawValue: logLevel.lowercased()) else {
-            fail("--log-level '\(logLevel)' is not one of trace, debug, info, notice, warning, error, critical")
-        }
         let format: LineLogHandler.Format = accessLog == .json ? .json : .text
         LoggingSystem.bootstrap { label in
             var handler = LineLogHandler(label: label, format: format)
@@ -232,16 +239,23 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     /// The configuration: defaults, then the spec's `app:` section (`--config`, loaded once by
-    /// the caller), then the flags given on the command line, which win (``ServeFlags``).
-    func makeConfiguration(spec: DeploymentSpec?) throws -> ServerConfiguration {
-        var configuration = try flags.configuration(over: spec)
-        configuration.accessLog = accessLog != .off
+    /// the caller), then the `GREENROOM_*` variables, then the flags given on the command line,
+    /// which win (``ServeFlags``).
+    func makeConfiguration(
+        spec: DeploymentSpec?,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws -> ServerConfiguration {
+        let fromEnvironment = try ServeFlags(environment: environment)
+        var configuration = try flags.over(environment: fromEnvironment).configuration(over: spec)
+        configuration.accessLog = try effectiveAccessLog() != .off
         switch executor {
         case .eventLoop, .takeover: configuration.connectionExecutor = .automatic
         case .both: configuration.connectionExecutor = .eventLoop
         case .global: configuration.connectionExecutor = .global
         }
-        if let threads, threads < 1 { throw ConfigurationError("--threads must be at least 1, not \(threads)") }
+        if let threads = try effectiveThreads(), threads < 1 {
+            throw ConfigurationError("--threads (GREENROOM_THREADS) must be at least 1, not \(threads)")
+        }
         try configuration.validate()
         return configuration
     }
