@@ -12,14 +12,7 @@ import Glibc
     @Test(arguments: [SIGHUP, SIGUSR1, SIGUSR2])
     func signalDoesNotEndTheServerAndIsLogged(signal: Int32) async throws {
         let scratch = try TemporaryDirectory("greenroom-signal")
-        try await retryingOnPortConflict {
-            let port = try FreePort.allocate(1)[0]
-            let serve = try await ServeProcess.start(
-                ["--port", "\(port)", "--access-log", "off"],
-                readiness: .tcp(port),
-                logDirectory: scratch
-            )
-            defer { serve.stop() }
+        try await ServeProcess.onFreePort(logDirectory: scratch) { serve, port in
             let name = ["\(SIGHUP)": "SIGHUP", "\(SIGUSR1)": "SIGUSR1", "\(SIGUSR2)": "SIGUSR2"]["\(signal)"]!
             kill(serve.process.pid, signal)
             try await serve.process.waitUntil("a log line naming \(name)") { serve.output.contains(name) }
@@ -32,14 +25,7 @@ import Glibc
     /// Ten SIGHUPs while four keep-alive clients load the server: every request answered.
     @Test func reloadingUnderLoadFailsNoRequest() async throws {
         let scratch = try TemporaryDirectory("greenroom-hup-load")
-        try await retryingOnPortConflict {
-            let port = try FreePort.allocate(1)[0]
-            let serve = try await ServeProcess.start(
-                ["--port", "\(port)", "--access-log", "off"],
-                readiness: .tcp(port),
-                logDirectory: scratch
-            )
-            defer { serve.stop() }
+        try await ServeProcess.onFreePort(logDirectory: scratch) { serve, port in
             let loop = RequestLoop(port: port, workers: 4, pause: .milliseconds(2))
             let stop = StopFlag()
             let load = Task { try await loop.run { stop.isRaised } }
@@ -63,15 +49,10 @@ import Glibc
     @Test func notifySocketReceivesReadyStatusWatchdogAndStoppingInOrder() async throws {
         let scratch = try TemporaryDirectory("greenroom-notify")
         let notify = try FakeNotifySocket(in: scratch)
-        try await retryingOnPortConflict {
-            let port = try FreePort.allocate(1)[0]
-            let serve = try await ServeProcess.start(
-                ["--port", "\(port)", "--access-log", "off"],
-                readiness: .tcp(port),
-                logDirectory: scratch,
-                environment: ["NOTIFY_SOCKET": notify.path, "WATCHDOG_USEC": "400000"]
-            )
-            defer { serve.stop() }
+        try await ServeProcess.onFreePort(
+            logDirectory: scratch,
+            environment: ["NOTIFY_SOCKET": notify.path, "WATCHDOG_USEC": "400000"]
+        ) { serve, port in
             try await waitUntil("READY=1 and two watchdog pings") {
                 notify.messages.filter { $0 == "WATCHDOG=1" }.count >= 2
             }
@@ -89,14 +70,9 @@ import Glibc
 
     @Test func withoutNotifySocketNothingIsSentAndServeRuns() async throws {
         let scratch = try TemporaryDirectory("greenroom-notify-none")
-        try await retryingOnPortConflict {
-            let port = try FreePort.allocate(1)[0]
-            let serve = try await ServeProcess.start(
-                ["--port", "\(port)", "--access-log", "off"],
-                readiness: .tcp(port),
-                logDirectory: scratch,
-                environment: ["WATCHDOG_USEC": "not-a-number"]
-            )
+        try await ServeProcess.onFreePort(logDirectory: scratch, environment: ["WATCHDOG_USEC": "not-a-number"]) {
+            serve,
+            port in
             #expect(serve.stop() == 0, "\(serve.output)")
         }
     }

@@ -194,3 +194,27 @@ final class ServeProcess: @unchecked Sendable {
 
     deinit { stop() }
 }
+
+extension ServeProcess {
+    /// Runs `body` with `greenroom serve --port <a free port> --access-log off` plus `flags`,
+    /// started and accepting, and stops it afterwards; a port another process took meanwhile is
+    /// retried with a new one.
+    static func onFreePort<T>(
+        _ flags: [String] = [],
+        logDirectory: TemporaryDirectory,
+        environment: [String: String] = [:],
+        _ body: (ServeProcess, UInt16) async throws -> T
+    ) async throws -> T {
+        try await retryingOnPortConflict {
+            let port = try FreePort.allocate(1)[0]
+            let serve = try await ServeProcess.start(
+                ["--port", "\(port)", "--access-log", "off"] + flags,
+                readiness: .tcp(port),
+                logDirectory: logDirectory,
+                environment: environment
+            )
+            defer { serve.stop() }
+            return try await body(serve, port)
+        }
+    }
+}
