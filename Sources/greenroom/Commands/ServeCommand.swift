@@ -173,8 +173,10 @@ struct ServeCommand: AsyncParsableCommand {
         if report.refusesToStart { throw ExitCode(2) }
 
         let format: LineLogHandler.Format = accessLog == .json ? .json : .text
+        // RFC 3339 times on every log line, unless journald already stamps them (JOURNAL_STREAM).
+        let stamped = LogTimestamp.wanted()
         LoggingSystem.bootstrap { label in
-            var handler = LineLogHandler(label: label, format: format)
+            var handler = LineLogHandler(label: label, format: format, timestamps: stamped)
             handler.logLevel = level
             return handler
         }
@@ -192,7 +194,7 @@ struct ServeCommand: AsyncParsableCommand {
         let server = HTTPServer(
             configuration: serving,
             logger: Logger(label: "greenroom"),
-            accessLogWriter: AccessLineWriter(format: format),
+            accessLogWriter: AccessLineWriter(format: format, timestamps: stamped),
             onListening: { bound in
                 for line in StartupBanner.lines(for: bound) { Console.out(line) }
                 link.markReady(status: "serving on \(bound.url), trusting \(trust)")
