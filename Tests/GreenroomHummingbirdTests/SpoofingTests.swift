@@ -48,6 +48,22 @@ import Testing
         #expect(body == "x-forwarded-for,connection", "\(body)")
     }
 
+    @Test func untrustedProxySourcesForwardingHeadersAreStripped() async throws {
+        // A trusted proxy relays a client that is not a proxy: the client's own claims go.
+        let options = GreenroomOptions(proxyProtocol: .required)
+        let body = try await withHummingbirdApp(options) { port in
+            RawClient.body(
+                try await RawClient.get(
+                    port: port,
+                    "/headers",
+                    headers: "X-Forwarded-For: 1.2.3.4\r\nX-Real-IP: 1.2.3.4\r\n",
+                    prefix: Array("PROXY TCP4 198.51.100.7 127.0.0.1 4711 80\r\n".utf8)
+                )
+            )
+        }
+        #expect(body == "connection", "\(body)")
+    }
+
     @Test func untrustedPeerCannotSendAProxyHeader() async throws {
         var options = Self.strangers
         options.proxyProtocol = .optional
