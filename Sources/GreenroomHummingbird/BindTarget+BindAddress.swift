@@ -4,8 +4,8 @@ public import HummingbirdCore
 
 extension BindTarget {
     /// The listener a Hummingbird `BindAddress` names: `.hostname(host, port:)` is
-    /// ``GreenroomCore/BindTarget/tcp(host:port:)``, `.unixDomainSocket(path:)` is
-    /// ``GreenroomCore/BindTarget/unix(path:)``; `nil` for anything else (a Network.framework
+    /// `BindTarget.tcp(host:port:)`, `.unixDomainSocket(path:)` is
+    /// `BindTarget.unix(path:)`; `nil` for anything else (a Network.framework
     /// endpoint).
     ///
     /// `BindAddress` keeps its case private, so it is read by reflection; a test pins the layout

@@ -12,7 +12,7 @@ extension HTTPServerBuilder {
     ///
     /// This builder does not see the app's address: create the app with
     /// ``Hummingbird/Application/init(router:greenroom:http1:configuration:services:onServerRunning:eventLoopGroupProvider:logger:)``,
-    /// or call ``GreenroomOptions/checkStartup(address:)`` yourself, to apply the start-up policy.
+    /// or call ``GreenroomOptions/checkStartup(address:effectiveUserID:)`` yourself, to apply the start-up policy.
     ///
     /// - Parameters:
     ///   - options: whom to trust and how.
