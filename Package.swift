@@ -21,6 +21,19 @@ let package = Package(
         .executable(name: "greenroom", targets: ["greenroom"]),
         .executable(name: "greenroom-bench", targets: ["greenroom-bench"]),
         .executable(name: "greenroom-example", targets: ["greenroom-example"]),
+        // Trait `Hummingbird`: the adapter and its example (empty modules without the trait).
+        .library(name: "GreenroomHummingbird", targets: ["GreenroomHummingbird"]),
+        .executable(name: "greenroom-hummingbird-example", targets: ["greenroom-hummingbird-example"]),
+    ],
+    // Optional integrations, off by default: a user of the CLI or of GreenroomCore never builds or
+    // links them. `swift build --traits Hummingbird,Vapor` (CI does) turns them on; a client package
+    // names them in its dependency: `.package(url: ..., from: ..., traits: ["Hummingbird"])`.
+    traits: [
+        .trait(
+            name: "Hummingbird",
+            description: "GreenroomHummingbird: Greenroom's trust layer for Hummingbird 2 apps."
+        ),
+        .trait(name: "Vapor", description: "GreenroomVapor: Greenroom's trust layer for Vapor 4 apps."),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -32,6 +45,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         // `swift package generate-documentation`: the DocC catalogs under Sources/<Module>/<Module>.docc.
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.4.0"),
+        // Trait `Hummingbird` only. Its default traits (swift-configuration, full Foundation) are
+        // not needed by the adapter, so they stay off and cost no build time.
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: []),
     ],
     targets: [
         // Pure Swift trust core: no dependencies, not even Foundation.
@@ -100,7 +116,8 @@ let package = Package(
         .executableTarget(
             name: "greenroom-bench",
             dependencies: [
-                "GreenroomCore", "GreenroomServer",
+                "GreenroomCore", "GreenroomServer", "GreenroomHummingbird",
+                .product(name: "Hummingbird", package: "hummingbird", condition: .when(traits: ["Hummingbird"])),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -112,6 +129,27 @@ let package = Package(
         .executableTarget(
             name: "greenroom-example",
             dependencies: ["GreenroomServer", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict
+        ),
+        // Trait `Hummingbird`: the server child channel, request context and start-up policy for
+        // Hummingbird 2 apps. Its sources are `#if Hummingbird`, so without the trait it is empty.
+        .target(
+            name: "GreenroomHummingbird",
+            dependencies: [
+                "GreenroomCore", "GreenroomServer",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Hummingbird", package: "hummingbird", condition: .when(traits: ["Hummingbird"])),
+            ],
+            swiftSettings: strict
+        ),
+        // The README's Hummingbird app: `/`, `/whoami` and `serve`'s trust flags.
+        .executableTarget(
+            name: "greenroom-hummingbird-example",
+            dependencies: [
+                "GreenroomHummingbird",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird", condition: .when(traits: ["Hummingbird"])),
+            ],
             swiftSettings: strict
         ),
         .testTarget(name: "GreenroomCoreTests", dependencies: ["GreenroomCore"], swiftSettings: strict),
@@ -140,9 +178,20 @@ let package = Package(
             exclude: ["Corpus"],
             swiftSettings: strict
         ),
+        // Trait `Hummingbird`: the adapter over live loopback sockets (`#if Hummingbird`).
+        .testTarget(
+            name: "GreenroomHummingbirdTests",
+            dependencies: [
+                "GreenroomHummingbird", "GreenroomServer", "GreenroomCore",
+                .product(name: "Hummingbird", package: "hummingbird", condition: .when(traits: ["Hummingbird"])),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["GreenroomCore", "GreenroomDeploy", "greenroom"],
+            dependencies: ["GreenroomCore", "GreenroomDeploy", "greenroom", "greenroom-hummingbird-example"],
             swiftSettings: strict
         ),
     ]

@@ -6,6 +6,8 @@
 //   greenroom-bench raw-nio --port N  the raw SwiftNIO NIOHTTP1 baseline the load benches start (see RawNIOServer)
 //   greenroom-bench soak [options]    load for N seconds, RSS sampled, fails on growth (see SoakBench)
 //   greenroom-bench check [options]   `greenroom check` on 2.5/5/10 MB nginx configs: budget, linearity (CheckBench)
+//   greenroom-bench hummingbird [options]
+//                                     stock Hummingbird vs + GreenroomHummingbird (trait Hummingbird; see HummingbirdBench)
 //
 // One file per bench; each has a `run(_ arguments:)` entry point and answers `--help`. GreenroomCore's
 // micro-benchmarks (ns/op, allocations/op) are a package of their own on package-benchmark:
@@ -19,24 +21,36 @@ struct Bench: Sendable {
     let summary: String
     let run: @Sendable ([String]) async throws -> Int32
 
-    static let all: [Bench] = [
-        Bench(
-            name: "load",
-            summary:
-                "wrk on loopback: greenroom vs eventlet's wsgi.server vs nginx `return 200`; --behind nginx: through nginx"
-        ) {
-            $0.contains("--behind") ? try await BehindNginxBench.run($0) : try await LoadBench.run($0)
-        },
-        Bench(name: "raw-nio", summary: "the raw SwiftNIO hello server the load benches compare with (--port N)") {
-            try await RawNIOServer.run($0)
-        },
-        Bench(name: "soak", summary: "load for N seconds with RSS sampled every second; fails on sustained growth") {
-            try await SoakBench.run($0)
-        },
-        Bench(name: "check", summary: "greenroom check --nginx on 2.5, 5 and 10 MB configs: < 2 s and linear") {
-            try await CheckBench.run($0)
-        },
+    static let all: [Bench] =
+        [
+            Bench(
+                name: "load",
+                summary:
+                    "wrk on loopback: greenroom vs eventlet's wsgi.server vs nginx `return 200`; --behind nginx: through nginx"
+            ) {
+                $0.contains("--behind") ? try await BehindNginxBench.run($0) : try await LoadBench.run($0)
+            },
+            Bench(name: "raw-nio", summary: "the raw SwiftNIO hello server the load benches compare with (--port N)") {
+                try await RawNIOServer.run($0)
+            },
+            Bench(name: "soak", summary: "load for N seconds with RSS sampled every second; fails on sustained growth")
+            {
+                try await SoakBench.run($0)
+            },
+            Bench(name: "check", summary: "greenroom check --nginx on 2.5, 5 and 10 MB configs: < 2 s and linear") {
+                try await CheckBench.run($0)
+            },
+        ] + traitBenches
+
+    #if Hummingbird
+    static let traitBenches = [
+        Bench(name: "hummingbird", summary: "stock Hummingbird 2 vs Hummingbird + Greenroom: / and /whoami (3 hops)") {
+            try await HummingbirdBench.run($0)
+        }
     ]
+    #else
+    static let traitBenches: [Bench] = []
+    #endif
 
     static var usage: String {
         "usage: greenroom-bench <bench> [options]\n\nbenches:\n"

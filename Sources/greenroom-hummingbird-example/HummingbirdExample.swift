@@ -1,0 +1,54 @@
+#if Hummingbird
+// A Hummingbird 2 app behind nginx on Greenroom's trust layer: `GET /` and `GET /whoami`, and
+// `greenroom serve`'s trust flags. Build with the trait:
+//   swift run --traits Hummingbird greenroom-hummingbird-example --port 8000
+import ArgumentParser
+import GreenroomHummingbird
+import Hummingbird
+
+@main
+struct HummingbirdExample: AsyncParsableCommand {
+    @Option var host = "127.0.0.1"
+    @Option var port = 8000
+    @Option(help: "A trusted proxy (CIDR, address, loopback, unix). Repeatable. Default: loopback.")
+    var trust: [String] = []
+    @Option(help: "off, optional or required.") var proxyProtocol = "off"
+    @Option(help: "x-forwarded, forwarded or both.") var forwardedHeaders = "x-forwarded"
+
+    func run() async throws {
+        let router = Router(context: BasicGreenroomRequestContext.self)
+        router.get("/") { _, _ in "Hello, World!" }
+        router.get("/whoami") { _, context in ClientAddressResponse(context.client) }
+
+        let app: Application<RouterResponder<BasicGreenroomRequestContext>>
+        do {
+            let greenroom = try GreenroomOptions(
+                trust: trust,
+                proxyProtocol: proxyProtocol,
+                forwardedHeaders: forwardedHeaders
+            )
+            app = try Application(
+                router: router,
+                greenroom: greenroom,
+                configuration: .init(address: .hostname(host, port: port))
+            )
+        } catch let refusal as DeploymentPolicyRefusal {
+            print(refusal)  // one line per violated rule: `greenroom: ...; <fix> [GR001]`
+            throw ExitCode(2)
+        } catch {
+            print("greenroom: \(error)")  // a bad flag: `--trust: ...`
+            throw ExitCode(2)
+        }
+        try await app.runService()
+    }
+}
+#else
+@main
+enum HummingbirdExample {
+    static func main() {
+        print(
+            "greenroom-hummingbird-example needs the trait: swift run --traits Hummingbird greenroom-hummingbird-example"
+        )
+    }
+}
+#endif
