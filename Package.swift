@@ -21,7 +21,11 @@ let package = Package(
         .executable(name: "greenroom", targets: ["greenroom"]),
         .executable(name: "greenroom-bench", targets: ["greenroom-bench"]),
         .executable(name: "greenroom-example", targets: ["greenroom-example"]),
+        // Vapor 4 adapter and its example (trait `Vapor`): a middleware, the start-up policy and a server provider.
+        .library(name: "GreenroomVapor", targets: ["GreenroomVapor"]),
+        .executable(name: "greenroom-vapor-example", targets: ["greenroom-vapor-example"]),
     ],
+    traits: [.trait(name: "Hummingbird"), .trait(name: "Vapor")],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
@@ -32,6 +36,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         // `swift package generate-documentation`: the DocC catalogs under Sources/<Module>/<Module>.docc.
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.4.0"),
+        .package(url: "https://github.com/vapor/vapor.git", from: "4.122.3"),
     ],
     targets: [
         // Pure Swift trust core: no dependencies, not even Foundation.
@@ -111,6 +116,29 @@ let package = Package(
         .executableTarget(
             name: "greenroom-example",
             dependencies: ["GreenroomServer", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict
+        ),
+        // Vapor 4 adapter (trait `Vapor`): its sources are wrapped in `#if Vapor`.
+        .target(
+            name: "GreenroomVapor",
+            dependencies: [
+                "GreenroomCore", "GreenroomServer",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Vapor", package: "vapor", condition: .when(traits: ["Vapor"])),
+            ],
+            swiftSettings: strict
+        ),
+        // A Vapor app behind nginx with Greenroom's trust layer (README "Your Hummingbird or Vapor app behind nginx").
+        .executableTarget(
+            name: "greenroom-vapor-example",
+            dependencies: [
+                "GreenroomCore", "GreenroomServer", "GreenroomDeploy",
+                .target(name: "GreenroomVapor", condition: .when(traits: ["Vapor"])),
+                .product(name: "Vapor", package: "vapor", condition: .when(traits: ["Vapor"])),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(name: "GreenroomCoreTests", dependencies: ["GreenroomCore"], swiftSettings: strict),
