@@ -141,6 +141,18 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Trait `Vapor`: the adapter over live loopback sockets (`#if Vapor`). Shared/ links the Core
+        // tests' trust tables and PROXY vectors and the server tests' raw client, run here again.
+        .testTarget(
+            name: "GreenroomVaporTests",
+            dependencies: [
+                "GreenroomVapor", "GreenroomServer", "GreenroomCore",
+                .product(name: "Vapor", package: "vapor", condition: .when(traits: ["Vapor"])),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
         .testTarget(name: "GreenroomCoreTests", dependencies: ["GreenroomCore"], swiftSettings: strict),
         .testTarget(
             name: "GreenroomServerTests",
