@@ -14,7 +14,7 @@ public import Vapor
 /// ```
 ///
 /// The peer is `req.remoteAddress`, the socket's peer. When it is a trusted proxy, the client is
-/// found by walking `X-Forwarded-For` (or `Forwarded`, by ``ServerConfiguration/forwardedHeaders``)
+/// found by walking `X-Forwarded-For` (or `Forwarded`, by `ServerConfiguration/forwardedHeaders`)
 /// from the right; otherwise the client is the peer and every forwarding header (`X-Forwarded-*`,
 /// `Forwarded`, `X-Real-IP`, ...) is removed from `req.headers` before the routes run, so neither
 /// your code nor Vapor's `req.peerAddress` can be fooled by it. Malformed headers never throw:
@@ -27,9 +27,9 @@ public struct GreenroomMiddleware: Middleware {
     public let resolver: ForwardedResolver
     private let sanitizer = HeaderSanitizer()
 
-    /// A middleware trusting what `configuration` trusts: ``ServerConfiguration/trustedProxies``,
-    /// ``ServerConfiguration/forwardedHeaders``, ``ServerConfiguration/authoritativeHeaders``,
-    /// ``ServerConfiguration/hops`` and ``ServerConfiguration/maxHops``; the rest is not used.
+    /// A middleware trusting what `configuration` trusts: `ServerConfiguration/trustedProxies`,
+    /// `ServerConfiguration/forwardedHeaders`, `ServerConfiguration/authoritativeHeaders`,
+    /// `ServerConfiguration/hops` and `ServerConfiguration/maxHops`; the rest is not used.
     public init(configuration: ServerConfiguration = ServerConfiguration()) {
         self.init(resolver: configuration.resolver)
     }

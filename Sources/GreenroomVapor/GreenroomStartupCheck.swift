@@ -5,7 +5,7 @@ public import Vapor
 
 /// Refuses to boot a Vapor app whose HTTP server would listen where `greenroom serve` refuses to:
 /// a wildcard address while a proxy is trusted, a public address without
-/// ``ServerConfiguration/allowPublic``, a port below 1024, or as root.
+/// `ServerConfiguration/allowPublic`, a port below 1024, or as root.
 ///
 /// It runs `DeploymentPolicy` against the address in `app.http.server.configuration` (hostname and
 /// port, or unix socket) and the trust in `configuration`, before the server starts:
@@ -16,7 +16,7 @@ public import Vapor
 /// ```
 ///
 /// Booting throws a `DeploymentPolicyRefusal` whose violations name their `RuleID`; warnings
-/// (refusals the configuration opted out of in ``ServerConfiguration/optIns``) are logged.
+/// (refusals the configuration opted out of in `ServerConfiguration/optIns`) are logged.
 ///
 /// Vapor's `serve --hostname`, `--port`, `--bind` and `--unix-socket` replace the address after
 /// boot, where this check cannot see them: set the address in `app.http.server.configuration`

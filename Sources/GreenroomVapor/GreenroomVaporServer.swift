@@ -9,11 +9,11 @@ public import Vapor
 ///
 /// Install it with `app.servers.use(.greenroom(configuration))`; Vapor's `serve` command starts
 /// it. Starting runs the `DeploymentPolicy` on the address it binds (the configuration's
-/// ``ServerConfiguration/bind``, or the address given to `serve`) and throws
+/// `ServerConfiguration/bind`, or the address given to `serve`) and throws
 /// `DeploymentPolicyRefusal` when the policy refuses it.
 ///
 /// What it cannot do through Vapor's public API: stream request bodies to routes (each body is
-/// read whole first, within ``ServerConfiguration/maxBodyBytes``), stream response bodies (they
+/// read whole first, within `ServerConfiguration/maxBodyBytes`), stream response bodies (they
 /// are collected before sending), upgrade connections (WebSockets get 501), HTTP/2 and TLS
 /// (terminate TLS at the proxy).
 public final class GreenroomVaporServer: Server, Sendable {
@@ -50,7 +50,7 @@ public final class GreenroomVaporServer: Server, Sendable {
 
     /// Binds and starts serving; returns once the listener is bound.
     ///
-    /// - Parameter address: replaces the configuration's ``ServerConfiguration/bind`` when given
+    /// - Parameter address: replaces the configuration's `ServerConfiguration/bind` when given
     ///   (a missing host or port keeps the configuration's).
     /// - Throws: `DeploymentPolicyRefusal` when the policy refuses the address, `ConfigurationError`
     ///   for an invalid configuration, `ServerStartError` when the listener cannot be created.
@@ -102,7 +102,7 @@ public final class GreenroomVaporServer: Server, Sendable {
     }
 
     /// Stops accepting, lets in-flight requests finish (up to
-    /// ``ServerConfiguration/shutdownTimeout``), then returns.
+    /// `ServerConfiguration/shutdownTimeout`), then returns.
     public func shutdown() async {
         guard let running = running.withLockedValue({ $0 }) else { return }
         running.server.shutdownGracefully()
