@@ -105,6 +105,8 @@ let package = Package(
             name: "greenroom-bench",
             dependencies: [
                 "GreenroomCore", "GreenroomServer",
+                .target(name: "GreenroomVapor", condition: .when(traits: ["Vapor"])),
+                .product(name: "Vapor", package: "vapor", condition: .when(traits: ["Vapor"])),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

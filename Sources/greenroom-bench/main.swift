@@ -4,6 +4,7 @@
 //   greenroom-bench load --behind nginx [options]
 //                                     the same through generated nginx sites, + gunicorn (see BehindNginxBench)
 //   greenroom-bench soak [options]    load for N seconds, RSS sampled, fails on growth (see SoakBench)
+//   greenroom-bench vapor [options]   (trait Vapor) stock Vapor vs Vapor + Greenroom (see VaporBench)
 //
 // One file per bench; each has a `run(_ arguments:)` entry point and answers `--help`. GreenroomCore's
 // micro-benchmarks (ns/op, allocations/op) are a package of their own on package-benchmark:
@@ -17,18 +18,36 @@ struct Bench: Sendable {
     let summary: String
     let run: @Sendable ([String]) async throws -> Int32
 
-    static let all: [Bench] = [
+    static let all: [Bench] =
+        [
+            Bench(
+                name: "load",
+                summary:
+                    "wrk on loopback: greenroom vs eventlet's wsgi.server vs nginx `return 200`; --behind nginx: through nginx"
+            ) {
+                $0.contains("--behind") ? try await BehindNginxBench.run($0) : try await LoadBench.run($0)
+            },
+            Bench(name: "soak", summary: "load for N seconds with RSS sampled every second; fails on sustained growth")
+            {
+                try await SoakBench.run($0)
+            },
+        ] + vapor
+
+    #if Vapor
+    static let vapor: [Bench] = [
         Bench(
-            name: "load",
-            summary:
-                "wrk on loopback: greenroom vs eventlet's wsgi.server vs nginx `return 200`; --behind nginx: through nginx"
+            name: "vapor",
+            summary: "wrk -t1: stock Vapor vs Vapor + Greenroom middleware vs Vapor on Greenroom's server"
         ) {
-            $0.contains("--behind") ? try await BehindNginxBench.run($0) : try await LoadBench.run($0)
+            try await VaporBench.run($0)
         },
-        Bench(name: "soak", summary: "load for N seconds with RSS sampled every second; fails on sustained growth") {
-            try await SoakBench.run($0)
+        Bench(name: "vapor-app", summary: "(internal) one Vapor app that `vapor` measures") {
+            try await VaporBenchApp.run($0)
         },
     ]
+    #else
+    static let vapor: [Bench] = []
+    #endif
 
     static var usage: String {
         "usage: greenroom-bench <bench> [options]\n\nbenches:\n"
