@@ -5,4 +5,5 @@
 @_exported public import GreenroomCore
 @_exported public import struct GreenroomServer.ServerConfiguration
 @_exported public import struct GreenroomServer.DeploymentPolicyRefusal
+@_exported public import struct GreenroomServer.ConfigurationError
 #endif

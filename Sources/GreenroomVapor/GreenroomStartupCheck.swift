@@ -42,6 +42,7 @@ public struct GreenroomStartupCheck: LifecycleHandler {
     }
 
     /// The policy's violations for `application`'s HTTP server address; empty when it may start.
+    /// The policy judges IP addresses only; ``check(_:)`` also refuses a host name.
     public func violations(for application: Application) -> [PolicyViolation] {
         var judged = configuration
         judged.bind = Self.bindTarget(application.http.server.configuration.address)
@@ -50,7 +51,17 @@ public struct GreenroomStartupCheck: LifecycleHandler {
 
     /// Throws `DeploymentPolicyRefusal` when the policy refuses `application`'s address; logs
     /// the warnings otherwise.
+    ///
+    /// A host that is not an IP address (a DNS name) throws `ConfigurationError`, as `serve --host`
+    /// does: the policy judges addresses, and Vapor would bind whatever the name resolves to.
     public func check(_ application: Application) throws {
+        let bind = Self.bindTarget(application.http.server.configuration.address)
+        if case .tcp(let host, _) = bind, bind.address == nil {
+            throw ConfigurationError(
+                "Vapor's server hostname '\(host)' is not an IP address; "
+                    + "use 127.0.0.1, ::1 or a specific address of this host"
+            )
+        }
         let violations = violations(for: application)
         if DeploymentPolicy.refuses(violations) { throw DeploymentPolicyRefusal(violations: violations) }
         for warning in violations {

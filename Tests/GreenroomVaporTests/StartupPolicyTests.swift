@@ -47,6 +47,24 @@ import Vapor
         try await app.asyncShutdown()
     }
 
+    /// A host name is not judged by the policy (it only knows addresses), and Vapor would bind
+    /// whatever it resolves to (`0.0.0.0.nip.io` is 0.0.0.0): refused, as `serve --host` refuses it.
+    @Test(arguments: ["0.0.0.0.nip.io", "example.com", "", "*"])
+    func bootRefusesAHostThatIsNotAnAddress(_ host: String) async throws {
+        let app = try await Application.make(.testing)
+        app.logger.logLevel = .critical
+        app.http.server.configuration.hostname = host
+        app.lifecycle.use(GreenroomStartupCheck(configuration: VaporTestApp.configuration()))
+        await #expect {
+            try await app.asyncBoot()
+        } throws: { error in
+            host.isEmpty || host == "*"
+                ? (error as? DeploymentPolicyRefusal)?.violations.map(\.rule).contains(.specWildcardBind) == true
+                : (error as? ConfigurationError)?.message.contains("'\(host)' is not an IP address") == true
+        }
+        try await app.asyncShutdown()
+    }
+
     @Test func providerRefusesAWildcardBindWhileTrustingAProxy() async throws {
         var configuration = VaporTestApp.configuration()
         configuration.bind = .tcp(host: "0.0.0.0", port: 0)
