@@ -11,7 +11,8 @@ import Testing
     static let examples: [BackendExecutable] = {
         var rows: [BackendExecutable] = []
         #if Vapor
-        rows.append(BackendExecutable(executable: "greenroom-vapor-example", prefix: ["--server", "vapor"]))
+        // Vapor's own server and the middleware (Greenroom's server once --proxy-protocol is on).
+        rows.append(BackendExecutable(executable: "greenroom-vapor-example", prefix: []))
         rows.append(BackendExecutable(executable: "greenroom-vapor-example", prefix: ["--server", "greenroom"]))
         #endif
         return rows
@@ -106,6 +107,32 @@ import Testing
         }
     }
 
+    /// `--proxy-protocol required`: curl's `--haproxy-protocol` header names the client; a
+    /// connection without one is closed, as serve does.
+    @Test(arguments: examples)
+    func theProxyProtocolFlagMeansWhatServeSays(_ backend: BackendExecutable) async throws {
+        let scratch = try TemporaryDirectory()
+        try await retryingOnPortConflict {
+            let port = try FreePort.allocate()
+            let app = try await backend.start(
+                Self.arguments(port: port) + ["--proxy-protocol", "required"],
+                port: port,
+                logDirectory: scratch
+            )
+            defer { _ = app.stop() }
+            let url = "http://127.0.0.1:\(port)/whoami"
+            let proxied = try await Curl.request(
+                url,
+                headers: ["X-Forwarded-For: 198.51.100.66"],
+                extraArguments: ["--haproxy-protocol"]
+            )
+            let json = try proxied.json()
+            #expect(json["via"] as? String == "x-forwarded-for", "\(proxied)")
+            #expect(json["chain"] as? [String] == ["127.0.0.1"], "\(proxied)")
+            await #expect(throws: (any Error).self) { try await Curl.request(url) }
+        }
+    }
+
     @Test(arguments: examples)
     func aWildcardBindWhileTrustingAProxyIsRefusedWithItsRule(_ backend: BackendExecutable) async throws {
         let port = try FreePort.allocate()
@@ -114,4 +141,13 @@ import Testing
         #expect(result.stderr.contains("[GR001]"), "\(result)")
         #expect(!result.stdout.contains("starting up"), "\(result)")
     }
+
+    #if Vapor
+    @Test func vaporsOwnServerCannotBeAskedForThePROXYProtocol() async throws {
+        let example = BackendExecutable(executable: "greenroom-vapor-example", prefix: ["--server", "vapor"])
+        let result = try await example.run(["--port", "0", "--proxy-protocol", "required"])
+        #expect(result.status == 2, "\(result)")
+        #expect(result.stderr.contains("--proxy-protocol needs --server greenroom"), "\(result)")
+    }
+    #endif
 }
