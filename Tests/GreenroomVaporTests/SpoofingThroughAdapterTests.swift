@@ -1,6 +1,7 @@
 #if Vapor
 import GreenroomCore
 import GreenroomServer
+import GreenroomVapor
 import Testing
 import Vapor
 
@@ -33,6 +34,27 @@ import Vapor
             let peer = try #require(try await app.request(Self.request("/peer", forgery)))
             #expect(peer.body == "127.0.0.1 127.0.0.1", "\(forgery)")
         }
+    }
+
+    /// Without the middleware or the provider nothing resolved the request: `req.greenroom.client`
+    /// is then the socket's peer, believing no header, rather than anything a client wrote.
+    @Test func withoutTheAdapterTheClientIsTheSocketPeer() async throws {
+        let app = try await Application.make(.testing)
+        app.logger.logLevel = .warning
+        app.http.server.configuration.port = 0
+        app.get("whoami") { req in req.greenroom.client.json }
+        try await app.asyncBoot()
+        try await app.server.start(address: nil)
+        let port = try #require(app.http.server.shared.localAddress?.port)
+        let client = try await TestClient.connect(to: .tcp(host: "127.0.0.1", port: port))
+        try await client.send("GET /whoami HTTP/1.1\r\nHost: t\r\nX-Forwarded-For: 6.6.6.6\r\n\r\n")
+        let body = try await client.readResponse()?.body ?? ""
+        await client.close()
+        await app.server.shutdown()
+        try await app.asyncShutdown()
+        let answer = try Whoami(json: body)
+        #expect(answer.client == "127.0.0.1")
+        #expect(answer.via == "peer")
     }
 
     /// What the middleware protects against: a stock Vapor app believes `req.peerAddress`, the
