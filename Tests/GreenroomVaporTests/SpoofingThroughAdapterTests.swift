@@ -16,9 +16,17 @@ import Vapor
         return "GET \(path) HTTP/1.1\r\nHost: app.example\r\n\(lines)X-Other: kept\r\nConnection: close\r\n\r\n"
     }
 
-    @Test(arguments: SpoofingTests.forgeries.indices, VaporTestApp.Path.allCases)
+    /// The table's forgeries, and spellings a proxy or framework might still read: underscores
+    /// (nginx `underscores_in_headers on`), odd case, a header repeated.
+    static let forgeries =
+        SpoofingTests.forgeries + [
+            [("X_Forwarded_For", "1.2.3.4")], [("x-FORWARDED-for", "1.2.3.4")], [("X_REAL_IP", "1.2.3.4")],
+            [("Forwarded", "for=1.2.3.4"), ("Forwarded", "for=5.6.7.8;proto=https")],
+        ]
+
+    @Test(arguments: forgeries.indices, VaporTestApp.Path.allCases)
     func untrustedClientCannotChooseItsAddress(_ index: Int, path: VaporTestApp.Path) async throws {
-        let forgery = SpoofingTests.forgeries[index]
+        let forgery = Self.forgeries[index]
         try await VaporTestApp.with(path, VaporTestApp.configuration(trust: Self.trust)) { app in
             let answer = try await app.whoami(forgery)
             #expect(answer.client == "127.0.0.1")
