@@ -21,6 +21,9 @@ let package = Package(
         .executable(name: "greenroom", targets: ["greenroom"]),
         .executable(name: "greenroom-bench", targets: ["greenroom-bench"]),
         .executable(name: "greenroom-example", targets: ["greenroom-example"]),
+        // Trait `Vapor`: the Vapor 4 adapter and its example: a middleware, the start-up policy and a server provider.
+        .library(name: "GreenroomVapor", targets: ["GreenroomVapor"]),
+        .executable(name: "greenroom-vapor-example", targets: ["greenroom-vapor-example"]),
         // Trait `Hummingbird`: the adapter and its example (empty modules without the trait).
         .library(name: "GreenroomHummingbird", targets: ["GreenroomHummingbird"]),
         .executable(name: "greenroom-hummingbird-example", targets: ["greenroom-hummingbird-example"]),
@@ -48,6 +51,8 @@ let package = Package(
         // Trait `Hummingbird` only. Its default traits (swift-configuration, full Foundation) are
         // not needed by the adapter, so they stay off and cost no build time.
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: []),
+        // Trait `Vapor` only.
+        .package(url: "https://github.com/vapor/vapor.git", from: "4.122.3"),
     ],
     targets: [
         // Pure Swift trust core: no dependencies, not even Foundation.
@@ -118,6 +123,8 @@ let package = Package(
             dependencies: [
                 "GreenroomCore", "GreenroomServer", "GreenroomHummingbird",
                 .product(name: "Hummingbird", package: "hummingbird", condition: .when(traits: ["Hummingbird"])),
+                .target(name: "GreenroomVapor", condition: .when(traits: ["Vapor"])),
+                .product(name: "Vapor", package: "vapor", condition: .when(traits: ["Vapor"])),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -149,6 +156,41 @@ let package = Package(
                 "GreenroomHummingbird",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird", condition: .when(traits: ["Hummingbird"])),
+            ],
+            swiftSettings: strict
+        ),
+        // Vapor 4 adapter (trait `Vapor`): its sources are wrapped in `#if Vapor`.
+        .target(
+            name: "GreenroomVapor",
+            dependencies: [
+                "GreenroomCore", "GreenroomServer",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Vapor", package: "vapor", condition: .when(traits: ["Vapor"])),
+            ],
+            swiftSettings: strict
+        ),
+        // A Vapor app behind nginx with Greenroom's trust layer (README "Your Hummingbird or Vapor app behind nginx").
+        .executableTarget(
+            name: "greenroom-vapor-example",
+            dependencies: [
+                "GreenroomCore", "GreenroomServer", "GreenroomDeploy",
+                .target(name: "GreenroomVapor", condition: .when(traits: ["Vapor"])),
+                .product(name: "Vapor", package: "vapor", condition: .when(traits: ["Vapor"])),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict
+        ),
+        // Trait `Vapor`: the adapter over live loopback sockets (`#if Vapor`). Shared/ links the Core
+        // tests' trust tables and PROXY vectors and the server tests' raw client, run here again.
+        .testTarget(
+            name: "GreenroomVaporTests",
+            dependencies: [
+                "GreenroomVapor", "GreenroomServer", "GreenroomCore",
+                .product(name: "Vapor", package: "vapor", condition: .when(traits: ["Vapor"])),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: strict
         ),
@@ -191,7 +233,9 @@ let package = Package(
         ),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["GreenroomCore", "GreenroomDeploy", "greenroom", "greenroom-hummingbird-example"],
+            dependencies: [
+                "GreenroomCore", "GreenroomDeploy", "greenroom", "greenroom-hummingbird-example", "greenroom-vapor-example",
+            ],
             swiftSettings: strict
         ),
     ]

@@ -8,6 +8,7 @@
 //   greenroom-bench check [options]   `greenroom check` on 2.5/5/10 MB nginx configs: budget, linearity (CheckBench)
 //   greenroom-bench hummingbird [options]
 //                                     stock Hummingbird vs + GreenroomHummingbird (trait Hummingbird; see HummingbirdBench)
+//   greenroom-bench vapor [options]   (trait Vapor) stock Vapor vs Vapor + Greenroom (see VaporBench)
 //
 // One file per bench; each has a `run(_ arguments:)` entry point and answers `--help`. GreenroomCore's
 // micro-benchmarks (ns/op, allocations/op) are a package of their own on package-benchmark:
@@ -40,16 +41,32 @@ struct Bench: Sendable {
             Bench(name: "check", summary: "greenroom check --nginx on 2.5, 5 and 10 MB configs: < 2 s and linear") {
                 try await CheckBench.run($0)
             },
-        ] + traitBenches
+        ] + hummingbird + vapor
 
     #if Hummingbird
-    static let traitBenches = [
+    static let hummingbird = [
         Bench(name: "hummingbird", summary: "stock Hummingbird 2 vs Hummingbird + Greenroom: / and /whoami (3 hops)") {
             try await HummingbirdBench.run($0)
         }
     ]
     #else
-    static let traitBenches: [Bench] = []
+    static let hummingbird: [Bench] = []
+    #endif
+
+    #if Vapor
+    static let vapor: [Bench] = [
+        Bench(
+            name: "vapor",
+            summary: "wrk -t1: stock Vapor vs Vapor + Greenroom middleware vs Vapor on Greenroom's server"
+        ) {
+            try await VaporBench.run($0)
+        },
+        Bench(name: "vapor-app", summary: "(internal) one Vapor app that `vapor` measures") {
+            try await VaporBenchApp.run($0)
+        },
+    ]
+    #else
+    static let vapor: [Bench] = []
     #endif
 
     static var usage: String {

@@ -1,0 +1,88 @@
+#if Vapor
+public import GreenroomCore
+public import GreenroomServer
+public import Vapor
+
+/// Refuses to boot a Vapor app whose HTTP server would listen where `greenroom serve` refuses to:
+/// a wildcard address while a proxy is trusted, a public address without
+/// `ServerConfiguration/allowPublic`, a port below 1024, or as root.
+///
+/// It runs `DeploymentPolicy` against the address in `app.http.server.configuration` (hostname and
+/// port, or unix socket) and the trust in `configuration`, before the server starts:
+///
+/// ```swift
+/// app.lifecycle.use(GreenroomStartupCheck(configuration: trust))
+/// try await app.execute()   // throws DeploymentPolicyRefusal naming GR001 for 0.0.0.0
+/// ```
+///
+/// Booting throws a `DeploymentPolicyRefusal` whose violations name their `RuleID`; warnings
+/// (refusals the configuration opted out of in `ServerConfiguration/optIns`) are logged.
+///
+/// Vapor's `serve --hostname`, `--port`, `--bind` and `--unix-socket` replace the address after
+/// boot, where this check cannot see them: set the address in `app.http.server.configuration`
+/// instead, or run on Greenroom's server (`app.servers.use(.greenroom(...))`), which checks the
+/// address it binds.
+public struct GreenroomStartupCheck: LifecycleHandler {
+    /// The trust, opt-ins and exemptions the policy judges; its `bind` is replaced by Vapor's.
+    public let configuration: ServerConfiguration
+
+    /// A check of `configuration`'s trust against the address Vapor's server will bind.
+    public init(configuration: ServerConfiguration = ServerConfiguration()) {
+        self.configuration = configuration
+    }
+
+    /// Runs the check before boot.
+    public func willBoot(_ application: Application) throws {
+        try check(application)
+    }
+
+    /// Runs the check before boot.
+    public func willBootAsync(_ application: Application) async throws {
+        try check(application)
+    }
+
+    /// The policy's violations for `application`'s HTTP server address; empty when it may start.
+    /// The policy judges IP addresses only; ``check(_:)`` also refuses a host name.
+    public func violations(for application: Application) -> [PolicyViolation] {
+        var judged = configuration
+        judged.bind = Self.bindTarget(application.http.server.configuration.address)
+        return judged.policyViolations()
+    }
+
+    /// Throws `DeploymentPolicyRefusal` when the policy refuses `application`'s address; logs
+    /// the warnings otherwise.
+    ///
+    /// A host that is not an IP address (a DNS name) throws `ConfigurationError`, as `serve --host`
+    /// does: the policy judges addresses, and Vapor would bind whatever the name resolves to.
+    public func check(_ application: Application) throws {
+        let bind = Self.bindTarget(application.http.server.configuration.address)
+        if case .tcp(let host, _) = bind, bind.address == nil {
+            throw ConfigurationError(
+                "Vapor's server hostname '\(host)' is not an IP address; "
+                    + "use 127.0.0.1, ::1 or a specific address of this host"
+            )
+        }
+        let violations = violations(for: application)
+        if DeploymentPolicy.refuses(violations) { throw DeploymentPolicyRefusal(violations: violations) }
+        for warning in violations {
+            application.logger.warning(
+                "deployment policy",
+                metadata: ["greenroom.rule": "\(warning.rule)", "greenroom.message": "\(warning.message)"]
+            )
+        }
+    }
+
+    /// Greenroom's name for a Vapor bind address, Vapor's defaults filled in.
+    static func bindTarget(_ address: BindAddress) -> BindTarget {
+        switch address {
+        case .unixDomainSocket(let path):
+            return .unix(path: path)
+        case .hostname(let host, let port):
+            return .tcp(
+                host: host ?? Vapor.HTTPServer.Configuration.defaultHostname,
+                port: port ?? Vapor.HTTPServer.Configuration.defaultPort
+            )
+        }
+    }
+}
+#endif

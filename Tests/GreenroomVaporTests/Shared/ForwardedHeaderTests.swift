@@ -1,0 +1,1 @@
+../../GreenroomCoreTests/ForwardedHeaderTests.swift

@@ -1,0 +1,1 @@
+../../GreenroomCoreTests/ProxyProtocolTests.swift

@@ -1,0 +1,1 @@
+../../GreenroomCoreTests/ProxyProtocolV1Tests.swift

@@ -1,0 +1,1 @@
+../../GreenroomCoreTests/ProxyProtocolV2Tests.swift

@@ -1,0 +1,1 @@
+../../GreenroomServerTests/Support/TestClient.swift
