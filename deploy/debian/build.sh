@@ -41,7 +41,7 @@ done
 # fixed so that repeated builds reuse the compiled objects.
 static_libs="$root/.build/static-libs"
 mkdir -p "$static_libs"
-ln -sf "$(g++ -print-file-name=libstdc++.a)" "$static_libs/libstdc++.a"
+ln -sf "$(gcc -print-file-name=libstdc++.a)" "$static_libs/libstdc++.a"
 ln -sf "$(gcc -print-file-name=libgcc_eh.a)" "$static_libs/libgcc_s.a"
 build_flags=(-c release --static-swift-stdlib -Xswiftc "-L$static_libs")
 echo "== swift build ${build_flags[*]} --product greenroom" >&2
