@@ -107,7 +107,7 @@ user="$(sed -n 's/^User=//p' "$work"/units/*.service | head -n 1)"
 [[ "$user" =~ ^[a-z_][a-z0-9_-]*$ ]] || fail "the generated service names no system user (User=$user)"
 
 substitute() {
-    sed -e "s|@USER@|$user|g" -e "s|@UNITS@|${units[*]}|g" -e "s|@VERSION@|$version|g" \
+    sed -e "s|@USER@|$user|g" -e "s|@GECOS@|Greenroom app server (package greenroom)|g" -e "s|@UNITS@|${units[*]}|g" -e "s|@VERSION@|$version|g" \
         -e "s|@ARCH@|$arch|g" -e "s|@COMMIT_NOTE@|$commit_note|g" "$1"
 }
 substitute "$here/sysusers.conf.in" >"$package/usr/lib/sysusers.d/greenroom.conf"

@@ -13,9 +13,10 @@ if [ -n "$toolchain" ]; then
         exit 1
     fi
 fi
-if ldd "$binary" 2>&1 | grep -q "not found\|swift\|Foundation\|icu"; then
+libraries="$(ldd "$binary" 2>&1 || true)"
+if grep -q "not found\|swift\|Foundation\|icu" <<<"$libraries"; then
     echo "no-toolchain.sh: the binary still wants a library the toolchain had:" >&2
-    ldd "$binary" >&2
+    echo "$libraries" >&2
     exit 1
 fi
 

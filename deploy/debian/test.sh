@@ -33,13 +33,13 @@ die() {
 for tool in dpkg lintian systemd-analyze systemd-sysusers systemd-tmpfiles unshare setpriv curl getent; do
     command -v "$tool" >/dev/null || die "$tool is missing (.ci/run installs what this needs)"
 done
-if dpkg-query -W -f='${Status}' greenroom 2>/dev/null | grep -q "ok installed"; then
+if [[ "$(dpkg-query -W -f='${Status}' greenroom 2>/dev/null || true)" == *"ok installed"* ]]; then
     die "the package greenroom is installed already; this test would replace and purge it"
 fi
 
 out="$(mktemp -d)"
 cleanup() {
-    if dpkg-query -W -f='${Status}' greenroom 2>/dev/null | grep -q installed; then
+    if [[ "$(dpkg-query -W -f='${Status}' greenroom 2>/dev/null || true)" == *installed* ]]; then
         dpkg --purge greenroom >/dev/null 2>&1 || true
     fi
     rm -rf "$out"
@@ -128,9 +128,23 @@ check "no greenroom process was started" bash -c '! pgrep -x greenroom >/dev/nul
 echo "== systemd-analyze verify"
 check "systemd-analyze verify ${units[*]}" systemd-analyze verify "${units[@]}"
 
-echo "== greenroom check on the installed spec"
-check "/usr/bin/greenroom check --config /etc/greenroom/greenroom.yml exits 0" \
+echo "== the README's deployment on the installed package"
+check "the README installs this version's package" \
+    grep -qF "sudo apt-get install ./greenroom_${version}_amd64.deb" "$root/README.md"
+# As the README runs it: an ordinary user checks the installed spec.
+check "greenroom check --config /etc/greenroom/greenroom.yml exits 0, run by an ordinary user" \
+    setpriv --reuid=nobody --regid=nogroup --clear-groups -- \
     /usr/bin/greenroom check --config /etc/greenroom/greenroom.yml
+site="$(mktemp -d)"
+chmod 755 "$site"
+check "greenroom generate nginx --config /etc/greenroom/greenroom.yml writes the site" \
+    /usr/bin/greenroom generate nginx --config /etc/greenroom/greenroom.yml --out "$site/sites-enabled"
+if command -v nginx >/dev/null || [ "${CI:-}" = true ]; then
+    printf 'pid %s/nginx.pid;\nerror_log stderr;\nevents {}\nhttp { include %s/sites-enabled/*; }\n' \
+        "$site" "$site" >"$site/nginx.conf"
+    check "nginx -t accepts the generated site" nginx -t -q -c "$site/nginx.conf"
+fi
+rm -rf "$site"
 
 echo "== without a Swift toolchain"
 # The toolchain's directory (where `swift` and its shared libraries live) is covered by an empty
@@ -173,6 +187,13 @@ check "nothing of the package is left on disk${leftovers:+ (left:$leftovers)}" t
 check "the user and group $user are gone" bash -c '! getent passwd "$0" && ! getent group "$0"' "$user"
 check "no link to a greenroom unit is left in /etc/systemd/system" \
     bash -c '! find /etc/systemd/system -lname "*/greenroom*" | grep -q .'
+
+echo "== purge keeps an account the operator made"
+useradd --system --shell /usr/sbin/nologin --home-dir "/var/lib/$user" --no-create-home "$user"
+dpkg -i "$deb" </dev/null >/dev/null
+dpkg --purge greenroom </dev/null >/dev/null
+check "the operator's own account $user survives the purge" getent passwd "$user"
+userdel "$user"
 
 echo "package test: $failures failure(s), $((SECONDS - started)) s in all"
 [ "$failures" -eq 0 ]
