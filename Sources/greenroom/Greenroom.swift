@@ -1,5 +1,12 @@
 import ArgumentParser
-import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// The `greenroom` command: run an HTTP service behind a reverse proxy, safely.
 @main
@@ -46,15 +53,21 @@ struct Greenroom: AsyncParsableCommand {
             if code == .success { exit(withError: error) }
             let message = self.message(for: error)
             if !message.isEmpty {
-                var standardError = StandardError()
-                print("greenroom: error: \(message)", to: &standardError)
+                Console.error("greenroom: error: \(message)")
             }
-            Foundation.exit(code == .validationFailure ? 2 : code.rawValue)
+            terminate(code == .validationFailure ? 2 : code.rawValue)
         }
     }
 }
 
-/// Standard error as a `TextOutputStream`.
-struct StandardError: TextOutputStream {
-    mutating func write(_ string: String) { FileHandle.standardError.write(Data(string.utf8)) }
+/// Ends the process with `status` (ArgumentParser's `exit(withError:)` hides the C function's name
+/// inside a command).
+private func terminate(_ status: Int32) -> Never {
+    #if canImport(Darwin)
+    Darwin.exit(status)
+    #elseif canImport(Musl)
+    Musl.exit(status)
+    #else
+    Glibc.exit(status)
+    #endif
 }

@@ -231,4 +231,20 @@ import Testing
     func badURLsAreUsageErrors(_ url: String) {
         #expect(ForgeryProbe.problem(with: url)?.hasPrefix("--probe-url '\(url)'") == true)
     }
+
+    /// `client` must be a string; other fields that are missing or of another type read as `?`.
+    @Test(arguments: [
+        (#"{"client":"127.0.0.1","client_port":4711,"via":7,"host":null}"#, true),
+        (#"{"client":"127.0.0.1"}"#, true),
+        (#"{"client":12}"#, false),
+        (#"{"via":"peer"}"#, false),
+        (#"["127.0.0.1"]"#, false),
+        ("Hello, World!", false),
+    ])
+    func theWhoamiAnswerIsReadLeniently(_ body: String, _ understood: Bool) {
+        let transport = ScriptedTransport(.success(ProbeResponse(status: 200, headers: [], body: body)))
+        let findings = ForgeryProbe(url: "https://localhost/", transport: transport).run()
+        let unreadable = findings.contains { $0.message.contains("did not answer with /whoami's JSON") }
+        #expect(unreadable == !understood, "\(findings.map(\.message))")
+    }
 }

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 #if canImport(Glibc)
 import Glibc
@@ -58,8 +62,8 @@ public struct OutputWriter: Sendable {
     /// target (`nginx/greenroom.conf`), as `greenroom generate all` does.
     public func destination(of file: GeneratedFile, bySubdirectory: Bool) -> String {
         var path = directory
-        if bySubdirectory { path = (path as NSString).appendingPathComponent(file.target.rawValue) }
-        return (path as NSString).appendingPathComponent(file.path)
+        if bySubdirectory { path = PathText.join(path, file.target.rawValue) }
+        return PathText.join(path, file.path)
     }
 
     /// The directories below ``directory`` and the name of `file`'s destination.
@@ -154,8 +158,7 @@ public struct OutputWriter: Sendable {
     /// user's or root's), and created if missing.
     public static func writeAtomically(_ data: Data, to path: String, shownAs shown: String? = nil) throws(WriteError) {
         let shown = shown ?? path
-        let name = (path as NSString).lastPathComponent
-        var parentPath = (path as NSString).deletingLastPathComponent
+        var (parentPath, name) = PathText.split(path)
         if parentPath.isEmpty { parentPath = "." }
         guard !name.isEmpty, name != ".", name != "..", !path.hasSuffix("/") else {
             throw WriteError(path: shown, "is not a file name")

@@ -1,5 +1,10 @@
-import Foundation
 import Mustache
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 
 /// The Mustache templates that generated files are rendered from.
 ///
@@ -31,21 +36,28 @@ public struct TemplateSet: Sendable {
     public static func loading(directory: String) throws(TemplateError) -> TemplateSet {
         var set = TemplateSet.embedded
         let names: [String]
-        do {
-            names = try FileManager.default.contentsOfDirectory(atPath: directory)
-        } catch {
-            throw TemplateError(
-                file: directory,
-                line: nil,
-                "cannot read the template directory (\(error.localizedDescription))"
-            )
+        switch FileKind(path: directory) {
+        case .unreachable(let reason):
+            throw TemplateError(file: directory, line: nil, "cannot read the template directory (\(reason))")
+        case .file:
+            throw TemplateError(file: directory, line: nil, "cannot read the template directory (not a directory)")
+        case .directory:
+            do {
+                names = try FileManager.default.contentsOfDirectory(atPath: directory)
+            } catch {
+                throw TemplateError(
+                    file: directory,
+                    line: nil,
+                    "cannot read the template directory (permission denied?)"
+                )
+            }
         }
         let templates = names.filter { $0.hasSuffix(".mustache") }.sorted()
         guard !templates.isEmpty else {
             throw TemplateError(file: directory, line: nil, "holds no *.mustache templates")
         }
         for file in templates {
-            let path = (directory as NSString).appendingPathComponent(file)
+            let path = PathText.join(directory, file)
             guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8)
             else {
                 throw TemplateError(file: path, line: nil, "cannot be read as UTF-8 text")

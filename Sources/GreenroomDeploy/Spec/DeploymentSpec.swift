@@ -1,7 +1,12 @@
-import Foundation
 import GreenroomConfigParsing
 import GreenroomCore
 import Yams
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 
 /// A deployment, as described by `greenroom.yml`: the app, the proxy in front of it and the
 /// systemd unit that runs it.
@@ -116,11 +121,12 @@ public struct DeploymentSpec: Sendable, Hashable {
     /// - Throws: ``SpecError/Code/unreadable`` naming the file and the reason.
     public static func read(path: String) throws(SpecError) -> String {
         let location = SourceLocation(file: path, line: 1, column: 1)
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+        switch FileKind(path: path) {
+        case .unreachable:
             throw SpecError(.unreadable, at: location, keyPath: "", "no such file (create one with `greenroom init`)")
+        case .directory: throw SpecError(.unreadable, at: location, keyPath: "", "is a directory")
+        case .file: break
         }
-        guard !isDirectory.boolValue else { throw SpecError(.unreadable, at: location, keyPath: "", "is a directory") }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw SpecError(.unreadable, at: location, keyPath: "", "cannot be read (permissions?)")
         }

@@ -1,5 +1,10 @@
-import Foundation
 import GreenroomCore
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 
 /// The probe through the proxy (`--probe-url`): requests carrying the forwarding headers a client
 /// would forge, one header family per request, and a look at what the app behind the proxy
@@ -117,32 +122,34 @@ package struct ForgeryProbe: Sendable {
             let location = response.header("Location").map { ", redirected to \($0): probe that URL instead" } ?? ""
             return [failure("GET \(target) answered HTTP \(response.status)\(location)")]
         }
-        guard let data = text.data(using: .utf8),
-            let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any],
-            let client = object["client"] as? String
-        else {
+        guard let seen = try? JSONDecoder().decode(Seen.self, from: Data(text.utf8)) else {
             return [
                 failure("GET \(target) did not answer with /whoami's JSON: is Greenroom's server behind this proxy?")
             ]
         }
-        let seen = Seen(
-            client: client,
-            via: object["via"] as? String ?? "?",
-            peer: object["peer"] as? String ?? "?",
-            scheme: object["scheme"] as? String ?? "?",
-            host: object["host"] as? String
-        )
         let findings = judge(seen, target: target)
         return reportsWhatWasSeen ? findings : findings.filter { $0.rule != .probeReport }
     }
 
-    /// What the app reported.
-    struct Seen {
+    /// What the app reported: `client` must be a string; any other field that is missing or not
+    /// a string reads as `?` (`host`: `nil`).
+    struct Seen: Decodable {
         var client: String
         var via: String
         var peer: String
         var scheme: String
         var host: String?
+
+        private enum CodingKeys: String, CodingKey { case client, via, peer, scheme, host }
+
+        init(from decoder: any Decoder) throws {
+            let fields = try decoder.container(keyedBy: CodingKeys.self)
+            client = try fields.decode(String.self, forKey: .client)
+            via = (try? fields.decode(String.self, forKey: .via)) ?? "?"
+            peer = (try? fields.decode(String.self, forKey: .peer)) ?? "?"
+            scheme = (try? fields.decode(String.self, forKey: .scheme)) ?? "?"
+            host = try? fields.decode(String.self, forKey: .host)
+        }
     }
 
     func judge(_ seen: Seen, target: String) -> [Finding] {

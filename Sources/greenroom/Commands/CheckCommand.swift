@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import GreenroomCore
 import GreenroomDeploy
 import GreenroomGuard
@@ -107,8 +106,8 @@ struct CheckCommand: AsyncParsableCommand {
         if listRules {
             for rule in RuleCatalog.all {
                 print(
-                    "\(rule.id)  \(rule.severity.rawValue.padding(toLength: 7, withPad: " ", startingAt: 0))  "
-                        + "\(rule.scope.rawValue.padding(toLength: 6, withPad: " ", startingAt: 0))  \(rule.title)"
+                    "\(rule.id)  \(Self.column(rule.severity.rawValue, width: 7))  "
+                        + "\(Self.column(rule.scope.rawValue, width: 6))  \(rule.title)"
                 )
             }
             return
@@ -129,7 +128,7 @@ struct CheckCommand: AsyncParsableCommand {
         }
         let format: Report.Format = json ? .json : sarif ? .sarif : .human
         if format == .human {
-            for note in result.notes { FileHandle.standardError.write(Data("greenroom: note: \(note)\n".utf8)) }
+            for note in result.notes { Console.error("greenroom: note: \(note)") }
         }
         let color = format == .human && !noColor && Report.shouldColor(descriptor: 1)
         let output =
@@ -139,7 +138,13 @@ struct CheckCommand: AsyncParsableCommand {
                 baseDirectory: FileManager.default.currentDirectoryPath
             )
             : result.report.render(format, color: color)
-        FileHandle.standardOutput.write(Data(output.utf8))
+        Console.write(fd: 1, output)
         if result.report.exitCode != 0 { throw ExitCode(result.report.exitCode) }
+    }
+
+    /// `text` cut or padded with spaces to `width` characters: a column of `--list-rules`.
+    static func column(_ text: String, width: Int) -> String {
+        let cut = String(text.prefix(width))
+        return cut + String(repeating: " ", count: width - cut.count)
     }
 }

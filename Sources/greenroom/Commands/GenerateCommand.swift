@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import GreenroomDeploy
 
 /// `greenroom generate`: renders proxy and systemd configuration from the deployment spec.
@@ -78,7 +77,7 @@ struct GenerateCommand: AsyncParsableCommand {
                 }
                 output += file.contents
             }
-            FileHandle.standardOutput.write(Data(output.utf8))
+            Console.write(fd: 1, output)
             return
         }
         do {
@@ -97,7 +96,7 @@ extension AsyncParsableCommand {
     /// Prints `message` as one line on standard error and returns the exit status to throw,
     /// so a user sees the problem and never a stack trace.
     static func fail(_ message: String, exitCode: Int32) -> ExitCode {
-        FileHandle.standardError.write(Data((message + "\n").utf8))
+        Console.error(message)
         return ExitCode(exitCode)
     }
 }

@@ -1,6 +1,11 @@
 import ArgumentParser
-import Foundation
 import GreenroomDeploy
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 
 /// `greenroom init`: writes a commented `greenroom.yml` to start from.
 struct InitCommand: AsyncParsableCommand {
