@@ -234,7 +234,8 @@ let package = Package(
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
-                "GreenroomCore", "GreenroomDeploy", "greenroom", "greenroom-hummingbird-example", "greenroom-vapor-example",
+                "GreenroomCore", "GreenroomDeploy", "greenroom", "greenroom-hummingbird-example",
+                "greenroom-vapor-example",
             ],
             swiftSettings: strict
         ),

@@ -1,12 +1,13 @@
 import ArgumentParser
+import GreenroomCore
+import GreenroomDeploy
+import GreenroomGuard
+
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
 import Foundation
 #endif
-import GreenroomCore
-import GreenroomDeploy
-import GreenroomGuard
 
 /// `greenroom check`: validates a deployment: the spec, the real proxy configuration, and with
 /// `--live` this host's sockets, processes and a probe through the proxy.

@@ -1,10 +1,11 @@
+import GreenroomServer
+import Logging
+
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
 import Foundation
 #endif
-import GreenroomServer
-import Logging
 
 /// The `serve` flags that are not ``ServeFlags`` (they steer the process, not the server's
 /// configuration), each taken from its `GREENROOM_*` variable when the flag is not given.

@@ -1,14 +1,15 @@
 import ArgumentParser
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 import GreenroomCore
 import GreenroomDeploy
 import GreenroomGuard
 import GreenroomServer
 import Logging
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 
 /// `greenroom serve`: runs the built-in app (`/`, `/healthz`, `/whoami`) on the green-thread
 /// server, after the start-up guard agreed to the bind and trust settings.
