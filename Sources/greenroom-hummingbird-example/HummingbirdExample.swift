@@ -3,6 +3,7 @@
 // `greenroom serve`'s trust flags. Build with the trait:
 //   swift run --traits Hummingbird greenroom-hummingbird-example --port 8000
 import ArgumentParser
+import Foundation
 import GreenroomHummingbird
 import Hummingbird
 
@@ -33,10 +34,11 @@ struct HummingbirdExample: AsyncParsableCommand {
                 configuration: .init(address: .hostname(host, port: port))
             )
         } catch let refusal as DeploymentPolicyRefusal {
-            print(refusal)  // one line per violated rule: `greenroom: ...; <fix> [GR001]`
+            // One line per violated rule, `greenroom: ...; <fix> [GR001]`, and serve's exit status.
+            FileHandle.standardError.write(Data("\(refusal)\n".utf8))
             throw ExitCode(2)
         } catch {
-            print("greenroom: \(error)")  // a bad flag: `--trust: ...`
+            FileHandle.standardError.write(Data("greenroom: \(error)\n".utf8))  // a bad flag: `--trust: ...`
             throw ExitCode(2)
         }
         try await app.runService()

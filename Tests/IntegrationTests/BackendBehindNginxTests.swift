@@ -7,9 +7,12 @@ import Testing
 /// `greenroom generate nginx`, forged forwarding headers from the client change nothing and
 /// `greenroom check --live --probe-url` is clean.
 @Suite(.serialized) struct BackendBehindNginxTests {
-    /// One row per backend; the examples only with their package trait.
+    /// One row per example; each only with its package trait.
     static let examples: [BackendExecutable] = {
         var rows: [BackendExecutable] = []
+        #if Hummingbird
+        rows.append(BackendExecutable(executable: "greenroom-hummingbird-example", prefix: []))
+        #endif
         #if Vapor
         // Vapor's own server and the middleware (Greenroom's server once --proxy-protocol is on).
         rows.append(BackendExecutable(executable: "greenroom-vapor-example", prefix: []))
@@ -17,6 +20,9 @@ import Testing
         #endif
         return rows
     }()
+
+    /// `serve` and every example built.
+    static let all: [BackendExecutable] = [.serve] + examples
 
     /// serve's flags for the app of `spec` (what the example understands of them).
     static func arguments(port: UInt16) -> [String] {
@@ -60,7 +66,7 @@ import Testing
         }
     }
 
-    @Test(arguments: examples)
+    @Test(arguments: all)
     func forgedHeadersChangeNothingBehindGeneratedNginxAndTheProbeIsClean(_ backend: BackendExecutable) async throws {
         _ = try NginxServer.executable()
         let scratch = try TemporaryDirectory()
@@ -94,6 +100,14 @@ import Testing
             #expect(json["scheme"] as? String == "https")
             #expect(json["host"] as? String == "localhost")
             #expect(json["via"] as? String == "x-forwarded-for")
+            #expect(
+                json.keys.sorted() == [
+                    "chain", "client", "client_port", "decision", "host", "peer", "port", "prefix", "scheme", "via",
+                ],
+                "serve's /whoami fields, no more, no fewer: \(forged)"
+            )
+            let hello = try await Curl.request("https://localhost:\(ports[2])/", resolve: resolve)
+            #expect(hello.status == 200 && hello.body == "Hello, World!", "\(backend): \(hello)")
 
             let (result, rules, findings) = try await CheckLiveTests.checkLive(
                 path,
@@ -109,7 +123,7 @@ import Testing
 
     /// `--proxy-protocol required`: curl's `--haproxy-protocol` header names the client; a
     /// connection without one is closed, as serve does.
-    @Test(arguments: examples)
+    @Test(arguments: all)
     func theProxyProtocolFlagMeansWhatServeSays(_ backend: BackendExecutable) async throws {
         let scratch = try TemporaryDirectory()
         try await retryingOnPortConflict {
@@ -133,7 +147,7 @@ import Testing
         }
     }
 
-    @Test(arguments: examples)
+    @Test(arguments: all)
     func aWildcardBindWhileTrustingAProxyIsRefusedWithItsRule(_ backend: BackendExecutable) async throws {
         let port = try FreePort.allocate()
         let result = try await backend.run(["--host", "0.0.0.0", "--port", "\(port)", "--trust", "loopback"])
