@@ -45,12 +45,19 @@ struct HummingbirdExample: AsyncParsableCommand {
     }
 }
 #else
+import ArgumentParser
+
+/// Built without the `Hummingbird` trait. Still a command, so that tools which ask every
+/// executable for its help (swift-argument-parser's generate-manual plugin) get an answer.
 @main
-enum HummingbirdExample {
-    static func main() {
-        print(
-            "greenroom-hummingbird-example needs the trait: swift run --traits Hummingbird greenroom-hummingbird-example"
-        )
+struct HummingbirdExample: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Built without the Hummingbird trait: swift run --traits Hummingbird greenroom-hummingbird-example"
+    )
+
+    func run() throws {
+        print(Self.configuration.abstract)
+        throw ExitCode.failure
     }
 }
 #endif

@@ -104,11 +104,19 @@ struct VaporExample: AsyncParsableCommand {
 extension ProxyProtocolMode: ExpressibleByArgument {}
 extension ForwardedResolver.HeaderPolicy: ExpressibleByArgument {}
 #else
-/// Built without the `Vapor` trait: `swift run --traits Vapor greenroom-vapor-example`.
+import ArgumentParser
+
+/// Built without the `Vapor` trait. Still a command, so that tools which ask every executable
+/// for its help (swift-argument-parser's generate-manual plugin) get an answer.
 @main
-struct VaporExample {
-    static func main() {
-        print("greenroom-vapor-example needs the Vapor trait: swift run --traits Vapor greenroom-vapor-example")
+struct VaporExample: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Built without the Vapor trait: swift run --traits Vapor greenroom-vapor-example"
+    )
+
+    func run() throws {
+        print(Self.configuration.abstract)
+        throw ExitCode.failure
     }
 }
 #endif
