@@ -5,6 +5,8 @@ struct ApacheIncludeLoader<FileSystem: ConfigFileSystem> {
     var defines: [String: String]
     let limits: NginxConfig.Limits
     var includes: [ApacheConfig.Include] = []
+    /// Bytes produced by `${NAME}` substitution so far, bounded by `limits.maximumTotalBytes`.
+    var expandedBytes = 0
     var reader: IncludeReader<FileSystem, ApacheDirective>
     /// Every file read, in the order first read.
     var files: [String] { reader.files }
@@ -33,7 +35,10 @@ struct ApacheIncludeLoader<FileSystem: ConfigFileSystem> {
         var result: [ApacheDirective] = []
         result.reserveCapacity(directives.count)
         for var directive in directives {
-            directive.arguments = directive.arguments.map { .init(substitute($0.value), quoted: $0.quoted) }
+            for index in directive.arguments.indices where directive.arguments[index].value.contains("${") {
+                let value = try substitute(directive.arguments[index].value, at: directive.location)
+                directive.arguments[index] = .init(value, quoted: directive.arguments[index].quoted)
+            }
             switch directive.key {
             case "include", "includeoptional":
                 result += try include(directive, optional: directive.key == "includeoptional", depth: depth)
@@ -138,7 +143,10 @@ struct ApacheIncludeLoader<FileSystem: ConfigFileSystem> {
     }
 
     /// Replaces `${NAME}` with defined values; unknown names stay as written (httpd warns).
-    func substitute(_ text: String) -> String {
+    ///
+    /// The result is bounded by `limits.maximumExpandedArgument`, and every substituted byte
+    /// counts towards `limits.maximumTotalBytes`, checked before the bytes are appended.
+    mutating func substitute(_ text: String, at location: SourceLocation) throws(ConfigParseError) -> String {
         guard text.contains("${") else { return text }
         var out = ""
         var rest = Substring(text)
@@ -151,6 +159,22 @@ struct ApacheIncludeLoader<FileSystem: ConfigFileSystem> {
             }
             let name = String(afterOpen[..<close])
             if let value = defines[name] {
+                let added = value.utf8.count
+                guard out.utf8.count + added <= limits.maximumExpandedArgument else {
+                    throw ConfigParseError(
+                        .expansionTooLarge,
+                        "'${\(name)}' makes an argument longer than \(limits.maximumExpandedArgument) bytes",
+                        at: location
+                    )
+                }
+                guard expandedBytes + added <= limits.maximumTotalBytes else {
+                    throw ConfigParseError(
+                        .expansionTooLarge,
+                        "'${\(name)}' substitutions exceed \(limits.maximumTotalBytes) bytes in total",
+                        at: location
+                    )
+                }
+                expandedBytes += added
                 out += value
             } else {
                 out += "${\(name)}"

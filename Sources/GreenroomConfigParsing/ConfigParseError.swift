@@ -41,6 +41,9 @@ package struct ConfigParseError: Error, Sendable, Hashable, CustomStringConverti
         /// An Apache `</Section>` that does not close the open `<Section>`, a `<Section>` never
         /// closed, or a section line without its closing `>`.
         package static let mismatchedSection = Code("mismatchedSection")
+        /// Apache `${NAME}` substitution made an argument, or all arguments together, larger
+        /// than the parser accepts (e.g. `Define X ${X}${X}` repeated).
+        package static let expansionTooLarge = Code("expansionTooLarge")
     }
 
     /// The stable code of this error.

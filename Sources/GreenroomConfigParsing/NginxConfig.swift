@@ -18,18 +18,24 @@ package struct NginxConfig: Sendable {
         package var maximumInclusions: Int
         /// The deepest nesting of blocks and includes together. Default 100.
         package var maximumDepth: Int
+        /// The longest argument after Apache `${NAME}` substitution, in bytes. Default 1 MiB.
+        /// Expanded bytes also count against ``maximumTotalBytes``, so `Define X ${X}${X}` on
+        /// every line stops with a located error instead of doubling memory per line.
+        package var maximumExpandedArgument: Int
 
         /// Creates limits; the defaults suit any real configuration.
         package init(
             maximumFileSize: Int = 16 << 20,
             maximumTotalBytes: Int = 64 << 20,
             maximumInclusions: Int = 10_000,
-            maximumDepth: Int = 100
+            maximumDepth: Int = 100,
+            maximumExpandedArgument: Int = 1 << 20
         ) {
             self.maximumFileSize = maximumFileSize
             self.maximumTotalBytes = maximumTotalBytes
             self.maximumInclusions = maximumInclusions
             self.maximumDepth = maximumDepth
+            self.maximumExpandedArgument = maximumExpandedArgument
         }
     }
 

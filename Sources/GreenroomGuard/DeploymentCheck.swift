@@ -86,7 +86,12 @@ public struct DeploymentCheck: Sendable {
                 files += report.files
             }
             for path in options.apache {
-                let report = try ProxyConfigCheck.apache(path, app: app, serverRoot: options.apacheRoot)
+                let report = try ProxyConfigCheck.apache(
+                    path,
+                    app: app,
+                    serverRoot: options.apacheRoot,
+                    inferringApp: specFile == nil
+                )
                 findings += report.findings
                 files += report.files
             }

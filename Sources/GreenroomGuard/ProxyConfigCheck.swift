@@ -37,14 +37,18 @@ package enum ProxyConfigCheck {
     ///   - serverRoot: the initial `ServerRoot`; see
     ///     ``ApacheConfig/load(_:fileSystem:serverRoot:defines:limits:)`` for the default.
     ///   - defines: `${NAME}` values known before reading (httpd's `-D` and environment).
+    ///   - inferringApp: judge against the app the configuration itself proxies to
+    ///     (``ApacheChecker/inferredApp(_:)``) instead of `app`: the check without a spec.
     package static func apache(
         _ path: String,
         app: AppExpectation?,
         serverRoot: String? = nil,
         defines: [String: String] = [:],
+        inferringApp: Bool = false,
         fileSystem: some ConfigFileSystem = LocalFileSystem()
     ) throws(ConfigParseError) -> Report {
         let config = try ApacheConfig.load(path, fileSystem: fileSystem, serverRoot: serverRoot, defines: defines)
-        return Report(findings: ApacheChecker(app: app).check(config), files: config.files)
+        let judged = inferringApp ? ApacheChecker.inferredApp(config) : app
+        return Report(findings: ApacheChecker(app: judged).check(config), files: config.files)
     }
 }

@@ -3,7 +3,9 @@
 //   greenroom-bench load [options]    wrk against greenroom, eventlet and nginx (see LoadBench)
 //   greenroom-bench load --behind nginx [options]
 //                                     the same through generated nginx sites, + gunicorn (see BehindNginxBench)
+//   greenroom-bench raw-nio --port N  the raw SwiftNIO NIOHTTP1 baseline the load benches start (see RawNIOServer)
 //   greenroom-bench soak [options]    load for N seconds, RSS sampled, fails on growth (see SoakBench)
+//   greenroom-bench check [options]   `greenroom check` on 2.5/5/10 MB nginx configs: budget, linearity (CheckBench)
 //
 // One file per bench; each has a `run(_ arguments:)` entry point and answers `--help`. GreenroomCore's
 // micro-benchmarks (ns/op, allocations/op) are a package of their own on package-benchmark:
@@ -25,8 +27,14 @@ struct Bench: Sendable {
         ) {
             $0.contains("--behind") ? try await BehindNginxBench.run($0) : try await LoadBench.run($0)
         },
+        Bench(name: "raw-nio", summary: "the raw SwiftNIO hello server the load benches compare with (--port N)") {
+            try await RawNIOServer.run($0)
+        },
         Bench(name: "soak", summary: "load for N seconds with RSS sampled every second; fails on sustained growth") {
             try await SoakBench.run($0)
+        },
+        Bench(name: "check", summary: "greenroom check --nginx on 2.5, 5 and 10 MB configs: < 2 s and linear") {
+            try await CheckBench.run($0)
         },
     ]
 

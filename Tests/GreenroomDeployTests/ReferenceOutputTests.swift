@@ -39,7 +39,7 @@ import Testing
         for top in ["nginx", "deploy"] {
             let root = "\(packageRoot)/\(top)"
             for case let path as String in FileManager.default.enumerator(atPath: root) ?? .init()
-            where [".conf", ".cfg", ".service"].contains(where: path.hasSuffix) {
+            where [".conf", ".cfg", ".service", ".socket"].contains(where: path.hasSuffix) {
                 onDisk.insert("\(top)/\(path)")
             }
         }

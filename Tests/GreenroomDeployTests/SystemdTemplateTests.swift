@@ -20,6 +20,54 @@ import Testing
         #expect(unit.contains("StateDirectory=greenroom"))
     }
 
+    /// systemd learns readiness from serve's `READY=1`, reloads with SIGHUP, and hears `STOPPING=1`,
+    /// in every variant (single, instances, app hosts, unix socket).
+    @Test(arguments: [
+        "", "app:\n  instances: 2\n", "app:\n  hosts: {addresses: [10.0.0.11], balancers: [10.0.0.2]}\n",
+        "app:\n  listen: {unix: /run/greenroom/app.sock}\n",
+    ])
+    func everyUnitIsANotifyServiceThatReloadsWithSIGHUP(yaml: String) throws {
+        let files = try Generator(spec: try spec(yaml)).files(for: .systemd)
+        #expect(!files.isEmpty)
+        for file in files where file.path.hasSuffix(".service") {
+            let unit = lines(file.contents)
+            #expect(unit.contains("Type=notify"), "\(file.path)")
+            #expect(unit.contains("NotifyAccess=main"), "\(file.path)")
+            #expect(unit.contains("ExecReload=/bin/kill -HUP $MAINPID"), "\(file.path)")
+            #expect(unit.contains("WatchdogSec=30s"), "\(file.path)")
+            #expect(!unit.contains("Type=exec"), "\(file.path)")
+        }
+    }
+
+    /// The service requires a socket unit that listens where serve would have bound: loopback TCP,
+    /// the app host's address behind the balancers' allow list, one socket per instance, or the
+    /// unix socket owned by the app user and the proxy's group.
+    @Test(arguments: [
+        ("", "greenroom.socket", ["ListenStream=127.0.0.1:8000", "IPAddressAllow=localhost"]),
+        ("app:\n  instances: 2\n", "greenroom@.socket", ["ListenStream=127.0.0.1:%i"]),
+        (
+            "app:\n  hosts: {addresses: [10.0.0.11], balancers: [10.0.0.2]}\n", "10.0.0.11/greenroom.socket",
+            ["ListenStream=10.0.0.11:8000", "IPAddressDeny=any", "IPAddressAllow=localhost 10.0.0.2"]
+        ),
+        (
+            "app:\n  listen: {unix: /run/greenroom/app.sock}\n", "greenroom.socket",
+            [
+                "ListenStream=/run/greenroom/app.sock", "SocketUser=greenroom", "SocketGroup=www-data",
+                "SocketMode=0660",
+            ]
+        ),
+    ])
+    func theServiceRequiresASocketUnitListeningWhereServeWould(yaml: String, path: String, expected: [String]) throws {
+        let files = try Generator(spec: try spec(yaml)).files(for: .systemd)
+        let socket = try #require(files.first { $0.path == path }, "\(files.map(\.path))")
+        let unit = lines(socket.contents)
+        for line in expected { #expect(unit.contains(line), "\(line) in\n\(socket.contents)") }
+        let service = lines(try #require(files.first { $0.path.hasSuffix(".service") }).contents)
+        let name = path.hasSuffix("@.socket") ? "greenroom@%i.socket" : "greenroom.socket"
+        #expect(service.contains("Requires=\(name)"))
+        #expect(service.contains("After=\(name)"))
+    }
+
     @Test func outboundAddressesAndBalancersAreAllowed() throws {
         let unit = lines(try render(try spec("app:\n  outbound: [10.0.0.5, 192.0.2.0/24]\n"), .systemd))
         #expect(unit.contains("IPAddressAllow=localhost 10.0.0.5 192.0.2.0/24"))
@@ -28,7 +76,12 @@ import Testing
     @Test func eachAppHostGetsAUnitThatLetsOnlyTheBalancerIn() throws {
         let spec = try spec("app:\n  hosts: {addresses: [10.0.0.11, 10.0.0.12], balancers: [10.0.0.2]}\n")
         let files = try Generator(spec: spec).files(for: .systemd)
-        #expect(files.map(\.path) == ["10.0.0.11/greenroom.service", "10.0.0.12/greenroom.service"])
+        #expect(
+            files.map(\.path) == [
+                "10.0.0.11/greenroom.service", "10.0.0.11/greenroom.socket", "10.0.0.12/greenroom.service",
+                "10.0.0.12/greenroom.socket",
+            ]
+        )
         let unit = lines(files[0].contents)
         #expect(
             unit.contains(
@@ -40,7 +93,7 @@ import Testing
 
     @Test func instancesUseATemplateUnit() throws {
         let files = try Generator(spec: try spec("app:\n  instances: 3\n")).files(for: .systemd)
-        #expect(files.map(\.path) == ["greenroom@.service"])
+        #expect(files.map(\.path) == ["greenroom@.service", "greenroom@.socket"])
         let unit = lines(files[0].contents)
         #expect(
             unit.contains("ExecStart=/usr/local/bin/greenroom serve --config /etc/greenroom/greenroom.yml --port %i")

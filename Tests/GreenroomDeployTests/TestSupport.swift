@@ -27,9 +27,10 @@ func literalExampleSpec() throws -> DeploymentSpec {
 /// A spec from YAML text, named `greenroom.yml` in errors.
 func spec(_ yaml: String) throws -> DeploymentSpec { try DeploymentSpec(yaml: yaml) }
 
-/// The one file generated for `target`.
+/// The one file generated for `target` (for systemd: the one service unit; its `.socket` unit
+/// comes with it).
 func render(_ spec: DeploymentSpec, _ target: GenerateTarget) throws -> String {
-    let files = try Generator(spec: spec).files(for: target)
+    let files = try Generator(spec: spec).files(for: target).filter { !$0.path.hasSuffix(".socket") }
     guard files.count == 1 else { throw TestFailure("expected one \(target) file, got \(files.map(\.path))") }
     return files[0].contents
 }

@@ -34,7 +34,31 @@ import Testing
         Row("bad-append-xff.conf", .hopsTwo, ["GR063"]),
         Row("bad-append-xff.conf", .standard, ["GR063"]),
         Row("good-balancer.conf", .standard, ["GR050"]),
+        Row("bad-remoteip-no-outer.conf", .standard, ["GR054"]),
+        Row("good-remoteip-outer.conf", .behindBalancer, []),
+        Row("bad-wildcard-zero.conf", .standard, ["GR055"]),
+        Row("good-short-loopback.conf", .standard, []),
+        Row("bad-ssrf-header-target.conf", .standard, ["GR064"]),
+        Row("bad-ssrf-header-target.conf", .none, ["GR064"]),
+        Row("good-ssrf-path-capture.conf", .standard, []),
+        Row("bad-ssrf-capture-host.conf", .standard, ["GR064"]),
+        Row("good-ssrf-capture-path.conf", .standard, []),
+        Row("bad-ssrf-host-header.conf", .standard, ["GR064"]),
+        Row("good-ssrf-host-in-path.conf", .standard, []),
     ]
+
+    /// The findings of the newer cases are at the directive to change.
+    @Test(arguments: [
+        ("bad-remoteip-no-outer.conf", "GR054", 2),
+        ("bad-wildcard-zero.conf", "GR055", 4),
+        ("bad-ssrf-header-target.conf", "GR064", 5),
+        ("bad-ssrf-capture-host.conf", "GR064", 4),
+        ("bad-ssrf-host-header.conf", "GR064", 6),
+    ])
+    func findingsAreAtTheDirective(_ file: String, _ rule: String, _ line: Int) throws {
+        let report = try ProxyConfigCheck.apache(Corpus.apache(file), app: AppVariant.standard.expectation)
+        #expect(report.findings.map { "\($0.rule):\($0.location?.line ?? 0)" } == ["\(rule):\(line)"])
+    }
 
     @Test(arguments: rows)
     func ruleIDs(_ row: Row) throws {

@@ -107,6 +107,46 @@ import Testing
         #expect(error.location == SourceLocation(file: "/a/httpd.conf", line: 2, column: 1))
     }
 
+    /// 26 lines, 502 bytes: each `Define` doubles the value; unbounded this needed 1.6 GB.
+    @Test func doublingDefinesStopAtALocatedLimit() throws {
+        var text = "Define X 0123456789abcdefghij\n"
+        for _ in 0..<25 { text += "Define X ${X}${X}\n" }
+        let tree = InMemoryFileSystem(texts: ["/a/httpd.conf": text])
+        let clock = ContinuousClock()
+        let started = clock.now
+        let error = try #require(throws: ConfigParseError.self) {
+            try ApacheConfig.load("/a/httpd.conf", fileSystem: tree)
+        }
+        #expect(clock.now - started < .seconds(2))
+        #expect(error.code == .expansionTooLarge)
+        #expect(error.location?.file == "/a/httpd.conf")
+        #expect((error.location?.line ?? 0) > 10 && (error.location?.line ?? 99) <= 26)
+    }
+
+    /// Many lines that each expand a moderate value count against the total, not only per line.
+    @Test func manyExpansionsStopAtTheTotalLimit() throws {
+        var text = "Define X " + String(repeating: "a", count: 1000) + "\n"
+        for _ in 0..<200 { text += "ServerName ${X}${X}${X}${X}\n" }
+        let tree = InMemoryFileSystem(texts: ["/a/httpd.conf": text])
+        let error = try #require(throws: ConfigParseError.self) {
+            try ApacheConfig.load(
+                "/a/httpd.conf",
+                fileSystem: tree,
+                limits: .init(maximumTotalBytes: 100_000)
+            )
+        }
+        #expect(error.code == .expansionTooLarge)
+        #expect(error.location?.line ?? 0 > 1)
+    }
+
+    @Test func ordinaryDefinesStillExpand() throws {
+        let tree = InMemoryFileSystem(texts: [
+            "/a/httpd.conf": "Define P 8000\nDefine U http://127.0.0.1:${P}/\nProxyPass / ${U}${U}\n"
+        ])
+        let config = try ApacheConfig.load("/a/httpd.conf", fileSystem: tree)
+        #expect(config.directives.last?.values == ["/", "http://127.0.0.1:8000/http://127.0.0.1:8000/"])
+    }
+
     @Test func aSiteFileUsesTheApacheDirectoryAsServerRoot() throws {
         let tree = InMemoryFileSystem(texts: [
             "/etc/apache2/apache2.conf": "",

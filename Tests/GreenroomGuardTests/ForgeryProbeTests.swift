@@ -50,12 +50,83 @@ import Testing
                 == "probe https://localhost:8443/whoami: the app saw client 127.0.0.1 via x-forwarded-for "
                 + "(peer 127.0.0.1:51234), scheme https, host localhost"
         )
-        let request = transport.requests.withLock { $0 }
-        #expect(request.map(\.url) == ["https://localhost:8443/whoami"])
-        #expect(request[0].headers.contains("X-Forwarded-For: 198.51.100.66"))
-        #expect(request[0].headers.contains("Forwarded: for=198.51.100.77;proto=http;host=forged.greenroom.invalid"))
-        #expect(request[0].headers.contains("X-Real-IP: 198.51.100.88"))
-        #expect(request[0].headers.contains("X-Forwarded-Proto: http"))
+        let requests = transport.requests.withLock { $0 }
+        #expect(Set(requests.map(\.url)) == ["https://localhost:8443/whoami"])
+        // One header family per request, so the app's policy for disagreeing headers hides nothing.
+        #expect(
+            requests.map(\.headers) == [
+                ["X-Forwarded-For: 198.51.100.66"],
+                ["Forwarded: for=198.51.100.77;proto=http;host=forged.greenroom.invalid"],
+                [
+                    "X-Real-IP: 198.51.100.88", "CF-Connecting-IP: 198.51.100.99", "True-Client-IP: 198.51.100.99",
+                    "X-Client-IP: 198.51.100.99",
+                ],
+                ["X-Forwarded-Proto: http", "X-Forwarded-Host: forged.greenroom.invalid"],
+                ["Host: localhost:8443,for=198.51.100.55"],
+            ]
+        )
+    }
+
+    /// An app with a `both` policy: X-Forwarded-For and Forwarded that disagree fall back to the peer.
+    final class BothPolicyApp: ProbeTransport {
+        /// Whether the proxy passes the client's X-Forwarded-For on (and sets Forwarded itself).
+        let passesClientXFF: Bool
+        /// Whether the proxy writes the Host into Forwarded unescaped.
+        let copiesHostIntoForwarded: Bool
+
+        init(passesClientXFF: Bool = false, copiesHostIntoForwarded: Bool = false) {
+            self.passesClientXFF = passesClientXFF
+            self.copiesHostIntoForwarded = copiesHostIntoForwarded
+        }
+
+        func get(
+            _ url: String,
+            headers: [(name: String, value: String)],
+            timeout: Duration
+        ) throws(ProbeError) -> ProbeResponse {
+            let sent = Dictionary(headers.map { ($0.name.lowercased(), $0.value) }, uniquingKeysWith: { $1 })
+            var xff: String? = nil
+            var forwarded: String? = nil
+            if passesClientXFF {
+                xff = sent["x-forwarded-for"]
+                forwarded = sent["forwarded"]
+            } else if copiesHostIntoForwarded {
+                forwarded = "for=127.0.0.1;host=\(sent["host"] ?? "localhost")"
+            }
+            let forwardedClient = forwarded.map {
+                String($0.split(separator: ",").last!.split(separator: ";")[0].dropFirst(4))
+            }
+            let (client, via): (String, String)
+            switch (xff, forwardedClient) {
+            case (let xff?, let forwarded?): (client, via) = xff == forwarded ? (xff, "both") : ("127.0.0.1", "peer")
+            case (let xff?, nil): (client, via) = (xff, "x-forwarded-for")
+            case (nil, let forwarded?): (client, via) = (forwarded, "forwarded")
+            case (nil, nil): (client, via) = ("127.0.0.1", "peer")
+            }
+            let body = """
+                {"client":"\(client)","peer":"127.0.0.1:5","scheme":"https","host":"localhost","via":"\(via)"}
+                """
+            return ProbeResponse(status: 200, body: body)
+        }
+    }
+
+    @Test func eachForgedFamilyIsProbedAlone() {
+        let passes = ForgeryProbe(url: "https://localhost/", transport: BothPolicyApp(passesClientXFF: true)).run()
+        #expect(Self.rules(passes) == ["GR087", "GR087", "GR088"])
+        #expect(passes.contains { $0.message.contains("198.51.100.77 from the probe's forged Forwarded") })
+        #expect(
+            passes.contains {
+                $0.message.contains("client address 198.51.100.66 from the probe's forged X-Forwarded-For")
+            }
+        )
+
+        let injects = ForgeryProbe(url: "https://localhost/", transport: BothPolicyApp(copiesHostIntoForwarded: true))
+            .run()
+        #expect(Self.rules(injects) == ["GR087", "GR088"])
+        #expect(injects.contains { $0.message.contains("198.51.100.55") && $0.message.contains("Host") })
+
+        let clean = ForgeryProbe(url: "https://localhost/", transport: BothPolicyApp()).run()
+        #expect(Self.rules(clean) == ["GR088"])
     }
 
     @Test(arguments: [

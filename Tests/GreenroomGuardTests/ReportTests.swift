@@ -1,3 +1,4 @@
+import Foundation
 import GreenroomConfigParsing
 import GreenroomCore
 import GreenroomGuard
@@ -81,6 +82,43 @@ import Testing
         #expect(sarif.contains("\"uri\":\"file:///etc/nginx/a%20%22x%22.conf\""))
         #expect(sarif.contains("\"region\":{\"startLine\":12,\"startColumn\":9}"))
         #expect(sarif.contains("{\"id\":\"GR020\",\"name\":\"proxy_pass does not reach the app\""))
+    }
+
+    /// What code scanning needs: version, paths under a base id, fingerprints, logical locations.
+    @Test func sarifForCodeScanning() throws {
+        let text = Self.report.renderSARIF(toolVersion: "9.9.9", baseDirectory: "/etc/nginx/")
+        let log = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+        let run = try #require((log["runs"] as? [[String: Any]])?.first)
+        let driver = try #require((run["tool"] as? [String: Any])?["driver"] as? [String: Any])
+        #expect(driver["version"] as? String == "9.9.9")
+        let bases = try #require(run["originalUriBaseIds"] as? [String: [String: String]])
+        #expect(bases == ["%SRCROOT%": ["uri": "file:///etc/nginx/"]])
+        let results = try #require(run["results"] as? [[String: Any]])
+        #expect(results.count == 3)
+        let artifacts = results.compactMap { result -> [String: String]? in
+            let location = (result["locations"] as? [[String: Any]])?.first?["physicalLocation"] as? [String: Any]
+            return location?["artifactLocation"] as? [String: String]
+        }
+        #expect(
+            artifacts == [
+                ["uri": "a%20%22x%22.conf", "uriBaseId": "%SRCROOT%"], ["uri": "b.conf", "uriBaseId": "%SRCROOT%"],
+            ]
+        )
+        let fingerprints = results.compactMap {
+            ($0["partialFingerprints"] as? [String: String])?["greenroomFinding/v1"]
+        }
+        #expect(fingerprints.count == 3 && Set(fingerprints).count == 3 && fingerprints.allSatisfy { $0.count == 16 })
+        let live = try #require(results.first { $0["ruleId"] as? String == "GR081" })
+        let logical = (live["locations"] as? [[String: Any]])?.first?["logicalLocations"] as? [[String: String]]
+        #expect(logical == [["name": "live", "fullyQualifiedName": "greenroom/live/GR081", "kind": "resource"]])
+
+        // A line moving does not change the fingerprint; a file outside the base stays absolute.
+        var moved = Self.report.findings
+        moved[0].location?.line += 40
+        let again = Report(findings: moved).renderSARIF(toolVersion: "9.9.9", baseDirectory: "/etc/nginx")
+        for fingerprint in fingerprints { #expect(again.contains(fingerprint)) }
+        let outside = Self.report.renderSARIF(toolVersion: "1", baseDirectory: "/srv")
+        #expect(outside.contains("\"uri\":\"file:///etc/nginx/b.conf\"}"))
     }
 }
 

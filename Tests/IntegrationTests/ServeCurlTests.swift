@@ -181,11 +181,15 @@ import Glibc
             guard let line = lines.first.map(String.init) else { return }
             #expect(!line.contains("secret"))
             if format == "text" {
-                #expect(line.hasPrefix("198.51.100.7 \"GET /healthz\" 200 2 "), "\(line)")
+                // An RFC 3339 time in UTC with milliseconds first: 2026-12-05T02:50:01.123Z.
+                let time = line.prefix(while: { $0 != " " })
+                #expect(time.count == 24 && time.hasSuffix("Z") && time.dropFirst(10).first == "T", "\(line)")
+                #expect(line.dropFirst(25).hasPrefix("198.51.100.7 \"GET /healthz\" 200 2 "), "\(line)")
                 #expect(line.hasSuffix("via=x-forwarded-for peer=127.0.0.1"), "\(line)")
             } else {
                 let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
                 #expect(object?["message"] as? String == "request")
+                #expect((object?["time"] as? String)?.count == 24, "\(line)")
                 #expect(object?["greenroom.client"] as? String == "198.51.100.7")
                 #expect(object?["greenroom.via"] as? String == "x-forwarded-for")
                 #expect(object?["http.status"] as? Int == 200)

@@ -69,6 +69,7 @@ public struct RuleID: Sendable, Hashable, Comparable, CaseIterable, CustomString
         case apacheTrailingSlash = "GR061"
         case apacheRemoteIPUntrusted = "GR062"
         case apacheAppendedForwardedFor = "GR063"
+        case apacheClientChosenTarget = "GR064"
         case liveWildcardListener = "GR080"
         case liveExposedListener = "GR081"
         case liveNotListening = "GR082"
@@ -299,6 +300,9 @@ public struct RuleID: Sendable, Hashable, Comparable, CaseIterable, CustomString
 
     /// GR063: X-Forwarded-For appended to the client's at the edge.
     public static let apacheAppendedForwardedFor = RuleID(.apacheAppendedForwardedFor)
+
+    /// GR064: proxy target host chosen by the client (SSRF).
+    public static let apacheClientChosenTarget = RuleID(.apacheClientChosenTarget)
 
     /// GR080: the app's port listens on a wildcard address.
     public static let liveWildcardListener = RuleID(.liveWildcardListener)

@@ -6,19 +6,70 @@ extension Generator {
         let app = spec.app
         let unit = spec.systemd.unitName(app: app)
         let file = app.instances > 1 ? "\(unit)@.service" : "\(unit).service"
+        let socket = app.instances > 1 ? "\(unit)@.socket" : "\(unit).socket"
         guard let hosts = app.hosts else {
-            return [
-                try render(.systemd, "systemd-service", systemdContext(host: nil), path: file, summary: "systemd unit")
-            ]
+            let context = systemdContext(host: nil)
+            return [try render(.systemd, "systemd-service", context, path: file, summary: "systemd unit")]
+                + (app.runsGreenroomServe
+                    ? [try render(.systemd, "systemd-socket", context, path: socket, summary: "systemd socket")] : [])
         }
-        return try hosts.addresses.map { address in
-            try render(
+        return try hosts.addresses.flatMap { address in
+            let context = systemdContext(host: address)
+            let service = try render(
                 .systemd,
                 "systemd-service",
-                systemdContext(host: address),
+                context,
                 path: "\(address)/\(file)",
                 summary: "systemd unit for app host \(address)"
             )
+            guard app.runsGreenroomServe else { return [service] }
+            return [
+                service,
+                try render(
+                    .systemd,
+                    "systemd-socket",
+                    context,
+                    path: "\(address)/\(socket)",
+                    summary: "systemd socket for app host \(address)"
+                ),
+            ]
+        }
+    }
+
+    /// The `.socket` unit's values: where it listens (`ListenStream=`), who owns a unix socket, the
+    /// unit names that tie the service to it. Only for `greenroom serve`, which reads `LISTEN_FDS`.
+    func systemdSocketContext(into context: inout [String: Any], host: IPAddress?) {
+        let app = spec.app
+        let unit = spec.systemd.unitName(app: app)
+        let templated = app.instances > 1
+        guard app.runsGreenroomServe else {
+            context["socket_unit"] = false
+            return
+        }
+        context["socket_file"] = templated ? "\(unit)@.socket" : "\(unit).socket"
+        context["socket_unit"] = templated ? "\(unit)@%i.socket" : "\(unit).socket"
+        if templated {
+            let instances = app.unixPath != nil ? (1...app.instances).map(String.init) : app.ports.map(String.init)
+            context["socket_enable"] = instances.map { "\(unit)@\($0).socket" }.joined(separator: " ")
+        } else {
+            context["socket_enable"] = "\(unit).socket"
+        }
+        context["backlog"] = 512
+        if let path = templated ? app.unixPath(instance: "%i") : app.unixPath {
+            context["unix_socket"] = true
+            context["listen_stream"] = path
+            switch app.user {
+            case .dynamic: context["socket_user"] = "root"
+            case .named(let name): context["socket_user"] = name
+            }
+            context["socket_group"] = spec.systemd.effectiveGroup(app: app, proxy: spec.proxy.kind) ?? false
+        } else {
+            context["unix_socket"] = false
+            var listenHost: IPAddress?
+            if case .tcp(let host, _) = app.listen { listenHost = host }
+            let address = host ?? listenHost ?? .loopbackV4
+            let shown = address.family == .v4 ? address.description : "[\(address)]"
+            context["listen_stream"] = "\(shown):\(templated ? "%i" : "\(app.ports.first ?? 8000)")"
         }
     }
 
@@ -124,6 +175,11 @@ extension Generator {
         context["max_connections"] = app.limits.maxConnections
         context["nofile"] = app.limits.maxConnections + 1024
         context["umask"] = app.unixPath != nil ? "0007" : "0077"
+        systemdSocketContext(into: &context, host: host)
+        // The socket unit owns the unix socket's file: the runtime directory outlives restarts.
+        if app.runsGreenroomServe, app.unixPath != nil, context["runtime_directory"] != nil {
+            context["preserve_runtime_directory"] = true
+        }
         context["hardening"] = systemd.hardening
 
         var allow = ["localhost"]

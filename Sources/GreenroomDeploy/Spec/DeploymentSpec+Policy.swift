@@ -1,7 +1,7 @@
 import GreenroomCore
 
 extension DeploymentSpec {
-    /// One listener a spec describes, as the ``DeploymentPolicy`` judges it, with the key its
+    /// One listener a spec describes, as the `DeploymentPolicy` judges it, with the key its
     /// address is written at.
     public struct PolicyListener: Sendable, Hashable {
         /// The listener, whom it trusts, `app.allow_public` and the spec's opt-in keys.
@@ -16,7 +16,7 @@ extension DeploymentSpec {
         }
     }
 
-    /// Every listener the spec describes, one ``DeploymentDescription`` each: the app's single
+    /// Every listener the spec describes, one `DeploymentDescription` each: the app's single
     /// listener (TCP or unix socket) with `app.trust`, or each `app.hosts` address with the
     /// balancers as its trust.
     ///
@@ -61,7 +61,7 @@ extension DeploymentSpec {
         !(address.isUnspecified || address.isLoopback || address.isMulticast)
     }
 
-    /// The ``DeploymentPolicy``'s bind and port violations of every listener, as spec problems
+    /// The `DeploymentPolicy`'s bind and port violations of every listener, as spec problems
     /// at the keys to change, each once.
     func policyProblems() -> [SpecError] {
         var found: [SpecError] = []

@@ -83,7 +83,7 @@ extension DeploymentSpec {
         }
     }
 
-    /// The bind and port decisions are the ``DeploymentPolicy``'s (``policyProblems()``); what
+    /// The bind and port decisions are the `DeploymentPolicy`'s (``policyProblems()``); what
     /// stays here is the spec's own consistency: port 0, instances past 65535, keys that
     /// contradict `app.hosts`, a local proxy with a non-loopback listener, app hosts' addresses.
     private func checkBind(_ add: (SpecError.Code, String, String, String?) -> Void, _ append: (SpecError) -> Void) {

@@ -77,7 +77,7 @@ public struct DeploymentSpec: Sendable, Hashable {
     }
 
     /// The opt-in (``AppSpec/optIns``) that lets `greenroom serve` start despite `problem`, or
-    /// `nil` when nothing may: the one the ``DeploymentPolicy`` names for a bind problem
+    /// `nil` when nothing may: the one the `DeploymentPolicy` names for a bind problem
     /// (``SpecError/optIn``), or trusting everyone for a trust entry that matches every address.
     /// The loader skips problems the spec opted out of; `greenroom check` reports them all.
     public func optIn(for problem: SpecError) -> StartupOptIn? {

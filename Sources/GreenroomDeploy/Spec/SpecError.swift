@@ -65,7 +65,7 @@ public struct SpecError: Error, Sendable, Hashable, CustomStringConvertible {
     /// What to do about it, when the check knows (`use 1024...65535`); `nil` otherwise.
     public let fix: String?
     /// The opt-in key that lets the deployment start despite this problem, as the
-    /// ``DeploymentPolicy`` decided it (`app.allow_wildcard_bind` for a wildcard bind), or `nil`.
+    /// `DeploymentPolicy` decided it (`app.allow_wildcard_bind` for a wildcard bind), or `nil`.
     public let optIn: StartupOptIn?
 
     /// Creates an error.

@@ -193,7 +193,7 @@ struct ApacheAnalysis: Sendable {
                 url[separator.upperBound...].firstIndex(of: "/") ?? url.endIndex
             } ?? url.endIndex
         let head = url[..<authorityEnd]
-        let hasVariables = head.contains("$") || head.contains("%{")
+        let hasVariables = head.contains("$") || head.contains("%")
         var endpoints: [ProxyEndpoint] = []
         var balancer: String? = nil
         if !hasVariables {

@@ -30,9 +30,20 @@ extension ApacheChecker {
                             )
                         )
                     case .narrow:
-                        guard let app, !app.outerProxies.isEmpty,
-                            !app.outerProxies.contains(where: { $0.contains(parsed.block) })
-                        else { continue }
+                        guard let app else { continue }
+                        if app.outerProxies.isEmpty {
+                            findings.append(
+                                Rule.apacheRemoteIPTooBroad.finding(
+                                    at: directive.location,
+                                    "\(directive.name) \(value) trusts outer proxies the spec does not have: "
+                                        + "any host in \(parsed.block) can set the client address with the RemoteIPHeader",
+                                    fix:
+                                        "remove \(directive.name), or list the load balancer in the spec's outer proxies"
+                                )
+                            )
+                            continue
+                        }
+                        guard !app.outerProxies.contains(where: { $0.contains(parsed.block) }) else { continue }
                         findings.append(
                             Rule.apacheRemoteIPTooBroad.finding(
                                 at: directive.location,

@@ -25,7 +25,7 @@ package struct ApacheChecker: Sendable {
     /// and add a file to Tests/GreenroomGuardTests/Corpus/apache with its row in
     /// `ApacheCorpusTests` (a test fails for a rule without one).
     private var checks: [(ApacheAnalysis) -> [Finding]] {
-        [targetFindings, forwardingFindings, remoteIPFindings, proxyingFindings]
+        [targetFindings, forwardingFindings, remoteIPFindings, proxyingFindings, clientTargetFindings]
     }
 
     /// The sites reaching the app (every site when no app is known).

@@ -51,7 +51,7 @@ extension AppExpectation {
         let lowered = host.lowercased()
         if lowered == "localhost" || lowered == "localhost." { return [.loopbackV4, .loopbackV6] }
         if lowered == "ip6-localhost" { return [.loopbackV6] }
-        guard let address = IPAddress(host) else { return nil }
+        guard let address = IPAddress(numericHost: host) else { return nil }
         if address.isUnspecified { return [address.family == .v4 ? .loopbackV4 : .loopbackV6] }
         return [address]
     }
@@ -63,7 +63,7 @@ extension AppExpectation {
         let lowered = host.lowercased()
         if lowered == "localhost" || lowered == "localhost." { return [.loopbackV4] }
         if host.isEmpty || host == "*" { return [.anyV6] }
-        return IPAddress(host).map { [$0] } ?? []
+        return IPAddress(numericHost: String(host)).map { [$0] } ?? []
     }
 
     /// The loopback addresses (`127.0.0.1`, `::1`) the app listens on, wildcards counting as both.

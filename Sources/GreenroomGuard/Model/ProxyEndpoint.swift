@@ -37,10 +37,11 @@ public struct ProxyEndpoint: Sendable, Hashable, CustomStringConvertible {
     /// The address, as the proxy would print it.
     public var description: String { address.description }
 
-    /// The IP address the host names, if it is an address literal.
+    /// The IP address the host names, if it is an address literal (including the short IPv4
+    /// forms a resolver accepts, such as `0` for `0.0.0.0`).
     public var ipAddress: IPAddress? {
         guard case .tcp(let host, _) = address else { return nil }
-        return IPAddress(host)
+        return IPAddress(numericHost: host)
     }
 
     /// `true` for `0.0.0.0`, `::` and their spellings: a wildcard is a bind address, not a

@@ -1,8 +1,14 @@
 import Foundation
 import GreenroomCore
 
-/// The probe through the proxy (`--probe-url`): one request carrying the forwarding headers a
-/// client would forge, and a look at what the app behind the proxy believed (`GR087`–`GR089`).
+/// The probe through the proxy (`--probe-url`): requests carrying the forwarding headers a client
+/// would forge, one header family per request, and a look at what the app behind the proxy
+/// believed (`GR087`–`GR089`).
+///
+/// One family per request matters: an app that reads both X-Forwarded-For and Forwarded falls back
+/// to the peer when they disagree, so forging both at once hides a proxy that passes either on. The
+/// last request forges no forwarding header but a `Host` that injects a `Forwarded` element
+/// (`localhost,for=198.51.100.55`), which a proxy copying Host into Forwarded unescaped passes on.
 ///
 /// The request goes to `/whoami` under the URL's path (`https://localhost/` probes
 /// `https://localhost/whoami`, `https://host/app/` probes `https://host/app/whoami`); Greenroom's
@@ -22,7 +28,10 @@ package struct ForgeryProbe: Sendable {
     package static let forgedAddresses: [(address: String, header: String)] = [
         ("198.51.100.66", "X-Forwarded-For"), ("198.51.100.77", "Forwarded"), ("198.51.100.88", "X-Real-IP"),
         ("198.51.100.99", "CF-Connecting-IP/True-Client-IP/X-Client-IP"),
+        ("198.51.100.55", "Host (a Forwarded element injected through the Host header)"),
     ]
+    /// The address injected as a `Forwarded` element through the `Host` header.
+    package static let injectedThroughHost = "198.51.100.55"
 
     /// Creates a probe.
     package init(url: String, transport: any ProbeTransport, timeout: Duration = .seconds(10)) {
@@ -55,25 +64,51 @@ package struct ForgeryProbe: Sendable {
     /// The scheme a forger would claim: the opposite of the URL's.
     var forgedScheme: String { url.lowercased().hasPrefix("https:") ? "http" : "https" }
 
-    /// The forged request headers.
-    var forgedHeaders: [(name: String, value: String)] {
+    /// The forged request headers, one family per request: X-Forwarded-For; Forwarded; X-Real-IP
+    /// and the CDN headers; X-Forwarded-Proto and -Host; a Host that injects a Forwarded element.
+    var forgedFamilies: [[(name: String, value: String)]] {
         [
-            ("X-Forwarded-For", "198.51.100.66"),
-            ("Forwarded", "for=198.51.100.77;proto=\(forgedScheme);host=\(Self.forgedHost)"),
-            ("X-Real-IP", "198.51.100.88"),
-            ("CF-Connecting-IP", "198.51.100.99"), ("True-Client-IP", "198.51.100.99"),
-            ("X-Client-IP", "198.51.100.99"),
-            ("X-Forwarded-Proto", forgedScheme),
-            ("X-Forwarded-Host", Self.forgedHost),
+            [("X-Forwarded-For", "198.51.100.66")],
+            [("Forwarded", "for=198.51.100.77;proto=\(forgedScheme);host=\(Self.forgedHost)")],
+            [
+                ("X-Real-IP", "198.51.100.88"), ("CF-Connecting-IP", "198.51.100.99"),
+                ("True-Client-IP", "198.51.100.99"), ("X-Client-IP", "198.51.100.99"),
+            ],
+            [("X-Forwarded-Proto", forgedScheme), ("X-Forwarded-Host", Self.forgedHost)],
+            [("Host", "\(Self.authority(of: url)),for=\(Self.injectedThroughHost)")],
         ]
     }
 
-    /// Sends the probe and judges the answer.
+    /// `host[:port]` of a URL, as a client puts it in `Host`.
+    static func authority(of url: String) -> String {
+        guard let separator = url.firstRange(of: "://") else { return url }
+        let rest = url[separator.upperBound...]
+        let authority = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+        return String(authority.split(separator: "@").last ?? authority)
+    }
+
+    /// Sends one probe per header family and judges every answer; the first answer is reported.
     package func run() -> [Finding] {
+        var findings: [Finding] = []
+        for (index, headers) in forgedFamilies.enumerated() {
+            let isHostProbe = headers.first?.name == "Host"
+            let answer = probe(headers, reportsWhatWasSeen: index == 0)
+            if index == 0, answer.contains(where: { $0.rule == .probeFailed }) { return answer }
+            for finding in answer where !findings.contains(finding) {
+                // A proxy that refuses the injected Host (HTTP 400) is doing its job.
+                if isHostProbe && finding.rule == .probeFailed { continue }
+                findings.append(finding)
+            }
+        }
+        return findings
+    }
+
+    /// Sends one request with `headers` and judges the answer.
+    func probe(_ headers: [(name: String, value: String)], reportsWhatWasSeen: Bool) -> [Finding] {
         let target = Self.whoamiURL(url)
         let response: ProbeResponse
         do {
-            response = try transport.get(target, headers: forgedHeaders, timeout: timeout)
+            response = try transport.get(target, headers: headers, timeout: timeout)
         } catch {
             return [failure("GET \(target) failed: \(error.message)")]
         }
@@ -97,7 +132,8 @@ package struct ForgeryProbe: Sendable {
             scheme: object["scheme"] as? String ?? "?",
             host: object["host"] as? String
         )
-        return judge(seen, target: target)
+        let findings = judge(seen, target: target)
+        return reportsWhatWasSeen ? findings : findings.filter { $0.rule != .probeReport }
     }
 
     /// What the app reported.

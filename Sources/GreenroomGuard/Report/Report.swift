@@ -42,6 +42,13 @@ public struct Report: Sendable, Hashable {
         case sarif
     }
 
+    /// The report as SARIF for code scanning: `toolVersion` as `tool.driver.version`, and file
+    /// paths relative to `baseDirectory` (an absolute directory, usually the working directory)
+    /// under the `%SRCROOT%` base id.
+    public func renderSARIF(toolVersion: String, baseDirectory: String?) -> String {
+        SARIFReportFormatter(toolVersion: toolVersion, baseDirectory: baseDirectory).format(self)
+    }
+
     /// The report in `format`; `color` applies to ``Format/human`` only.
     public func render(_ format: Format, color: Bool = false) -> String {
         switch format {

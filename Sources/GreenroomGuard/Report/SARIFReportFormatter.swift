@@ -4,9 +4,25 @@ import GreenroomCore
 /// SARIF 2.1.0 (https://docs.oasis-open.org/sarif/sarif/v2.1.0/sarif-v2.1.0.html), the format
 /// GitHub code scanning and other tools import. Rules come from ``RuleCatalog``; `info` maps to
 /// SARIF's `note`.
+///
+/// Code scanning needs more than the findings: the tool's version, paths relative to a
+/// `uriBaseId` (`%SRCROOT%`, the directory `check` ran in) so results match files in the
+/// repository, `partialFingerprints` that survive lines moving, and a logical location for
+/// findings about the running system, which have no file.
 package struct SARIFReportFormatter: Sendable {
+    /// The base id relative paths are given against.
+    package static let sourceRoot = "%SRCROOT%"
+
+    /// The version written as `tool.driver.version` (none when `nil`).
+    package var toolVersion: String?
+    /// The directory relative paths start from, absolute; `nil` writes every path as given.
+    package var baseDirectory: String?
+
     /// Creates the formatter.
-    package init() {}
+    package init(toolVersion: String? = nil, baseDirectory: String? = nil) {
+        self.toolVersion = toolVersion
+        self.baseDirectory = baseDirectory.map { $0.hasSuffix("/") && $0 != "/" ? String($0.dropLast()) : $0 }
+    }
 
     /// The report as a SARIF log, ending in a newline.
     package func format(_ report: Report) -> String {
@@ -34,9 +50,18 @@ package struct SARIFReportFormatter: Sendable {
             if let index = rules.firstIndex(where: { $0.id == finding.rule }) {
                 pairs.append(("ruleIndex", String(index)))
             }
-            if let location = finding.location {
+            let path = finding.location.map { relativePath($0.file) }
+            pairs.append(
+                (
+                    "partialFingerprints",
+                    JSONWriter.object([("greenroomFinding/v1", JSONWriter.string(fingerprint(finding, path: path)))])
+                )
+            )
+            if let location = finding.location, let path {
+                var artifact = [("uri", JSONWriter.string(uri(path.text)))]
+                if path.isRelative { artifact.append(("uriBaseId", JSONWriter.string(Self.sourceRoot))) }
                 let physical = JSONWriter.object([
-                    ("artifactLocation", JSONWriter.object([("uri", JSONWriter.string(uri(location.file)))])),
+                    ("artifactLocation", JSONWriter.object(artifact)),
                     (
                         "region",
                         JSONWriter.object([
@@ -45,22 +70,65 @@ package struct SARIFReportFormatter: Sendable {
                     ),
                 ])
                 pairs.append(("locations", JSONWriter.array([JSONWriter.object([("physicalLocation", physical)])])))
+            } else {
+                let scope = RuleCatalog.all.first { $0.id == finding.rule }?.scope.rawValue ?? "greenroom"
+                let logical = JSONWriter.object([
+                    ("name", JSONWriter.string(scope)),
+                    ("fullyQualifiedName", JSONWriter.string("greenroom/\(scope)/\(finding.rule)")),
+                    ("kind", JSONWriter.string("resource")),
+                ])
+                pairs.append(
+                    (
+                        "locations",
+                        JSONWriter.array([JSONWriter.object([("logicalLocations", JSONWriter.array([logical]))])])
+                    )
+                )
             }
             return JSONWriter.object(pairs)
         }
-        let driver = JSONWriter.object([
-            ("name", JSONWriter.string("greenroom")),
-            ("rules", JSONWriter.array(ruleObjects)),
-        ])
-        let run = JSONWriter.object([
-            ("tool", JSONWriter.object([("driver", driver)])),
+        var driverPairs = [("name", JSONWriter.string("greenroom"))]
+        if let toolVersion { driverPairs.append(("version", JSONWriter.string(toolVersion))) }
+        driverPairs.append(("rules", JSONWriter.array(ruleObjects)))
+        var runPairs = [
+            ("tool", JSONWriter.object([("driver", JSONWriter.object(driverPairs))])),
             ("results", JSONWriter.array(results)),
-        ])
+        ]
+        if let baseDirectory {
+            let base = uri(baseDirectory == "/" ? "/" : baseDirectory + "/")
+            runPairs.append(
+                (
+                    "originalUriBaseIds",
+                    JSONWriter.object([(Self.sourceRoot, JSONWriter.object([("uri", JSONWriter.string(base))]))])
+                )
+            )
+        }
+        let run = JSONWriter.object(runPairs)
         return JSONWriter.object([
             ("$schema", JSONWriter.string("https://json.schemastore.org/sarif-2.1.0.json")),
             ("version", JSONWriter.string("2.1.0")),
             ("runs", JSONWriter.array([run])),
         ]) + "\n"
+    }
+
+    /// `path` relative to ``baseDirectory`` when it is inside it (or already relative).
+    private func relativePath(_ path: String) -> (text: String, isRelative: Bool) {
+        guard path.hasPrefix("/") else { return (path, baseDirectory != nil) }
+        guard let baseDirectory else { return (path, false) }
+        let prefix = baseDirectory == "/" ? "/" : baseDirectory + "/"
+        guard path.hasPrefix(prefix), path.count > prefix.count else { return (path, false) }
+        return (String(path.dropFirst(prefix.count)), true)
+    }
+
+    /// A stable hash of what identifies a finding apart from its line: rule, file and message
+    /// (FNV-1a, 64 bits, hex), so code scanning follows a finding when lines above it move.
+    private func fingerprint(_ finding: Finding, path: (text: String, isRelative: Bool)?) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in "\(finding.rule)\u{0}\(path?.text ?? "")\u{0}\(finding.message)".utf8 {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x0000_0100_0000_01b3
+        }
+        let hex = String(hash, radix: 16)
+        return String(repeating: "0", count: 16 - hex.count) + hex
     }
 
     private func level(_ severity: Severity) -> String {

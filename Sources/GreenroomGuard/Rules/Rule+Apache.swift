@@ -211,11 +211,27 @@ extension Rule {
         good: "RequestHeader unset X-Forwarded-For\nProxyPass \"/\" \"http://127.0.0.1:8000/\""
     )
 
+    /// GR064.
+    public static let apacheClientChosenTarget = Rule(
+        id: .apacheClientChosenTarget,
+        severity: .error,
+        scope: .apache,
+        title: "proxy target host chosen by the client (SSRF)",
+        rationale: """
+            A RewriteRule [P] or ProxyPassMatch whose scheme or host comes from the request \
+            (%{HTTP:...}, %{HTTP_HOST}, %{QUERY_STRING}, a $N or %N capture) lets any client \
+            make httpd connect wherever it likes: internal services, cloud metadata, the app's \
+            other ports. Captures in the path after the host are fine.
+            """,
+        bad: "RewriteEngine On\nRewriteRule \"^/(.*)$\" \"http://%{HTTP:X-Target}/$1\" [P]",
+        good: "RewriteEngine On\nRewriteRule \"^/(.*)$\" \"http://127.0.0.1:8000/$1\" [P]"
+    )
+
     /// Every Apache rule, by id.
     public static let apacheRules: [Rule] = [
         .apacheTargetMismatch, .apacheLocalhostTarget, .apacheClientForwardingHeader, .apachePreserveHost,
         .apacheRemoteIPTooBroad, .apacheWildcardTarget, .apacheOpenForwardProxy, .apacheWebSocketUpgrade,
         .apacheProxyProtocolUnsupported, .apacheProxyNotTrusted, .apacheAddHeadersOff, .apacheTrailingSlash,
-        .apacheRemoteIPUntrusted, .apacheAppendedForwardedFor,
+        .apacheRemoteIPUntrusted, .apacheAppendedForwardedFor, .apacheClientChosenTarget,
     ]
 }

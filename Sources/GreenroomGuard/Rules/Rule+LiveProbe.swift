@@ -8,10 +8,13 @@ extension Rule {
         scope: .live,
         title: "probe: the app believed forged forwarding headers",
         rationale: """
-            `--probe-url` sends a request through the proxy carrying headers a client would forge \
-            (`X-Forwarded-For: 198.51.100.66`, `Forwarded: for=198.51.100.77`, `X-Real-IP: \
-            198.51.100.88`, the opposite X-Forwarded-Proto, `X-Forwarded-Host: \
-            forged.greenroom.invalid`) and reads `/whoami`. If the app reports a forged value, the \
+            `--probe-url` sends requests through the proxy, each with one family of headers a \
+            client would forge (`X-Forwarded-For: 198.51.100.66`; `Forwarded: for=198.51.100.77`; \
+            `X-Real-IP: 198.51.100.88` and the CDN headers; the opposite X-Forwarded-Proto with \
+            `X-Forwarded-Host: forged.greenroom.invalid`; a `Host` ending in \
+            `,for=198.51.100.55`), and reads `/whoami` each time: one family per request, since an \
+            app that reads several falls back to the peer when they disagree. For every forged \
+            value the app reports, the \
             proxy passed the client's header on (`$http_x_forwarded_for`, \
             `$proxy_add_x_forwarded_for` from a trusted client, no `proxy_set_header`) and anyone \
             who can reach the proxy chooses their address, scheme or host.

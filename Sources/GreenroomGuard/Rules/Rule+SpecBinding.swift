@@ -1,6 +1,6 @@
 import GreenroomCore
 
-/// The spec rules about where the app listens and who runs it (the ``DeploymentPolicy``'s rules).
+/// The spec rules about where the app listens and who runs it (the `DeploymentPolicy`'s rules).
 extension Rule {
     /// GR001.
     public static let specWildcardBind = Rule(

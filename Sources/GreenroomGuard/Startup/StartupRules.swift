@@ -16,7 +16,7 @@ public enum StartupRules {
         public var refusesToStart: Bool { findings.contains { $0.severity == .error } }
     }
 
-    /// The ids ``findings(for:spec:system:)`` can report beyond the policy's: what `--no-guard`
+    /// The ids ``findings(for:spec:system:inherited:)`` can report beyond the policy's: what `--no-guard`
     /// skips besides `skippableRules`.
     public static let ruleIDs: [RuleID] =
         Rule.specRules.map(\.id).filter { !DeploymentPolicy.rules.contains($0) } + [.liveAddressNotLocal]
@@ -28,18 +28,23 @@ public enum StartupRules {
     ///   - spec: the spec `serve --config` read (once), or `nil` to judge the flags alone.
     ///   - skipping: `--no-guard`: only the rules no flag lifts (root, privileged port) run.
     ///   - system: the host the live bind rules look at (the real one by default).
+    ///   - inherited: the listener was handed over (socket activation, `--fd`): it is already
+    ///     bound, so whoever else holds it (the launcher, systemd) is no conflict (GR090/GR092).
     public static func evaluate(
         _ description: DeploymentDescription,
         spec: DeploymentSpec? = nil,
         skipping: Bool = false,
-        system: any LiveSystem = LocalSystem()
+        system: any LiveSystem = LocalSystem(),
+        inherited: Bool = false
     ) -> Outcome {
         let policy = DeploymentPolicy(exempting: skipping ? Set(DeploymentPolicy.skippableRules) : [])
         var findings = policy.violations(of: description).map(Finding.init(violation:))
         if skipping {
             return Outcome(findings: findings, skipped: DeploymentPolicy.skippableRules + ruleIDs)
         }
-        findings += Self.findings(for: description, spec: spec, system: system).filter { $0.severity != .info }
+        findings += Self.findings(for: description, spec: spec, system: system, inherited: inherited).filter {
+            $0.severity != .info
+        }
         return Outcome(findings: findings, skipped: [])
     }
 
@@ -111,10 +116,12 @@ public enum StartupRules {
     ///   - spec: the spec `serve --config` read, or `nil` to judge the flags alone (then
     ///     a trust list that does not match a proxy on this host is a warning, not a refusal).
     ///   - system: the host the live bind rules look at (the real one by default).
+    ///   - inherited: the listener was handed over, already bound: the live bind rules do not run.
     public static func findings(
         for settings: DeploymentDescription,
         spec: DeploymentSpec? = nil,
-        system: any LiveSystem = LocalSystem()
+        system: any LiveSystem = LocalSystem(),
+        inherited: Bool = false
     ) -> [Finding] {
         var findings: [Finding] = []
         if let spec {
@@ -144,7 +151,9 @@ public enum StartupRules {
             }
             return finding
         }
-        findings += LiveChecker(expectation: LiveExpectation(ports: []), system: system).bindFindings(settings.bind)
+        if !inherited {
+            findings += LiveChecker(expectation: LiveExpectation(ports: []), system: system).bindFindings(settings.bind)
+        }
         return Report(findings: findings).findings
     }
 }

@@ -64,6 +64,10 @@ public struct ServerConfiguration: Sendable, Hashable {
     public var backlog: Int
     /// Where connection tasks run.
     public var connectionExecutor: ConnectionExecutor
+    /// A listening socket to adopt instead of binding ``bind`` (systemd socket activation,
+    /// `serve --fd`); ``bind`` must then describe it (``InheritedListener/target``), so the policy
+    /// judges the socket itself. The server never removes an inherited unix socket's file.
+    public var inheritedListener: InheritedListener?
 
     /// Where the server runs each connection's task.
     public enum ConnectionExecutor: String, Sendable, Hashable, CaseIterable {

@@ -13,33 +13,33 @@ struct ConnectionTask: Sendable {
     func serve(_ channel: any Channel) async {
         // A channel without a remote address (never for an accepted socket) is a nameless unix peer.
         let socketPeer = Peer(channel.remoteAddress) ?? .unix(path: nil)
+        // Whatever ends the loop, the connection closes with it.
+        defer { channel.close(promise: nil) }
         do {
-            let connection = try await HTTPServer.makeConnection(channel)
-            try await connection.executeThenClose { inbound, outbound in
-                let reader = InboundReader(iterator: inbound.makeAsyncIterator(), outbound: outbound)
-                let sink = ResponseSink(
-                    outbound: outbound,
-                    allocator: connection.channel.allocator,
-                    serverName: context.configuration.serverName
-                )
-                // Replaced by what the PROXY protocol handler found, when there is one.
-                var peer = ConnectionPeer(socketPeer: socketPeer)
-                while let part = try await reader.next() {
-                    switch part {
-                    case .peer(let connectionPeer):
-                        peer = connectionPeer
-                    case .body, .end:
-                        continue
-                    case .failure(let failure):
-                        _ = try await sink.sendError(failure.status)
-                        try await connection.channel.closeFuture.get()
+            let bridge = try await HTTPServer.makeConnection(channel)
+            let reader = InboundReader(bridge: bridge)
+            let sink = ResponseSink(
+                outbound: bridge,
+                allocator: channel.allocator,
+                serverName: context.configuration.serverName
+            )
+            // Replaced by what the PROXY protocol handler found, when there is one.
+            var peer = ConnectionPeer(socketPeer: socketPeer)
+            while let part = try await reader.next() {
+                switch part {
+                case .peer(let connectionPeer):
+                    peer = connectionPeer
+                case .body, .end:
+                    continue
+                case .failure(let failure):
+                    _ = try await sink.sendError(failure.status)
+                    try await channel.closeFuture.get()
+                    return
+                case .head(let head):
+                    let closes = try await respond(to: head, peer: peer, reader: reader, sink: sink)
+                    if closes {
+                        try await channel.closeFuture.get()
                         return
-                    case .head(let head):
-                        let closes = try await respond(to: head, peer: peer, reader: reader, sink: sink)
-                        if closes {
-                            try await connection.channel.closeFuture.get()
-                            return
-                        }
                     }
                 }
             }

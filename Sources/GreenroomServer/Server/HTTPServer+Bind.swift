@@ -13,11 +13,9 @@ import Darwin
 #endif
 
 extension HTTPServer {
-    typealias Connection = NIOAsyncChannel<RequestPart, ResponseWrite>
     /// The listener yields accepted channels with their HTTP handlers installed but not yet
-    /// reading. The connection's task wraps it in a ``Connection`` itself: a wrapper created in
-    /// the initializer could be dropped by the listener when it closes during shutdown, and NIO
-    /// traps when an unused writer is deinitialised.
+    /// reading. The connection's task adds its ``ConnectionBridge`` itself, so a channel the
+    /// listener drops while it closes during shutdown has nothing waiting on it.
     typealias Listener = NIOAsyncChannel<any Channel, Never>
 
     /// Creates the listener with the connection tracker first in its pipeline.
@@ -57,6 +55,13 @@ extension HTTPServer {
         }
 
         do {
+            if let inherited = configuration.inheritedListener {
+                return try await bootstrap.bind(
+                    inherited.descriptor,
+                    serverBackPressureStrategy: nil,
+                    childChannelInitializer: initializer
+                )
+            }
             switch configuration.bind {
             case .tcp(let host, let port):
                 guard let address = BindTarget.tcp(host: host, port: port).address else {
@@ -137,14 +142,12 @@ extension HTTPServer {
         )
     }
 
-    /// Wraps an accepted channel in the async channel its task reads from, then starts reading.
+    /// Adds the bridge the connection's task reads from and writes to, then starts reading.
     /// Runs on the channel's event loop (the task usually already is there).
-    static func makeConnection(_ channel: any Channel) async throws -> Connection {
-        @Sendable func wrap() throws -> Connection {
-            let connection = try Connection(
-                wrappingChannelSynchronously: channel,
-                configuration: .init(backPressureStrategy: .init(lowWatermark: 2, highWatermark: 16))
-            )
+    static func makeConnection(_ channel: any Channel) async throws -> ConnectionBridge {
+        @Sendable func wrap() throws -> ConnectionBridge {
+            let connection = ConnectionBridge(eventLoop: channel.eventLoop)
+            try channel.pipeline.syncOperations.addHandler(connection)
             try channel.syncOptions?.setOption(ChannelOptions.autoRead, value: true)
             // Turning autoRead on reads without passing through the pipeline; this read does, so
             // the connection handler sees reading start (its header clock starts then).

@@ -10,7 +10,8 @@ import UnixSignals
 /// Greenroom's HTTP/1.1 server: one Swift task per connection on a few event-loop threads.
 ///
 /// Structured like Hummingbird's `Server`: the listener is a `NIOAsyncChannel` whose accepted
-/// connections each run in a child task of a discarding task group, inside `executeThenClose`.
+/// connections each run in a child task of a discarding task group, talking to their channel
+/// through a `ConnectionBridge` (the last handler of the pipeline) instead of a `NIOAsyncChannel`.
 /// Decoding, limits, timeouts and the PROXY header stay in channel handlers on the event loop;
 /// the task only sees whole request heads, body parts and in-band failures.
 ///
@@ -117,7 +118,9 @@ public final class HTTPServer: Service, Sendable {
         let (drained, drainedContinuation) = AsyncStream<Void>.makeStream()
         let listener = try await bind(drained: drainedContinuation)
         var unixSocket: (device: UInt64, inode: UInt64)?
-        if case .unix(let path) = configuration.bind { unixSocket = UnixSocketFile.identity(of: path) }
+        if case .unix(let path) = configuration.bind, configuration.inheritedListener == nil {
+            unixSocket = UnixSocketFile.identity(of: path)
+        }
         let bound = boundTarget(listener.channel.localAddress)
         logger.notice(
             "listening",

@@ -17,24 +17,19 @@ final class InboundReader: @unchecked Sendable {
         case failed(HTTPFailure?)
     }
 
-    private var iterator: NIOAsyncChannelInboundStream<RequestPart>.AsyncIterator
-    private let outbound: NIOAsyncChannelOutboundWriter<ResponseWrite>
+    private let bridge: ConnectionBridge
     private(set) var bodyState: BodyState = .none
     private(set) var sequence = 0
     /// The interim `100 Continue` was sent for the current request.
     private(set) var sentContinue = false
 
-    init(
-        iterator: NIOAsyncChannelInboundStream<RequestPart>.AsyncIterator,
-        outbound: NIOAsyncChannelOutboundWriter<ResponseWrite>
-    ) {
-        self.iterator = iterator
-        self.outbound = outbound
+    init(bridge: ConnectionBridge) {
+        self.bridge = bridge
     }
 
     /// The next part for the connection loop (heads, PROXY info, failures).
     func next() async throws -> RequestPart? {
-        try await iterator.next()
+        try await bridge.nextRequest()
     }
 
     /// Starts a request's body; returns its body stream.
@@ -55,7 +50,7 @@ final class InboundReader: @unchecked Sendable {
         case .reading(let expectContinue):
             if expectContinue && !sentContinue {
                 sentContinue = true
-                try await outbound.write(ResponseWrite(bytes: ResponseEncoder.continueBytes, kind: .informational))
+                try await bridge.write(ResponseWrite(bytes: ResponseEncoder.continueBytes, kind: .informational))
             }
         }
         return try await readBodyPart()
@@ -88,7 +83,7 @@ final class InboundReader: @unchecked Sendable {
     private func readBodyPart() async throws -> ByteBuffer? {
         let part: RequestPart?
         do {
-            part = try await iterator.next()
+            part = try await bridge.next()
         } catch {
             bodyState = .failed(nil)
             throw HTTPServerError.connectionClosed

@@ -7,7 +7,7 @@ final class ResponseSink: @unchecked Sendable {
     /// A body at most this long is copied next to the head and sent in one write.
     static let coalesceLimit = 16 * 1024
 
-    private let outbound: NIOAsyncChannelOutboundWriter<ResponseWrite>
+    private let outbound: ConnectionBridge
     private let serverLine: [UInt8]?
     private var scratch: ByteBuffer
     private var framing: ResponseEncoder.Framing = .none
@@ -16,7 +16,7 @@ final class ResponseSink: @unchecked Sendable {
     /// Body bytes written for the current response (not counting framing).
     private(set) var bodyBytes = 0
 
-    init(outbound: NIOAsyncChannelOutboundWriter<ResponseWrite>, allocator: ByteBufferAllocator, serverName: String?) {
+    init(outbound: ConnectionBridge, allocator: ByteBufferAllocator, serverName: String?) {
         self.outbound = outbound
         self.serverLine = serverName.map { Array("Server: \($0)\r\n".utf8) }
         self.scratch = allocator.buffer(capacity: 0)
@@ -60,9 +60,10 @@ final class ResponseSink: @unchecked Sendable {
                 try await outbound.write(ResponseWrite(bytes: scratch, kind: kind))
             } else {
                 bodyBytes = body.readableBytes
-                try await outbound.write(contentsOf: [
-                    ResponseWrite(bytes: scratch, kind: .partial), ResponseWrite(bytes: body, kind: kind),
-                ])
+                try await outbound.write(
+                    ResponseWrite(bytes: scratch, kind: .partial),
+                    then: ResponseWrite(bytes: body, kind: kind)
+                )
             }
         case .stream(let length, let write):
             if bodyless {

@@ -15,7 +15,8 @@ extension ServerConfiguration {
     /// - Parameter effectiveUserID: the user that will serve; by default this process's.
     public func deploymentDescription(effectiveUserID: UInt32 = UInt32(geteuid())) -> DeploymentDescription {
         var unixSocket: DeploymentDescription.UnixSocketState?
-        if case .unix(let path) = bind {
+        // An inherited unix socket is this process's own: its file is in use by design.
+        if case .unix(let path) = bind, inheritedListener == nil {
             switch UnixSocketFile.status(of: path) {
             case .absent: unixSocket = .absent
             case .staleSocket: unixSocket = .staleSocket

@@ -34,6 +34,18 @@ struct Peers {
         )
     }
 
+    /// The raw SwiftNIO `NIOHTTP1` hello server (`greenroom-bench raw-nio`): this binary, run again.
+    func rawNIO(port: Int) throws -> ChildProcess {
+        let me =
+            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        return try ChildProcess(
+            name: "raw-nio",
+            executable: me,
+            arguments: ["raw-nio", "--port", "\(port)"],
+            directory: directory
+        )
+    }
+
     /// eventlet's `wsgi.server` with a hello-world WSGI app, from a cached virtualenv.
     func eventlet(port: Int, venv: String) throws -> ChildProcess {
         let python = try Self.eventletPython(venv: venv)

@@ -132,7 +132,14 @@ struct CheckCommand: AsyncParsableCommand {
             for note in result.notes { FileHandle.standardError.write(Data("greenroom: note: \(note)\n".utf8)) }
         }
         let color = format == .human && !noColor && Report.shouldColor(descriptor: 1)
-        FileHandle.standardOutput.write(Data(result.report.render(format, color: color).utf8))
+        let output =
+            format == .sarif
+            ? result.report.renderSARIF(
+                toolVersion: GreenroomVersion.number,
+                baseDirectory: FileManager.default.currentDirectoryPath
+            )
+            : result.report.render(format, color: color)
+        FileHandle.standardOutput.write(Data(output.utf8))
         if result.report.exitCode != 0 { throw ExitCode(result.report.exitCode) }
     }
 }

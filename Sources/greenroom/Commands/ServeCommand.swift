@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import GreenroomCore
 import GreenroomDeploy
 import GreenroomGuard
@@ -17,6 +18,11 @@ struct ServeCommand: AsyncParsableCommand {
             bind while a proxy is trusted, on a non-loopback bind without --allow-public (except one \
             private address with an explicit --trust list for a remote load balancer), as root, or \
             on a port below 1024.
+
+            Every flag has an environment variable named after it: --body-timeout is \
+            GREENROOM_BODY_TIMEOUT, --allow-public is GREENROOM_ALLOW_PUBLIC (1/true/yes or \
+            0/false/no); GREENROOM_TRUST takes a list separated by commas or spaces. Precedence: \
+            flags > environment > spec (--config) > defaults.
 
             Examples:
               greenroom serve
@@ -43,6 +49,15 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(help: "Listen on a unix-domain socket at this path instead of TCP (mode 0660).")
     var unix: String?
+
+    @Option(
+        name: .customLong("fd"),
+        help: ArgumentHelp(
+            "Serve on this already listening socket instead of binding (systemd's LISTEN_FDS is read too).",
+            valueName: "N"
+        )
+    )
+    var descriptors: [Int32] = []
 
     @OptionGroup(title: "Trust")
     var trustOptions: TrustOptions
@@ -89,10 +104,10 @@ struct ServeCommand: AsyncParsableCommand {
     var proxyProtocolTimeout: Double?
 
     @Option(help: "Access log format: text, json or off.")
-    var accessLog: AccessLogFormat = .text
+    var accessLog: AccessLogFormat?
 
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
-    var logLevel: String = "info"
+    var logLevel: String?
 
     @Option(help: "Event-loop threads (default: one per core).")
     var threads: Int?
@@ -120,15 +135,34 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         var spec: DeploymentSpec?
-        let configuration: ServerConfiguration
+        var configuration: ServerConfiguration
+        let (level, accessLog, threads, noGuard): (Logger.Level, AccessLogFormat, Int?, Bool)
         do {
-            if let config { spec = try DeploymentSpec.load(path: config) }
+            if let config = effectiveConfig { spec = try DeploymentSpec.load(path: config) }
             configuration = try makeConfiguration(spec: spec)
+            // An inherited socket is judged by what it is, not by what the flags or spec say.
+            let inherited = try InheritedListener.takeFromSystemd() + descriptors
+            if inherited.count > 1 {
+                fail("\(inherited.count) listening sockets were passed (\(inherited)); serve adopts exactly one")
+            }
+            if let descriptor = inherited.first {
+                let listener = try InheritedListener.inspect(descriptor: descriptor)
+                configuration.bind = listener.target
+                configuration.inheritedListener = listener
+            }
+            (level, accessLog, threads, noGuard) = (
+                try effectiveLogLevel(), try effectiveAccessLog(), try effectiveThreads(), try effectiveNoGuard()
+            )
         } catch {
             fail("\(error)")
         }
 
-        let report = StartupRules.evaluate(configuration.deploymentDescription(), spec: spec, skipping: noGuard)
+        let report = StartupRules.evaluate(
+            configuration.deploymentDescription(),
+            spec: spec,
+            skipping: noGuard,
+            inherited: configuration.inheritedListener != nil
+        )
         if !report.skipped.isEmpty {
             Console.error(
                 "greenroom: warning: --no-guard skips the start-up checks "
@@ -138,12 +172,11 @@ struct ServeCommand: AsyncParsableCommand {
         for finding in report.findings { Console.error(StartupRules.line(finding)) }
         if report.refusesToStart { throw ExitCode(2) }
 
-        guard let level = Logger.Level(rawValue: logLevel.lowercased()) else {
-            fail("--log-level '\(logLevel)' is not one of trace, debug, info, notice, warning, error, critical")
-        }
         let format: LineLogHandler.Format = accessLog == .json ? .json : .text
+        // RFC 3339 times on every log line, unless journald already stamps them (JOURNAL_STREAM).
+        let stamped = LogTimestamp.wanted()
         LoggingSystem.bootstrap { label in
-            var handler = LineLogHandler(label: label, format: format)
+            var handler = LineLogHandler(label: label, format: format, timestamps: stamped)
             handler.logLevel = level
             return handler
         }
@@ -154,17 +187,22 @@ struct ServeCommand: AsyncParsableCommand {
         // The policy ran above, with --no-guard's exemptions; the server need not run it again.
         var serving = configuration
         serving.policyExemptions = Set(DeploymentPolicy.rules)
+        // What SIGHUP does: every action added here runs on each reload, in order.
+        let reload = ReloadActions()
+        let link = ServiceManagerLink(reload: reload, logger: Logger(label: "greenroom"))
+        let trust = configuration.trustedProxies
         let server = HTTPServer(
             configuration: serving,
             logger: Logger(label: "greenroom"),
-            accessLogWriter: AccessLineWriter(format: format),
+            accessLogWriter: AccessLineWriter(format: format, timestamps: stamped),
             onListening: { bound in
                 for line in StartupBanner.lines(for: bound) { Console.out(line) }
+                link.markReady(status: "serving on \(bound.url), trusting \(trust)")
             },
             handler: BuiltInApp()
         )
         do {
-            try await server.runUntilTerminated()
+            try await server.runUntilTerminated(with: link)
         } catch let error as ServerStartError {
             LogOutput.standardError.flush()
             Console.error("greenroom: \(error.message)")
@@ -203,16 +241,23 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     /// The configuration: defaults, then the spec's `app:` section (`--config`, loaded once by
-    /// the caller), then the flags given on the command line, which win (``ServeFlags``).
-    func makeConfiguration(spec: DeploymentSpec?) throws -> ServerConfiguration {
-        var configuration = try flags.configuration(over: spec)
-        configuration.accessLog = accessLog != .off
+    /// the caller), then the `GREENROOM_*` variables, then the flags given on the command line,
+    /// which win (``ServeFlags``).
+    func makeConfiguration(
+        spec: DeploymentSpec?,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws -> ServerConfiguration {
+        let fromEnvironment = try ServeFlags(environment: environment)
+        var configuration = try flags.over(environment: fromEnvironment).configuration(over: spec)
+        configuration.accessLog = try effectiveAccessLog() != .off
         switch executor {
         case .eventLoop, .takeover: configuration.connectionExecutor = .automatic
         case .both: configuration.connectionExecutor = .eventLoop
         case .global: configuration.connectionExecutor = .global
         }
-        if let threads, threads < 1 { throw ConfigurationError("--threads must be at least 1, not \(threads)") }
+        if let threads = try effectiveThreads(), threads < 1 {
+            throw ConfigurationError("--threads (GREENROOM_THREADS) must be at least 1, not \(threads)")
+        }
         try configuration.validate()
         return configuration
     }

@@ -11,19 +11,27 @@ import NIOHTTP1
 struct AccessLineWriter: AccessLogWriter {
     let format: LineLogHandler.Format
     let output: LogOutput
+    /// Each line starts with ``LogTimestamp/now()`` (text) or has it as `time` (JSON).
+    let timestamps: Bool
 
-    init(format: LineLogHandler.Format, output: LogOutput = .standardError) {
+    init(format: LineLogHandler.Format, output: LogOutput = .standardError, timestamps: Bool = false) {
         self.format = format
         self.output = output
+        self.timestamps = timestamps
     }
 
     func write(_ record: AccessRecord) {
-        output.append(format == .json ? Self.json(record) : Self.text(record))
+        let time = timestamps ? LogTimestamp.now() : nil
+        output.append(format == .json ? Self.json(record, time: time) : Self.text(record, time: time))
     }
 
-    static func text(_ record: AccessRecord) -> String {
+    static func text(_ record: AccessRecord, time: String? = nil) -> String {
         var line = ""
-        line.reserveCapacity(120)
+        line.reserveCapacity(150)
+        if let time {
+            line += time
+            line += " "
+        }
         line += client(record)
         line += " \""
         line += record.method.rawValue
@@ -45,10 +53,16 @@ struct AccessLineWriter: AccessLogWriter {
         return line
     }
 
-    static func json(_ record: AccessRecord) -> String {
+    static func json(_ record: AccessRecord, time: String? = nil) -> String {
         var line = ""
-        line.reserveCapacity(256)
-        line += "{\"level\":\"info\",\"message\":\"request\",\"greenroom.client\":"
+        line.reserveCapacity(290)
+        line += "{"
+        if let time {
+            line += "\"time\":\""
+            line += time
+            line += "\","
+        }
+        line += "\"level\":\"info\",\"message\":\"request\",\"greenroom.client\":"
         LineLogHandler.appendJSONString(client(record), to: &line)
         line += ",\"greenroom.via\":\""
         line += record.client.via.rawValue

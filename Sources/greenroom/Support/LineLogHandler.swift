@@ -16,14 +16,17 @@ struct LineLogHandler: LogHandler {
     let label: String
     let format: Format
     let output: LogOutput
+    /// Each line starts with ``LogTimestamp/now()`` (text) or has it as `time` (JSON).
+    let timestamps: Bool
     var logLevel: Logger.Level = .info
     var metadata: Logger.Metadata = [:]
     var metadataProvider: Logger.MetadataProvider?
 
-    init(label: String, format: Format, output: LogOutput = .standardError) {
+    init(label: String, format: Format, output: LogOutput = .standardError, timestamps: Bool = false) {
         self.label = label
         self.format = format
         self.output = output
+        self.timestamps = timestamps
     }
 
     subscript(metadataKey key: String) -> Logger.Metadata.Value? {
@@ -48,7 +51,7 @@ struct LineLogHandler: LogHandler {
     }
 
     func text(level: Logger.Level, message: String, fields: Logger.Metadata) -> String {
-        var line = "\(level) \(message)"
+        var line = timestamps ? "\(LogTimestamp.now()) \(level) \(message)" : "\(level) \(message)"
         for key in fields.keys.sorted() { line += " \(key)=\(Self.printable("\(fields[key]!)"))" }
         return line
     }
@@ -56,7 +59,7 @@ struct LineLogHandler: LogHandler {
     func json(level: Logger.Level, message: String, fields: Logger.Metadata) -> String {
         var line = ""
         line.reserveCapacity(256)
-        line += "{\"level\":\""
+        line += timestamps ? "{\"time\":\"\(LogTimestamp.now())\",\"level\":\"" : "{\"level\":\""
         line += level.rawValue
         line += "\",\"message\":"
         Self.appendJSONString(message, to: &line)

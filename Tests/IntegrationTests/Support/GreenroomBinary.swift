@@ -126,7 +126,8 @@ final class ServeProcess: @unchecked Sendable {
         _ arguments: [String],
         readiness: Readiness,
         logDirectory: TemporaryDirectory,
-        launcher: [String] = []
+        launcher: [String] = [],
+        environment: [String: String] = [:]
     ) async throws -> ServeProcess {
         var (executable, prefix) = try GreenroomBinary.unprivilegedCommand()
         if let first = launcher.first {
@@ -137,7 +138,9 @@ final class ServeProcess: @unchecked Sendable {
             name: "greenroom serve",
             executable: executable,
             arguments: prefix + ["serve"] + arguments,
-            logPath: logDirectory.file("serve.log")
+            logPath: logDirectory.file("serve.log"),
+            environment: environment.isEmpty
+                ? nil : ProcessInfo.processInfo.environment.merging(environment) { $1 }
         )
         let server = ServeProcess(process: process)
         do {
@@ -158,7 +161,13 @@ final class ServeProcess: @unchecked Sendable {
             if process.exitStatus == 126, process.output.contains("Text file busy") {
                 // A child forked by a parallel test still held the fresh copy open for writing
                 // until it exec'd: start again.
-                return try await start(arguments, readiness: readiness, logDirectory: logDirectory, launcher: launcher)
+                return try await start(
+                    arguments,
+                    readiness: readiness,
+                    logDirectory: logDirectory,
+                    launcher: launcher,
+                    environment: environment
+                )
             }
             if process.output.contains("in use") {
                 throw PortConflict(description: "greenroom serve: \(process.output)")
@@ -184,4 +193,28 @@ final class ServeProcess: @unchecked Sendable {
     func stop() -> Int32 { process.stop(signal: SIGTERM) }
 
     deinit { stop() }
+}
+
+extension ServeProcess {
+    /// Runs `body` with `greenroom serve --port <a free port> --access-log off` plus `flags`,
+    /// started and accepting, and stops it afterwards; a port another process took meanwhile is
+    /// retried with a new one.
+    static func onFreePort<T>(
+        _ flags: [String] = [],
+        logDirectory: TemporaryDirectory,
+        environment: [String: String] = [:],
+        _ body: (ServeProcess, UInt16) async throws -> T
+    ) async throws -> T {
+        try await retryingOnPortConflict {
+            let port = try FreePort.allocate(1)[0]
+            let serve = try await ServeProcess.start(
+                ["--port", "\(port)", "--access-log", "off"] + flags,
+                readiness: .tcp(port),
+                logDirectory: logDirectory,
+                environment: environment
+            )
+            defer { serve.stop() }
+            return try await body(serve, port)
+        }
+    }
 }

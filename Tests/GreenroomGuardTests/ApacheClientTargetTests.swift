@@ -1,0 +1,27 @@
+import Testing
+
+@testable import GreenroomGuard
+
+/// Where a request-derived piece sits in a proxy target decides whether the client picks the host.
+@Suite struct ApacheClientTargetTests {
+    @Test(arguments: [
+        ("http://%{HTTP:X-Target}/$1", "%{HTTP:X-Target}"),
+        ("http://%{HTTP_HOST}:8000/", "%{HTTP_HOST}"),
+        ("http://127.0.0.1:8000$1", "$1"),
+        ("$1", "$1"),
+        ("%{QUERY_STRING}", "%{QUERY_STRING}"),
+        ("http://%2:8000/", "%2"),
+        ("unix:/run/$1.sock|http://localhost/", "$1"),
+    ])
+    func clientChosenHosts(_ url: String, _ piece: String) {
+        #expect(ApacheChecker.clientControlledPiece(inAuthorityOf: url) == piece)
+    }
+
+    @Test(arguments: [
+        "http://127.0.0.1:8000/$1", "http://127.0.0.1:8000/%{HTTP_HOST}/$1", "/local/$1", "http://app:8000/%1",
+        "unix:/run/a.sock|http://localhost/$1", "unix:/run/a.sock|http://%{HTTP_HOST}/",
+    ])
+    func fixedHosts(_ url: String) {
+        #expect(ApacheChecker.clientControlledPiece(inAuthorityOf: url) == nil)
+    }
+}
