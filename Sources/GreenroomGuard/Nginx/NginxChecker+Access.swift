@@ -7,7 +7,7 @@ extension NginxChecker {
         var findings: [Finding] = []
         for scope in analysis.scopes {
             let level = scope.innermost
-            let rules = level.children.filter { $0.block == nil && ($0.name == "allow" || $0.name == "deny") }
+            let rules = Self.accessRules(of: level)
             if let firstAllow = rules.first(where: { $0.name == "allow" }),
                 !rules.contains(where: { $0.name == "deny" })
             {
@@ -53,10 +53,19 @@ extension NginxChecker {
     /// The `allow`/`deny` lines in force in `scope` (the innermost level that has any).
     static func accessRules(_ scope: NginxScope) -> [NginxDirective] {
         for level in scope.levels.reversed() {
-            let rules = level.children.filter { $0.block == nil && ($0.name == "allow" || $0.name == "deny") }
+            let rules = accessRules(of: level)
             if !rules.isEmpty { return rules }
         }
         return []
+    }
+
+    /// The `allow`/`deny` lines of one level, in order (from its index, so that a level with
+    /// thousands of children costs no more than one with two).
+    static func accessRules(of level: NginxScope.Level) -> [NginxDirective] {
+        let allow = level.simple["allow"] ?? []
+        let deny = level.simple["deny"] ?? []
+        if allow.isEmpty || deny.isEmpty { return allow + deny }
+        return (allow + deny).sorted { $0.location < $1.location }
     }
 
     /// `all`, or a block of at least a /8 of IPv4 or a /16 of IPv6.

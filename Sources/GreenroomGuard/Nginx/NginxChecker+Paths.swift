@@ -37,7 +37,8 @@ extension NginxChecker {
                     )
                 }
             }
-            for directive in level.simple["try_files"] ?? [] {
+            // One candidate is the open() nginx does anyway; each further one is a stat().
+            for directive in level.simple["try_files"] ?? [] where directive.arguments.count >= 3 {
                 let cache = scope.nearest("open_file_cache")?.firstValue.lowercased()
                 guard cache == nil || cache == "off" else { continue }
                 findings.append(

@@ -29,7 +29,9 @@ struct NginxTaint: Sendable {
         var roots: Set<String> = []
         func depend(_ target: String, on sources: [String], choice: Bool) {
             for source in sources {
-                if Self.isBuiltinClientControlled(source) { roots.insert(source) }
+                // $host alone is a checked host name; it counts only written among other text
+                // (see `embeddedHost`).
+                if Self.isBuiltinClientControlled(source) && source != "host" { roots.insert(source) }
                 if choice {
                     choiceEdges[source, default: []].append(target)
                 } else {
@@ -45,7 +47,8 @@ struct NginxTaint: Sendable {
             for entry in block where entry.block == nil {
                 let values = entry.name == "hostnames" || entry.name == "volatile" ? [] : entry.values
                 guard let value = values.last else { continue }
-                let names = NginxVariables.names(in: value).map { $0.lowercased() }
+                var names = NginxVariables.names(in: value).map { $0.lowercased() }
+                if names.contains("host") && !Self.isBareHost(value) { names.append(Self.embeddedHost) }
                 let copiesSource = names.contains {
                     NginxVariables.isCapture($0) || Self.namedGroups(in: entry.name).contains($0)
                 }
@@ -80,11 +83,12 @@ struct NginxTaint: Sendable {
                 var names = NginxVariables.names(in: value).map { $0.lowercased() }
                 // A plain copy of $host is $host (nginx checked it is a host name); written
                 // among other text, the client's `,` `;` `"` become part of the value.
-                if value == "$host" || value == "${host}" { names.removeAll { $0 == "host" } }
+                if names.contains("host") && !Self.isBareHost(value) { names.append(Self.embeddedHost) }
                 depend(target, on: names, choice: false)
                 depend(target, on: conditions, choice: true)
             }
         }
+        roots.insert(Self.embeddedHost)
         valueControlled = Self.reach(from: roots, through: [valueEdges])
         influenced = Self.reach(from: roots, through: [valueEdges, choiceEdges])
     }
@@ -100,6 +104,13 @@ struct NginxTaint: Sendable {
         }
         return seen
     }
+
+    /// Stands for `$host` written among other text, where the client's separators count: no
+    /// variable can have this name.
+    private static let embeddedHost = "$host-embedded"
+
+    /// `true` for a value that is exactly `$host`.
+    private static func isBareHost(_ value: String) -> Bool { value == "$host" || value == "${host}" }
 
     /// `$name` → `name` (lower case).
     static func variableName(_ text: String) -> String {
@@ -147,7 +158,7 @@ struct NginxTaint: Sendable {
         for name in names {
             let lowered = name.lowercased()
             if lowered == "proxy_add_x_forwarded_for" { continue }
-            if lowered == "host" && bareHostIsSafe && (value == "$host" || value == "${host}") { continue }
+            if lowered == "host" && bareHostIsSafe && Self.isBareHost(value) { continue }
             let controlled =
                 Self.isBuiltinClientControlled(lowered)
                 || (choice ? influenced.contains(lowered) : valueControlled.contains(lowered))

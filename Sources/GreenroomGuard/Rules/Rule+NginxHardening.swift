@@ -277,8 +277,8 @@ extension Rule {
         scope: .nginx,
         title: "try_files without open_file_cache",
         rationale: """
-            Each `try_files` candidate is a stat() system call per request; without \
-            `open_file_cache` busy sites spend their time in the file system.
+            Each `try_files` candidate after the first is an extra stat() system call per request; \
+            without `open_file_cache` busy sites spend their time in the file system.
             """,
         bad: """
             location / {
