@@ -19,7 +19,8 @@ import Testing
     static func chain(_ count: Int) -> String {
         var text = "server {\n    listen 80;\n    location / {\n        set $v0 $cookie_ip;\n"
         for index in 1...count { text += "        set $v\(index) \"x$v\(index - 1)\";\n" }
-        return text + "        proxy_pass http://127.0.0.1:8000;\n        proxy_set_header X-Forwarded-For $v\(count);\n    }\n}\n"
+        return text
+            + "        proxy_pass http://127.0.0.1:8000;\n        proxy_set_header X-Forwarded-For $v\(count);\n    }\n}\n"
     }
 
     /// The walk is linear: 4× the chain takes well under 16× the time, and the end of the chain
