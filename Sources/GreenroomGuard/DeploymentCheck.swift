@@ -75,7 +75,13 @@ public struct DeploymentCheck: Sendable {
         let app = AppExpectation(spec: spec)
         do {
             for path in options.nginx {
-                let report = try ProxyConfigCheck.nginx(path, app: app, confPrefix: options.nginxPrefix)
+                // Without a spec the nginx rules take the apps from the configuration itself.
+                let report = try ProxyConfigCheck.nginx(
+                    path,
+                    app: specFile == nil ? nil : app,
+                    inferringApp: specFile == nil,
+                    confPrefix: options.nginxPrefix
+                )
                 findings += report.findings
                 files += report.files
             }
@@ -125,7 +131,8 @@ public struct DeploymentCheck: Sendable {
         }
         guard let file else {
             notes.append(
-                "no \(DeploymentSpec.defaultFileName) here and no --config: checking against the defaults "
+                "no \(DeploymentSpec.defaultFileName) here and no --config: nginx files are judged on their own "
+                    + "(the apps are what they proxy to); everything else against the defaults "
                     + "(app on 127.0.0.1:8000 trusting loopback, behind nginx)"
             )
             return (.defaults, nil)

@@ -16,16 +16,19 @@ package enum ProxyConfigCheck {
     ///
     /// - Parameters:
     ///   - app: what the app expects; `nil` runs only the rules that do not need it.
+    ///   - inferringApp: with no `app`, judge the trust rules against the apps the configuration
+    ///     itself proxies to (``NginxChecker/inferApp``).
     ///   - confPrefix: the directory relative includes resolve against (nginx's conf prefix);
     ///     see ``NginxConfig/load(_:fileSystem:confPrefix:limits:)`` for the default.
     package static func nginx(
         _ path: String,
         app: AppExpectation?,
+        inferringApp: Bool = false,
         confPrefix: String? = nil,
         fileSystem: some ConfigFileSystem = LocalFileSystem()
     ) throws(ConfigParseError) -> Report {
         let config = try NginxConfig.load(path, fileSystem: fileSystem, confPrefix: confPrefix)
-        return Report(findings: NginxChecker(app: app).check(config), files: config.files)
+        return Report(findings: NginxChecker(app: app, inferApp: inferringApp).check(config), files: config.files)
     }
 
     /// Loads an Apache httpd configuration (with its includes) and runs the Apache rules.

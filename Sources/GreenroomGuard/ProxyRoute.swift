@@ -43,13 +43,18 @@ enum ProxyRouteCheck {
     }
 
     /// GR020 / GR050: no route reaches the app, or one looks like the app but misses.
+    ///
+    /// With `memberFix`, a route through a group (an nginx upstream) is reported at each member
+    /// that misses, with the member line to write, and the route as the related place: the fix
+    /// keeps the group (and its keepalive).
     static func mismatches(
         _ routes: [ProxyRoute],
         app: AppExpectation,
         rule: Rule,
         mainFile: String,
         fileCount: Int,
-        fix: String
+        fix: String,
+        memberFix: ((ProxyEndpoint) -> String)? = nil
     ) -> [Finding] {
         let reaching = routes.filter { $0.reaches(app) }
         let binds = binds(app)
@@ -65,6 +70,25 @@ enum ProxyRouteCheck {
         var findings: [Finding] = []
         if reaching.isEmpty {
             for route in routes where !route.hasVariables {
+                if let memberFix, let group = route.group, !route.endpoints.isEmpty {
+                    for endpoint in route.endpoints {
+                        let unknown = app.match(endpoint.address) == .unknown
+                        let message =
+                            unknown
+                            ? "'\(group)' sends to \(endpoint), a host that cannot be checked; the app listens on \(binds)"
+                            : "'\(group)' sends to \(endpoint), but the app listens on \(binds)"
+                        findings.append(
+                            rule.finding(
+                                at: endpoint.location,
+                                message,
+                                fix: memberFix(endpoint),
+                                severity: unknown ? .warning : nil,
+                                related: [route.location]
+                            )
+                        )
+                    }
+                    continue
+                }
                 let unknown = route.endpoints.contains { app.match($0.address) == .unknown }
                 let via = route.group.map { " (through '\($0)')" } ?? ""
                 let endpoints = route.endpoints.map(\.description).joined(separator: ", ")
@@ -97,7 +121,9 @@ enum ProxyRouteCheck {
                     rule.finding(
                         at: endpoint.location,
                         "\(place) \(endpoint), where the app does not listen (it listens on \(binds))",
-                        fix: "point it at \(suggestedURL(app)) or remove it"
+                        fix: route.group != nil && memberFix != nil
+                            ? memberFix!(endpoint) : "point it at \(suggestedURL(app)) or remove it",
+                        related: route.group != nil && endpoint.location != route.location ? [route.location] : []
                     )
                 )
             }

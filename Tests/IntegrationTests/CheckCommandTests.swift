@@ -249,7 +249,8 @@ import Glibc
             let result = try await Self.check(["--nginx", path, "--json"])
             let elapsed = ContinuousClock.now - started
             #expect(!result.timedOut, "\(elapsed)")
-            #expect(result.status == 1, "\(result.stderr)")
+            // No spec: the file is judged against itself, and GR025 is a warning.
+            #expect(result.status == 0, "\(result.stderr)")
             let (findings, _) = try Self.json(result)
             #expect(findings.contains { $0["rule"] as? String == "GR025" })
             seconds.append(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)

@@ -6,6 +6,8 @@
 /// never reused: `GR001`–`GR019` are about the deployment (spec, bind, trust), `GR020`–`GR049`
 /// nginx, `GR050`–`GR079` Apache httpd, `GR080`–`GR099` the running system. Modules pass these
 /// values, never their text; ``description`` is the text users see (`GR001`).
+///
+/// `GR100`–`GR129` are nginx too (the hardening rules).
 public struct RuleID: Sendable, Hashable, Comparable, CaseIterable, CustomStringConvertible {
     private enum Code: String, Sendable, CaseIterable {
         case specWildcardBind = "GR001"
@@ -42,6 +44,17 @@ public struct RuleID: Sendable, Hashable, Comparable, CaseIterable, CustomString
         case nginxVariableTarget = "GR036"
         case nginxProxyNotTrusted = "GR037"
         case nginxUpstreamMissingInstance = "GR038"
+        case nginxAliasTraversal = "GR039"
+        case nginxOriginRegex = "GR040"
+        case nginxValidReferersNone = "GR041"
+        case nginxAllowWithoutDeny = "GR042"
+        case nginxSatisfyAnyOpen = "GR043"
+        case nginxAddHeaderMultiline = "GR044"
+        case nginxIfIsEvil = "GR045"
+        case nginxProxyPassNormalized = "GR046"
+        case nginxRegexReDoS = "GR047"
+        case nginxResolverExternal = "GR048"
+        case nginxVersionDisclosure = "GR049"
         case apacheTargetMismatch = "GR050"
         case apacheLocalhostTarget = "GR051"
         case apacheClientForwardingHeader = "GR052"
@@ -70,6 +83,23 @@ public struct RuleID: Sendable, Hashable, Comparable, CaseIterable, CustomString
         case liveAddressInUse = "GR090"
         case liveIncomplete = "GR091"
         case liveAddressNotLocal = "GR092"
+        case nginxErrorLogOff = "GR100"
+        case nginxUnanchoredRegex = "GR101"
+        case nginxTryFilesWithoutCache = "GR102"
+        case nginxWorkerFileLimit = "GR103"
+        case nginxLowKeepaliveRequests = "GR104"
+        case nginxNoDefaultServer = "GR105"
+        case nginxMapWithoutDefault = "GR106"
+        case nginxAddHeaderContentType = "GR107"
+        case nginxReturnBypassesAccess = "GR108"
+        case nginxInvalidCapture = "GR109"
+        case nginxStaleDNS = "GR110"
+        case nginxHostHeaderInRedirect = "GR111"
+        case nginxStatusPageOpen = "GR112"
+        case nginxWeakTLS = "GR113"
+        case nginxRegexExactMatch = "GR114"
+        case nginxMissingResolver = "GR115"
+        case nginxRootExposure = "GR116"
     }
 
     private let code: Code
@@ -196,6 +226,39 @@ public struct RuleID: Sendable, Hashable, Comparable, CaseIterable, CustomString
     /// GR038: upstream does not list every app instance.
     public static let nginxUpstreamMissingInstance = RuleID(.nginxUpstreamMissingInstance)
 
+    /// GR039: alias path traversal through a location without a trailing slash.
+    public static let nginxAliasTraversal = RuleID(.nginxAliasTraversal)
+
+    /// GR040: Origin or Referer checked with an unanchored or unescaped regex.
+    public static let nginxOriginRegex = RuleID(.nginxOriginRegex)
+
+    /// GR041: valid_referers accepts requests without a Referer.
+    public static let nginxValidReferersNone = RuleID(.nginxValidReferersNone)
+
+    /// GR042: allow without a deny.
+    public static let nginxAllowWithoutDeny = RuleID(.nginxAllowWithoutDeny)
+
+    /// GR043: satisfy any with an access list that admits everyone.
+    public static let nginxSatisfyAnyOpen = RuleID(.nginxSatisfyAnyOpen)
+
+    /// GR044: add_header value spans several lines.
+    public static let nginxAddHeaderMultiline = RuleID(.nginxAddHeaderMultiline)
+
+    /// GR045: directive inside if in a location.
+    public static let nginxIfIsEvil = RuleID(.nginxIfIsEvil)
+
+    /// GR046: proxy_pass with a URI sends the normalised, decoded path.
+    public static let nginxProxyPassNormalized = RuleID(.nginxProxyPassNormalized)
+
+    /// GR047: regex with nested repetition (ReDoS).
+    public static let nginxRegexReDoS = RuleID(.nginxRegexReDoS)
+
+    /// GR048: resolver on a public DNS server.
+    public static let nginxResolverExternal = RuleID(.nginxResolverExternal)
+
+    /// GR049: server_tokens on discloses the nginx version.
+    public static let nginxVersionDisclosure = RuleID(.nginxVersionDisclosure)
+
     /// GR050: ProxyPass does not reach the app.
     public static let apacheTargetMismatch = RuleID(.apacheTargetMismatch)
 
@@ -279,4 +342,55 @@ public struct RuleID: Sendable, Hashable, Comparable, CaseIterable, CustomString
 
     /// GR092: the app's address is not an address of this host.
     public static let liveAddressNotLocal = RuleID(.liveAddressNotLocal)
+
+    /// GR100: error_log off writes to a file named off.
+    public static let nginxErrorLogOff = RuleID(.nginxErrorLogOff)
+
+    /// GR101: location regex without an anchor.
+    public static let nginxUnanchoredRegex = RuleID(.nginxUnanchoredRegex)
+
+    /// GR102: try_files without open_file_cache.
+    public static let nginxTryFilesWithoutCache = RuleID(.nginxTryFilesWithoutCache)
+
+    /// GR103: worker_rlimit_nofile too low for worker_connections.
+    public static let nginxWorkerFileLimit = RuleID(.nginxWorkerFileLimit)
+
+    /// GR104: keepalive_requests below the default.
+    public static let nginxLowKeepaliveRequests = RuleID(.nginxLowKeepaliveRequests)
+
+    /// GR105: several servers share a listen address and none is default_server.
+    public static let nginxNoDefaultServer = RuleID(.nginxNoDefaultServer)
+
+    /// GR106: map or geo without a default.
+    public static let nginxMapWithoutDefault = RuleID(.nginxMapWithoutDefault)
+
+    /// GR107: Content-Type set with add_header.
+    public static let nginxAddHeaderContentType = RuleID(.nginxAddHeaderContentType)
+
+    /// GR108: return runs before allow and deny.
+    public static let nginxReturnBypassesAccess = RuleID(.nginxReturnBypassesAccess)
+
+    /// GR109: regex capture reference the pattern does not define.
+    public static let nginxInvalidCapture = RuleID(.nginxInvalidCapture)
+
+    /// GR110: proxy_pass host name resolved once at start-up.
+    public static let nginxStaleDNS = RuleID(.nginxStaleDNS)
+
+    /// GR111: $http_host used where $host belongs.
+    public static let nginxHostHeaderInRedirect = RuleID(.nginxHostHeaderInRedirect)
+
+    /// GR112: stub_status open to everyone.
+    public static let nginxStatusPageOpen = RuleID(.nginxStatusPageOpen)
+
+    /// GR113: TLS protocols or ciphers that are broken.
+    public static let nginxWeakTLS = RuleID(.nginxWeakTLS)
+
+    /// GR114: regex location that is an exact match.
+    public static let nginxRegexExactMatch = RuleID(.nginxRegexExactMatch)
+
+    /// GR115: proxy_pass with variables but no resolver.
+    public static let nginxMissingResolver = RuleID(.nginxMissingResolver)
+
+    /// GR116: root or alias serves the whole file system.
+    public static let nginxRootExposure = RuleID(.nginxRootExposure)
 }

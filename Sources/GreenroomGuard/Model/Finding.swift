@@ -16,6 +16,9 @@ public struct Finding: Sendable, Hashable, CustomStringConvertible {
     /// The opt-in that lets `greenroom serve` start despite this finding (`--trust-public-ranges`,
     /// ...), or `nil` when there is none. `check` reports the finding either way.
     public var optIn: StartupOptIn?
+    /// Other places involved, which the fix may touch too: the `proxy_pass` a header line applies
+    /// to, the `proxy_pass` that uses an upstream `server` line.
+    public var related: [SourceLocation]
 
     /// Creates a finding.
     public init(
@@ -24,9 +27,11 @@ public struct Finding: Sendable, Hashable, CustomStringConvertible {
         location: SourceLocation?,
         message: String,
         fix: String,
-        optIn: StartupOptIn? = nil
+        optIn: StartupOptIn? = nil,
+        related: [SourceLocation] = []
     ) {
         self.optIn = optIn
+        self.related = related
         self.rule = rule
         self.severity = severity
         self.location = location

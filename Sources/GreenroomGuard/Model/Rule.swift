@@ -61,12 +61,21 @@ public struct Rule: Sendable, Hashable, Identifiable {
     ///   - fix: what to change.
     ///   - severity: overrides the rule's default when an occurrence is more or less
     ///     serious than usual (the rule's documentation says when).
+    ///   - related: other places involved (see ``Finding/related``).
     public func finding(
         at location: SourceLocation?,
         _ message: String,
         fix: String,
-        severity: Severity? = nil
+        severity: Severity? = nil,
+        related: [SourceLocation] = []
     ) -> Finding {
-        Finding(rule: id, severity: severity ?? self.severity, location: location, message: message, fix: fix)
+        Finding(
+            rule: id,
+            severity: severity ?? self.severity,
+            location: location,
+            message: message,
+            fix: fix,
+            related: related
+        )
     }
 }

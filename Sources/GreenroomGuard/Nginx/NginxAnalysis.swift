@@ -48,6 +48,8 @@ struct NginxAnalysis: Sendable {
     var streamUpstreams: [String: Upstream] = [:]
     /// `map` blocks by the variable they define (`$connection_upgrade`).
     var maps: [String: NginxDirective] = [:]
+    /// `geo` blocks.
+    var geos: [NginxDirective] = []
     var servers: [Server] = []
     /// Index into ``servers`` by the server directive's location (`nil` key: an implied server).
     private var serverIndex: [SourceLocation?: Int] = [:]
@@ -60,13 +62,14 @@ struct NginxAnalysis: Sendable {
     var sites: [ProxySite] = []
     /// The configuration analysed, for what the rules say about it as a whole (its main file).
     let config: NginxConfig
+    /// Which variables the client controls.
+    private(set) var taint = NginxTaint()
 
     init(_ config: NginxConfig) {
         self.config = config
         let top = config.directives
         let isMain = top.contains { ["http", "stream", "events"].contains($0.name) && $0.block != nil }
         var httpRoots: [NginxScope] = []
-        defer { self.httpRoots = httpRoots }
         var streamRoots: [NginxScope] = []
         if isMain {
             for directive in top where directive.block != nil {
@@ -99,6 +102,8 @@ struct NginxAnalysis: Sendable {
             walk(root, stream: false)
         }
         for root in streamRoots { walk(root, stream: true) }
+        self.httpRoots = httpRoots
+        taint = NginxTaint(self)
     }
 
     private mutating func collectDefinitions(_ directives: [NginxDirective], stream: Bool) {
@@ -122,6 +127,8 @@ struct NginxAnalysis: Sendable {
                 if stream { streamUpstreams[name] = upstream } else { upstreams[name] = upstream }
             case "map" where !stream:
                 if directive.arguments.count >= 2 { maps[directive.arguments[1].value] = directive }
+            case "geo" where !stream:
+                geos.append(directive)
             default:
                 break
             }
@@ -171,6 +178,10 @@ struct NginxAnalysis: Sendable {
         }
         return false
     }
+
+    /// Every http scope once: the http levels, then each server, location, `if` and
+    /// `limit_except` block, outermost first.
+    var scopes: [NginxScope] { httpRoots.filter { $0.innermost.kind == .http } + blocks }
 
     /// The server around `scope`, if any.
     func server(around scope: NginxScope) -> Server? {

@@ -7,10 +7,12 @@ extension NginxChecker {
     /// GR022, GR023, GR024, GR025: the forwarding headers each proxy_pass sends.
     func forwardingFindings(_ analysis: NginxAnalysis) -> [Finding] {
         var findings: [Finding] = []
+        let reader = reader(analysis)
         for site in appSites(analysis) where !site.isStream {
             let edge = Self.isEdge(site.scope)
-            if edge, let app, app.readsForwardedHeaders {
-                findings += clientHeaders(site, app: app)
+            if edge { findings += builtFromClient(site, analysis: analysis) }
+            if edge, let reader, reader.readsForwardedHeaders {
+                findings += clientHeaders(site, app: reader)
             }
             if edge { findings += appendedForwardedFor(site) }
             if let app { findings += missingForwarding(site, analysis: analysis, app: app) }
@@ -62,26 +64,54 @@ extension NginxChecker {
         }
     }
 
-    /// GR022.
-    private func clientHeaders(_ site: NginxAnalysis.ProxySite, app: AppExpectation) -> [Finding] {
-        if site.scope.nearest("proxy_pass_request_headers")?.firstValue == "off" { return [] }
-        var passed: [Header] = []
-        var fromClient: [Header] = []
-        for header in app.forwardedHeaders.sorted() {
-            guard let value = Self.value(of: header, in: site.scope) else {
-                passed.append(header)
+    /// GR022: forwarding headers the app reads that nginx sets from data the client controls
+    /// (directly, or through `map`, `set` and `if`), reported at the `proxy_set_header` line.
+    private func builtFromClient(_ site: NginxAnalysis.ProxySite, analysis: NginxAnalysis) -> [Finding] {
+        let headers: [Header]
+        if let app {
+            headers = app.readsForwardedHeaders ? app.forwardedHeaders.sorted() : []
+        } else {
+            headers = Header.allCases
+        }
+        var findings: [Finding] = []
+        for header in headers {
+            guard let directive = site.scope.proxyHeader(header.rawValue), directive.arguments.count >= 2 else {
                 continue
             }
-            let variables = NginxVariables.names(in: value)
-            if variables.contains(where: { $0.lowercased().hasPrefix("http_") }) {
-                fromClient.append(header)
-            } else if header != .xForwardedFor && variables.contains("proxy_add_x_forwarded_for") {
-                fromClient.append(header)
+            let value = directive.arguments[1].value
+            var variables = analysis.taint.clientVariables(
+                in: value,
+                choice: true,
+                bareHostIsSafe: header == .xForwardedHost
+            )
+            if header != .xForwardedFor && NginxVariables.names(in: value).contains("proxy_add_x_forwarded_for") {
+                variables.append("$proxy_add_x_forwarded_for")
             }
+            guard !variables.isEmpty else { continue }
+            let derived = variables.contains {
+                !NginxTaint.isBuiltinClientControlled(String($0.dropFirst()).lowercased())
+            }
+            findings.append(
+                Rule.nginxClientForwardingHeader.finding(
+                    at: directive.location,
+                    "\(header.rawValue) is built from \(variables.joined(separator: ", ")), which the client "
+                        + (derived ? "sets or chooses (through map, set or if)" : "sets")
+                        + "; the app trusts nginx, so the client chooses this value",
+                    fix: Self.safeLine(header),
+                    related: [site.directive.location]
+                )
+            )
         }
-        let offending = passed + fromClient
-        guard !offending.isEmpty else { return [] }
+        return findings
+    }
+
+    /// GR022: forwarding headers the app reads that nginx does not set, so the client's pass.
+    private func clientHeaders(_ site: NginxAnalysis.ProxySite, app: AppExpectation) -> [Finding] {
+        if site.scope.nearest("proxy_pass_request_headers")?.firstValue == "off" { return [] }
+        let passed = app.forwardedHeaders.sorted().filter { Self.value(of: $0, in: site.scope) == nil }
+        guard !passed.isEmpty else { return [] }
         var reason = ""
+        var related: [SourceLocation] = []
         let (current, level) = site.scope.effective("proxy_set_header")
         if let level, let first = current.first {
             let outerNames = Set(
@@ -94,20 +124,17 @@ extension NginxChecker {
                 reason =
                     " (the proxy_set_header list at \(first.location.reference(from: site.directive.location)) replaces the outer one, dropping "
                     + droppedHere.map(\.rawValue).joined(separator: ", ") + ")"
+                related.append(first.location)
             }
-        }
-        var parts: [String] = []
-        if !passed.isEmpty {
-            parts.append(passed.map(\.rawValue).joined(separator: ", ") + " not set, so the client's value passes")
-        }
-        if !fromClient.isEmpty {
-            parts.append(fromClient.map(\.rawValue).joined(separator: ", ") + " copied from the client's headers")
         }
         return [
             Rule.nginxClientForwardingHeader.finding(
                 at: site.directive.location,
-                parts.joined(separator: "; ") + "; the app trusts nginx, so the client chooses these values" + reason,
-                fix: offending.map(Self.safeLine).joined(separator: " ")
+                passed.map(\.rawValue).joined(separator: ", ")
+                    + " not set, so the client's value passes; the app trusts nginx, so the client chooses these values"
+                    + reason,
+                fix: passed.map(Self.safeLine).joined(separator: " "),
+                related: related
             )
         ]
     }

@@ -65,10 +65,18 @@ extension NginxChecker {
                 severity: .warning
             )
         case .narrow:
-            guard let app, !app.outerProxies.isEmpty,
-                !app.outerProxies.contains(where: { $0.contains(parsed.block) }),
-                !parsed.block.network.unmapped.isLoopback
-            else { return nil }
+            guard let app, !parsed.block.network.unmapped.isLoopback else { return nil }
+            if app.outerProxies.isEmpty {
+                return rule.finding(
+                    at: directive.location,
+                    "set_real_ip_from \(value) lets hosts there choose the client address, but the deployment "
+                        + "has no outer proxy in front of nginx",
+                    fix: "remove set_real_ip_from (and real_ip_header), or list the load balancer as an outer "
+                        + "proxy in the spec (proxy.real_ip.from)",
+                    severity: .warning
+                )
+            }
+            guard !app.outerProxies.contains(where: { $0.contains(parsed.block) }) else { return nil }
             return rule.finding(
                 at: directive.location,
                 "set_real_ip_from \(value) is not one of the deployment's outer proxies ("

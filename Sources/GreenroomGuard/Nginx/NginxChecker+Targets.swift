@@ -20,7 +20,11 @@ extension NginxChecker {
             rule: .nginxTargetMismatch,
             mainFile: analysis.config.mainFile,
             fileCount: analysis.config.files.count,
-            fix: "proxy_pass \(target);"
+            fix: "proxy_pass \(target);",
+            memberFix: { _ in
+                // Only the server line changes; the upstream and its keepalive stay.
+                "server \(url.hasPrefix("unix:") ? url : String(url.dropFirst("http://".count)));"
+            }
         )
         findings += ProxyRouteCheck.localhost(routes, app: app, rule: .nginxLocalhostTarget)
         let reaching = appSites(analysis)
@@ -30,18 +34,19 @@ extension NginxChecker {
     }
 
     private func variableTargets(_ analysis: NginxAnalysis) -> [Finding] {
-        analysis.sites.filter(\.target.hostHasVariables).map { site in
-            let variables = NginxVariables.names(in: site.target.host)
-            let client = variables.filter(NginxVariables.isClientControlled)
+        analysis.sites.filter(\.target.hostHasVariables).compactMap { site in
+            let client = analysis.taint.clientVariables(in: site.target.host, choice: false, bareHostIsSafe: false)
             if !client.isEmpty {
                 return Rule.nginxVariableTarget.finding(
                     at: site.directive.location,
                     "proxy_pass \(site.target.raw) takes its host from request data ("
-                        + client.map { "$\($0)" }.joined(separator: ", ") + "): clients choose where nginx connects",
+                        + client.joined(separator: ", ") + "): clients choose where nginx connects",
                     fix: "proxy to a fixed address or a named upstream; never build the host from the request",
                     severity: .error
                 )
             }
+            // Without a spec there is nothing to check the target against.
+            guard app != nil else { return nil }
             return Rule.nginxVariableTarget.finding(
                 at: site.directive.location,
                 "proxy_pass \(site.target.raw) builds its host from variables, so the target cannot be checked",

@@ -1,21 +1,58 @@
 import GreenroomConfigParsing
 import GreenroomCore
 
-/// Runs the nginx rules (`GR020`–`GR049`) over a loaded configuration.
+/// Runs the nginx rules (`GR020`–`GR049`, `GR100`–`GR129`) over a loaded configuration.
 ///
 /// Without an ``AppExpectation`` only the rules that need no knowledge of the app run
-/// (header splitting, inheritance traps, realip, keepalive, wildcard and variable targets, Host).
+/// (header splitting, inheritance traps, realip, keepalive, wildcard and variable targets, Host,
+/// forwarding headers built from client data). With `inferApp` the trust rules also judge the
+/// configuration against itself: the apps are whatever its `proxy_pass` lines reach, and they
+/// read the forwarding headers the configuration sets somewhere.
 package struct NginxChecker: Sendable {
-    /// What the app behind nginx expects, if known.
+    /// What the app behind nginx expects, if known (from a spec).
     package var app: AppExpectation?
+    /// Without a spec, infer the apps from the configuration itself.
+    package var inferApp: Bool
 
     /// Creates a checker.
-    package init(app: AppExpectation? = nil) { self.app = app }
+    package init(app: AppExpectation? = nil, inferApp: Bool = false) {
+        self.app = app
+        self.inferApp = inferApp
+    }
 
     /// Every finding for `config`, sorted by location.
     package func check(_ config: NginxConfig) -> [Finding] {
         let analysis = NginxAnalysis(config)
-        return Array(Set(checks.flatMap { $0(analysis) })).sorted()
+        // One finding per place: a header line shared by several proxy_pass lines is reported
+        // once, naming each of them as related.
+        var related: [Finding: Set<SourceLocation>] = [:]
+        for finding in checks.flatMap({ $0(analysis) }) {
+            var key = finding
+            key.related = []
+            related[key, default: []].formUnion(finding.related)
+        }
+        return related.map { key, places in
+            var finding = key
+            finding.related = places.sorted()
+            return finding
+        }.sorted()
+    }
+
+    /// The app the trust rules judge against: the spec's, or without one (`inferApp`) an app that
+    /// trusts nginx and reads the forwarding headers the configuration sets somewhere.
+    func reader(_ analysis: NginxAnalysis) -> AppExpectation? {
+        if let app { return app }
+        guard inferApp else { return nil }
+        var headers = Set<AppExpectation.ForwardedHeader>()
+        for scope in analysis.httpRoots + analysis.blocks {
+            for directive in scope.innermost.simple["proxy_set_header"] ?? [] {
+                let name = directive.firstValue.lowercased()
+                if let header = AppExpectation.ForwardedHeader.allCases.first(where: { $0.lowercased == name }) {
+                    headers.insert(header)
+                }
+            }
+        }
+        return AppExpectation(binds: [], forwardedHeaders: headers)
     }
 
     /// The nginx checks: one method per topic, each in `NginxChecker+<Topic>.swift`, its doc
@@ -32,6 +69,12 @@ package struct NginxChecker: Sendable {
             realIPFindings,
             headerFindings,
             upstreamFindings,
+            accessFindings,
+            pathFindings,
+            regexFindings,
+            hygieneFindings,
+            resolutionFindings,
+            workerFindings,
         ]
     }
 

@@ -33,6 +33,11 @@ package struct HumanReportFormatter: Sendable {
                 out +=
                     "  " + String(repeating: " ", count: 8 + 1 + 7 + 1 + 5 + 1) + paint("fix: " + finding.fix, "2")
                     + "\n"
+                for place in finding.related {
+                    out +=
+                        "  " + String(repeating: " ", count: 8 + 1 + 7 + 1 + 5 + 1)
+                        + paint("see also: " + place.reference(from: finding.location ?? place), "2") + "\n"
+                }
             }
             out += "\n"
         }

@@ -5,14 +5,19 @@ import GreenroomCore
 /// `GR001`–`GR019` look at the deployment spec, `GR020`–`GR049` at nginx configuration,
 /// `GR050`–`GR079` at Apache httpd configuration and `GR080`–`GR099` at the running system. Ids
 /// never change meaning once published; a retired rule's id is never reused.
+///
+/// `GR100`–`GR129` are nginx too (the hardening rules). A scope may own several ranges.
 public enum RuleCatalog {
     /// The id ranges, by scope.
     public static let reservedRanges: [(scope: Rule.Scope, ids: ClosedRange<Int>)] = [
         (.spec, 1...19), (.nginx, 20...49), (.apache, 50...79), (.live, 80...99),
+        (.nginx, 100...129),
     ]
 
     /// Every rule, ordered by id.
-    public static let all: [Rule] = (Rule.specRules + Rule.nginxRules + Rule.apacheRules + Rule.liveRules)
+    public static let all: [Rule] =
+        (Rule.specRules + Rule.nginxRules + Rule.nginxHardeningRules
+        + Rule.apacheRules + Rule.liveRules)
         .sorted { $0.id < $1.id }
 
     /// The rule with this id.
