@@ -102,6 +102,29 @@ import Testing
         #expect(unit.contains { $0.contains("systemctl enable --now greenroom@8000 greenroom@8001 greenroom@8002") })
     }
 
+    /// `serve` learns its port and host from the flags the unit passes; variables it never reads
+    /// would only mislead an operator. An app of its own (`app.exec`) gets them, since it has no flags.
+    @Test func environmentVariablesOnlyForAnAppThatIsNotServe() throws {
+        for yaml in ["app:\n  instances: 3\n", "app:\n  hosts: {addresses: [10.0.0.11], balancers: [10.0.0.2]}\n"] {
+            let served = try Generator(spec: try spec(yaml)).files(for: .systemd)[0].contents
+            #expect(!served.contains("GREENROOM_INSTANCE") && !served.contains("GREENROOM_HOST"), "\(served)")
+        }
+        let own = lines(
+            try Generator(spec: try spec("app:\n  instances: 2\n  exec: /opt/app/run --port %i\n")).files(
+                for: .systemd
+            )[0]
+            .contents
+        )
+        #expect(own.contains(#"Environment="GREENROOM_INSTANCE=%i""#), "\(own)")
+        let hosted = lines(
+            try Generator(
+                spec: try spec("app:\n  exec: /opt/app/run\n  hosts: {addresses: [10.0.0.11], balancers: [10.0.0.2]}\n")
+            )
+            .files(for: .systemd)[0].contents
+        )
+        #expect(hosted.contains(#"Environment="GREENROOM_HOST=10.0.0.11""#), "\(hosted)")
+    }
+
     @Test func aUnixSocketGetsARuntimeDirectoryAndTheProxysGroup() throws {
         let unit = lines(try render(try spec("app:\n  listen: {unix: /run/greenroom/app.sock}\n"), .systemd))
         #expect(unit.contains("RuntimeDirectory=greenroom"))

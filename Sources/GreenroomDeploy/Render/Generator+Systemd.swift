@@ -127,10 +127,16 @@ extension Generator {
 
         var command = app.effectiveExec
         var environment = systemd.environment.map { Generator.systemdEnvironment($0.name, $0.value) }
-        if templated {
-            environment.append(Generator.systemdEnvironment("GREENROOM_INSTANCE", "%i").replacing("%%i", with: "%i"))
+        // An app of its own has no flags for these; `serve` gets them as flags below and would
+        // never read the variables, which would only mislead an operator.
+        if !app.runsGreenroomServe {
+            if templated {
+                environment.append(
+                    Generator.systemdEnvironment("GREENROOM_INSTANCE", "%i").replacing("%%i", with: "%i")
+                )
+            }
+            if let host { environment.append(Generator.systemdEnvironment("GREENROOM_HOST", host.description)) }
         }
-        if let host { environment.append(Generator.systemdEnvironment("GREENROOM_HOST", host.description)) }
         if app.runsGreenroomServe {
             if let host { command += ["--host", host.description] }
             if templated {
