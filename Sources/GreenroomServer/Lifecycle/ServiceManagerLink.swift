@@ -3,6 +3,14 @@ public import ServiceLifecycle
 import Synchronization
 import UnixSignals
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// The server's side of running under a service manager: SIGHUP runs the ``ReloadActions``,
 /// SIGUSR1/SIGUSR2 are logged and ignored, and `sd_notify` tells systemd `READY=1` (with a
 /// `STATUS=`), `WATCHDOG=1` every half `WATCHDOG_USEC`, and `STOPPING=1` when shutdown begins.
@@ -37,6 +45,13 @@ public struct ServiceManagerLink: Service {
         self.watchdogInterval = notifier == nil ? nil : watchdogInterval
         self.logger = logger
         (ready, readyContinuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+    }
+
+    /// `CLOCK_MONOTONIC` in microseconds, as `MONOTONIC_USEC=` wants it.
+    static func monotonicMicroseconds() -> Int {
+        var time = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &time)
+        return Int(time.tv_sec) * 1_000_000 + Int(time.tv_nsec) / 1000
     }
 
     /// Tells the manager the listeners accept (`READY=1`) and what the server does (`STATUS=`);
@@ -76,7 +91,8 @@ public struct ServiceManagerLink: Service {
         switch signal {
         case .sighup:
             logger.notice("SIGHUP: reloading", metadata: ["greenroom.actions": "\(reload.names)"])
-            notifier?.send("RELOADING=1")
+            // sd_notify(3): RELOADING=1 carries the CLOCK_MONOTONIC time at which the reload began.
+            notifier?.send("RELOADING=1\nMONOTONIC_USEC=\(Self.monotonicMicroseconds())")
             let failed = await reload.run(logger: logger)
             notifier?.send("READY=1")
             if failed.isEmpty {

@@ -3,14 +3,13 @@ import Logging
 import NIOCore
 import Synchronization
 
-/// What every connection of one server shares: the handler, the trust decisions, the limits.
+/// What every connection of one server shares: the handler, the logger, and the current
+/// ``ConnectionSettings`` (whom to trust, the limits), which a reload replaces.
 final class ConnectionContext: Sendable {
     let handler: any HTTPHandler
-    let resolver: ForwardedResolver
-    let sanitizer: HeaderSanitizer
-    let configuration: ServerConfiguration
     let logger: Logger
-    let accessLog: AccessLog
+    let accessLogWriter: (any AccessLogWriter)?
+    private let current: Mutex<ConnectionSettings>
     private let quiescingFlag = Atomic<Bool>(false)
 
     init(
@@ -20,27 +19,32 @@ final class ConnectionContext: Sendable {
         accessLogWriter: (any AccessLogWriter)? = nil
     ) {
         self.handler = handler
-        self.configuration = configuration
-        self.resolver = configuration.resolver
-        self.sanitizer = HeaderSanitizer()
         self.logger = logger
-        self.accessLog = AccessLog(logger: logger, enabled: configuration.accessLog, writer: accessLogWriter)
+        self.accessLogWriter = accessLogWriter
+        self.current = Mutex(
+            ConnectionSettings(
+                configuration: configuration,
+                accessLog: AccessLog(logger: logger, enabled: configuration.accessLog, writer: accessLogWriter)
+            )
+        )
+    }
+
+    /// The settings new requests and connections get.
+    var settings: ConnectionSettings { current.withLock { $0 } }
+
+    /// Replaces the settings for every request and connection that starts from now on.
+    func replaceSettings(with configuration: ServerConfiguration) {
+        let settings = ConnectionSettings(
+            configuration: configuration,
+            accessLog: AccessLog(logger: logger, enabled: configuration.accessLog, writer: accessLogWriter)
+        )
+        current.withLock { $0 = settings }
     }
 
     /// `true` once graceful shutdown began: responses say `Connection: close`.
     var isQuiescing: Bool { quiescingFlag.load(ordering: .relaxed) }
 
     func startQuiescing() { quiescingFlag.store(true, ordering: .relaxed) }
-
-    /// The pipeline's limits.
-    var limits: HTTPConnectionStateMachine.Limits {
-        HTTPConnectionStateMachine.Limits(
-            maxBodyBytes: configuration.maxBodyBytes,
-            headerTimeout: TimeAmount(configuration.headerTimeout),
-            idleTimeout: TimeAmount(configuration.idleTimeout),
-            bodyTimeout: TimeAmount(configuration.bodyTimeout)
-        )
-    }
 }
 
 extension TimeAmount {

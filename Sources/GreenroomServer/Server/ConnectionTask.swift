@@ -21,7 +21,7 @@ struct ConnectionTask: Sendable {
             let sink = ResponseSink(
                 outbound: bridge,
                 allocator: channel.allocator,
-                serverName: context.configuration.serverName
+                serverName: context.settings.configuration.serverName
             )
             // Replaced by what the PROXY protocol handler found, when there is one.
             var peer = ConnectionPeer(socketPeer: socketPeer)
@@ -62,8 +62,10 @@ struct ConnectionTask: Sendable {
         var head = head
         // Trust is decided once, by the resolver: an untrusted peer's forwarding headers are then
         // removed, so the application cannot read a client's claims about itself.
-        let client = context.resolver.resolve(peer, headers: head.headers)
-        if client.decision == .peerUntrusted { context.sanitizer.sanitize(&head.headers) }
+        // One snapshot for the whole request: a reload meanwhile applies from the next one.
+        let settings = context.settings
+        let client = settings.resolver.resolve(peer, headers: head.headers)
+        if client.decision == .peerUntrusted { settings.sanitizer.sanitize(&head.headers) }
 
         var expectContinue = false
         var refusal: HTTPResponseStatus?
@@ -103,7 +105,7 @@ struct ConnectionTask: Sendable {
             context.logger.error("invalid response header", metadata: ["greenroom.error": "\(error)"])
             outcome = try await sink.sendError(.internalServerError)
         }
-        context.accessLog.record(
+        settings.accessLog.record(
             client: client,
             method: head.method,
             path: request.path,

@@ -100,7 +100,8 @@ extension HTTPServer {
     /// Adds the connection's handlers: PROXY header (when enabled), HTTP/1 decoding with the
     /// header limit, and the connection handler.
     static func configurePipeline(_ channel: any Channel, context: ConnectionContext) throws {
-        let configuration = context.configuration
+        let settings = context.settings
+        let configuration = settings.configuration
         let sync = channel.pipeline.syncOperations
         if configuration.proxyProtocol != .off {
             try sync.addHandler(
@@ -114,7 +115,7 @@ extension HTTPServer {
         try addHTTPHandlers(
             to: sync,
             maxHeaderBytes: configuration.maxHeaderBytes,
-            limits: context.limits,
+            limits: settings.limits,
             shuttingDown: { context.isQuiescing }
         )
     }

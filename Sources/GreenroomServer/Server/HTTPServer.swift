@@ -26,8 +26,9 @@ import UnixSignals
 /// try await server.runUntilTerminated()
 /// ```
 public final class HTTPServer: Service, Sendable {
-    /// The server's configuration.
-    public let configuration: ServerConfiguration
+    /// The server's configuration: the one it was created with, or the last one
+    /// ``reload(to:)`` accepted.
+    public var configuration: ServerConfiguration { context.settings.configuration }
     /// The logger for server events and the access log.
     public let logger: Logger
 
@@ -61,7 +62,6 @@ public final class HTTPServer: Service, Sendable {
         onListening: @escaping @Sendable (BindTarget) async -> Void = { _ in },
         handler: some HTTPHandler
     ) {
-        self.configuration = configuration
         self.logger = logger
         self.eventLoopGroup = eventLoopGroup
         self.onListening = onListening

@@ -206,6 +206,14 @@ struct ServeCommand: AsyncParsableCommand {
             },
             handler: BuiltInApp()
         )
+        if let path = effectiveConfig {
+            let logger = Logger(label: "greenroom")
+            reload.add("re-read \(path)") { [self] in
+                for warning in try reloadSpec(path: path, into: server, skippingGuard: noGuard) {
+                    logger.warning("\(warning)")
+                }
+            }
+        }
         do {
             try await server.runUntilTerminated(with: link)
         } catch let error as ServerStartError {

@@ -1,0 +1,64 @@
+public import GreenroomCore
+import Logging
+
+extension HTTPServer {
+    /// Applies a new configuration to a running server without closing a connection.
+    ///
+    /// Requests whose head arrives from now on are resolved with the new trust settings
+    /// (``ServerConfiguration/trustedProxies``, ``ServerConfiguration/forwardedHeaders``,
+    /// ``ServerConfiguration/hops`` and the rest) and logged by the new
+    /// ``ServerConfiguration/accessLog``; connections accepted from now on get the new PROXY
+    /// protocol mode, head and body limits and timeouts. A request already under way finishes with
+    /// what it started with. ``ServerConfiguration/shutdownTimeout`` applies to the next shutdown.
+    ///
+    /// Nothing changes when this throws:
+    /// - ``ConfigurationError`` when the new configuration is invalid, or changes what only a
+    ///   restart can change: the listening address (``ServerConfiguration/bind``, an inherited
+    ///   listener), ``ServerConfiguration/maxConnections``, ``ServerConfiguration/backlog`` or
+    ///   ``ServerConfiguration/connectionExecutor``; its message says "restart".
+    /// - `DeploymentPolicyRefusal` when the deployment policy refuses it, exactly as ``run()``
+    ///   would (leaving out ``ServerConfiguration/policyExemptions``).
+    ///
+    /// - Returns: the policy's warnings for the new configuration (already logged).
+    @discardableResult
+    public func reload(to newConfiguration: ServerConfiguration) throws -> [PolicyViolation] {
+        try newConfiguration.validate()
+        let old = configuration
+        var needsRestart: [String] = []
+        if newConfiguration.bind != old.bind {
+            needsRestart.append("the address (\(old.bind) → \(newConfiguration.bind))")
+        }
+        if (newConfiguration.inheritedListener == nil) != (old.inheritedListener == nil) {
+            needsRestart.append("the inherited listening socket")
+        }
+        if newConfiguration.maxConnections != old.maxConnections {
+            needsRestart.append("max connections (\(old.maxConnections) → \(newConfiguration.maxConnections))")
+        }
+        if newConfiguration.backlog != old.backlog { needsRestart.append("the listen backlog") }
+        if newConfiguration.connectionExecutor != old.connectionExecutor {
+            needsRestart.append("the connection executor")
+        }
+        guard needsRestart.isEmpty else {
+            throw ConfigurationError(
+                "reload cannot change \(needsRestart.joined(separator: ", ")): restart the server for that"
+            )
+        }
+        let violations = newConfiguration.policyViolations()
+        if DeploymentPolicy.refuses(violations) { throw DeploymentPolicyRefusal(violations: violations) }
+        for warning in violations {
+            logger.warning(
+                "deployment policy",
+                metadata: ["greenroom.rule": "\(warning.rule)", "greenroom.message": "\(warning.message)"]
+            )
+        }
+        context.replaceSettings(with: newConfiguration)
+        logger.notice(
+            "configuration reloaded",
+            metadata: [
+                "greenroom.trust": "\(newConfiguration.trustedProxies)",
+                "greenroom.forwarded_headers": "\(newConfiguration.forwardedHeaders.rawValue)",
+            ]
+        )
+        return violations
+    }
+}
