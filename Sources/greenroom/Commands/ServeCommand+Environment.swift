@@ -21,6 +21,9 @@ extension ServeCommand {
     /// `--config`, or `GREENROOM_CONFIG`.
     var effectiveConfig: String? { config ?? Self.variable("GREENROOM_CONFIG") }
 
+    /// `--access-log-file`, or `GREENROOM_ACCESS_LOG_FILE`.
+    var effectiveAccessLogFile: String? { accessLogFile ?? Self.variable("GREENROOM_ACCESS_LOG_FILE") }
+
     /// `--log-level`, or `GREENROOM_LOG_LEVEL`, or `info`; the error names where it came from.
     func effectiveLogLevel() throws(ConfigurationError) -> Logger.Level {
         let (source, text) =

@@ -111,6 +111,14 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Access log format: text, json or off.")
     var accessLog: AccessLogFormat?
 
+    @Option(
+        help: ArgumentHelp(
+            "Append the access log to this file instead of standard error (created 0640; reopened on SIGHUP).",
+            valueName: "PATH"
+        )
+    )
+    var accessLogFile: String?
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String?
 
@@ -177,6 +185,19 @@ struct ServeCommand: AsyncParsableCommand {
         for finding in report.findings { Console.error(StartupRules.line(finding)) }
         if report.refusesToStart { throw ExitCode(2) }
 
+        // A file the access log goes to: opened now, before anything is served, and refused
+        // (exit 2) when it is a symlink, someone else's, hard-linked or writable by anyone.
+        let accessOutput: LogOutput
+        if let path = effectiveAccessLogFile {
+            do {
+                accessOutput = try LogOutput(file: path)
+            } catch {
+                fail("\(error)")
+            }
+            accessOutput.startFlushing()
+        } else {
+            accessOutput = .standardError
+        }
         let format: LineLogHandler.Format = accessLog == .json ? .json : .text
         // RFC 3339 times on every log line, unless journald already stamps them (JOURNAL_STREAM).
         let stamped = LogTimestamp.wanted()
@@ -199,13 +220,17 @@ struct ServeCommand: AsyncParsableCommand {
         let server = HTTPServer(
             configuration: serving,
             logger: Logger(label: "greenroom"),
-            accessLogWriter: AccessLineWriter(format: format, timestamps: stamped),
+            accessLogWriter: AccessLineWriter(format: format, output: accessOutput, timestamps: stamped),
             onListening: { bound in
                 for line in StartupBanner.lines(for: bound) { Console.out(line) }
                 link.markReady(status: "serving on \(bound.url), trusting \(trust)")
             },
             handler: BuiltInApp()
         )
+        if effectiveAccessLogFile != nil {
+            // logrotate moves the file away, then sends SIGHUP: the next lines go to a new file.
+            reload.add("reopen the access log file") { try accessOutput.reopen() }
+        }
         if let path = effectiveConfig {
             let logger = Logger(label: "greenroom")
             reload.add("re-read \(path)") { [self] in

@@ -17,33 +17,58 @@ final class LogOutput: Sendable {
     /// Standard error, shared by every logger of the process.
     static let standardError = LogOutput(fd: 2)
 
-    private let fd: Int32
+    /// The descriptor written to; ``reopen()`` replaces it (a file's, never standard error's).
+    private let descriptor: Mutex<Int32>
+    /// The file ``reopen()`` opens again, when the output is a file.
+    private let path: String?
     private let buffer = Mutex<[UInt8]>([])
     private static let threshold = 32 * 1024
 
     init(fd: Int32) {
-        self.fd = fd
+        self.descriptor = Mutex(fd)
+        self.path = nil
+    }
+
+    /// Appends to the file at `path`, opened by ``LogFile/open(_:)`` (refusing planted files).
+    init(file path: String) throws(LogFile.Refusal) {
+        self.descriptor = Mutex(try LogFile.open(path))
+        self.path = path
+    }
+
+    /// Opens the file's path again: after logrotate has moved the file away, the lines logged
+    /// before go to the moved file and the lines after to a new one, none lost. Does nothing for a
+    /// descriptor that is not a file; throws, keeping the old file, when the path is refused.
+    func reopen() throws(LogFile.Refusal) {
+        guard let path else { return }
+        let fresh = try LogFile.open(path)
+        descriptor.withLock { current in
+            Self.write(takeBuffered(), to: current)
+            close(current)
+            current = fresh
+        }
     }
 
     /// Appends a line (a newline is added).
     func append(_ line: String) {
-        let full: [UInt8]? = buffer.withLock { buffer in
+        let full = buffer.withLock { buffer in
             buffer.append(contentsOf: line.utf8)
             buffer.append(0x0A)
-            guard buffer.count >= Self.threshold else { return nil }
-            defer { buffer.removeAll(keepingCapacity: true) }
-            return buffer
+            return buffer.count >= Self.threshold
         }
-        if let full { write(full) }
+        if full { flush() }
     }
 
-    /// Writes what is buffered.
+    /// Writes what is buffered. The buffer is taken and written while the descriptor is held, so
+    /// lines reach the file in order and never a descriptor ``reopen()`` has closed.
     func flush() {
-        let pending: [UInt8] = buffer.withLock { buffer in
+        descriptor.withLock { fd in Self.write(takeBuffered(), to: fd) }
+    }
+
+    private func takeBuffered() -> [UInt8] {
+        buffer.withLock { buffer in
             defer { buffer.removeAll(keepingCapacity: true) }
             return buffer
         }
-        if !pending.isEmpty { write(pending) }
     }
 
     /// Starts a detached thread that flushes every 100 ms for the life of the process.
@@ -70,7 +95,9 @@ final class LogOutput: Sendable {
         if started == 0 { pthread_detach(thread) }
     }
 
-    private func write(_ bytes: [UInt8]) {
+    /// Writes `bytes` whole to `fd`.
+    private static func write(_ bytes: [UInt8], to fd: Int32) {
+        guard !bytes.isEmpty else { return }
         bytes.withUnsafeBytes { raw in
             var offset = 0
             while offset < raw.count {
