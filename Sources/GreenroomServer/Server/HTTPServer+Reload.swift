@@ -43,14 +43,7 @@ extension HTTPServer {
                 "reload cannot change \(needsRestart.joined(separator: ", ")): restart the server for that"
             )
         }
-        let violations = newConfiguration.policyViolations()
-        if DeploymentPolicy.refuses(violations) { throw DeploymentPolicyRefusal(violations: violations) }
-        for warning in violations {
-            logger.warning(
-                "deployment policy",
-                metadata: ["greenroom.rule": "\(warning.rule)", "greenroom.message": "\(warning.message)"]
-            )
-        }
+        let violations = try applyPolicy(to: newConfiguration)
         context.replaceSettings(with: newConfiguration)
         logger.notice(
             "configuration reloaded",
@@ -59,6 +52,22 @@ extension HTTPServer {
                 "greenroom.forwarded_headers": "\(newConfiguration.forwardedHeaders.rawValue)",
             ]
         )
+        return violations
+    }
+
+    /// Runs the deployment policy on `configuration` (leaving out its
+    /// ``ServerConfiguration/policyExemptions``): throws `DeploymentPolicyRefusal` when it refuses,
+    /// logs and returns its warnings otherwise.
+    @discardableResult
+    func applyPolicy(to configuration: ServerConfiguration) throws -> [PolicyViolation] {
+        let violations = configuration.policyViolations()
+        if DeploymentPolicy.refuses(violations) { throw DeploymentPolicyRefusal(violations: violations) }
+        for warning in violations {
+            logger.warning(
+                "deployment policy",
+                metadata: ["greenroom.rule": "\(warning.rule)", "greenroom.message": "\(warning.message)"]
+            )
+        }
         return violations
     }
 }

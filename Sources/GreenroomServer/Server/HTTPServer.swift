@@ -101,14 +101,7 @@ public final class HTTPServer: Service, Sendable {
     ///   never for a single connection's trouble.
     public func run() async throws {
         try configuration.validate()
-        let violations = configuration.policyViolations()
-        if DeploymentPolicy.refuses(violations) { throw DeploymentPolicyRefusal(violations: violations) }
-        for warning in violations {
-            logger.warning(
-                "deployment policy",
-                metadata: ["greenroom.rule": "\(warning.rule)", "greenroom.message": "\(warning.message)"]
-            )
-        }
+        try applyPolicy(to: configuration)
         let alreadyStarted = state.withLock { state in
             defer { state.started = true }
             return state.started
