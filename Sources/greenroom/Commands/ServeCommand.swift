@@ -151,7 +151,10 @@ struct ServeCommand: AsyncParsableCommand {
         var configuration: ServerConfiguration
         let (level, accessLog, threads, noGuard): (Logger.Level, AccessLogFormat, Int?, Bool)
         do {
-            if let config = effectiveConfig { spec = try DeploymentSpec.load(path: config) }
+            if let config = effectiveConfig {
+                if let problem = SpecFileOwnership.problem(with: config) { fail(problem) }
+                spec = try DeploymentSpec.load(path: config)
+            }
             configuration = try makeConfiguration(spec: spec)
             // An inherited socket is judged by what it is, not by what the flags or spec say.
             let inherited = try InheritedListener.takeFromSystemd() + descriptors
