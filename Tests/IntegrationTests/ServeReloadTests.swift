@@ -90,14 +90,22 @@ import Glibc
             environment: ["NOTIFY_SOCKET": notify.path]
         ) { serve, _ in
             try await waitUntil("READY=1") { notify.messages.contains { $0.hasPrefix("READY=1") } }
+            _ = try scratch.write("greenroom.yml", "app:\n  trust: [127.0.0.1]\n")
             try await Self.reload(serve, count: 1)
-            try await waitUntil("READY=1 after the reload") { notify.messages.count >= 3 }
+            try await waitUntil("READY=1 after the reload") { notify.messages.count >= 4 }
             let messages = notify.messages
             let reloading = try #require(messages.firstIndex { $0.hasPrefix("RELOADING=1\n") }, "\(messages)")
             let time = messages[reloading].split(separator: "\n").last ?? ""
             #expect(time.hasPrefix("MONOTONIC_USEC="), "\(messages)")
             #expect(Int(time.dropFirst("MONOTONIC_USEC=".count)).map { $0 > 0 } == true, "\(messages)")
             #expect(messages[(reloading + 1)...].contains { $0.hasPrefix("READY=1") }, "\(messages)")
+            // The STATUS line says whom it trusts now.
+            #expect(
+                messages[(reloading + 1)...].contains {
+                    $0.hasPrefix("STATUS=serving on") && $0.hasSuffix("trusting 127.0.0.1")
+                },
+                "\(messages)"
+            )
         }
     }
 

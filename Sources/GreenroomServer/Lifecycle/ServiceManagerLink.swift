@@ -61,6 +61,12 @@ public struct ServiceManagerLink: Service {
         readyContinuation.yield()
     }
 
+    /// Tells the manager what the server does now (`STATUS=`), e.g. after a reload changed whom
+    /// it trusts.
+    public func updateStatus(_ status: String) {
+        notifier?.send("STATUS=\(Self.oneLine(status))")
+    }
+
     /// Handles signals and watchdog pings until graceful shutdown, which it reports as `STOPPING=1`.
     public func run() async throws {
         let signals = await UnixSignalsSequence(trapping: .sighup, .sigusr1, .sigusr2)

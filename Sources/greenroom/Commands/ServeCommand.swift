@@ -4,6 +4,7 @@ import GreenroomDeploy
 import GreenroomGuard
 import GreenroomServer
 import Logging
+import Synchronization
 
 #if canImport(FoundationEssentials)
 import FoundationEssentials
@@ -220,12 +221,15 @@ struct ServeCommand: AsyncParsableCommand {
         let reload = ReloadActions()
         let link = ServiceManagerLink(reload: reload, logger: Logger(label: "greenroom"))
         let trust = configuration.trustedProxies
+        // Where it listens, once it does: the STATUS line names it again after a reload.
+        let listening = Mutex<String?>(nil)
         let server = HTTPServer(
             configuration: serving,
             logger: Logger(label: "greenroom"),
             accessLogWriter: AccessLineWriter(format: format, output: accessOutput, timestamps: stamped),
             onListening: { bound in
                 for line in StartupBanner.lines(for: bound) { Console.out(line) }
+                listening.withLock { $0 = bound.url }
                 link.markReady(status: "serving on \(bound.url), trusting \(trust)")
             },
             handler: BuiltInApp()
@@ -240,6 +244,8 @@ struct ServeCommand: AsyncParsableCommand {
                 for warning in try reloadSpec(path: path, into: server, skippingGuard: noGuard) {
                     logger.warning("\(warning)")
                 }
+                let url = listening.withLock { $0 } ?? "\(server.configuration.bind)"
+                link.updateStatus("serving on \(url), trusting \(server.configuration.trustedProxies)")
             }
         }
         do {
