@@ -52,6 +52,8 @@ extension ClientAddress.Decision {
 public enum JSON {
     /// A JSON string literal for `text`, escaping quotes, backslashes and control characters.
     public static func string(_ text: String) -> String {
+        // Most text needs no escape: a byte check, then one copy.
+        if !text.utf8.contains(where: needsEscapeCheck) { return "\"" + text + "\"" }
         var out = "\""
         out.reserveCapacity(text.utf8.count + 2)
         for scalar in text.unicodeScalars {
@@ -69,5 +71,12 @@ public enum JSON {
             }
         }
         return out + "\""
+    }
+
+    /// `true` for a byte that may need an escape: `"`, `\`, a control character, DEL, or the
+    /// lead byte 0xE2 of U+2028/U+2029 (the slow path decides).
+    @inline(__always)
+    static func needsEscapeCheck(_ byte: UInt8) -> Bool {
+        byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte == 0x7F || byte == 0xE2
     }
 }

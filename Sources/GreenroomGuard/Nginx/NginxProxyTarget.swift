@@ -39,7 +39,8 @@ struct NginxProxyTarget: Sendable {
             hostPart = rest.firstIndex(of: "/").map { rest[..<$0] } ?? rest
             // A variable that always starts with '/' begins the path, not the host
             // (`http://127.0.0.1:8000$request_uri`).
-            for variable in ["$request_uri", "$uri", "$document_uri", "${request_uri}", "${uri}", "${document_uri}"] {
+            for variable in ["$request_uri", "$uri", "$document_uri", "${request_uri}", "${uri}", "${document_uri}"]
+            where hostPart.utf8.contains(UInt8(ascii: "$")) {
                 if let range = hostPart.firstRange(of: variable), range.lowerBound > hostPart.startIndex {
                     hostPart = hostPart[..<range.lowerBound]
                 }
