@@ -45,6 +45,19 @@ import Glibc
         }
     }
 
+    /// The flusher writes every 100 ms; a graceful stop writes what is left at once.
+    @Test func aStopRightAfterRequestsLosesNoLine() async throws {
+        let scratch = try TemporaryDirectory("greenroom-access-stop")
+        let log = try Self.logDirectory(in: scratch) + "/access.log"
+        try await ServeProcess.onFreePort(["--access-log", "text", "--access-log-file", log], logDirectory: scratch) {
+            serve,
+            port in
+            for _ in 0..<20 { _ = try await Curl.request("http://127.0.0.1:\(port)/healthz") }
+            #expect(serve.stop() == 0, "\(serve.output)")
+            #expect(Self.lines(log).count == 20, "\(Self.lines(log))")
+        }
+    }
+
     @Test func aSymbolicLinkIsRefused() async throws {
         let scratch = try TemporaryDirectory("greenroom-access-link")
         let directory = try Self.logDirectory(in: scratch)

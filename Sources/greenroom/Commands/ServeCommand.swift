@@ -251,10 +251,13 @@ struct ServeCommand: AsyncParsableCommand {
         do {
             try await server.runUntilTerminated(with: link)
         } catch let error as ServerStartError {
+            accessOutput.flush()
             LogOutput.standardError.flush()
             Console.error("greenroom: \(error.message)")
             throw ExitCode(1)
         }
+        // The access log's last lines are written before the process ends, whatever the flusher did.
+        accessOutput.flush()
         LogOutput.standardError.flush()
     }
 
