@@ -157,17 +157,8 @@ enum BehindNginxBench {
         for round in 1...options.rounds {
             for (index, backend) in backends.enumerated() {
                 let url = "http://127.0.0.1:\(proxyPorts[backend]!)/"
-                _ = try Wrk(threads: wrk.threads, connections: wrk.connections, seconds: 1).run(url: url)
                 let server = servers[backend]
-                let before = server?.cpuTicks(includingChildren: true)
-                let result = try wrk.run(url: url)
-                let after = server?.cpuTicks(includingChildren: true)
-                rows[index].results.append(result)
-                if let before, let after, result.requests > 0 {
-                    rows[index].cpuMicros.append(
-                        Double(after - before) / ChildProcess.ticksPerSecond * 1_000_000 / Double(result.requests)
-                    )
-                }
+                let result = try rows[index].measure(wrk, url: url, server: server, includingChildren: true)
                 rows[index].rssKiB = max(rows[index].rssKiB ?? 0, server?.residentKiBWithChildren() ?? 0)
                 print(
                     "  round \(round) \(backend.title): \(Int(result.requestsPerSecond)) req/s, p99 \(result.p99Milliseconds) ms"

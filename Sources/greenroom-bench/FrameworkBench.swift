@@ -74,20 +74,8 @@ struct FrameworkBench {
                     throw BenchError("\(scenario.name) did not start:\n\(process.output)")
                 }
                 let url = "http://127.0.0.1:\(port)\(scenario.path)"
-                _ = try Wrk(threads: wrk.threads, connections: wrk.connections, seconds: 1).run(
-                    url: url,
-                    headers: scenario.headers
-                )
-                let before = process.cpuTicks()
-                let result = try wrk.run(url: url, headers: scenario.headers)
-                let after = process.cpuTicks()
+                let result = try rows[index].measure(wrk, url: url, headers: scenario.headers, server: process)
                 guard result.errors == 0 else { throw BenchError("\(scenario.name): \(result.errors) errors") }
-                rows[index].results.append(result)
-                if let before, let after, result.requests > 0 {
-                    rows[index].cpuMicros.append(
-                        Double(after - before) / ChildProcess.ticksPerSecond * 1_000_000 / Double(result.requests)
-                    )
-                }
                 print(
                     "  round \(round) \(scenario.name) \(scenario.path): \(Int(result.requestsPerSecond)) req/s, "
                         + "p99 \(result.p99Milliseconds) ms"

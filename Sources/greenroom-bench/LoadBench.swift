@@ -102,6 +102,29 @@ enum LoadBench {
         var p50: Double { Self.median(results.map(\.p50Milliseconds)) ?? 0 }
         var cpu: Double? { Self.median(cpuMicros) }
         var errors: Int { results.map(\.errors).reduce(0, +) }
+
+        /// Warms `url` up for a second (allocator pools, caches, TCP), then runs `wrk` on it: the
+        /// result, and the CPU `server` spent per request (with its child processes when asked),
+        /// join this row.
+        mutating func measure(
+            _ wrk: Wrk,
+            url: String,
+            headers: [String] = [],
+            server: ChildProcess?,
+            includingChildren: Bool = false
+        ) throws -> Wrk.Result {
+            _ = try Wrk(threads: wrk.threads, connections: wrk.connections, seconds: 1).run(url: url, headers: headers)
+            let before = server?.cpuTicks(includingChildren: includingChildren)
+            let result = try wrk.run(url: url, headers: headers)
+            let after = server?.cpuTicks(includingChildren: includingChildren)
+            results.append(result)
+            if let before, let after, result.requests > 0 {
+                cpuMicros.append(
+                    Double(after - before) / ChildProcess.ticksPerSecond * 1_000_000 / Double(result.requests)
+                )
+            }
+            return result
+        }
     }
 
     static let xff = ["X-Forwarded-For: 198.51.100.7, 10.0.0.2"]
@@ -165,22 +188,15 @@ enum LoadBench {
                     throw BenchError("\(scenario.name) did not start:\n\(process.output)")
                 }
                 let url = "http://127.0.0.1:\(port)\(scenario.path)"
-                // Warm up (allocator pools, caches, TCP) before measuring.
-                _ = try Wrk(threads: wrk.threads, connections: scenario.connections, seconds: 1).run(
-                    url: url,
-                    headers: scenario.headers
-                )
                 var measured = wrk
                 measured.connections = scenario.connections
-                let before = process.cpuTicks(includingChildren: children)
-                let result = try measured.run(url: url, headers: scenario.headers)
-                let after = process.cpuTicks(includingChildren: children)
-                rows[index].results.append(result)
-                if let before, let after, result.requests > 0 {
-                    rows[index].cpuMicros.append(
-                        Double(after - before) / ChildProcess.ticksPerSecond * 1_000_000 / Double(result.requests)
-                    )
-                }
+                let result = try rows[index].measure(
+                    measured,
+                    url: url,
+                    headers: scenario.headers,
+                    server: process,
+                    includingChildren: children
+                )
                 let rss = children ? process.residentKiBWithChildren() : process.residentKiB()
                 rows[index].rssKiB = max(rows[index].rssKiB ?? 0, rss ?? 0)
                 print(
