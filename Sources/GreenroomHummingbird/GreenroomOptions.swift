@@ -93,7 +93,7 @@ public struct GreenroomOptions: Sendable, Hashable {
         ForwardedResolver(
             trusted: trustedProxies,
             policy: forwardedHeaders,
-            mode: hops.map { .hops($0) } ?? .walk,
+            hops: hops,
             maxHops: maxHops,
             authoritative: authoritativeHeaders
         )

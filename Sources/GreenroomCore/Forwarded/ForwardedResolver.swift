@@ -230,3 +230,23 @@ public struct ForwardedResolver: Sendable, Hashable {
         return Array(string.utf8).withUnsafeBufferPointer(body)
     }
 }
+
+extension ForwardedResolver {
+    /// The resolver for settings as `serve`, the spec and the adapters hold them: a hop count
+    /// when one is given (``Mode/hops(_:)``), otherwise the walk over trusted hops.
+    package init(
+        trusted: TrustedProxies,
+        policy: HeaderPolicy,
+        hops: Int?,
+        maxHops: Int,
+        authoritative: HeaderFamily
+    ) {
+        self.init(
+            trusted: trusted,
+            policy: policy,
+            mode: hops.map { .hops($0) } ?? .walk,
+            maxHops: maxHops,
+            authoritative: authoritative
+        )
+    }
+}

@@ -58,7 +58,7 @@ package struct TrustSettings: Sendable, Hashable {
         ForwardedResolver(
             trusted: trustedProxies ?? .loopback,
             policy: forwardedHeaders ?? .xForwarded,
-            mode: hops.map { .hops($0) } ?? .walk,
+            hops: hops,
             maxHops: Self.maxHops,
             authoritative: authoritativeHeaders ?? .xForwarded
         )

@@ -128,7 +128,7 @@ public struct ServerConfiguration: Sendable, Hashable {
         ForwardedResolver(
             trusted: trustedProxies,
             policy: forwardedHeaders,
-            mode: hops.map { .hops($0) } ?? .walk,
+            hops: hops,
             maxHops: maxHops,
             authoritative: authoritativeHeaders
         )
