@@ -18,10 +18,12 @@ public import Vapor
 /// Booting throws a `DeploymentPolicyRefusal` whose violations name their `RuleID`; warnings
 /// (refusals the configuration opted out of in `ServerConfiguration/optIns`) are logged.
 ///
-/// Vapor's `serve --hostname`, `--port`, `--bind` and `--unix-socket` replace the address after
-/// boot, where this check cannot see them: set the address in `app.http.server.configuration`
-/// instead, or run on Greenroom's server (`app.servers.use(.greenroom(...))`), which checks the
-/// address it binds.
+/// Vapor's `serve --hostname`/`-H`, `--port`/`-p`, `--bind`/`-b` and `--unix-socket` replace the
+/// configured address when the server starts, after boot; the check reads them from the app's
+/// arguments (`app.environment`) the way `serve` does and judges the address they name. An app
+/// that starts its server some other way (its own command, `app.server.start(address:)`) is
+/// judged by its configured address only: run it on Greenroom's server
+/// (`app.servers.use(.greenroom(...))`), which checks the address it binds.
 public struct GreenroomStartupCheck: LifecycleHandler {
     /// The trust, opt-ins and exemptions the policy judges; its `bind` is replaced by Vapor's.
     public let configuration: ServerConfiguration
@@ -43,9 +45,10 @@ public struct GreenroomStartupCheck: LifecycleHandler {
 
     /// The policy's violations for `application`'s HTTP server address; empty when it may start.
     /// The policy judges IP addresses only; ``check(_:)`` also refuses a host name.
+    /// A `serve` flag that cannot be read gives no violation here; ``check(_:)`` throws for it.
     public func violations(for application: Application) -> [PolicyViolation] {
         var judged = configuration
-        judged.bind = Self.bindTarget(application.http.server.configuration.address)
+        judged.bind = (try? Self.servedAddress(application)) ?? Self.configuredAddress(application)
         return judged.policyViolations()
     }
 
@@ -55,7 +58,7 @@ public struct GreenroomStartupCheck: LifecycleHandler {
     /// A host that is not an IP address (a DNS name) throws `ConfigurationError`, as `serve --host`
     /// does: the policy judges addresses, and Vapor would bind whatever the name resolves to.
     public func check(_ application: Application) throws {
-        let bind = Self.bindTarget(application.http.server.configuration.address)
+        let bind = try Self.servedAddress(application)
         if case .tcp(let host, _) = bind, bind.address == nil {
             throw ConfigurationError(
                 "Vapor's server hostname '\(host)' is not an IP address; "
@@ -70,6 +73,17 @@ public struct GreenroomStartupCheck: LifecycleHandler {
                 metadata: ["greenroom.rule": "\(warning.rule)", "greenroom.message": "\(warning.message)"]
             )
         }
+    }
+
+    /// The address Vapor's server binds: the configured one, or the one `serve`'s flags name.
+    static func servedAddress(_ application: Application) throws -> BindTarget {
+        let configured = application.http.server.configuration
+        return bindTarget(try ServeFlags.address(for: application.environment.commandInput, configured: configured))
+    }
+
+    /// The address in `app.http.server.configuration`.
+    static func configuredAddress(_ application: Application) -> BindTarget {
+        bindTarget(application.http.server.configuration.address)
     }
 
     /// Greenroom's name for a Vapor bind address, Vapor's defaults filled in.

@@ -65,6 +65,52 @@ import Vapor
         try await app.asyncShutdown()
     }
 
+    /// Vapor's `serve --hostname/-H`, `--port/-p`, `--bind/-b` and `--unix-socket` replace the
+    /// configured address after boot: the check judges the address they name, parsed as Vapor's
+    /// serve command parses them (serve is the default command, so it may be left out).
+    @Test(arguments: [
+        (["serve", "--hostname", "0.0.0.0"], [RuleID.specWildcardBind]),
+        (["serve", "-H", "::"], [.specWildcardBind]),
+        (["--hostname", "0.0.0.0", "--port", "8080"], [.specWildcardBind]),
+        (["serve", "--bind", "0.0.0.0:8080"], [.specWildcardBind]),
+        (["serve", "-b", "0.0.0.0"], [.specWildcardBind]),
+        (["serve", "--port", "80"], [.specPrivilegedPort]),
+        (["serve", "-p", "443", "-H", "127.0.0.1"], [.specPrivilegedPort]),
+        (["serve", "--hostname", "127.0.0.1", "--port", "8081"], []),
+        (["serve", "--unix-socket", "/tmp/greenroom-vapor.sock"], []),
+        (["routes", "--hostname", "0.0.0.0"], []),
+    ])
+    func bootJudgesTheAddressServesFlagsName(arguments: [String], rules: [RuleID]) async throws {
+        let app = try await Application.make(Environment(name: "testing", arguments: ["app"] + arguments))
+        app.logger.logLevel = .critical
+        app.http.server.configuration.address = .hostname("127.0.0.1", port: 8080)
+        app.lifecycle.use(GreenroomStartupCheck(configuration: VaporTestApp.configuration()))
+        if rules.isEmpty {
+            try await app.asyncBoot()
+        } else {
+            await #expect("\(arguments)") {
+                try await app.asyncBoot()
+            } throws: { error in
+                (error as? DeploymentPolicyRefusal)?.violations.map(\.rule) == rules
+            }
+        }
+        try await app.asyncShutdown()
+    }
+
+    @Test func serveFlagsNamingAHostThatIsNotAnAddressAreRefused() async throws {
+        let app = try await Application.make(
+            Environment(name: "testing", arguments: ["app", "serve", "--hostname", "0.0.0.0.nip.io"])
+        )
+        app.logger.logLevel = .critical
+        app.lifecycle.use(GreenroomStartupCheck(configuration: VaporTestApp.configuration()))
+        await #expect {
+            try await app.asyncBoot()
+        } throws: { error in
+            (error as? ConfigurationError)?.message.contains("'0.0.0.0.nip.io' is not an IP address") == true
+        }
+        try await app.asyncShutdown()
+    }
+
     @Test func providerRefusesAWildcardBindWhileTrustingAProxy() async throws {
         var configuration = VaporTestApp.configuration()
         configuration.bind = .tcp(host: "0.0.0.0", port: 0)
