@@ -10,7 +10,8 @@ import Vapor
 ///
 /// The server has resolved the client (PROXY header, forwarding headers) and removed the
 /// forwarding headers of untrusted peers; the Vapor request carries that client for
-/// `req.greenroom.client`, and the connection's peer as `remoteAddress`.
+/// `req.greenroom.client`, the connection's peer as `remoteAddress`, and `X-Forwarded-For` /
+/// `Forwarded` pinned to that client (`req.peerAddress` is Greenroom's answer).
 ///
 /// Through Vapor's public API a request body can only be handed over collected (its streaming
 /// body type is internal), so the body is read whole first, within the server's
@@ -33,12 +34,14 @@ struct VaporResponderHandler: HTTPHandler {
             let collected = try await request.body.collect(upTo: maxBodyBytes)
             if collected.readableBytes > 0 { body = collected }
         }
+        var headers = request.headers
+        headers.pinForwarding(to: request.client)
         let vaporRequest = Vapor.Request(
             application: application,
             method: request.method,
             url: URI(string: request.uri),
             version: request.version,
-            headersNoUpdate: request.headers,
+            headersNoUpdate: headers,
             collectedBody: body,
             remoteAddress: Self.socketAddress(request.peer),
             peerCertificateChain: nil,
