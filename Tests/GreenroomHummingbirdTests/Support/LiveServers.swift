@@ -17,6 +17,7 @@ func testRouter() -> Router<BasicGreenroomRequestContext> {
         request.headers.map { $0.name.canonicalName }.joined(separator: ",")
     }
     router.get("/remote") { _, context in context.remoteAddress.map { "\($0)" } ?? "none" }
+    router.post("/echo") { request, _ in String(buffer: try await request.body.collect(upTo: 1 << 20)) }
     return router
 }
 

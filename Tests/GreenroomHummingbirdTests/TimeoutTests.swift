@@ -1,0 +1,52 @@
+#if Hummingbird
+import GreenroomHummingbird
+import Testing
+
+/// A client that starts a request and stops sending (slowloris: a head, or a body, a byte at a
+/// time or not at all) is closed after the options' timeouts, as `greenroom serve` closes it;
+/// stock `HTTP1Channel` has no timeout unless the app sets one, and then none for bodies.
+@Suite struct TimeoutTests {
+    static func options() -> GreenroomOptions {
+        var options = GreenroomOptions()
+        options.idleTimeout = .milliseconds(300)
+        options.bodyTimeout = .milliseconds(300)
+        return options
+    }
+
+    @Test func aHeadThatNeverEndsIsClosed() async throws {
+        let response = try await withHummingbirdApp(Self.options()) { port in
+            try await RawClient.exchange(
+                port: port,
+                Array("GET /whoami HTTP/1.1\r\nHost: a".utf8),
+                timeout: .seconds(5)
+            )
+        }
+        #expect(!response.contains("200 OK"), "\(response)")
+    }
+
+    @Test func aConnectionThatSendsNothingIsClosed() async throws {
+        let response = try await withHummingbirdApp(Self.options()) { port in
+            try await RawClient.exchange(port: port, [], timeout: .seconds(5))
+        }
+        #expect(response.isEmpty, "\(response)")
+    }
+
+    @Test func aBodyThatStopsIsClosed() async throws {
+        let head = "POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: 10\r\n\r\nabc"
+        let response = try await withHummingbirdApp(Self.options()) { port in
+            try await RawClient.exchange(port: port, Array(head.utf8), timeout: .seconds(5))
+        }
+        #expect(!response.contains("200 OK"), "\(response)")
+    }
+
+    /// The timeouts do not cut a request that keeps coming: a whole body is answered.
+    @Test func aCompleteRequestIsAnswered() async throws {
+        let request = "POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\nConnection: close\r\n\r\nhello"
+        let response = try await withHummingbirdApp(Self.options()) { port in
+            try await RawClient.exchange(port: port, Array(request.utf8), timeout: .seconds(5))
+        }
+        #expect(response.hasPrefix("HTTP/1.1 200 OK"), "\(response)")
+        #expect(RawClient.body(response) == "hello")
+    }
+}
+#endif
