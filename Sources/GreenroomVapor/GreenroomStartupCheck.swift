@@ -16,7 +16,10 @@ public import Vapor
 /// ```
 ///
 /// Booting throws a `DeploymentPolicyRefusal` whose violations name their `RuleID`; warnings
-/// (refusals the configuration opted out of in `ServerConfiguration/optIns`) are logged.
+/// (refusals the configuration opted out of in `ServerConfiguration/optIns`) are logged. It also
+/// throws `ConfigurationError` when ``GreenroomMiddleware`` is installed behind another middleware
+/// (Vapor's route logging and error middleware excepted), which would see an untrusted peer's
+/// forwarding headers.
 ///
 /// Vapor's `serve --hostname`/`-H`, `--port`/`-p`, `--bind`/`-b` and `--unix-socket` replace the
 /// configured address when the server starts, after boot; the check reads them from the app's
@@ -58,6 +61,7 @@ public struct GreenroomStartupCheck: LifecycleHandler {
     /// A host that is not an IP address (a DNS name) throws `ConfigurationError`, as `serve --host`
     /// does: the policy judges addresses, and Vapor would bind whatever the name resolves to.
     public func check(_ application: Application) throws {
+        try Self.checkMiddlewareOrder(application.middleware.resolve())
         let bind = try Self.servedAddress(application)
         if case .tcp(let host, _) = bind, bind.address == nil {
             throw ConfigurationError(
@@ -73,6 +77,26 @@ public struct GreenroomStartupCheck: LifecycleHandler {
                 metadata: ["greenroom.rule": "\(warning.rule)", "greenroom.message": "\(warning.message)"]
             )
         }
+    }
+
+    /// Vapor's own middleware that may run before ``GreenroomMiddleware``: they read no
+    /// forwarding header and no client address.
+    static let harmlessInFront: Set<ObjectIdentifier> = [
+        ObjectIdentifier(RouteLoggingMiddleware.self), ObjectIdentifier(ErrorMiddleware.self),
+    ]
+
+    /// Throws when a ``GreenroomMiddleware`` is installed behind a middleware other than Vapor's
+    /// route logging and error middleware: that one would see an untrusted peer's forwarding
+    /// headers, and `req.peerAddress` before Greenroom pinned it.
+    static func checkMiddlewareOrder(_ middleware: [any Middleware]) throws {
+        guard let index = middleware.firstIndex(where: { $0 is GreenroomMiddleware }) else { return }
+        let inFront = middleware[..<index].filter { !harmlessInFront.contains(ObjectIdentifier(type(of: $0))) }
+        guard !inFront.isEmpty else { return }
+        let names = inFront.map { "\(type(of: $0))" }.joined(separator: ", ")
+        throw ConfigurationError(
+            "GreenroomMiddleware runs after \(names), which would see forwarding headers from untrusted "
+                + "peers; install it first: app.middleware.use(GreenroomMiddleware(...), at: .beginning)"
+        )
     }
 
     /// The address Vapor's server binds: the configured one, or the one `serve`'s flags name.

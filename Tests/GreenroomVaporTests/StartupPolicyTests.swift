@@ -111,6 +111,42 @@ import Vapor
         try await app.asyncShutdown()
     }
 
+    /// A middleware that runs before Greenroom's sees an untrusted peer's forwarding headers
+    /// (and Vapor's `req.peerAddress` before it is pinned): boot refuses that order, naming it.
+    /// Vapor's own route logging and error middleware read neither and may stay in front.
+    @Test func bootRefusesMiddlewareInFrontOfGreenrooms() async throws {
+        struct ReadsHeaders: AsyncMiddleware {
+            func respond(to request: Vapor.Request, chainingTo next: any AsyncResponder) async throws -> Vapor.Response
+            {
+                try await next.respond(to: request)
+            }
+        }
+        for first in [true, false] {
+            let app = try await Application.make(.testing)
+            app.logger.logLevel = .critical
+            app.http.server.configuration.address = .hostname("127.0.0.1", port: 8080)
+            let configuration = VaporTestApp.configuration()
+            if first {
+                app.middleware.use(ReadsHeaders())
+                app.middleware.use(GreenroomMiddleware(configuration: configuration), at: .beginning)
+            } else {
+                app.middleware.use(ReadsHeaders())
+                app.middleware.use(GreenroomMiddleware(configuration: configuration))
+            }
+            app.lifecycle.use(GreenroomStartupCheck(configuration: configuration))
+            if first {
+                try await app.asyncBoot()
+            } else {
+                await #expect {
+                    try await app.asyncBoot()
+                } throws: { error in
+                    (error as? ConfigurationError)?.message.contains("ReadsHeaders") == true
+                }
+            }
+            try await app.asyncShutdown()
+        }
+    }
+
     @Test func providerRefusesAWildcardBindWhileTrustingAProxy() async throws {
         var configuration = VaporTestApp.configuration()
         configuration.bind = .tcp(host: "0.0.0.0", port: 0)
