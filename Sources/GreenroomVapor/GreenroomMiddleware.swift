@@ -13,7 +13,8 @@ public import Vapor
 /// app.get("whoami") { req in req.greenroom.client.json }
 /// ```
 ///
-/// The peer is `req.remoteAddress`, the socket's peer. When it is a trusted proxy, the client is
+/// The peer is `req.remoteAddress`, the socket's peer; its scheme is `https` when Vapor's server
+/// has a TLS configuration. When it is a trusted proxy, the client is
 /// found by walking `X-Forwarded-For` (or `Forwarded`, by `ServerConfiguration/forwardedHeaders`)
 /// from the right; otherwise the client is the peer and every forwarding header (`X-Forwarded-*`,
 /// `Forwarded`, `X-Real-IP`, ...) is removed from `req.headers` before the routes run. For a
@@ -52,7 +53,10 @@ public struct GreenroomMiddleware: Middleware {
     func resolve(_ request: Vapor.Request) {
         guard request.storage[ClientAddressKey.self] == nil else { return }
         let peer = request.remoteAddress.map { Peer($0) } ?? .unix(path: nil)
-        let client = resolver.resolve(ConnectionPeer(socketPeer: peer), headers: request.headers)
+        var connection = ConnectionPeer(socketPeer: peer)
+        // Vapor's own server terminates TLS when it has a TLS configuration: a direct client is https.
+        connection.tls = request.application.http.server.configuration.tlsConfiguration != nil
+        let client = resolver.resolve(connection, headers: request.headers)
         if client.decision == .peerUntrusted {
             sanitizer.sanitize(&request.headers)
         } else {
