@@ -52,6 +52,10 @@ public struct GreenroomMiddleware: Middleware {
     /// forwarding headers when its peer is not trusted.
     func resolve(_ request: Vapor.Request) {
         guard request.storage[ClientAddressKey.self] == nil else { return }
+        // No peer address (a server that gives none): nobody vouches for the headers, even when
+        // unix peers are trusted. Resolve as an untrusted peer rather than as an unnamed socket.
+        var resolver = resolver
+        if request.remoteAddress == nil { resolver.trusted = .none }
         let peer = request.remoteAddress.map { Peer($0) } ?? .unix(path: nil)
         var connection = ConnectionPeer(socketPeer: peer)
         // Vapor's own server terminates TLS when it has a TLS configuration: a direct client is https.
