@@ -64,24 +64,21 @@ import Vapor
         let chunks = 128
         var configuration = VaporTestApp.configuration()
         configuration.maxBodyBytes = 1024
-        try await VaporTestApp.with(
-            .provider,
-            configuration,
-            routes: { app in
-                app.get("big") { _ in
-                    Vapor.Response(
-                        body: .init(
-                            asyncStream: { writer in
-                                let piece = ByteBuffer(repeating: UInt8(ascii: "x"), count: chunk)
-                                for _ in 0..<chunks { try await writer.writeBuffer(piece) }
-                                try await writer.write(.end)
-                            },
-                            count: chunk * chunks
-                        )
+        let routes: (Application) -> Void = { app in
+            app.get("big") { _ in
+                Vapor.Response(
+                    body: .init(
+                        asyncStream: { writer in
+                            let piece = ByteBuffer(repeating: UInt8(ascii: "x"), count: chunk)
+                            for _ in 0..<chunks { try await writer.writeBuffer(piece) }
+                            try await writer.write(.end)
+                        },
+                        count: chunk * chunks
                     )
-                }
+                )
             }
-        ) { app in
+        }
+        try await VaporTestApp.with(.provider, configuration, routes: routes) { app in
             let response = try #require(
                 try await app.request("GET /big HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n")
             )
@@ -94,19 +91,17 @@ import Vapor
     /// connection is closed, so the client sees a cut response, never a complete-looking one.
     @Test func aStreamThatFailsMidwayClosesTheConnection() async throws {
         struct Broken: Error {}
-        try await VaporTestApp.with(
-            .provider,
-            routes: { app in
-                app.get("broken") { _ in
-                    Vapor.Response(
-                        body: .init(asyncStream: { writer in
-                            try await writer.writeBuffer(ByteBuffer(string: "partial"))
-                            throw Broken()
-                        })
-                    )
-                }
+        let routes: (Application) -> Void = { app in
+            app.get("broken") { _ in
+                Vapor.Response(
+                    body: .init(asyncStream: { writer in
+                        try await writer.writeBuffer(ByteBuffer(string: "partial"))
+                        throw Broken()
+                    })
+                )
             }
-        ) { app in
+        }
+        try await VaporTestApp.with(.provider, routes: routes) { app in
             let client = try await app.connect()
             try await client.send("GET /broken HTTP/1.1\r\nHost: t\r\n\r\n")
             let text = try await client.readToClose()
