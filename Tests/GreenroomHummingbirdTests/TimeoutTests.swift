@@ -1,5 +1,6 @@
 #if Hummingbird
 import GreenroomHummingbird
+import NIOCore
 import Testing
 
 /// A client that starts a request and stops sending (slowloris: a head, or a body, a byte at a
@@ -13,29 +14,29 @@ import Testing
         return options
     }
 
-    @Test func aHeadThatNeverEndsIsClosed() async throws {
-        let response = try await withHummingbirdApp(Self.options()) { port in
-            try await RawClient.exchange(
-                port: port,
-                Array("GET /whoami HTTP/1.1\r\nHost: a".utf8),
-                timeout: .seconds(5)
-            )
+    /// What the server sent before it closed the connection, within 5 s of `bytes`. A close
+    /// before the client could write (a loaded machine, a short timeout) is a close too.
+    static func closedAfter(_ bytes: String) async throws -> String {
+        try await withHummingbirdApp(options()) { port in
+            do {
+                return try await RawClient.exchange(port: port, Array(bytes.utf8), timeout: .seconds(5))
+            } catch ChannelError.ioOnClosedChannel {
+                return ""
+            }
         }
+    }
+
+    @Test func aHeadThatNeverEndsIsClosed() async throws {
+        let response = try await Self.closedAfter("GET /whoami HTTP/1.1\r\nHost: a")
         #expect(!response.contains("200 OK"), "\(response)")
     }
 
     @Test func aConnectionThatSendsNothingIsClosed() async throws {
-        let response = try await withHummingbirdApp(Self.options()) { port in
-            try await RawClient.exchange(port: port, [], timeout: .seconds(5))
-        }
-        #expect(response.isEmpty, "\(response)")
+        #expect(try await Self.closedAfter("").isEmpty)
     }
 
     @Test func aBodyThatStopsIsClosed() async throws {
-        let head = "POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: 10\r\n\r\nabc"
-        let response = try await withHummingbirdApp(Self.options()) { port in
-            try await RawClient.exchange(port: port, Array(head.utf8), timeout: .seconds(5))
-        }
+        let response = try await Self.closedAfter("POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: 10\r\n\r\nabc")
         #expect(!response.contains("200 OK"), "\(response)")
     }
 
