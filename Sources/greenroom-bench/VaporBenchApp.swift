@@ -9,6 +9,9 @@ enum VaporBenchApp {
     enum Mode: String, CaseIterable {
         /// Stock Vapor: `/whoami` reports `req.peerAddress`.
         case stock
+        /// Stock Vapor with one middleware that only passes the request on: what any middleware
+        /// costs in Vapor's chain, the floor under Greenroom's.
+        case emptyMiddleware = "empty-middleware"
         /// Vapor's server with ``GreenroomMiddleware`` first.
         case middleware
         /// Greenroom's server (`app.servers.use(.greenroom(...))`).
@@ -17,6 +20,7 @@ enum VaporBenchApp {
         var label: String {
             switch self {
             case .stock: "stock Vapor"
+            case .emptyMiddleware: "stock Vapor + an empty middleware"
             case .middleware: "Vapor + Greenroom middleware"
             case .provider: "Vapor on Greenroom's server"
             }
@@ -52,7 +56,8 @@ enum VaporBenchApp {
         app.http.server.configuration.hostname = "127.0.0.1"
         app.http.server.configuration.port = port
         switch mode {
-        case .stock:
+        case .stock, .emptyMiddleware:
+            if mode == .emptyMiddleware { app.middleware.use(PassThroughMiddleware(), at: .beginning) }
             app.get("whoami") { req in
                 Vapor.Response(
                     headers: ["content-type": "application/json"],
@@ -76,6 +81,13 @@ enum VaporBenchApp {
         try await app.execute()
         try await app.asyncShutdown()
         return 0
+    }
+}
+
+/// A middleware that does nothing but call the next responder.
+struct PassThroughMiddleware: Middleware {
+    func respond(to request: Vapor.Request, chainingTo next: any Responder) -> EventLoopFuture<Vapor.Response> {
+        next.respond(to: request)
     }
 }
 #endif
