@@ -2,6 +2,7 @@
 public import GreenroomCore
 public import GreenroomServer
 public import Vapor
+import Synchronization
 
 /// Resolves each request's client with the same rules as `greenroom serve`, and removes the
 /// forwarding headers of peers that are not trusted proxies.
@@ -29,6 +30,7 @@ public struct GreenroomMiddleware: Middleware {
     /// The resolver each request is resolved with.
     public let resolver: ForwardedResolver
     private let sanitizer = HeaderSanitizer()
+    private let serverFacts = ServerFacts()
 
     /// A middleware trusting what `configuration` trusts: `ServerConfiguration/trustedProxies`,
     /// `ServerConfiguration/forwardedHeaders`, `ServerConfiguration/authoritativeHeaders`,
@@ -49,24 +51,55 @@ public struct GreenroomMiddleware: Middleware {
     }
 
     /// Resolves `request`'s client once and keeps it for `req.greenroom.client`; removes the
-    /// forwarding headers when its peer is not trusted.
+    /// forwarding headers when its peer is not trusted, and pins them to the client when it is.
     func resolve(_ request: Vapor.Request) {
-        guard request.storage[ClientAddressKey.self] == nil else { return }
+        let server = serverFacts.read(request.application)
+        // Greenroom's server resolved the request already; anything else (an in-memory test
+        // request) has no answer yet.
+        if server == .greenroom, request.storage[ClientAddressKey.self] != nil { return }
         // No peer address (a server that gives none): nobody vouches for the headers, even when
         // unix peers are trusted. Resolve as an untrusted peer rather than as an unnamed socket.
+        let remoteAddress = request.remoteAddress
         var resolver = resolver
-        if request.remoteAddress == nil { resolver.trusted = .none }
-        let peer = request.remoteAddress.map { Peer($0) } ?? .unix(path: nil)
-        var connection = ConnectionPeer(socketPeer: peer)
+        if remoteAddress == nil { resolver.trusted = .none }
+        var connection = ConnectionPeer(socketPeer: remoteAddress.map { Peer($0) } ?? .unix(path: nil))
         // Vapor's own server terminates TLS when it has a TLS configuration: a direct client is https.
-        connection.tls = request.application.http.server.configuration.tlsConfiguration != nil
-        let client = resolver.resolve(connection, headers: request.headers)
+        connection.tls = server == .vaporTLS
+        let headers = request.headers
+        let client = resolver.resolve(connection, headers: headers)
         if client.decision == .peerUntrusted {
-            sanitizer.sanitize(&request.headers)
-        } else {
+            if headers.contains(where: { sanitizer.isForwardingHeader($0.name) }) {
+                sanitizer.sanitize(&request.headers)
+            }
+        } else if headers.needsPinning(to: client) {
             request.headers.pinForwarding(to: client)
         }
         request.storage[ClientAddressKey.self] = client
+    }
+}
+
+/// What the middleware needs to know about the app's server, read at the first request (the
+/// server and its TLS configuration are set before it starts): whether it is Greenroom's, which
+/// resolved each request already, and whether Vapor's terminates TLS.
+final class ServerFacts: Sendable {
+    enum Kind: UInt8 {
+        case unknown, vapor, vaporTLS, greenroom
+    }
+
+    private let kind = Atomic<UInt8>(Kind.unknown.rawValue)
+
+    func read(_ application: Application) -> Kind {
+        if let known = Kind(rawValue: kind.load(ordering: .relaxed)), known != .unknown { return known }
+        let found: Kind =
+            if application.server is GreenroomVaporServer {
+                .greenroom
+            } else if application.http.server.configuration.tlsConfiguration != nil {
+                .vaporTLS
+            } else {
+                .vapor
+            }
+        kind.store(found.rawValue, ordering: .relaxed)
+        return found
     }
 }
 #endif

@@ -12,6 +12,20 @@ extension HTTPHeaders {
     /// `X-Forwarded-For` naming it is put back: `peerAddress` is then the resolved client, and
     /// a client that came straight or through the PROXY protocol is `remoteAddress`. The whole
     /// chain the resolver walked stays in `req.greenroom.client.chain`.
+    /// `false` when ``pinForwarding(to:)`` would change nothing (no `Forwarded` or
+    /// `X-Forwarded-For` field and no client found in them), so the request's headers need not
+    /// be copied.
+    func needsPinning(to client: ClientAddress) -> Bool {
+        client.via == .xForwardedFor || client.via == .forwarded
+            || contains { $0.name.utf8.count == 9 || $0.name.utf8.count == 15 ? Self.isPinned($0.name) : false }
+    }
+
+    /// `Forwarded` or `X-Forwarded-For`, in any case.
+    private static func isPinned(_ name: String) -> Bool {
+        name.caseInsensitiveCompare("forwarded") == .orderedSame
+            || name.caseInsensitiveCompare("x-forwarded-for") == .orderedSame
+    }
+
     mutating func pinForwarding(to client: ClientAddress) {
         remove(name: "forwarded")
         remove(name: "x-forwarded-for")
