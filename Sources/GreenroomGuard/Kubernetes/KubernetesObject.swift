@@ -1,0 +1,37 @@
+import GreenroomConfigParsing
+
+/// One object of a Kubernetes manifest (one YAML document, or one item of a `kind: List`): its
+/// kind, API group, name and namespace, and the whole document as a located tree.
+package struct KubernetesObject: Sendable, Hashable {
+    /// `Deployment`, `Service`, `NetworkPolicy`, ...
+    package var kind: String
+    /// `apps/v1`, `v1`, `gateway.networking.k8s.io/v1`, ... (empty when not written).
+    package var apiVersion: String
+    /// `metadata.name`, when written.
+    package var name: String?
+    /// `metadata.namespace`, when written (`nil`: whatever namespace it is applied to).
+    package var namespace: String?
+    /// The document.
+    package var root: ManifestNode
+    /// Where the object's `kind:` value is: the place findings about the object as a whole point at.
+    package var location: SourceLocation
+
+    /// The API group: the part of `apiVersion` before `/`, empty for the core group (`v1`).
+    package var group: String {
+        guard let slash = apiVersion.firstIndex(of: "/") else { return "" }
+        return String(apiVersion[..<slash])
+    }
+
+    /// `true` for `kind` in `group` (the group is what tells a Gateway API `Gateway` from Istio's).
+    package func `is`(_ kind: String, group: String) -> Bool { self.kind == kind && self.group == group }
+
+    /// `Kind/name` for messages (`Service/web`).
+    package var reference: String { "\(kind)/\(name ?? "(unnamed)")" }
+
+    /// `true` when `other` can be in the same namespace: equal namespaces, or either one not
+    /// written (a manifest without a namespace lands in whatever namespace it is applied to).
+    package func mayShareNamespace(with other: KubernetesObject) -> Bool {
+        guard let mine = namespace, let theirs = other.namespace else { return true }
+        return mine == theirs
+    }
+}
