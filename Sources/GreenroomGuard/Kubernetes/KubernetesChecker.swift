@@ -5,7 +5,7 @@ import GreenroomCore
 /// Which workloads are "the app" is decided by ``KubernetesApp``; the rules about exposure,
 /// isolation, privileges and trust judge those, and the rules about the gateway judge the
 /// gateway's own objects (`ClientTrafficPolicy`, the ingress-nginx `ConfigMap`, `LoadBalancer`
-/// Services).
+/// Services). Objects of other kinds are ignored.
 package struct KubernetesChecker: Sendable {
     /// The gateway pods' address ranges (the spec's `kubernetes.gateway.addresses`), or `nil`:
     /// then they are taken from the `ipBlock`s of the NetworkPolicies that admit traffic to the app.
@@ -22,6 +22,30 @@ package struct KubernetesChecker: Sendable {
 
     /// Every finding for `manifests`.
     package func check(_ manifests: KubernetesManifests) -> [Finding] {
-        []
+        let workloads = KubernetesWorkload.all(in: manifests)
+        let apps = KubernetesApp.find(in: manifests, workloads: workloads)
+        var findings: [Finding] = []
+        if apps.isEmpty, let first = workloads.first {
+            findings.append(
+                Rule.kubernetesNoApp.finding(
+                    at: first.object.location,
+                    "no container runs `greenroom serve` or sets GREENROOM_*, and no HTTPRoute sends to a Service "
+                        + "selecting these workloads: the app rules judged nothing",
+                    fix: "run the app as `greenroom serve` (or set GREENROOM_HOST and GREENROOM_TRUST), or route to it "
+                        + "with an HTTPRoute"
+                )
+            )
+        }
+        for app in apps {
+            findings += exposure(of: app, in: manifests)
+            let isolation = isolation(of: app, in: manifests)
+            findings += isolation.findings
+            findings += privileges(of: app)
+            findings += trust(of: app, gateway: gatewayRanges ?? isolation.ranges)
+        }
+        findings += loadBalancers(in: manifests, apps: apps)
+        findings += envoyGateway(in: manifests)
+        findings += ingressNginx(in: manifests)
+        return findings
     }
 }
