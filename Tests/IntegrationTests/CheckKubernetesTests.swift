@@ -41,4 +41,44 @@ import Testing
         #expect(result.stdout.hasPrefix("{\"findings\":[],\"summary\":"), "\(result)")
         #expect(result.stdout.contains("\"files\":[\"k8s/service.yaml\"]"), "\(result)")
     }
+
+    static let corpus = "\(packageRoot)/Tests/GreenroomGuardTests/Corpus/kubernetes"
+
+    /// The corpus' good deployment (a directory of four files) exits 0; the same files named one
+    /// by one (--kubernetes repeated) too.
+    @Test func theGoodDeploymentExitsZero() async throws {
+        let scratch = try TemporaryDirectory()
+        let result = try await Self.check(["--kubernetes", "\(Self.corpus)/good"], in: scratch.path)
+        #expect(result.status == 0, "\(result)")
+        #expect(result.stdout == "No findings in 4 files.\n", "\(result)")
+        let files = ["deployment.yaml", "service.yaml", "networkpolicy.yaml", "gateway.yml"].flatMap {
+            ["--kubernetes", "\(Self.corpus)/good/\($0)"]
+        }
+        let repeated = try await Self.check(files + ["--json"], in: scratch.path)
+        #expect(repeated.status == 0 && repeated.stdout.hasPrefix("{\"findings\":[],"), "\(repeated)")
+    }
+
+    /// An error finding exits 1 and is in the JSON with its rule, file, line and column; warnings
+    /// and info alone exit 0.
+    @Test func errorsExitOneWarningsAndInfoZero() async throws {
+        let scratch = try TemporaryDirectory()
+        let file = "\(Self.corpus)/bad-service-nodeport.yaml"
+        let result = try await Self.check(["--kubernetes", file, "--json"], in: scratch.path)
+        #expect(result.status == 1, "\(result)")
+        let (findings, summary) = try CheckCommandTests.json(result)
+        #expect(findings.count == 1)
+        let finding = try #require(findings.first)
+        #expect(finding["rule"] as? String == "GR160" && finding["severity"] as? String == "error")
+        #expect(finding["file"] as? String == file && finding["line"] as? Int == 38 && finding["column"] as? Int == 9)
+        #expect((finding["message"] as? String)?.contains("type NodePort") == true)
+        #expect(finding["fix"] as? String == "type: ClusterIP, and expose only the gateway")
+        #expect(summary["errors"] as? Int == 1 && summary["files"] as? [String] == [file])
+
+        for (name, rule) in [("bad-envoy-trusted-hops.yaml", "GR170"), ("bad-external-traffic-policy.yaml", "GR174")] {
+            let mild = try await Self.check(["--kubernetes", "\(Self.corpus)/\(name)"], in: scratch.path)
+            #expect(mild.status == 0 && mild.stdout.contains(" \(rule) "), "\(mild)")
+        }
+        let sarif = try await Self.check(["--kubernetes", file, "--sarif"], in: scratch.path)
+        #expect(sarif.status == 1 && sarif.stdout.contains("\"ruleId\":\"GR160\""), "\(sarif)")
+    }
 }
