@@ -5,7 +5,7 @@
 /// (the generated Deployment sets `GREENROOM_HOST` from the pod address). Those signals name the
 /// app whatever the manifests' labels or file layout. When no container carries them (an app
 /// that embeds the trust layer in its own binary), the app is every workload whose pods are
-/// selected by a Service that an HTTPRoute sends traffic to, all its containers.
+/// selected by a Service that an HTTPRoute or Ingress sends traffic to, all its containers.
 package struct KubernetesApp: Sendable, Hashable {
     /// How a workload was recognised.
     package enum Evidence: String, Sendable, Hashable {
@@ -49,21 +49,33 @@ package struct KubernetesApp: Sendable, Hashable {
         return (container["env"]?.items ?? []).contains { $0["name"]?.text?.hasPrefix("GREENROOM_") == true }
     }
 
-    /// The Services named by the backendRefs of the HTTPRoutes (kind Service, core group).
+    /// The Services named by the backendRefs of the HTTPRoutes (kind Service, core group) and by
+    /// the backends of the Ingresses.
     static func routedServices(_ manifests: KubernetesManifests) -> [KubernetesObject] {
         var found: [KubernetesObject] = []
+        func add(_ name: String, namespace: String?) {
+            found += manifests.objects("Service", group: "").filter { service in
+                guard service.name == name else { return false }
+                guard let namespace, let theirs = service.namespace else { return true }
+                return namespace == theirs
+            }
+        }
+        for ingress in manifests.objects("Ingress", group: "networking.k8s.io") {
+            var backends = [ingress.root.at("spec", "defaultBackend")]
+            for rule in ingress.root.at("spec", "rules")?.items ?? [] {
+                backends += (rule.at("http", "paths")?.items ?? []).map { $0["backend"] }
+            }
+            for case let name? in backends.map({ $0?.at("service", "name")?.text }) {
+                add(name, namespace: ingress.namespace)
+            }
+        }
         for route in manifests.objects("HTTPRoute", group: "gateway.networking.k8s.io") {
             for rule in route.root.at("spec", "rules")?.items ?? [] {
                 for reference in rule["backendRefs"]?.items ?? [] {
                     guard (reference["kind"]?.text ?? "Service") == "Service", (reference["group"]?.text ?? "") == "",
                         let name = reference["name"]?.text
                     else { continue }
-                    let namespace = reference["namespace"]?.text ?? route.namespace
-                    found += manifests.objects("Service", group: "").filter { service in
-                        guard service.name == name else { return false }
-                        guard let namespace, let theirs = service.namespace else { return true }
-                        return namespace == theirs
-                    }
+                    add(name, namespace: reference["namespace"]?.text ?? route.namespace)
                 }
             }
         }

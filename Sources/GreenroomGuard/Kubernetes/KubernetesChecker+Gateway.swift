@@ -25,6 +25,21 @@ extension KubernetesChecker {
                     )
                 )
             }
+            if let header = policy.root.at("spec", "clientIPDetection")?.entry("customHeader"), (gatewayHops ?? 0) == 0
+            {
+                let name = header.value["name"]?.text ?? "a header"
+                findings.append(
+                    Rule.kubernetesGatewayTrustsClient.finding(
+                        at: header.keyLocation,
+                        "\(policy.reference) takes the client address from \(name)"
+                            + (gatewayHops == nil
+                                ? " and nothing says a proxy in front of the gateway sets it" : " at the edge")
+                            + ": the client sends that header itself",
+                        fix: "remove customHeader at the edge; use it only behind a proxy that overwrites the header",
+                        severity: gatewayHops == nil ? .warning : .error
+                    )
+                )
+            }
             for item in forwardedFor?["trustedCIDRs"]?.items ?? [] {
                 guard let text = item.text, let block = try? CIDR(parsing: text), block.matchesEverything else {
                     continue
@@ -53,7 +68,8 @@ extension KubernetesChecker {
                 else { return nil }
                 return node
             }
-            let forwarded = on("use-forwarded-headers")
+            let forwardedKey = on("use-forwarded-headers") != nil ? "use-forwarded-headers" : "enable-real-ip"
+            let forwarded = on("use-forwarded-headers") ?? on("enable-real-ip")
             let proxyProtocol = on("use-proxy-protocol")
             let realIP = data["proxy-real-ip-cidr"]
             let everyone = (realIP?.text ?? "").split(separator: ",").first {
@@ -63,9 +79,9 @@ extension KubernetesChecker {
                 findings.append(
                     Rule.kubernetesIngressNginxForwardedHeaders.finding(
                         at: forwarded.location,
-                        "\(map.reference) sets use-forwarded-headers without proxy-real-ip-cidr (default 0.0.0.0/0): "
-                            + "ingress-nginx believes X-Forwarded-For from every client",
-                        fix: "at the edge: use-forwarded-headers: \"false\"; behind a load balancer: "
+                        "\(map.reference) sets \(forwardedKey) without proxy-real-ip-cidr (default 0.0.0.0/0): "
+                            + "ingress-nginx believes the client address header from every client",
+                        fix: "at the edge: \(forwardedKey): \"false\"; behind a load balancer: "
                             + "proxy-real-ip-cidr: \"<the balancer's range>\""
                     )
                 )

@@ -1,3 +1,4 @@
+import GreenroomConfigParsing
 import GreenroomCore
 
 extension KubernetesChecker {
@@ -35,6 +36,7 @@ extension KubernetesChecker {
         }
         var findings: [Finding] = []
         var ranges: [CIDR] = []
+        var admitted: [(block: CIDR, text: String, location: SourceLocation, policy: KubernetesObject)] = []
         for policy in policies {
             for rule in policy.root.at("spec", "ingress")?.items ?? [] {
                 guard let from = rule["from"], !from.items.isEmpty else {
@@ -63,6 +65,7 @@ extension KubernetesChecker {
                                 )
                             } else {
                                 ranges.append(block)
+                                admitted.append((block, text, cidr.location, policy))
                             }
                         }
                     }
@@ -90,6 +93,20 @@ extension KubernetesChecker {
                     }
                 }
             }
+        }
+        // ipBlocks that together cover a whole family (0.0.0.0/1 + 128.0.0.0/1) admit everyone too.
+        for family in AddressCoverage.familiesCovered(by: admitted.map(\.block)) {
+            let parts = admitted.filter { $0.block.network.family == family }
+            findings.append(
+                Rule.kubernetesNetworkPolicyOpen.finding(
+                    at: parts[0].location,
+                    "\(parts[0].policy.reference) admits ipBlocks \(parts.map(\.text).joined(separator: ", ")), which "
+                        + "together are every \(family == .v4 ? "IPv4" : "IPv6") address: everyone reaches "
+                        + workload.reference,
+                    fix: "admit the gateway pods' range only"
+                )
+            )
+            ranges.removeAll { $0.network.family == family }
         }
         return (findings, ranges)
     }

@@ -2,38 +2,105 @@ import GreenroomConfigParsing
 import GreenroomCore
 
 extension KubernetesChecker {
-    /// The app's trust entries: `--trust X` / `--trust=X` in a container's command or args, and
-    /// `GREENROOM_TRUST` (comma-separated) in its env, each with where it was written.
-    static func trustEntries(of app: KubernetesApp) -> [(text: String, location: SourceLocation)] {
+    /// The app's trust entries: `--trust X` / `--trust=X` in a container's command or args (after
+    /// Kubernetes' `$(VAR)` expansion), and `GREENROOM_TRUST` (comma-separated) in its env, each
+    /// with where it was written. Env values may come from a ConfigMap in the manifests
+    /// (`valueFrom.configMapKeyRef`, `envFrom.configMapRef`); the location is then the
+    /// ConfigMap's.
+    static func trustEntries(
+        of app: KubernetesApp,
+        in manifests: KubernetesManifests
+    ) -> [(text: String, location: SourceLocation)] {
         var entries: [(String, SourceLocation)] = []
         for container in app.containers {
-            let words = KubernetesWorkload.words(of: container)
+            let environment = Self.environment(of: container, workload: app.workload.object, in: manifests)
+            let words = KubernetesWorkload.words(of: container).map { word, location in
+                (Self.expand(word, environment), location)
+            }
             for (index, (word, location)) in words.enumerated() {
                 var value: (String, SourceLocation)?
                 if word == "--trust", index + 1 < words.count {
-                    value = (words[index + 1].word, words[index + 1].location)
+                    value = words[index + 1]
                 } else if word.hasPrefix("--trust=") {
                     value = (String(word.dropFirst("--trust=".count)), location)
                 }
-                if let (text, at) = value { entries += text.split(separator: ",").map { (String($0), at) } }
+                if let (text, at) = value { entries += text.split(separator: ",").map { ($0.trimmingSpaces, at) } }
             }
-            for variable in container["env"]?.items ?? [] where variable["name"]?.text == "GREENROOM_TRUST" {
-                guard let value = variable["value"], let text = value.text else { continue }
-                entries += text.split(separator: ",").map { ($0.trimmingSpaces, value.location) }
+            if let (text, location) = environment["GREENROOM_TRUST"] {
+                entries += text.split(separator: ",").map { ($0.trimmingSpaces, location) }
             }
         }
         return entries.filter { !$0.0.isEmpty }
     }
 
+    /// A container's environment as far as the manifests say: literal `value`s, ConfigMap keys
+    /// (`valueFrom.configMapKeyRef`) and whole ConfigMaps (`envFrom.configMapRef`, with its
+    /// `prefix`); `env` overrides `envFrom`, as in Kubernetes.
+    static func environment(
+        of container: ManifestNode,
+        workload: KubernetesObject,
+        in manifests: KubernetesManifests
+    ) -> [String: (String, SourceLocation)] {
+        func configMap(_ name: String?) -> ManifestNode? {
+            manifests.objects("ConfigMap", group: "").first {
+                $0.name == name && $0.mayShareNamespace(with: workload)
+            }?.root["data"]
+        }
+        var environment: [String: (String, SourceLocation)] = [:]
+        for source in container["envFrom"]?.items ?? [] {
+            let prefix = source["prefix"]?.text ?? ""
+            for entry in configMap(source.at("configMapRef", "name")?.text)?.entries ?? [] {
+                if let text = entry.value.text { environment[prefix + entry.key] = (text, entry.value.location) }
+            }
+        }
+        for variable in container["env"]?.items ?? [] {
+            guard let name = variable["name"]?.text else { continue }
+            if let value = variable["value"], let text = value.text {
+                environment[name] = (text, value.location)
+            } else if let reference = variable.at("valueFrom", "configMapKeyRef"), let key = reference["key"]?.text,
+                let value = configMap(reference["name"]?.text)?[key], let text = value.text
+            {
+                environment[name] = (text, value.location)
+            }
+        }
+        return environment
+    }
+
+    /// `word` with `$(NAME)` replaced by the variable's value where it is known (`$$(` stays).
+    static func expand(_ word: String, _ environment: [String: (String, SourceLocation)]) -> String {
+        guard word.contains("$(") else { return word }
+        var out = ""
+        var rest = Substring(word)
+        while let start = rest.firstRange(of: "$(") {
+            out += rest[..<start.lowerBound]
+            let after = rest[start.upperBound...]
+            if out.hasSuffix("$") {  // `$$(NAME)` is a literal `$(NAME)`
+                out += "("
+                rest = after
+                continue
+            }
+            guard let close = after.firstIndex(of: ")") else {
+                out += rest[start.lowerBound...]
+                return out
+            }
+            let name = String(after[..<close])
+            out += environment[name]?.0 ?? "$(\(name))"
+            rest = after[after.index(after: close)...]
+        }
+        return out + rest
+    }
+
     /// GR168 (the trust list holds everyone) and GR169 (an entry outside the gateway's ranges,
     /// when they are known).
-    func trust(of app: KubernetesApp, gateway ranges: [CIDR]) -> [Finding] {
+    func trust(of app: KubernetesApp, in manifests: KubernetesManifests, gateway ranges: [CIDR]) -> [Finding] {
         var findings: [Finding] = []
         let workload = app.workload.object.reference
-        for (text, location) in Self.trustEntries(of: app) {
+        var blocks: [(block: CIDR, text: String, location: SourceLocation)] = []
+        for (text, location) in Self.trustEntries(of: app, in: manifests) {
             guard let entry = try? TrustedProxies.Entry(parsing: text, allowingEverything: true),
                 case .cidr(let block) = entry
             else { continue }
+            blocks.append((block, text, location))
             if block.matchesEverything {
                 findings.append(
                     Rule.kubernetesTrustEveryone.finding(
@@ -53,6 +120,20 @@ extension KubernetesChecker {
                             + "\(ranges.map(\.description).joined(separator: ", ")): other hosts or pods there can "
                             + "choose the client address",
                         fix: "trust \(ranges.map(\.description).joined(separator: ",")) only"
+                    )
+                )
+            }
+        }
+        // Blocks that together cover a whole family (0.0.0.0/1 + 128.0.0.0/1) are everyone too.
+        if !blocks.contains(where: { $0.block.matchesEverything }) {
+            for family in AddressCoverage.familiesCovered(by: blocks.map(\.block)) {
+                let parts = blocks.filter { $0.block.network.family == family }
+                findings.append(
+                    Rule.kubernetesTrustEveryone.finding(
+                        at: parts[0].location,
+                        "\(workload) trusts \(parts.map(\.text).joined(separator: ", ")), which together are every "
+                            + "\(family == .v4 ? "IPv4" : "IPv6") address: any client chooses its own address",
+                        fix: "trust the gateway pods' range only (the spec's kubernetes.gateway.addresses)"
                     )
                 )
             }

@@ -41,7 +41,7 @@ package struct KubernetesChecker: Sendable {
             let isolation = isolation(of: app, in: manifests)
             findings += isolation.findings
             findings += privileges(of: app)
-            findings += trust(of: app, gateway: gatewayRanges ?? isolation.ranges)
+            findings += trust(of: app, in: manifests, gateway: gatewayRanges ?? isolation.ranges)
         }
         findings += loadBalancers(in: manifests, apps: apps)
         findings += envoyGateway(in: manifests)

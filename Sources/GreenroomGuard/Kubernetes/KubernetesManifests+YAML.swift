@@ -153,7 +153,12 @@ private struct Converter {
             return ManifestNode(.sequence(items), at: here)
         case .mapping(let mapping):
             var entries: [ManifestNode.Entry] = []
+            var merged: [ManifestNode.Entry] = []
             for (key, value) in mapping {
+                if case .scalar(let keyScalar) = key, keyScalar.string == "<<", keyScalar.style == .plain {
+                    merged += try mergeEntries(value, depth: depth)
+                    continue
+                }
                 guard case .scalar(let keyScalar) = key else {
                     throw ConfigParseError(
                         .notAnObject,
@@ -169,9 +174,26 @@ private struct Converter {
                     )
                 )
             }
+            // `<<: *base` (YAML merge keys, which kubectl's reader expands): the merged mappings'
+            // keys, in order, unless the mapping itself writes them (the first merged one wins).
+            for entry in merged where !entries.contains(where: { $0.key == entry.key }) { entries.append(entry) }
             return ManifestNode(.mapping(entries), at: here)
         case .alias:
             throw ConfigParseError(.invalidYAML, "unresolved YAML alias", at: here)
         }
+    }
+
+    /// The entries a merge key's value brings: one mapping, or a list of mappings.
+    mutating func mergeEntries(_ node: Node, depth: Int) throws(ConfigParseError) -> [ManifestNode.Entry] {
+        let converted = try convert(node, depth: depth + 1)
+        let sources = converted.isSequence ? converted.items : [converted]
+        guard sources.allSatisfy(\.isMapping) else {
+            throw ConfigParseError(
+                .notAnObject,
+                "a merge key (<<) takes a mapping or a list of mappings",
+                at: converted.location
+            )
+        }
+        return sources.flatMap(\.entries)
     }
 }

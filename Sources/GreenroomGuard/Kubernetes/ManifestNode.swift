@@ -103,8 +103,33 @@ package struct ManifestNode: Sendable, Hashable {
         }
     }
 
-    /// The scalar as a whole number; `nil` for anything else.
-    package var int: Int? { text.flatMap { Int($0) } }
+    /// The scalar as a whole number the way Kubernetes' YAML 1.1 reader takes it: decimal with an
+    /// optional sign, `0x` hex, `0o` or leading-`0` octal, `0b` binary, `_` separators; `nil` for
+    /// anything else.
+    package var int: Int? {
+        guard let text, plainScalar else { return text.flatMap { Int($0) } }
+        var digits = Substring(text.filter { $0 != "_" })
+        var negative = false
+        if let sign = digits.first, sign == "+" || sign == "-" {
+            negative = sign == "-"
+            digits = digits.dropFirst()
+        }
+        var radix = 10
+        for (prefix, base) in [("0x", 16), ("0o", 8), ("0b", 2)] where digits.lowercased().hasPrefix(prefix) {
+            radix = base
+            digits = digits.dropFirst(2)
+        }
+        if radix == 10, digits.count > 1, digits.first == "0", digits.allSatisfy({ ("0"..."7").contains($0) }) {
+            radix = 8
+        }
+        guard !digits.isEmpty, let value = Int(digits, radix: radix) else { return nil }
+        return negative ? -value : value
+    }
+
+    private var plainScalar: Bool {
+        if case .scalar(_, let plain) = value { return plain }
+        return false
+    }
 
     private static let nullWords: Set<String> = ["", "~", "null", "Null", "NULL"]
 }
