@@ -23,19 +23,16 @@ package struct KubernetesApp: Sendable, Hashable {
     package var evidence: Evidence
 
     /// The app's workloads among `workloads`.
-    package static func find(in manifests: KubernetesManifests, workloads: [KubernetesWorkload]) -> [KubernetesApp] {
+    static func find(in index: KubernetesIndex, workloads: [KubernetesWorkload]) -> [KubernetesApp] {
         let direct = workloads.compactMap { workload -> KubernetesApp? in
             let containers = (workload.podSpec["containers"]?.items ?? []).filter(isGreenroom)
             return containers.isEmpty
                 ? nil : KubernetesApp(workload: workload, containers: containers, evidence: .container)
         }
         if !direct.isEmpty { return direct }
-        let services = routedServices(manifests)
+        let routed = Set(routedServices(index).map(\.location))
         return workloads.filter { workload in
-            services.contains { service in
-                service.mayShareNamespace(with: workload.object)
-                    && LabelSelector.service(service.root.at("spec", "selector"), selects: workload.labels)
-            }
+            index.services(selecting: workload).contains { routed.contains($0.location) }
         }.map { KubernetesApp(workload: $0, containers: $0.podSpec["containers"]?.items ?? [], evidence: .route) }
     }
 
@@ -51,16 +48,16 @@ package struct KubernetesApp: Sendable, Hashable {
 
     /// The Services named by the backendRefs of the HTTPRoutes (kind Service, core group) and by
     /// the backends of the Ingresses.
-    static func routedServices(_ manifests: KubernetesManifests) -> [KubernetesObject] {
+    static func routedServices(_ index: KubernetesIndex) -> [KubernetesObject] {
         var found: [KubernetesObject] = []
         func add(_ name: String, namespace: String?) {
-            found += manifests.objects("Service", group: "").filter { service in
+            found += index.objects("Service", group: "").filter { service in
                 guard service.name == name else { return false }
                 guard let namespace, let theirs = service.namespace else { return true }
                 return namespace == theirs
             }
         }
-        for ingress in manifests.objects("Ingress", group: "networking.k8s.io") {
+        for ingress in index.objects("Ingress", group: "networking.k8s.io") {
             var backends = [ingress.root.at("spec", "defaultBackend")]
             for rule in ingress.root.at("spec", "rules")?.items ?? [] {
                 backends += (rule.at("http", "paths")?.items ?? []).map { $0["backend"] }
@@ -69,7 +66,7 @@ package struct KubernetesApp: Sendable, Hashable {
                 add(name, namespace: ingress.namespace)
             }
         }
-        for route in manifests.objects("HTTPRoute", group: "gateway.networking.k8s.io") {
+        for route in index.objects("HTTPRoute", group: "gateway.networking.k8s.io") {
             for rule in route.root.at("spec", "rules")?.items ?? [] {
                 for reference in rule["backendRefs"]?.items ?? [] {
                     guard (reference["kind"]?.text ?? "Service") == "Service", (reference["group"]?.text ?? "") == "",

@@ -1,18 +1,10 @@
 import GreenroomCore
 
 extension KubernetesChecker {
-    /// The Services that select the app's pods.
-    static func services(of app: KubernetesApp, in manifests: KubernetesManifests) -> [KubernetesObject] {
-        manifests.objects("Service", group: "").filter { service in
-            service.mayShareNamespace(with: app.workload.object)
-                && LabelSelector.service(service.root.at("spec", "selector"), selects: app.workload.labels)
-        }
-    }
-
     /// GR160: a Service of the app that is reachable from outside the cluster.
-    func exposure(of app: KubernetesApp, in manifests: KubernetesManifests) -> [Finding] {
+    func exposure(of app: KubernetesApp, services: [KubernetesObject]) -> [Finding] {
         var findings: [Finding] = []
-        for service in Self.services(of: app, in: manifests) {
+        for service in services {
             let spec = service.root["spec"]
             if let type = spec?["type"], let text = type.text, text == "NodePort" || text == "LoadBalancer" {
                 findings.append(
@@ -38,12 +30,12 @@ extension KubernetesChecker {
         return findings
     }
 
-    /// GR174: a `LoadBalancer` Service (not the app's, which GR160 covers) or an Envoy Gateway
+    /// GR174: a `LoadBalancer` Service (not one of `appServices`, which GR160 covers) or an Envoy Gateway
     /// `EnvoyProxy` whose `externalTrafficPolicy` is `Cluster`.
-    func loadBalancers(in manifests: KubernetesManifests, apps: [KubernetesApp]) -> [Finding] {
-        let appServices = Set(apps.flatMap { Self.services(of: $0, in: manifests) })
+    func loadBalancers(in index: KubernetesIndex, apart appServices: [KubernetesObject]) -> [Finding] {
+        let apps = Set(appServices.map(\.location))
         var findings: [Finding] = []
-        for service in manifests.objects("Service", group: "") where !appServices.contains(service) {
+        for service in index.objects("Service", group: "") where !apps.contains(service.location) {
             guard let spec = service.root["spec"], let type = spec["type"], type.text == "LoadBalancer" else {
                 continue
             }
@@ -59,7 +51,7 @@ extension KubernetesChecker {
                 )
             )
         }
-        for proxy in manifests.objects("EnvoyProxy", group: "gateway.envoyproxy.io") {
+        for proxy in index.objects("EnvoyProxy", group: "gateway.envoyproxy.io") {
             guard
                 let policy = proxy.root.at("spec", "provider", "kubernetes", "envoyService", "externalTrafficPolicy"),
                 policy.text == "Cluster"

@@ -3,9 +3,9 @@ import GreenroomCore
 extension KubernetesChecker {
     /// GR170: an Envoy Gateway ClientTrafficPolicy that takes the client address from more
     /// X-Forwarded-For entries than there are proxies in front of it, or from anyone.
-    func envoyGateway(in manifests: KubernetesManifests) -> [Finding] {
+    func envoyGateway(in index: KubernetesIndex) -> [Finding] {
         var findings: [Finding] = []
-        for policy in manifests.objects("ClientTrafficPolicy", group: "gateway.envoyproxy.io") {
+        for policy in index.objects("ClientTrafficPolicy", group: "gateway.envoyproxy.io") {
             let forwardedFor = policy.root.at("spec", "clientIPDetection", "xForwardedFor")
             if let hops = forwardedFor?["numTrustedHops"], let count = hops.int, count > (gatewayHops ?? 0) {
                 let known = gatewayHops != nil
@@ -58,9 +58,9 @@ extension KubernetesChecker {
     }
 
     /// GR171, GR172, GR173: the ingress-nginx controller's ConfigMap (any ConfigMap with its keys).
-    func ingressNginx(in manifests: KubernetesManifests) -> [Finding] {
+    func ingressNginx(in index: KubernetesIndex) -> [Finding] {
         var findings: [Finding] = []
-        for map in manifests.objects("ConfigMap", group: "") {
+        for map in index.objects("ConfigMap", group: "") {
             guard let data = map.root["data"] else { continue }
             func on(_ key: String) -> ManifestNode? {
                 guard let node = data[key], let text = node.text,

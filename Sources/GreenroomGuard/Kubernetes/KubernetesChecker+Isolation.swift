@@ -4,10 +4,9 @@ import GreenroomCore
 extension KubernetesChecker {
     /// The NetworkPolicies that select the app's pods and restrict their ingress (`policyTypes`
     /// names Ingress, or is not written).
-    static func policies(isolating app: KubernetesApp, in manifests: KubernetesManifests) -> [KubernetesObject] {
-        manifests.objects("NetworkPolicy", group: "networking.k8s.io").filter { policy in
-            guard policy.mayShareNamespace(with: app.workload.object),
-                LabelSelector.matches(policy.root.at("spec", "podSelector"), app.workload.labels, absent: true)
+    static func policies(isolating app: KubernetesApp, in index: KubernetesIndex) -> [KubernetesObject] {
+        index.policies(near: app.workload).filter { policy in
+            guard LabelSelector.matches(policy.root.at("spec", "podSelector"), app.workload.labels, absent: true)
             else { return false }
             let types = (policy.root.at("spec", "policyTypes")?.items ?? []).compactMap(\.text)
             return types.isEmpty || types.contains("Ingress")
@@ -16,8 +15,8 @@ extension KubernetesChecker {
 
     /// GR161, GR162, GR163; and the `ipBlock` ranges the policies admit (the gateway's range when
     /// the spec does not name one).
-    func isolation(of app: KubernetesApp, in manifests: KubernetesManifests) -> (findings: [Finding], ranges: [CIDR]) {
-        let policies = Self.policies(isolating: app, in: manifests)
+    func isolation(of app: KubernetesApp, in index: KubernetesIndex) -> (findings: [Finding], ranges: [CIDR]) {
+        let policies = Self.policies(isolating: app, in: index)
         let workload = app.workload.object
         guard !policies.isEmpty else {
             let labels = app.workload.labels.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }

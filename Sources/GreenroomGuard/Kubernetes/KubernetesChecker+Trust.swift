@@ -9,11 +9,11 @@ extension KubernetesChecker {
     /// ConfigMap's.
     static func trustEntries(
         of app: KubernetesApp,
-        in manifests: KubernetesManifests
+        in index: KubernetesIndex
     ) -> [(text: String, location: SourceLocation)] {
         var entries: [(String, SourceLocation)] = []
         for container in app.containers {
-            let environment = Self.environment(of: container, workload: app.workload.object, in: manifests)
+            let environment = Self.environment(of: container, workload: app.workload.object, in: index)
             let words = KubernetesWorkload.words(of: container).map { word, location in
                 (Self.expand(word, environment), location)
             }
@@ -39,13 +39,9 @@ extension KubernetesChecker {
     static func environment(
         of container: ManifestNode,
         workload: KubernetesObject,
-        in manifests: KubernetesManifests
+        in index: KubernetesIndex
     ) -> [String: (String, SourceLocation)] {
-        func configMap(_ name: String?) -> ManifestNode? {
-            manifests.objects("ConfigMap", group: "").first {
-                $0.name == name && $0.mayShareNamespace(with: workload)
-            }?.root["data"]
-        }
+        func configMap(_ name: String?) -> ManifestNode? { index.configMap(name, for: workload)?.root["data"] }
         var environment: [String: (String, SourceLocation)] = [:]
         for source in container["envFrom"]?.items ?? [] {
             let prefix = source["prefix"]?.text ?? ""
@@ -92,11 +88,11 @@ extension KubernetesChecker {
 
     /// GR168 (the trust list holds everyone) and GR169 (an entry outside the gateway's ranges,
     /// when they are known).
-    func trust(of app: KubernetesApp, in manifests: KubernetesManifests, gateway ranges: [CIDR]) -> [Finding] {
+    func trust(of app: KubernetesApp, in index: KubernetesIndex, gateway ranges: [CIDR]) -> [Finding] {
         var findings: [Finding] = []
         let workload = app.workload.object.reference
         var blocks: [(block: CIDR, text: String, location: SourceLocation)] = []
-        for (text, location) in Self.trustEntries(of: app, in: manifests) {
+        for (text, location) in Self.trustEntries(of: app, in: index) {
             guard let entry = try? TrustedProxies.Entry(parsing: text, allowingEverything: true),
                 case .cidr(let block) = entry
             else { continue }

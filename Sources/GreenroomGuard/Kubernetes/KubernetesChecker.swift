@@ -22,8 +22,9 @@ package struct KubernetesChecker: Sendable {
 
     /// Every finding for `manifests`.
     package func check(_ manifests: KubernetesManifests) -> [Finding] {
+        let index = KubernetesIndex(manifests)
         let workloads = KubernetesWorkload.all(in: manifests)
-        let apps = KubernetesApp.find(in: manifests, workloads: workloads)
+        let apps = KubernetesApp.find(in: index, workloads: workloads)
         var findings: [Finding] = []
         if apps.isEmpty, let first = workloads.first {
             findings.append(
@@ -36,16 +37,19 @@ package struct KubernetesChecker: Sendable {
                 )
             )
         }
+        var appServices: [KubernetesObject] = []
         for app in apps {
-            findings += exposure(of: app, in: manifests)
-            let isolation = isolation(of: app, in: manifests)
+            let services = index.services(selecting: app.workload)
+            appServices += services
+            findings += exposure(of: app, services: services)
+            let isolation = isolation(of: app, in: index)
             findings += isolation.findings
             findings += privileges(of: app)
-            findings += trust(of: app, in: manifests, gateway: gatewayRanges ?? isolation.ranges)
+            findings += trust(of: app, in: index, gateway: gatewayRanges ?? isolation.ranges)
         }
-        findings += loadBalancers(in: manifests, apps: apps)
-        findings += envoyGateway(in: manifests)
-        findings += ingressNginx(in: manifests)
+        findings += loadBalancers(in: index, apart: appServices)
+        findings += envoyGateway(in: index)
+        findings += ingressNginx(in: index)
         return findings
     }
 }

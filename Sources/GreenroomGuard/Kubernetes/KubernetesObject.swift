@@ -6,7 +6,9 @@ package struct KubernetesObject: Sendable, Hashable {
     /// `Deployment`, `Service`, `NetworkPolicy`, ...
     package var kind: String
     /// `apps/v1`, `v1`, `gateway.networking.k8s.io/v1`, ... (empty when not written).
-    package var apiVersion: String
+    package let apiVersion: String
+    /// The API group: the part of `apiVersion` before `/`, empty for the core group (`v1`).
+    package let group: String
     /// `metadata.name`, when written.
     package var name: String?
     /// `metadata.namespace`, when written (`nil`: whatever namespace it is applied to).
@@ -16,10 +18,22 @@ package struct KubernetesObject: Sendable, Hashable {
     /// Where the object's `kind:` value is: the place findings about the object as a whole point at.
     package var location: SourceLocation
 
-    /// The API group: the part of `apiVersion` before `/`, empty for the core group (`v1`).
-    package var group: String {
-        guard let slash = apiVersion.firstIndex(of: "/") else { return "" }
-        return String(apiVersion[..<slash])
+    /// Creates an object.
+    package init(
+        kind: String,
+        apiVersion: String,
+        name: String?,
+        namespace: String?,
+        root: ManifestNode,
+        location: SourceLocation
+    ) {
+        self.kind = kind
+        self.apiVersion = apiVersion
+        self.group = apiVersion.firstIndex(of: "/").map { String(apiVersion[..<$0]) } ?? ""
+        self.name = name
+        self.namespace = namespace
+        self.root = root
+        self.location = location
     }
 
     /// `true` for `kind` in `group` (the group is what tells a Gateway API `Gateway` from Istio's).
