@@ -172,3 +172,43 @@ import Testing
         try Self.expect(text, ["GR160:35"])
     }
 }
+
+/// Text from a manifest in a finding or an error is shown, not obeyed: a name with a terminal
+/// escape or a newline must not repaint the terminal or forge a line of the report.
+@Suite struct KubernetesHostileTextTests {
+    static let escape = "\u{1B}[2J\u{1B}[31m"
+
+    @Test func findingsShowControlCharactersEscaped() throws {
+        let text = try KubernetesEvasionTests.good([
+            (
+                "  name: web\n  namespace: shop\nspec:\n  replicas",
+                "  name: \"web\\e[2J\\e[31m\\n  1:1 error GR000 fake\\u202E\"\n  namespace: shop\nspec:\n  replicas"
+            ),
+            ("type: ClusterIP", "type: NodePort"),
+        ])
+        let objects = try KubernetesManifests.parse(text, file: "m.yaml")
+        #expect(objects.first?.name?.contains("\u{1B}") == true)
+        let findings = KubernetesChecker().check(KubernetesManifests(objects: objects))
+        #expect(!findings.isEmpty)
+        for finding in findings {
+            for text in [finding.message, finding.fix] {
+                #expect(
+                    !text.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F || $0.value == 0x202E },
+                    "\(text)"
+                )
+            }
+        }
+        #expect(findings.contains { $0.message.contains("web\\u{1B}[2J") })
+    }
+
+    @Test(arguments: [
+        "\"a\\e[31mb\\nc\"\n",  // a document that is a scalar
+        "kind: List\nitems:\n- \"x\\ey\"\n",
+        "kind: Service\n\"a\\nb\": 1\n\"a\\nb\": 2\n",  // a key written twice
+    ])
+    func errorsShowControlCharactersEscaped(_ text: String) {
+        let error = #expect(throws: ConfigParseError.self) { try KubernetesManifests.parse(text, file: "e.yaml") }
+        let message = error?.message ?? ""
+        #expect(!message.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F }, "\(message)")
+    }
+}

@@ -185,13 +185,18 @@ import Testing
         #expect(empty?.description == "'\(directory.path)' holds no *.yaml or *.yml file")
     }
 
-    /// Random bytes, and random cuts and splices of a real manifest: objects or a located error.
+    /// Random bytes, and random cuts and splices of the corpus manifests: objects (which the rules
+    /// then check without crashing) or a located error.
     @Test func randomInputNeverCrashes() throws {
         var random = SystemRandomNumberGenerator()
         let alphabet = Array(
             "apiVersion: kind: Service\n- [] {} &a *a ? | > \" ' # --- ... \t 0.0.0.0/0 \u{0}\u{FEFF}é".utf8
         )
-        let seed = Array(Self.twoDocuments.utf8)
+        let corpus = "\(Corpus.directory)/kubernetes"
+        let seeds = try FileManager.default.contentsOfDirectory(atPath: corpus).filter { $0.hasSuffix(".yaml") }.map {
+            Array(try String(contentsOfFile: "\(corpus)/\($0)", encoding: .utf8).utf8)
+        }
+        #expect(seeds.count > 20)
         for round in 0..<3_000 {
             var bytes: [UInt8]
             switch round % 3 {
@@ -203,7 +208,7 @@ import Testing
                 bytes = (0..<Int.random(in: 0...300, using: &random)).map { _ in alphabet.randomElement(using: &random)!
                 }
             default:
-                bytes = seed
+                bytes = seeds.randomElement(using: &random)!
                 for _ in 0..<Int.random(in: 1...8, using: &random) {
                     let at = Int.random(in: 0..<bytes.count, using: &random)
                     bytes.replaceSubrange(
@@ -214,7 +219,11 @@ import Testing
             }
             guard let text = String(validating: bytes, as: UTF8.self) else { continue }
             do {
-                _ = try KubernetesManifests.parse(text, file: "fuzz.yaml")
+                // The rules must survive whatever shape the objects have.
+                let objects = try KubernetesManifests.parse(text, file: "fuzz.yaml")
+                for finding in KubernetesChecker().check(KubernetesManifests(objects: objects)) {
+                    #expect(finding.location?.file == "fuzz.yaml" && !finding.message.isEmpty)
+                }
             } catch {
                 let location = try #require(error.location, "\(error)")
                 #expect(location.file == "fuzz.yaml" && location.line >= 1 && location.column >= 1)

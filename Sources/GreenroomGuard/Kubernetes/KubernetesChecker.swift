@@ -50,6 +50,11 @@ package struct KubernetesChecker: Sendable {
         findings += loadBalancers(in: index, apart: appServices)
         findings += envoyGateway(in: index)
         findings += ingressNginx(in: index)
-        return findings
+        return findings.map { finding in
+            var shown = finding
+            shown.message = ManifestText.shown(finding.message)
+            shown.fix = ManifestText.shown(finding.fix)
+            return shown
+        }
     }
 }

@@ -16,6 +16,21 @@ extension KubernetesManifests {
     ) throws(ConfigParseError)
         -> [KubernetesObject]
     {
+        do {
+            return try objects(text, file: file, limits: limits)
+        } catch {
+            // Scalars and keys quoted in a message may hold control characters.
+            throw ConfigParseError(error.code, ManifestText.shown(error.message), at: error.location)
+        }
+    }
+
+    private static func objects(
+        _ text: String,
+        file: String,
+        limits: Limits
+    ) throws(ConfigParseError)
+        -> [KubernetesObject]
+    {
         try YAMLSizeCheck.check(text, file: file, values: limits.values, depth: limits.depth)
         var documents: YamlSequence<Node>
         do {
