@@ -194,8 +194,9 @@ extension Rule {
             A ClientTrafficPolicy with `numTrustedHops` larger than the number of proxies in \
             front of the gateway, or with `trustedCIDRs` of 0.0.0.0/0, makes Envoy take the \
             client address from X-Forwarded-For entries the client wrote, and the app believes \
-            Envoy. At the edge (no proxy in front) the count is 0. Without a spec saying how \
-            many proxies there are, any count above 0 is a warning.
+            Envoy. At the edge (no proxy in front) the count is 0. A `customHeader` at the edge \
+            takes the address from a header the client sends. Without a spec saying how many \
+            proxies there are, a count above 0 or a custom header is a warning.
             """,
         bad: "kind: ClientTrafficPolicy\nspec:\n  clientIPDetection:\n    xForwardedFor:\n      numTrustedHops: 2",
         good: "kind: ClientTrafficPolicy\nspec:\n  clientIPDetection:\n    xForwardedFor:\n      numTrustedHops: 0"
@@ -208,9 +209,10 @@ extension Rule {
         scope: .kubernetes,
         title: "ingress-nginx believes X-Forwarded-For from anyone",
         rationale: """
-            `use-forwarded-headers: "true"` makes ingress-nginx take the client address from \
-            X-Forwarded-For, and with `proxy-real-ip-cidr` unset it believes the header from \
-            every address (the default is 0.0.0.0/0). At the edge, leave it off; behind a \
+            `use-forwarded-headers: "true"` (or `enable-real-ip: "true"`) makes ingress-nginx \
+            take the client address from X-Forwarded-For (or `forwarded-for-header`), and with \
+            `proxy-real-ip-cidr` unset it believes the header from every address (the default \
+            is 0.0.0.0/0). At the edge, leave it off; behind a \
             load balancer, name the balancer's range.
             """,
         bad: "kind: ConfigMap\ndata:\n  use-forwarded-headers: \"true\"",
