@@ -73,6 +73,14 @@ public struct DeploymentCheck: Sendable {
         if let url = options.probeURL, let problem = ForgeryProbe.problem(with: url) { throw CheckFailure(problem) }
         var notes: [String] = []
         let (spec, specFile) = try loadSpec(options.specPath, notes: &notes)
+        if specFile == nil, !options.kubernetes.isEmpty, options.nginx.isEmpty, options.apache.isEmpty, !options.live,
+            options.probeURL == nil
+        {
+            notes = [
+                "no \(DeploymentSpec.defaultFileName) here and no --config: the manifests are judged on their own "
+                    + "(the gateway's range from the NetworkPolicies that admit traffic to the app)"
+            ]
+        }
         var findings = specFile == nil ? [] : SpecChecker(spec: spec).check()
         var files = specFile.map { [$0] } ?? []
         let app = AppExpectation(spec: spec)

@@ -40,6 +40,17 @@ import Testing
         #expect(type.text == "NodePort" && type.location == SourceLocation(file: "m.yaml", line: 17, column: 9))
     }
 
+    /// Windows line ends and a byte-order mark change no line or column.
+    @Test func crlfAndByteOrderMarkKeepTheLines() throws {
+        let plain = try KubernetesManifests.parse(Self.twoDocuments, file: "m.yaml")
+        let windows = "\u{FEFF}" + Self.twoDocuments.replacingOccurrences(of: "\n", with: "\r\n")
+        let other = try KubernetesManifests.parse(windows, file: "m.yaml")
+        #expect(other.map(\.location) == plain.map(\.location))
+        #expect(
+            other[1].root.at("spec", "type")?.location == plain[1].root.at("spec", "type")?.location
+        )
+    }
+
     @Test func aListIsItsItems() throws {
         let text = """
             apiVersion: v1

@@ -51,6 +51,12 @@ import Testing
         let result = try await Self.check(["--kubernetes", "\(Self.corpus)/good"], in: scratch.path)
         #expect(result.status == 0, "\(result)")
         #expect(result.stdout == "No findings in 4 files.\n", "\(result)")
+        #expect(
+            result.stderr
+                == "greenroom: note: no greenroom.yml here and no --config: the manifests are judged on their own "
+                + "(the gateway's range from the NetworkPolicies that admit traffic to the app)\n",
+            "\(result)"
+        )
         let files = ["deployment.yaml", "service.yaml", "networkpolicy.yaml", "gateway.yml"].flatMap {
             ["--kubernetes", "\(Self.corpus)/good/\($0)"]
         }
