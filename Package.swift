@@ -53,6 +53,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: []),
         // Trait `Vapor` only.
         .package(url: "https://github.com/vapor/vapor.git", from: "4.122.3"),
+        // Trait `Hummingbird` only (Hummingbird depends on it already): the HTTP parts its pipeline carries.
+        .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
     ],
     targets: [
         // Pure Swift trust core: no dependencies, not even Foundation.
@@ -150,6 +152,11 @@ let package = Package(
                 "GreenroomCore", "GreenroomServer",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Hummingbird", package: "hummingbird", condition: .when(traits: ["Hummingbird"])),
+                .product(
+                    name: "NIOHTTPTypes",
+                    package: "swift-nio-extras",
+                    condition: .when(traits: ["Hummingbird"])
+                ),
             ],
             swiftSettings: strict
         ),

@@ -11,7 +11,9 @@ public import NIOCore
 /// For each connection it reads the PROXY protocol header first when
 /// ``GreenroomOptions/proxyProtocol`` asks for one (`GreenroomServer`'s `ProxyProtocolHandler`,
 /// before the HTTP/1 codec; a malformed or untrusted header closes the connection), then serves
-/// HTTP/1 exactly as `HTTP1Channel` does. For each request it
+/// HTTP/1 exactly as `HTTP1Channel` does, with ``GreenroomOptions/idleTimeout`` (between requests
+/// and until a request's head is complete) and ``GreenroomOptions/bodyTimeout`` (between two
+/// pieces of a body) armed, as `greenroom serve` arms them. For each request it
 ///
 /// 1. removes every forwarding header when the connection's peer is not trusted
 ///    (``GreenroomOptions/sanitizer``), so nothing in the app can read a client's claim;
@@ -46,9 +48,27 @@ public struct GreenroomHTTP1Channel: ServerChildChannel {
         configuration: HTTP1Channel.Configuration = .init()
     ) {
         self.responder = responder
-        self.configuration = configuration
+        self.configuration = Self.withTimeouts(configuration, options: options)
         self.options = options
         self.resolver = options.resolver
+    }
+
+    /// `configuration` with the options' timeouts: the idle timeout (between requests and until a
+    /// head is complete) unless the app set one, and the body timeout's handler after the decoder.
+    static func withTimeouts(
+        _ configuration: HTTP1Channel.Configuration,
+        options: GreenroomOptions
+    )
+        -> HTTP1Channel.Configuration
+    {
+        var configuration = configuration
+        if configuration.idleTimeout == nil { configuration.idleTimeout = TimeAmount(options.idleTimeout) }
+        let appHandlers = configuration.additionalChannelHandlers
+        let bodyTimeout = TimeAmount(options.bodyTimeout)
+        configuration.additionalChannelHandlers = {
+            [RequestBodyTimeoutHandler(timeout: bodyTimeout)] + appHandlers()
+        }
+        return configuration
     }
 
     /// Puts the PROXY protocol handler (when configured) before Hummingbird's HTTP/1 pipeline.
@@ -83,10 +103,7 @@ public struct GreenroomHTTP1Channel: ServerChildChannel {
             )
         }
         let slot = ConnectionPeerSlot()
-        let timeout = TimeAmount.nanoseconds(
-            options.proxyProtocolTimeout.components.seconds * 1_000_000_000
-                + options.proxyProtocolTimeout.components.attoseconds / 1_000_000_000
-        )
+        let timeout = TimeAmount(options.proxyProtocolTimeout)
         try channel.pipeline.syncOperations.addHandlers(
             ProxyProtocolHandler(mode: options.proxyProtocol, trustedProxies: options.trustedProxies, timeout: timeout),
             ConnectionPeerRecorder(slot: slot)

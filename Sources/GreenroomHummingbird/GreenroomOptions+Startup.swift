@@ -19,13 +19,21 @@ extension GreenroomOptions {
     /// - Parameters:
     ///   - address: the app's `ApplicationConfiguration.address`.
     ///   - effectiveUserID: the user that will serve; by default this process's.
-    /// - Throws: `ConfigurationError` when the address is not a host and port or a unix socket.
+    /// - Throws: `ConfigurationError` when the address is not a host and port or a unix socket,
+    ///   or its host is not an IP address (a DNS name, or `0`, which the resolver reads as 0.0.0.0).
     public func startupViolations(
         address: BindAddress,
         effectiveUserID: UInt32 = UInt32(geteuid())
     ) throws -> [PolicyViolation] {
         guard let bind = BindTarget(address) else {
             throw ConfigurationError("cannot read the Hummingbird app's address \(address) for the start-up policy")
+        }
+        // The policy judges addresses; Hummingbird resolves a name (`0` is 0.0.0.0) when it binds.
+        if case .tcp(let host, _) = bind, bind.address == nil {
+            throw ConfigurationError(
+                "the Hummingbird app's host '\(host)' is not an IP address; "
+                    + "use 127.0.0.1, ::1 or a specific address of this host"
+            )
         }
         var configuration = ServerConfiguration(
             bind: bind,

@@ -27,6 +27,13 @@ public struct GreenroomOptions: Sendable, Hashable {
     public var proxyProtocol: ProxyProtocolMode
     /// How long a connection may take to send its PROXY header; then it is closed.
     public var proxyProtocolTimeout: Duration
+    /// How long a connection may wait between requests, or take to send a request's head, before
+    /// it is closed (`serve`'s `--idle-timeout`; Hummingbird has one timer for both). An
+    /// `HTTP1Channel.Configuration.idleTimeout` the app sets wins.
+    public var idleTimeout: Duration
+    /// How long a request body may pause between two pieces before the connection is closed
+    /// (`serve`'s `--body-timeout`).
+    public var bodyTimeout: Duration
     /// Serve clients directly, no proxy trusted (`--allow-public`): allows a non-loopback bind.
     public var allowPublic: Bool
     /// The start-up refusals this deployment opted out of, one rule each (`--allow-wildcard-bind`, ...).
@@ -45,6 +52,8 @@ public struct GreenroomOptions: Sendable, Hashable {
         maxHops: Int = 64,
         proxyProtocol: ProxyProtocolMode = .off,
         proxyProtocolTimeout: Duration = .seconds(5),
+        idleTimeout: Duration = .seconds(75),
+        bodyTimeout: Duration = .seconds(60),
         allowPublic: Bool = false,
         optIns: Set<StartupOptIn> = [],
         policyExemptions: Set<RuleID> = [],
@@ -57,6 +66,8 @@ public struct GreenroomOptions: Sendable, Hashable {
         self.maxHops = maxHops
         self.proxyProtocol = proxyProtocol
         self.proxyProtocolTimeout = proxyProtocolTimeout
+        self.idleTimeout = idleTimeout
+        self.bodyTimeout = bodyTimeout
         self.allowPublic = allowPublic
         self.optIns = optIns
         self.policyExemptions = policyExemptions

@@ -13,12 +13,15 @@ public import Vapor
 /// app.get("whoami") { req in req.greenroom.client.json }
 /// ```
 ///
-/// The peer is `req.remoteAddress`, the socket's peer. When it is a trusted proxy, the client is
+/// The peer is `req.remoteAddress`, the socket's peer; its scheme is `https` when Vapor's server
+/// has a TLS configuration. When it is a trusted proxy, the client is
 /// found by walking `X-Forwarded-For` (or `Forwarded`, by `ServerConfiguration/forwardedHeaders`)
 /// from the right; otherwise the client is the peer and every forwarding header (`X-Forwarded-*`,
-/// `Forwarded`, `X-Real-IP`, ...) is removed from `req.headers` before the routes run, so neither
-/// your code nor Vapor's `req.peerAddress` can be fooled by it. Malformed headers never throw:
-/// an unparseable hop stops the walk.
+/// `Forwarded`, `X-Real-IP`, ...) is removed from `req.headers` before the routes run. For a
+/// trusted peer, `Forwarded` and `X-Forwarded-For` are replaced by one `X-Forwarded-For` naming
+/// the resolved client (none when the client is the peer), so Vapor's `req.peerAddress` is
+/// Greenroom's answer, never a hop the client wrote in front of the proxy's. Malformed headers
+/// never throw: an unparseable hop stops the walk.
 ///
 /// Behind the Greenroom server provider the server has already done this (with the PROXY
 /// protocol's source as the peer); the middleware then keeps that answer.
@@ -49,9 +52,20 @@ public struct GreenroomMiddleware: Middleware {
     /// forwarding headers when its peer is not trusted.
     func resolve(_ request: Vapor.Request) {
         guard request.storage[ClientAddressKey.self] == nil else { return }
+        // No peer address (a server that gives none): nobody vouches for the headers, even when
+        // unix peers are trusted. Resolve as an untrusted peer rather than as an unnamed socket.
+        var resolver = resolver
+        if request.remoteAddress == nil { resolver.trusted = .none }
         let peer = request.remoteAddress.map { Peer($0) } ?? .unix(path: nil)
-        let client = resolver.resolve(ConnectionPeer(socketPeer: peer), headers: request.headers)
-        if client.decision == .peerUntrusted { sanitizer.sanitize(&request.headers) }
+        var connection = ConnectionPeer(socketPeer: peer)
+        // Vapor's own server terminates TLS when it has a TLS configuration: a direct client is https.
+        connection.tls = request.application.http.server.configuration.tlsConfiguration != nil
+        let client = resolver.resolve(connection, headers: request.headers)
+        if client.decision == .peerUntrusted {
+            sanitizer.sanitize(&request.headers)
+        } else {
+            request.headers.pinForwarding(to: client)
+        }
         request.storage[ClientAddressKey.self] = client
     }
 }

@@ -12,9 +12,9 @@ public import Vapor
 /// `ServerConfiguration/bind`, or the address given to `serve`) and throws
 /// `DeploymentPolicyRefusal` when the policy refuses it.
 ///
-/// What it cannot do through Vapor's public API: stream request bodies to routes (each body is
-/// read whole first, within `ServerConfiguration/maxBodyBytes`), stream response bodies (they
-/// are collected before sending), upgrade connections (WebSockets get 501), HTTP/2 and TLS
+/// Streamed response bodies are sent as the route writes them. What it cannot do through Vapor's
+/// public API: stream request bodies to routes (each body is read whole first, within
+/// `ServerConfiguration/maxBodyBytes`), upgrade connections (WebSockets get 501), HTTP/2 and TLS
 /// (terminate TLS at the proxy).
 public final class GreenroomVaporServer: Server, Sendable {
     /// The Greenroom configuration: listener, trust, PROXY protocol, limits and timeouts.

@@ -10,11 +10,12 @@ import Vapor
 ///
 /// The server has resolved the client (PROXY header, forwarding headers) and removed the
 /// forwarding headers of untrusted peers; the Vapor request carries that client for
-/// `req.greenroom.client`, and the connection's peer as `remoteAddress`.
+/// `req.greenroom.client`, the connection's peer as `remoteAddress`, and `X-Forwarded-For` /
+/// `Forwarded` pinned to that client (`req.peerAddress` is Greenroom's answer).
 ///
 /// Through Vapor's public API a request body can only be handed over collected (its streaming
 /// body type is internal), so the body is read whole first, within the server's
-/// `maxBodyBytes`; a streamed response body is collected the same way (`Response.Body.collect`),
+/// `maxBodyBytes`. A streamed response body is sent as the route writes it (``VaporBodyStream``),
 /// and a response that upgrades the connection (WebSocket) is answered 501.
 struct VaporResponderHandler: HTTPHandler {
     let application: Application
@@ -33,12 +34,14 @@ struct VaporResponderHandler: HTTPHandler {
             let collected = try await request.body.collect(upTo: maxBodyBytes)
             if collected.readableBytes > 0 { body = collected }
         }
+        var headers = request.headers
+        headers.pinForwarding(to: request.client)
         let vaporRequest = Vapor.Request(
             application: application,
             method: request.method,
             url: URI(string: request.uri),
             version: request.version,
-            headersNoUpdate: request.headers,
+            headersNoUpdate: headers,
             collectedBody: body,
             remoteAddress: Self.socketAddress(request.peer),
             peerCertificateChain: nil,
@@ -49,17 +52,15 @@ struct VaporResponderHandler: HTTPHandler {
         vaporRequest.storage[ClientAddressKey.self] = request.client
         let response = try await responder.respond(to: vaporRequest).get()
         guard response.upgrader == nil else { return Self.notImplemented }
-        let bytes: ByteBuffer
+        let responseBody: ResponseBody
         if let buffer = response.body.buffer {
-            bytes = buffer
+            responseBody = ResponseBody(bytes: buffer)
+        } else if let stream = VaporBodyStream(response.body) {
+            responseBody = stream.responseBody(on: eventLoop)
         } else {
-            bytes = try await response.body.collect(on: eventLoop).get() ?? ByteBuffer()
+            responseBody = ResponseBody(bytes: try await response.body.collect(on: eventLoop).get() ?? ByteBuffer())
         }
-        return GreenroomServer.Response(
-            status: response.status,
-            headers: response.headers,
-            body: ResponseBody(bytes: bytes)
-        )
+        return GreenroomServer.Response(status: response.status, headers: response.headers, body: responseBody)
     }
 
     /// The NIO address of a peer, for Vapor's `remoteAddress`; `nil` for an unnamed unix peer.

@@ -26,7 +26,7 @@ import Testing
         Row("bad-append-xff-hops.conf", .hopsTwo, ["GR023"]),
         Row("bad-append-xff-hops.conf", .standard, ["GR023"]),
         Row("bad-no-host.conf", .standard, ["GR024"]),
-        Row("bad-tls-proto.conf", .standard, ["GR024"]),
+        Row("bad-tls-proto.conf", .standard, ["GR024", "GR117"]),
         Row("bad-http-host.conf", .standard, ["GR025"]),
         Row("bad-http-host.conf", .none, ["GR025"]),
         Row("bad-realip-everyone.conf", .standard, ["GR026"]),

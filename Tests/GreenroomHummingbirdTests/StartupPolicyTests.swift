@@ -1,5 +1,6 @@
 #if Hummingbird
 import GreenroomHummingbird
+import GreenroomServer
 import Hummingbird
 import Testing
 
@@ -57,6 +58,24 @@ import Testing
     @Test func directServingWithNobodyTrustedMayBindTheWildcard() throws {
         let options = GreenroomOptions(trustedProxies: .none, allowPublic: true)
         #expect(try options.checkStartup(address: .hostname("0.0.0.0", port: 8000), effectiveUserID: Self.user).isEmpty)
+    }
+
+    /// Hummingbird resolves a host name (`0` is 0.0.0.0, a DNS name is anything) after the check:
+    /// the policy judges addresses, so a name is refused before it can bind every interface.
+    @Test(arguments: ["0", "example.com", "localhost.", "0x0"])
+    func aHostThatIsNotAnIPAddressIsRefused(host: String) {
+        #expect {
+            try GreenroomOptions().checkStartup(address: .hostname(host, port: 8000), effectiveUserID: Self.user)
+        } throws: { error in
+            error is ConfigurationError && "\(error)".contains("'\(host)' is not an IP address")
+        }
+        #expect(throws: ConfigurationError.self) {
+            _ = try Application(
+                router: testRouter(),
+                greenroom: GreenroomOptions(),
+                configuration: .init(address: .hostname(host, port: 8000))
+            )
+        }
     }
 
     @Test func hummingbirdsAddressIsRead() {

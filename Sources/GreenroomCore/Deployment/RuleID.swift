@@ -101,6 +101,11 @@ public struct RuleID: Sendable, Hashable, Comparable, CaseIterable, CustomString
         case nginxRegexExactMatch = "GR114"
         case nginxMissingResolver = "GR115"
         case nginxRootExposure = "GR116"
+        case nginxMissingHSTS = "GR117"
+        case nginxStaplingWithoutResolver = "GR118"
+        case nginxNonExpandingVariable = "GR119"
+        case nginxStaplingUnavailable = "GR120"
+        case nginxQuicWithoutReuseport = "GR121"
         case kubernetesServiceExposed = "GR160"
         case kubernetesNoNetworkPolicy = "GR161"
         case kubernetesNetworkPolicyOpen = "GR162"
@@ -411,6 +416,20 @@ public struct RuleID: Sendable, Hashable, Comparable, CaseIterable, CustomString
     /// GR116: root or alias serves the whole file system.
     public static let nginxRootExposure = RuleID(.nginxRootExposure)
 
+    /// GR117: TLS server without Strict-Transport-Security.
+    public static let nginxMissingHSTS = RuleID(.nginxMissingHSTS)
+
+    /// GR118: ssl_stapling without a resolver.
+    public static let nginxStaplingWithoutResolver = RuleID(.nginxStaplingWithoutResolver)
+
+    /// GR119: variable in a directive that does not expand variables.
+    public static let nginxNonExpandingVariable = RuleID(.nginxNonExpandingVariable)
+
+    /// GR120: ssl_stapling with a certificate authority that has no OCSP.
+    public static let nginxStaplingUnavailable = RuleID(.nginxStaplingUnavailable)
+
+    /// GR121: quic_bpf on without reuseport on the QUIC listen.
+    public static let nginxQuicWithoutReuseport = RuleID(.nginxQuicWithoutReuseport)
     /// GR160: the app's Service is reachable from outside the cluster.
     public static let kubernetesServiceExposed = RuleID(.kubernetesServiceExposed)
 

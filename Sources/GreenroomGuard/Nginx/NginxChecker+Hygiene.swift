@@ -2,7 +2,7 @@ import GreenroomConfigParsing
 import GreenroomCore
 
 extension NginxChecker {
-    /// GR041, GR044, GR048, GR049, GR100, GR104, GR106, GR107, GR111, GR113: single directives
+    /// GR041, GR044, GR048, GR049, GR100, GR104, GR106, GR107, GR111, GR113, GR119: single directives
     /// with a known bad value.
     func hygieneFindings(_ analysis: NginxAnalysis) -> [Finding] {
         var findings: [Finding] = []
@@ -14,6 +14,17 @@ extension NginxChecker {
             directives += (upstream.directive.block ?? []).filter { $0.block == nil }
         }
         for directive in directives {
+            if Self.nonExpanding.contains(directive.name),
+                let value = directive.values.first(where: { !NginxVariables.names(in: $0).isEmpty })
+            {
+                findings.append(
+                    Rule.nginxNonExpandingVariable.finding(
+                        at: directive.location,
+                        "\(directive.name) does not expand variables: \(value) is taken literally",
+                        fix: "write the value out (one \(directive.name) per server if it must differ)"
+                    )
+                )
+            }
             if let finding = hygiene(directive) { findings.append(finding) }
             if let finding = headerValue(directive) { findings.append(finding) }
         }
@@ -117,6 +128,12 @@ extension NginxChecker {
             fix: "use $host instead of $http_host"
         )
     }
+
+    /// Directives whose values nginx takes literally, `$` and all.
+    static let nonExpanding: Set<String> = [
+        "error_log", "include", "listen", "resolver", "pid", "ssl_dhparam", "ssl_trusted_certificate",
+        "ssl_client_certificate", "ssl_crl", "ssl_ciphers", "ssl_protocols",
+    ]
 
     /// `true` for a resolver address outside this host and the private ranges.
     static func isPublicResolver(_ value: String) -> Bool {

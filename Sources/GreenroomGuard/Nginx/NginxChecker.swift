@@ -75,6 +75,7 @@ package struct NginxChecker: Sendable {
             hygieneFindings,
             resolutionFindings,
             workerFindings,
+            tlsFindings,
         ]
     }
 

@@ -563,6 +563,111 @@ extension Rule {
         good: "root /var/www/example;"
     )
 
+    /// GR117.
+    public static let nginxMissingHSTS = Rule(
+        id: .nginxMissingHSTS,
+        severity: .info,
+        scope: .nginx,
+        title: "TLS server without Strict-Transport-Security",
+        rationale: """
+            Without `Strict-Transport-Security` (at least six months, `max-age=15768000`), a browser \
+            that once typed `http://` can be kept on plain HTTP by anyone on its network, and \
+            cookies without `Secure` go with it.
+            """,
+        bad: """
+            server {
+                listen 443 ssl;
+                ssl_certificate /etc/ssl/site.pem;
+                ssl_certificate_key /etc/ssl/site.key;
+            }
+            """,
+        good: """
+            server {
+                listen 443 ssl;
+                ssl_certificate /etc/ssl/site.pem;
+                ssl_certificate_key /etc/ssl/site.key;
+                add_header Strict-Transport-Security "max-age=63072000" always;
+            }
+            """
+    )
+
+    /// GR118.
+    public static let nginxStaplingWithoutResolver = Rule(
+        id: .nginxStaplingWithoutResolver,
+        severity: .warning,
+        scope: .nginx,
+        title: "ssl_stapling without a resolver",
+        rationale: """
+            nginx fetches OCSP responses itself and needs a `resolver` for the responder's name; \
+            without one stapling silently never happens.
+            """,
+        bad: """
+            ssl_stapling on;
+            ssl_stapling_verify on;
+            """,
+        good: """
+            ssl_stapling on;
+            ssl_stapling_verify on;
+            resolver 127.0.0.53;
+            """
+    )
+
+    /// GR119.
+    public static let nginxNonExpandingVariable = Rule(
+        id: .nginxNonExpandingVariable,
+        severity: .warning,
+        scope: .nginx,
+        title: "variable in a directive that does not expand variables",
+        rationale: """
+            `error_log`, `include`, `listen`, `resolver`, `pid`, `ssl_dhparam`, \
+            `ssl_trusted_certificate` and `ssl_client_certificate` take their value literally: \
+            `$host` there is a file or name containing a dollar sign, not the request's host.
+            """,
+        bad: "error_log /var/log/nginx/$host.error.log;",
+        good: "error_log /var/log/nginx/site.error.log;"
+    )
+
+    /// GR120.
+    public static let nginxStaplingUnavailable = Rule(
+        id: .nginxStaplingUnavailable,
+        severity: .info,
+        scope: .nginx,
+        title: "ssl_stapling with a certificate authority that has no OCSP",
+        rationale: """
+            Let's Encrypt ended its OCSP service in 2025: with its certificates `ssl_stapling on` \
+            staples nothing and logs errors.
+            """,
+        bad: """
+            ssl_certificate /etc/letsencrypt/live/example.com/fullchain.pem;
+            ssl_stapling on;
+            """,
+        good: """
+            ssl_certificate /etc/letsencrypt/live/example.com/fullchain.pem;
+            ssl_stapling off;
+            """
+    )
+
+    /// GR121.
+    public static let nginxQuicWithoutReuseport = Rule(
+        id: .nginxQuicWithoutReuseport,
+        severity: .warning,
+        scope: .nginx,
+        title: "quic_bpf on without reuseport on the QUIC listen",
+        rationale: """
+            `quic_bpf on` routes QUIC packets to workers through a `reuseport` socket group; a \
+            `listen ... quic` without `reuseport` leaves the BPF program nothing to route, and \
+            connections break when they migrate.
+            """,
+        bad: """
+            quic_bpf on;
+            server { listen 443 quic; }
+            """,
+        good: """
+            quic_bpf on;
+            server { listen 443 quic reuseport; }
+            """
+    )
+
     /// The nginx hardening rules (`GR039`–`GR049`, `GR100`–`GR129`), ordered by id.
     public static let nginxHardeningRules: [Rule] = [
         .nginxAliasTraversal, .nginxOriginRegex, .nginxValidReferersNone, .nginxAllowWithoutDeny, .nginxSatisfyAnyOpen,
@@ -571,6 +676,7 @@ extension Rule {
         .nginxWorkerFileLimit, .nginxLowKeepaliveRequests, .nginxNoDefaultServer, .nginxMapWithoutDefault,
         .nginxAddHeaderContentType, .nginxReturnBypassesAccess, .nginxInvalidCapture, .nginxStaleDNS,
         .nginxHostHeaderInRedirect, .nginxStatusPageOpen, .nginxWeakTLS, .nginxRegexExactMatch, .nginxMissingResolver,
-        .nginxRootExposure,
+        .nginxRootExposure, .nginxMissingHSTS, .nginxStaplingWithoutResolver, .nginxNonExpandingVariable,
+        .nginxStaplingUnavailable, .nginxQuicWithoutReuseport,
     ]
 }

@@ -17,6 +17,13 @@ func testRouter() -> Router<BasicGreenroomRequestContext> {
         request.headers.map { $0.name.canonicalName }.joined(separator: ",")
     }
     router.get("/remote") { _, context in context.remoteAddress.map { "\($0)" } ?? "none" }
+    router.post("/echo") { request, _ in String(buffer: try await request.body.collect(upTo: 1 << 20)) }
+    // Answers a second after the body is read: longer than the timeout tests' body timeout.
+    router.post("/slow-echo") { request, _ in
+        let body = String(buffer: try await request.body.collect(upTo: 1 << 20))
+        try await Task.sleep(for: .seconds(1))
+        return body
+    }
     return router
 }
 
