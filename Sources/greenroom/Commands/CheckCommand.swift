@@ -123,10 +123,11 @@ struct CheckCommand: AsyncParsableCommand {
 
     func run() async throws {
         if listRules {
+            let scopeWidth = Rule.Scope.allCases.map(\.rawValue.count).max() ?? 0
             for rule in RuleCatalog.all {
                 print(
                     "\(rule.id)  \(Self.column(rule.severity.rawValue, width: 7))  "
-                        + "\(Self.column(rule.scope.rawValue, width: 6))  \(rule.title)"
+                        + "\(Self.column(rule.scope.rawValue, width: scopeWidth))  \(rule.title)"
                 )
             }
             return
