@@ -77,6 +77,18 @@ import Testing
         try Self.expect(text, ["GR168:65"])
     }
 
+    /// `serve` splits GREENROOM_TRUST at commas, spaces and tabs.
+    @Test(arguments: ["10.244.0.0/16 0.0.0.0/0", "10.244.0.0/16\t::/0", "loopback,  *"])
+    func trustSeparatedBySpacesIsRead(_ list: String) throws {
+        let text = try Self.good([
+            (
+                "        - name: GREENROOM_HOST\n",
+                "        - {name: GREENROOM_TRUST, value: \"\(list)\"}\n        - name: GREENROOM_HOST\n"
+            )
+        ])
+        try Self.expect(text, ["GR168:24"])
+    }
+
     /// Kubernetes expands `$(NAME)` in command and args from the container's env.
     @Test func trustFromAVariableReferenceIsExpanded() throws {
         let text = try Self.good([

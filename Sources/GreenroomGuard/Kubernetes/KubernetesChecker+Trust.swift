@@ -3,7 +3,7 @@ import GreenroomCore
 
 extension KubernetesChecker {
     /// The app's trust entries: `--trust X` / `--trust=X` in a container's command or args (after
-    /// Kubernetes' `$(VAR)` expansion), and `GREENROOM_TRUST` (comma-separated) in its env, each
+    /// Kubernetes' `$(VAR)` expansion), and `GREENROOM_TRUST` (commas or spaces) in its env, each
     /// with where it was written. Env values may come from a ConfigMap in the manifests
     /// (`valueFrom.configMapKeyRef`, `envFrom.configMapRef`); the location is then the
     /// ConfigMap's.
@@ -24,13 +24,18 @@ extension KubernetesChecker {
                 } else if word.hasPrefix("--trust=") {
                     value = (String(word.dropFirst("--trust=".count)), location)
                 }
-                if let (text, at) = value { entries += text.split(separator: ",").map { ($0.trimmingSpaces, at) } }
+                if let (text, at) = value { entries += Self.list(text).map { ($0, at) } }
             }
             if let (text, location) = environment["GREENROOM_TRUST"] {
-                entries += text.split(separator: ",").map { ($0.trimmingSpaces, location) }
+                entries += Self.list(text).map { ($0, location) }
             }
         }
-        return entries.filter { !$0.0.isEmpty }
+        return entries
+    }
+
+    /// A trust list's entries: `serve` splits GREENROOM_TRUST at commas, spaces and tabs.
+    static func list(_ text: String) -> [String] {
+        text.split { $0 == "," || $0 == " " || $0 == "\t" || $0 == "\n" }.map(String.init)
     }
 
     /// A container's environment as far as the manifests say: literal `value`s, ConfigMap keys
@@ -135,11 +140,5 @@ extension KubernetesChecker {
             }
         }
         return findings
-    }
-}
-
-extension Substring {
-    fileprivate var trimmingSpaces: String {
-        String(drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed())
     }
 }
