@@ -77,6 +77,56 @@ import Testing
         try Self.expect(text, ["GR168:65"])
     }
 
+    /// A spec mounted from a ConfigMap (`--config` or GREENROOM_CONFIG) is where the trust list
+    /// is when no flag or variable gives one; flags and variables win over it, as in `serve`.
+    @Test func trustFromASpecInAConfigMap() throws {
+        let configMap = """
+            ---
+            apiVersion: v1
+            kind: ConfigMap
+            metadata: {name: greenroom-spec, namespace: shop}
+            data:
+              greenroom.yml: |
+                app:
+                  trust: [10.244.0.0/16, 0.0.0.0/0]
+
+            """
+        let mounted = [
+            (
+                "        ports:\n",
+                "        volumeMounts:\n        - {name: spec, mountPath: /etc/greenroom}\n        ports:\n"
+            ),
+            (
+                "      containers:\n",
+                "      volumes:\n      - {name: spec, configMap: {name: greenroom-spec}}\n      containers:\n"
+            ),
+        ]
+        let byFlag = try Self.good(
+            mounted + [(Self.trustLine, "args: [serve, --config, /etc/greenroom/greenroom.yml]")],
+            adding: configMap
+        )
+        try Self.expect(byFlag, ["GR168:67"])
+        let byVariable = try Self.good(
+            mounted + [
+                (Self.trustLine, "args: [serve]"),
+                (
+                    "        - name: GREENROOM_HOST\n",
+                    "        - {name: GREENROOM_CONFIG, value: /etc/greenroom/greenroom.yml}\n        - name: GREENROOM_HOST\n"
+                ),
+            ],
+            adding: configMap
+        )
+        try Self.expect(byVariable, ["GR168:68"])
+        // --trust given as well: the spec's list is not used.
+        let overridden = try Self.good(
+            mounted + [
+                (Self.trustLine, "args: [serve, --config, /etc/greenroom/greenroom.yml, --trust, 10.244.0.0/16]")
+            ],
+            adding: configMap
+        )
+        try Self.expect(overridden, [])
+    }
+
     /// `serve` splits GREENROOM_TRUST at commas, spaces and tabs.
     @Test(arguments: ["10.244.0.0/16 0.0.0.0/0", "10.244.0.0/16\t::/0", "loopback,  *"])
     func trustSeparatedBySpacesIsRead(_ list: String) throws {

@@ -17,20 +17,74 @@ extension KubernetesChecker {
             let words = KubernetesWorkload.words(of: container).map { word, location in
                 (Self.expand(word, environment), location)
             }
-            for (index, (word, location)) in words.enumerated() {
+            var found: [(String, SourceLocation)] = []
+            for (position, (word, location)) in words.enumerated() {
                 var value: (String, SourceLocation)?
-                if word == "--trust", index + 1 < words.count {
-                    value = words[index + 1]
+                if word == "--trust", position + 1 < words.count {
+                    value = words[position + 1]
                 } else if word.hasPrefix("--trust=") {
                     value = (String(word.dropFirst("--trust=".count)), location)
                 }
-                if let (text, at) = value { entries += Self.list(text).map { ($0, at) } }
+                if let (text, at) = value { found += Self.list(text).map { ($0, at) } }
             }
             if let (text, location) = environment["GREENROOM_TRUST"] {
-                entries += Self.list(text).map { ($0, location) }
+                found += Self.list(text).map { ($0, location) }
             }
+            if found.isEmpty {
+                // `serve`'s precedence: flags, then the environment, then the spec (--config).
+                let flag = words.indices.dropLast().first { words[$0].0 == "--config" }.map { words[$0 + 1].0 }
+                let path =
+                    flag ?? words.first { $0.0.hasPrefix("--config=") }.map {
+                        String($0.0.dropFirst("--config=".count))
+                    }
+                    ?? environment["GREENROOM_CONFIG"]?.0
+                if let path { found = specTrust(at: path, container: container, app: app, in: index) }
+            }
+            entries += found
         }
         return entries
+    }
+
+    /// The `app.trust` entries of a spec that a ConfigMap in the manifests mounts at `path`, each
+    /// located at the ConfigMap's value. A spec that does not parse gives none (`serve` would
+    /// refuse to start on it).
+    static func specTrust(
+        at path: String,
+        container: ManifestNode,
+        app: KubernetesApp,
+        in index: KubernetesIndex
+    ) -> [(String, SourceLocation)] {
+        for mount in container["volumeMounts"]?.items ?? [] {
+            guard let mountPath = mount["mountPath"]?.text, let volumeName = mount["name"]?.text else { continue }
+            let file: String
+            if let subPath = mount["subPath"]?.text {
+                guard path == mountPath else { continue }
+                file = subPath
+            } else {
+                let directory = mountPath.hasSuffix("/") ? mountPath : mountPath + "/"
+                guard path.hasPrefix(directory) else { continue }
+                file = String(path.dropFirst(directory.count))
+            }
+            guard
+                let volume = app.workload.podSpec["volumes"]?.items.first(where: { $0["name"]?.text == volumeName }),
+                let source = volume["configMap"],
+                let configMap = index.configMap(source["name"]?.text, for: app.workload.object)
+            else { continue }
+            var key = file
+            if let projected = source["items"], !projected.items.isEmpty {
+                guard let item = projected.items.first(where: { $0["path"]?.text == file }),
+                    let projectedKey = item["key"]?.text
+                else { continue }
+                key = projectedKey
+            }
+            guard let value = configMap.root["data"]?[key], let text = value.text,
+                let spec = try? KubernetesManifests.documents(text, file: configMap.location.file).first,
+                let trust = spec.at("app", "trust")
+            else { continue }
+            let items = trust.isSequence ? trust.items : [trust]
+            return items.compactMap(\.text).flatMap(Self.list).map { ($0, value.location) }
+        }
+        return []
     }
 
     /// A trust list's entries: `serve` splits GREENROOM_TRUST at commas, spaces and tabs.

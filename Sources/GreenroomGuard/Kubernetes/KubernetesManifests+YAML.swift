@@ -31,6 +31,22 @@ extension KubernetesManifests {
     ) throws(ConfigParseError)
         -> [KubernetesObject]
     {
+        var objects: [KubernetesObject] = []
+        for root in try documents(text, file: file, limits: limits) {
+            try append(root, file: file, to: &objects, listItem: false)
+        }
+        return objects
+    }
+
+    /// The located trees of every non-empty YAML document in `text`, whatever they hold (a spec
+    /// embedded in a ConfigMap is read through this too).
+    static func documents(
+        _ text: String,
+        file: String,
+        limits: Limits = Limits()
+    ) throws(ConfigParseError)
+        -> [ManifestNode]
+    {
         try YAMLSizeCheck.check(text, file: file, values: limits.values, depth: limits.depth)
         var documents: YamlSequence<Node>
         do {
@@ -39,14 +55,13 @@ extension KubernetesManifests {
             throw yamlError(error, file: file, text: text)
         }
         var converter = Converter(file: file, limits: limits)
-        var objects: [KubernetesObject] = []
+        var roots: [ManifestNode] = []
         while let document = documents.next() {
             let root = try converter.convert(document, depth: 0)
-            if root.isNull { continue }  // an empty document: `---` alone, or only comments
-            try append(root, file: file, to: &objects, listItem: false)
+            if !root.isNull { roots.append(root) }  // an empty document: `---` alone, or only comments
         }
         if let error = documents.error { throw yamlError(error, file: file, text: text) }
-        return objects
+        return roots
     }
 
     /// Appends the object `root` is (or the items of a `List`).
