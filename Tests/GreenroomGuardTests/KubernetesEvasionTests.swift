@@ -161,6 +161,19 @@ import Testing
         try Self.expect(policy, ["GR162:59"])
     }
 
+    /// An ipBlock of a whole private network (or wider) admits every pod and node in it, which in
+    /// most clusters is all of them; the app's matching trust then looks "inside the gateway range".
+    /// (The app's 10.244.0.0/16 is outside the blocks but the first: GR169 as well.)
+    @Test(arguments: [
+        ("10.0.0.0/8", ["GR163:59"]), ("172.16.0.0/12", ["GR169:22", "GR163:59"]),
+        ("192.168.0.0/16", ["GR169:22", "GR163:59"]), ("8.0.0.0/7", ["GR169:22", "GR163:59"]),
+        ("fc00::/7", ["GR169:22", "GR163:59"]),
+    ])
+    func anIpBlockOfAWholePrivateNetworkIsWide(_ block: String, _ expected: [String]) throws {
+        let text = try Self.good([], adding: "  - from:\n    - ipBlock: {cidr: \"\(block)\"}\n")
+        try Self.expect(text, expected)
+    }
+
     /// YAML merge keys (`<<: *anchor`) are expanded as kubectl's YAML reader does; keys written
     /// next to them win.
     @Test func mergeKeysAreExpanded() throws {

@@ -93,8 +93,23 @@ extension KubernetesChecker {
                 }
             }
         }
-        // ipBlocks that together cover a whole family (0.0.0.0/1 + 128.0.0.0/1) admit everyone too.
-        for family in AddressCoverage.familiesCovered(by: admitted.map(\.block)) {
+        // ipBlocks that together cover a whole family (0.0.0.0/1 + 128.0.0.0/1) admit everyone too;
+        // other blocks of a whole private network or wider admit every pod and node in them.
+        let covered = AddressCoverage.familiesCovered(by: admitted.map(\.block))
+        for wide in admitted where !covered.contains(wide.block.network.family) {
+            guard AddressCoverage.isHuge(wide.block) || AddressCoverage.containsWholePrivateNetwork(wide.block)
+            else { continue }
+            findings.append(
+                Rule.kubernetesNetworkPolicyWide.finding(
+                    at: wide.location,
+                    "\(wide.policy.reference) admits ipBlock \(wide.text), a whole private network or more: every "
+                        + "pod and node in it reaches \(workload.reference)",
+                    fix: "admit the gateway pods' range only, or select the gateway by namespaceSelector and "
+                        + "podSelector"
+                )
+            )
+        }
+        for family in covered {
             let parts = admitted.filter { $0.block.network.family == family }
             findings.append(
                 Rule.kubernetesNetworkPolicyOpen.finding(

@@ -76,8 +76,10 @@ extension Rule {
         title: "a NetworkPolicy admits every pod of a namespace or of the cluster",
         rationale: """
             `namespaceSelector: {}` without a podSelector admits every pod of every namespace; \
-            a lone `podSelector: {}` every pod of the app's namespace. Any of them can reach the \
-            app directly; admit the gateway's namespace and pods only.
+            a lone `podSelector: {}` every pod of the app's namespace; an ipBlock of a whole \
+            private network (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, fc00::/7) or wider than \
+            a /8 every pod and node in it, which in most clusters is all of them. Any of them can \
+            reach the app directly; admit the gateway's namespace and pods only.
             """,
         bad: "ingress:\n- from:\n  - namespaceSelector: {}",
         good: """
