@@ -127,6 +127,15 @@ import Testing
         try Self.expect(overridden, [])
     }
 
+    /// With no range to compare with (the policy admits the gateway by labels), trusting a whole
+    /// private network is still wider than any gateway ("pod IPs change").
+    @Test(arguments: ["10.0.0.0/8", "172.16.0.0/12", "0.0.0.0/4"])
+    func trustOfAWholePrivateNetworkWithoutARange(_ block: String) throws {
+        let text = try Self.good([(Self.trustLine, "args: [serve, --trust, \"\(block)\"]")])
+        try Self.expect(text, ["GR169:22"])
+        try Self.expect(try Self.good(), [])
+    }
+
     /// `serve` splits GREENROOM_TRUST at commas, spaces and tabs.
     @Test(arguments: ["10.244.0.0/16 0.0.0.0/0", "10.244.0.0/16\t::/0", "loopback,  *"])
     func trustSeparatedBySpacesIsRead(_ list: String) throws {

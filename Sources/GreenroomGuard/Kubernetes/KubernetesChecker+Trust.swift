@@ -151,7 +151,15 @@ extension KubernetesChecker {
         var findings: [Finding] = []
         let workload = app.workload.object.reference
         var blocks: [(block: CIDR, text: String, location: SourceLocation)] = []
-        for (text, location) in Self.trustEntries(of: app, in: index) {
+        let entries = Self.trustEntries(of: app, in: index)
+        let covered = AddressCoverage.familiesCovered(
+            by: entries.compactMap { text, _ in
+                guard case .cidr(let block)? = try? TrustedProxies.Entry(parsing: text, allowingEverything: true)
+                else { return nil }
+                return block
+            }
+        )
+        for (text, location) in entries {
             guard let entry = try? TrustedProxies.Entry(parsing: text, allowingEverything: true),
                 case .cidr(let block) = entry
             else { continue }
@@ -175,6 +183,18 @@ extension KubernetesChecker {
                             + "\(ranges.map(\.description).joined(separator: ", ")): other hosts or pods there can "
                             + "choose the client address",
                         fix: "trust \(ranges.map(\.description).joined(separator: ",")) only"
+                    )
+                )
+            } else if ranges.isEmpty, !covered.contains(block.network.family),
+                AddressCoverage.isHuge(block) || AddressCoverage.containsWholePrivateNetwork(block)
+            {
+                findings.append(
+                    Rule.kubernetesTrustBeyondGateway.finding(
+                        at: location,
+                        "\(workload) trusts \(text), a whole private network or more: every pod and node in it "
+                            + "can choose the client address, not only the gateway",
+                        fix: "trust the gateway pods' range only (the spec's kubernetes.gateway.addresses, or the "
+                            + "NetworkPolicy's ipBlock)"
                     )
                 )
             }

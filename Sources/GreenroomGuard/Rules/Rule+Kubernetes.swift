@@ -180,7 +180,9 @@ extension Rule {
         rationale: """
             An entry of the app's trust list (`--trust` or GREENROOM_TRUST) that is not inside \
             the gateway's range (the spec's, or the ipBlocks of the NetworkPolicy that admits \
-            traffic to the app) lets other hosts or pods choose the client address.
+            traffic to the app) lets other hosts or pods choose the client address. With no \
+            range known, an entry of a whole private network (10.0.0.0/8, ...) or wider than a \
+            /8 is reported: no gateway is that large.
             """,
         bad: "# NetworkPolicy admits ipBlock 10.244.0.0/16\nenv:\n- {name: GREENROOM_TRUST, value: \"10.0.0.0/8\"}",
         good: "env:\n- {name: GREENROOM_TRUST, value: \"10.244.0.0/16\"}"
