@@ -105,7 +105,11 @@ let package = Package(
         .target(name: "GreenroomConfigParsing", swiftSettings: strict),
         .target(
             name: "GreenroomGuard",
-            dependencies: ["GreenroomCore", "GreenroomConfigParsing", "GreenroomDeploy"],
+            dependencies: [
+                "GreenroomCore", "GreenroomConfigParsing", "GreenroomDeploy",
+                // Kubernetes manifests (`check --kubernetes`): composed YAML nodes keep their lines.
+                .product(name: "Yams", package: "Yams"),
+            ],
             swiftSettings: strict
         ),
         .executableTarget(

@@ -3,7 +3,8 @@ import GreenroomCore
 import GreenroomDeploy
 
 /// `greenroom check` as a library call: the spec rules, the nginx and Apache rules against the
-/// user's files with the spec's expectations, and optionally the live rules and the probe.
+/// user's files with the spec's expectations, the Kubernetes rules on manifests, and optionally
+/// the live rules and the probe.
 ///
 /// ```swift
 /// var options = DeploymentCheck.Options()
@@ -21,6 +22,8 @@ public struct DeploymentCheck: Sendable {
         public var nginx: [String] = []
         /// `--apache`: httpd main files or vhost files.
         public var apache: [String] = []
+        /// `--kubernetes`: Kubernetes manifest files or directories of them, checked together.
+        public var kubernetes: [String] = []
         /// `--nginx-prefix`: the directory nginx resolves relative includes against.
         public var nginxPrefix: String?
         /// `--apache-root`: httpd's `ServerRoot`.
@@ -70,6 +73,14 @@ public struct DeploymentCheck: Sendable {
         if let url = options.probeURL, let problem = ForgeryProbe.problem(with: url) { throw CheckFailure(problem) }
         var notes: [String] = []
         let (spec, specFile) = try loadSpec(options.specPath, notes: &notes)
+        if specFile == nil, !options.kubernetes.isEmpty, options.nginx.isEmpty, options.apache.isEmpty, !options.live,
+            options.probeURL == nil
+        {
+            notes = [
+                "no \(DeploymentSpec.defaultFileName) here and no --config: the manifests are judged on their own "
+                    + "(the gateway's range from the NetworkPolicies that admit traffic to the app)"
+            ]
+        }
         var findings = specFile == nil ? [] : SpecChecker(spec: spec).check()
         var files = specFile.map { [$0] } ?? []
         let app = AppExpectation(spec: spec)
@@ -92,6 +103,11 @@ public struct DeploymentCheck: Sendable {
                     serverRoot: options.apacheRoot,
                     inferringApp: specFile == nil
                 )
+                findings += report.findings
+                files += report.files
+            }
+            if !options.kubernetes.isEmpty {
+                let report = try ProxyConfigCheck.kubernetes(options.kubernetes)
                 findings += report.findings
                 files += report.files
             }

@@ -51,4 +51,23 @@ package enum ProxyConfigCheck {
         let judged = inferringApp ? ApacheChecker.inferredApp(config) : app
         return Report(findings: ApacheChecker(app: judged).check(config), files: config.files)
     }
+
+    /// Reads Kubernetes manifests (files, or directories of `*.yaml`/`*.yml`) and runs the
+    /// Kubernetes rules over all of them together: the NetworkPolicy that isolates a Deployment
+    /// may be in another file.
+    ///
+    /// - Parameters:
+    ///   - gatewayRanges: the gateway pods' address ranges when the spec names them.
+    ///   - gatewayHops: the proxies in front of the gateway when the spec says.
+    package static func kubernetes(
+        _ paths: [String],
+        gatewayRanges: [CIDR]? = nil,
+        gatewayHops: Int? = nil,
+        fileSystem: some ConfigFileSystem = LocalFileSystem()
+    ) throws(ConfigParseError) -> Report {
+        var manifests = KubernetesManifests()
+        for path in paths { try manifests.add(path, fileSystem: fileSystem) }
+        let checker = KubernetesChecker(gatewayRanges: gatewayRanges, gatewayHops: gatewayHops)
+        return Report(findings: checker.check(manifests), files: manifests.files)
+    }
 }

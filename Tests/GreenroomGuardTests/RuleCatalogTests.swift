@@ -39,6 +39,14 @@ import Testing
         }
     }
 
+    /// Every Kubernetes rule is produced by a Kubernetes corpus row.
+    @Test func everyKubernetesRuleHasACorpusRow() {
+        let covered = Set(KubernetesCorpusTests.rows.flatMap(\.findings).map { String($0.prefix(5)) })
+        for rule in RuleCatalog.all where rule.scope == .kubernetes {
+            #expect(covered.contains(rule.id.description), "\(rule.id) has no corpus row")
+        }
+    }
+
     /// Every spec rule has a fixture row, every live rule a test that produces it.
     @Test func everySpecAndLiveRuleIsExercised() throws {
         let spec = Set(SpecCheckerTests.rows.flatMap(\.expected).map { String($0.prefix(5)) })

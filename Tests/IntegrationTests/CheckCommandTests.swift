@@ -263,6 +263,10 @@ import Glibc
         #expect(result.status == 0)
         let ids = result.stdout.split(separator: "\n").map { String($0.prefix(5)) }
         #expect(ids.count >= 60 && ids == ids.sorted())
-        for id in ["GR001", "GR019", "GR020", "GR050", "GR080", "GR087"] { #expect(ids.contains(id)) }
+        for id in ["GR001", "GR019", "GR020", "GR050", "GR080", "GR087", "GR160"] { #expect(ids.contains(id)) }
+        // Every scope's name is printed whole, in one column ("kubernetes" was cut to "kubern").
+        let lines = result.stdout.split(separator: "\n")
+        #expect(lines.contains { $0.hasPrefix("GR160  error    kubernetes  the app's Service") }, "\(result.stdout)")
+        #expect(lines.contains { $0.hasPrefix("GR001  error    spec        app binds a wildcard address") })
     }
 }

@@ -8,6 +8,7 @@
 /// values, never their text; ``description`` is the text users see (`GR001`).
 ///
 /// `GR100`–`GR129` are nginx too (the hardening rules).
+/// `GR160`–`GR189` are Kubernetes manifests (`check --kubernetes`).
 public struct RuleID: Sendable, Hashable, Comparable, CaseIterable, CustomStringConvertible {
     private enum Code: String, Sendable, CaseIterable {
         case specWildcardBind = "GR001"
@@ -105,6 +106,22 @@ public struct RuleID: Sendable, Hashable, Comparable, CaseIterable, CustomString
         case nginxNonExpandingVariable = "GR119"
         case nginxStaplingUnavailable = "GR120"
         case nginxQuicWithoutReuseport = "GR121"
+        case kubernetesServiceExposed = "GR160"
+        case kubernetesNoNetworkPolicy = "GR161"
+        case kubernetesNetworkPolicyOpen = "GR162"
+        case kubernetesNetworkPolicyWide = "GR163"
+        case kubernetesHostNetwork = "GR164"
+        case kubernetesHostPort = "GR165"
+        case kubernetesRunAsRoot = "GR166"
+        case kubernetesRunAsNonRootMissing = "GR167"
+        case kubernetesTrustEveryone = "GR168"
+        case kubernetesTrustBeyondGateway = "GR169"
+        case kubernetesGatewayTrustsClient = "GR170"
+        case kubernetesIngressNginxForwardedHeaders = "GR171"
+        case kubernetesIngressNginxRealIPEveryone = "GR172"
+        case kubernetesIngressNginxFullForwardedFor = "GR173"
+        case kubernetesExternalTrafficPolicyCluster = "GR174"
+        case kubernetesNoApp = "GR175"
     }
 
     private let code: Code
@@ -413,4 +430,51 @@ public struct RuleID: Sendable, Hashable, Comparable, CaseIterable, CustomString
 
     /// GR121: quic_bpf on without reuseport on the QUIC listen.
     public static let nginxQuicWithoutReuseport = RuleID(.nginxQuicWithoutReuseport)
+    /// GR160: the app's Service is reachable from outside the cluster.
+    public static let kubernetesServiceExposed = RuleID(.kubernetesServiceExposed)
+
+    /// GR161: no NetworkPolicy limits who reaches the app's pods.
+    public static let kubernetesNoNetworkPolicy = RuleID(.kubernetesNoNetworkPolicy)
+
+    /// GR162: a NetworkPolicy admits everyone to the app's pods.
+    public static let kubernetesNetworkPolicyOpen = RuleID(.kubernetesNetworkPolicyOpen)
+
+    /// GR163: a NetworkPolicy admits every pod of a namespace or of the cluster.
+    public static let kubernetesNetworkPolicyWide = RuleID(.kubernetesNetworkPolicyWide)
+
+    /// GR164: the app's pods use the node's network.
+    public static let kubernetesHostNetwork = RuleID(.kubernetesHostNetwork)
+
+    /// GR165: the app's container publishes a host port.
+    public static let kubernetesHostPort = RuleID(.kubernetesHostPort)
+
+    /// GR166: the app's container runs as root.
+    public static let kubernetesRunAsRoot = RuleID(.kubernetesRunAsRoot)
+
+    /// GR167: the app's container may run as root (runAsNonRoot not set).
+    public static let kubernetesRunAsNonRootMissing = RuleID(.kubernetesRunAsNonRootMissing)
+
+    /// GR168: the app trusts every address.
+    public static let kubernetesTrustEveryone = RuleID(.kubernetesTrustEveryone)
+
+    /// GR169: the app trusts more than the gateway's addresses.
+    public static let kubernetesTrustBeyondGateway = RuleID(.kubernetesTrustBeyondGateway)
+
+    /// GR170: Envoy Gateway believes client-sent X-Forwarded-For.
+    public static let kubernetesGatewayTrustsClient = RuleID(.kubernetesGatewayTrustsClient)
+
+    /// GR171: ingress-nginx believes X-Forwarded-For from anyone.
+    public static let kubernetesIngressNginxForwardedHeaders = RuleID(.kubernetesIngressNginxForwardedHeaders)
+
+    /// GR172: ingress-nginx proxy-real-ip-cidr trusts every address.
+    public static let kubernetesIngressNginxRealIPEveryone = RuleID(.kubernetesIngressNginxRealIPEveryone)
+
+    /// GR173: ingress-nginx appends to the client's X-Forwarded-For.
+    public static let kubernetesIngressNginxFullForwardedFor = RuleID(.kubernetesIngressNginxFullForwardedFor)
+
+    /// GR174: load balancer Service hides the client address (externalTrafficPolicy: Cluster).
+    public static let kubernetesExternalTrafficPolicyCluster = RuleID(.kubernetesExternalTrafficPolicyCluster)
+
+    /// GR175: no workload in the manifests is the Greenroom app.
+    public static let kubernetesNoApp = RuleID(.kubernetesNoApp)
 }

@@ -4,7 +4,7 @@ import GreenroomCore
 /// A documented check with a stable id.
 ///
 /// Ids never change meaning once published: `GR001`–`GR019` are the deployment-spec rules,
-/// `GR020`–`GR049` nginx, `GR050`–`GR079` Apache httpd, `GR080` and up the live rules. Each rule
+/// `GR020`–`GR049` nginx, `GR050`–`GR079` Apache httpd, `GR080` and up the live rules, `GR160`–`GR189` Kubernetes. Each rule
 /// documents itself with a bad and a good example, from which the README section is written.
 public struct Rule: Sendable, Hashable, Identifiable {
     /// What a rule looks at.
@@ -17,6 +17,8 @@ public struct Rule: Sendable, Hashable, Identifiable {
         case apache
         /// The running system (sockets, processes, a probe through the proxy).
         case live
+        /// Kubernetes manifests.
+        case kubernetes
     }
 
     /// The stable id, `GR###`.

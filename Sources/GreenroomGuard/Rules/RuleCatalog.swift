@@ -7,17 +7,19 @@ import GreenroomCore
 /// never change meaning once published; a retired rule's id is never reused.
 ///
 /// `GR100`–`GR129` are nginx too (the hardening rules). A scope may own several ranges.
+/// `GR160`–`GR189` look at Kubernetes manifests.
 public enum RuleCatalog {
     /// The id ranges, by scope.
     public static let reservedRanges: [(scope: Rule.Scope, ids: ClosedRange<Int>)] = [
         (.spec, 1...19), (.nginx, 20...49), (.apache, 50...79), (.live, 80...99),
         (.nginx, 100...129),
+        (.kubernetes, 160...189),
     ]
 
     /// Every rule, ordered by id.
     public static let all: [Rule] =
         (Rule.specRules + Rule.nginxRules + Rule.nginxHardeningRules
-        + Rule.apacheRules + Rule.liveRules)
+        + Rule.apacheRules + Rule.liveRules + Rule.kubernetesRules)
         .sorted { $0.id < $1.id }
 
     /// The rule with this id.
@@ -41,7 +43,7 @@ public enum RuleCatalog {
         switch scope {
         case .nginx: "nginx"
         case .apache: "apache"
-        case .spec: "yaml"
+        case .spec, .kubernetes: "yaml"
         case .live: ""
         }
     }

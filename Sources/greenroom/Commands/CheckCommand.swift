@@ -18,7 +18,7 @@ struct CheckCommand: AsyncParsableCommand {
         discussion: """
             Runs the spec rules (GR001-GR019) on greenroom.yml, the nginx rules (GR020-GR049) and \
             Apache rules (GR050-GR079) on your real proxy files, checked against what the spec \
-            says the app expects, and with --live the rules on the running system (GR080-GR099): \
+            says the app expects, the Kubernetes rules (GR160-GR189) on manifests, and with --live the rules on the running system (GR080-GR099): \
             what listens on the app's port or socket and as whom, whether the port answers on \
             this host's other addresses, and with --probe-url whether the app believes forged \
             X-Forwarded-For, Forwarded and X-Real-IP headers sent through the proxy.
@@ -27,7 +27,9 @@ struct CheckCommand: AsyncParsableCommand {
             defaults (app on 127.0.0.1:8000 trusting loopback, behind nginx) and the spec rules \
             are skipped. Relative includes resolve against --nginx-prefix (default: the directory \
             holding nginx.conf) and --apache-root (default: the directory holding apache2.conf \
-            or httpd.conf). --probe-url runs with or without --live and needs curl.
+            or httpd.conf). --probe-url runs with or without --live and needs curl. \
+            --kubernetes takes a manifest file (every YAML document in it) or a directory (every \
+            *.yaml and *.yml file in it, in name order); all of them are checked together.
 
             Output: findings grouped by file (live findings under "(system)"), colour only on a \
             terminal and never with NO_COLOR or --no-color. --json prints one object: "findings", \
@@ -47,6 +49,7 @@ struct CheckCommand: AsyncParsableCommand {
               greenroom check --apache /etc/apache2/apache2.conf --json
               sudo greenroom check --live --probe-url https://localhost/
               greenroom check --nginx nginx.conf --sarif > greenroom.sarif
+              greenroom check --kubernetes k8s/ --json
             """
     )
 
@@ -67,6 +70,15 @@ struct CheckCommand: AsyncParsableCommand {
 
     @Option(name: .long, help: ArgumentHelp("An Apache httpd configuration to check. Repeatable.", valueName: "file"))
     var apache: [String] = []
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Kubernetes manifests to check: a YAML file or a directory of *.yaml/*.yml. Repeatable.",
+            valueName: "dir|file"
+        )
+    )
+    var kubernetes: [String] = []
 
     @Option(
         name: .long,
@@ -103,17 +115,19 @@ struct CheckCommand: AsyncParsableCommand {
 
     func validate() throws {
         if json && sarif { throw ValidationError("--json and --sarif cannot be combined; pick one") }
-        for (flag, values) in [("--nginx", nginx), ("--apache", apache)] where values.contains("") {
+        for (flag, values) in [("--nginx", nginx), ("--apache", apache), ("--kubernetes", kubernetes)]
+        where values.contains("") {
             throw ValidationError("\(flag) needs a file name")
         }
     }
 
     func run() async throws {
         if listRules {
+            let scopeWidth = Rule.Scope.allCases.map(\.rawValue.count).max() ?? 0
             for rule in RuleCatalog.all {
                 print(
                     "\(rule.id)  \(Self.column(rule.severity.rawValue, width: 7))  "
-                        + "\(Self.column(rule.scope.rawValue, width: 6))  \(rule.title)"
+                        + "\(Self.column(rule.scope.rawValue, width: scopeWidth))  \(rule.title)"
                 )
             }
             return
@@ -122,6 +136,7 @@ struct CheckCommand: AsyncParsableCommand {
         options.specPath = config
         options.nginx = nginx
         options.apache = apache
+        options.kubernetes = kubernetes
         options.nginxPrefix = nginxPrefix
         options.apacheRoot = apacheRoot
         options.live = live
