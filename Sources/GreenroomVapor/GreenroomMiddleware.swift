@@ -60,13 +60,14 @@ public struct GreenroomMiddleware: Middleware {
         // No peer address (a server that gives none): nobody vouches for the headers, even when
         // unix peers are trusted. Resolve as an untrusted peer rather than as an unnamed socket.
         let remoteAddress = request.remoteAddress
-        var resolver = resolver
-        if remoteAddress == nil { resolver.trusted = .none }
         var connection = ConnectionPeer(socketPeer: remoteAddress.map { Peer($0) } ?? .unix(path: nil))
         // Vapor's own server terminates TLS when it has a TLS configuration: a direct client is https.
         connection.tls = server == .vaporTLS
         let headers = request.headers
-        let client = resolver.resolve(connection, headers: headers)
+        let client =
+            remoteAddress == nil
+            ? Self.untrusting(resolver).resolve(connection, headers: headers)
+            : resolver.resolve(connection, headers: headers)
         if client.decision == .peerUntrusted {
             if headers.contains(where: { sanitizer.isForwardingHeader($0.name) }) {
                 sanitizer.sanitize(&request.headers)
@@ -75,6 +76,15 @@ public struct GreenroomMiddleware: Middleware {
             request.headers.pinForwarding(to: client)
         }
         request.storage[ClientAddressKey.self] = client
+    }
+}
+
+extension GreenroomMiddleware {
+    /// `resolver` trusting nobody.
+    static func untrusting(_ resolver: ForwardedResolver) -> ForwardedResolver {
+        var resolver = resolver
+        resolver.trusted = .none
+        return resolver
     }
 }
 
