@@ -107,7 +107,14 @@ public struct DeploymentCheck: Sendable {
                 files += report.files
             }
             if !options.kubernetes.isEmpty {
-                let report = try ProxyConfigCheck.kubernetes(options.kubernetes)
+                // The spec's `kubernetes.gateway` names the range and hops; without one the
+                // manifests' NetworkPolicies do.
+                let gateway = specFile == nil ? nil : spec.kubernetes?.gateway
+                let report = try ProxyConfigCheck.kubernetes(
+                    options.kubernetes,
+                    gatewayRanges: gateway?.addresses,
+                    gatewayHops: gateway?.hops
+                )
                 findings += report.findings
                 files += report.files
             }

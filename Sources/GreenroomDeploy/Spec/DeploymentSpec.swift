@@ -29,6 +29,8 @@ public struct DeploymentSpec: Sendable, Hashable {
     public var proxy: ProxySpec
     /// The `systemd:` section.
     public var systemd: SystemdSpec
+    /// The `kubernetes:` section, when the app runs in a cluster; `nil` otherwise.
+    public var kubernetes: KubernetesSpec?
     /// Where each written value is; empty for a spec built in code.
     public var locations: SpecLocations
 
@@ -39,18 +41,20 @@ public struct DeploymentSpec: Sendable, Hashable {
     public static let defaultFileName = "greenroom.yml"
 
     /// The top-level keys.
-    public static let topLevelKeys = ["app", "proxy", "systemd"]
+    public static let topLevelKeys = ["app", "proxy", "systemd", "kubernetes"]
 
     /// Creates a spec from values (all defaults unless given).
     public init(
         app: AppSpec = AppSpec(),
         proxy: ProxySpec = ProxySpec(),
         systemd: SystemdSpec = SystemdSpec(),
+        kubernetes: KubernetesSpec? = nil,
         locations: SpecLocations = SpecLocations(file: DeploymentSpec.defaultFileName)
     ) {
         self.app = app
         self.proxy = proxy
         self.systemd = systemd
+        self.kubernetes = kubernetes
         self.locations = locations
     }
 
