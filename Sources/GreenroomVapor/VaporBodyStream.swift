@@ -92,10 +92,11 @@ enum VaporBodyStream {
 }
 
 /// Vapor's async writer over Greenroom's: buffers are written as they come; `.error` fails the
-/// body; `.end` ends it (the callback returning ends it too).
+/// body; `.end` ends it (the callback returning ends it too), and later buffers are dropped.
 private final class AsyncWriterBridge: AsyncBodyStreamWriter {
     private let writer: ResponseBodyWriter
     private let failure = Mutex<(any Error)?>(nil)
+    private let ended = Atomic<Bool>(false)
 
     init(writer: ResponseBodyWriter) { self.writer = writer }
 
@@ -103,12 +104,14 @@ private final class AsyncWriterBridge: AsyncBodyStreamWriter {
         switch result {
         case .buffer(let buffer):
             if let error = failure.withLock({ $0 }) { throw error }
+            // Bytes written after `.end` are not part of the body (Vapor's rule): dropped.
+            guard !ended.load(ordering: .acquiring) else { return }
             try await writer.write(buffer)
         case .error(let error):
             failure.withLock { $0 = $0 ?? error }
             throw error
         case .end:
-            break
+            ended.store(true, ordering: .releasing)
         }
     }
 

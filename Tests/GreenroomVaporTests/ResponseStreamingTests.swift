@@ -87,6 +87,26 @@ import Vapor
         }
     }
 
+    /// What a route writes after `.end` is not part of the body (Vapor's rule): dropped.
+    @Test func writesAfterTheEndAreDropped() async throws {
+        let routes: (Application) -> Void = { app in
+            app.get("late") { _ in
+                Vapor.Response(
+                    body: .init(asyncStream: { writer in
+                        try await writer.writeBuffer(ByteBuffer(string: "body"))
+                        try await writer.write(.end)
+                        try await writer.writeBuffer(ByteBuffer(string: "-late"))
+                    })
+                )
+            }
+        }
+        try await VaporTestApp.with(.provider, routes: routes) { app in
+            let response = try await app.request("GET /late HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n")
+            #expect(response?.status == 200)
+            #expect(response?.body == "body")
+        }
+    }
+
     /// A stream that fails after its first chunk cannot be answered with an error any more: the
     /// connection is closed, so the client sees a cut response, never a complete-looking one.
     @Test func aStreamThatFailsMidwayClosesTheConnection() async throws {
