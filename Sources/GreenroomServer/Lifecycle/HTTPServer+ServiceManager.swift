@@ -17,6 +17,8 @@ extension HTTPServer {
         // Until the link traps them, these signals must not end the process (their default): the
         // server may say READY=1, and systemd send ExecReload's SIGHUP, before the link runs.
         for number in [SIGHUP, SIGUSR1, SIGUSR2] { signal(number, SIG_IGN) }
+        // ...and one sent before the link runs (right after READY=1) is caught now, handled then.
+        await link.trapSignals()
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
                 services: [.init(service: self), .init(service: link)],

@@ -26,6 +26,7 @@ public struct ServiceManagerLink: Service {
     private let logger: Logger
     private let ready: AsyncStream<Void>
     private let readyContinuation: AsyncStream<Void>.Continuation
+    private let trap = SignalTrap()
 
     /// A link to the service manager the environment names (`NOTIFY_SOCKET`, `WATCHDOG_USEC`).
     ///
@@ -67,9 +68,20 @@ public struct ServiceManagerLink: Service {
         notifier?.send("STATUS=\(Self.oneLine(status))")
     }
 
+    /// Starts catching SIGHUP, SIGUSR1 and SIGUSR2 now; ``run()`` handles those caught before it
+    /// starts. Call it before the server listens: systemd sends ExecReload's SIGHUP as soon as it
+    /// hears READY=1, which may be before ``run()`` begins (`HTTPServer.runUntilTerminated(with:)`
+    /// calls it).
+    public func trapSignals() async {
+        guard trap.sequence.withLock({ $0 }) == nil else { return }
+        let signals = await UnixSignalsSequence(trapping: .sighup, .sigusr1, .sigusr2)
+        trap.sequence.withLock { $0 = $0 ?? signals }
+    }
+
     /// Handles signals and watchdog pings until graceful shutdown, which it reports as `STOPPING=1`.
     public func run() async throws {
-        let signals = await UnixSignalsSequence(trapping: .sighup, .sigusr1, .sigusr2)
+        await trapSignals()
+        guard let signals = trap.sequence.withLock({ $0 }) else { return }
         await withDiscardingTaskGroup { group in
             group.addTask {
                 for await signal in signals.cancelOnGracefulShutdown() {
@@ -127,4 +139,9 @@ public struct ServiceManagerLink: Service {
     static func oneLine(_ text: String) -> String {
         String(text.map { $0.isNewline ? " " : $0 })
     }
+}
+
+/// The signal sequence ``ServiceManagerLink/trapSignals()`` created, shared by the link's copies.
+private final class SignalTrap: Sendable {
+    let sequence = Mutex<UnixSignalsSequence?>(nil)
 }
