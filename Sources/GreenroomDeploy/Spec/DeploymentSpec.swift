@@ -29,6 +29,8 @@ public struct DeploymentSpec: Sendable, Hashable {
     public var proxy: ProxySpec
     /// The `systemd:` section.
     public var systemd: SystemdSpec
+    /// The `kubernetes:` section; present means the cluster topology.
+    public var kubernetes: KubernetesSpec? = nil
     /// Where each written value is; empty for a spec built in code.
     public var locations: SpecLocations
 
@@ -39,7 +41,7 @@ public struct DeploymentSpec: Sendable, Hashable {
     public static let defaultFileName = "greenroom.yml"
 
     /// The top-level keys.
-    public static let topLevelKeys = ["app", "proxy", "systemd"]
+    public static let topLevelKeys = ["app", "proxy", "systemd", "kubernetes"]
 
     /// Creates a spec from values (all defaults unless given).
     public init(

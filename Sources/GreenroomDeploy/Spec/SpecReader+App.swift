@@ -16,6 +16,7 @@ extension SpecReader {
             if let node = top["app"], !SpecReader.isNull(node) { spec.app = try decodeApp(node) }
             if let node = top["proxy"], !SpecReader.isNull(node) { spec.proxy = try decodeProxy(node, app: spec.app) }
             if let node = top["systemd"], !SpecReader.isNull(node) { spec.systemd = try decodeSystemd(node) }
+            if let node = top["kubernetes"], !SpecReader.isNull(node) { spec.kubernetes = try decodeKubernetes(node) }
         }
         spec.applyDerivedDefaults(written: locations)
         spec.locations = locations
