@@ -1,7 +1,7 @@
 /// The one bind-and-trust policy of a Greenroom deployment: what `greenroom serve`, an embedded
 /// `HTTPServer` and `greenroom check` refuse, with a ``RuleID`` per refusal.
 ///
-/// It allows three topologies and refuses everything else:
+/// It allows four topologies and refuses everything else:
 /// 1. **local proxy** (default): bind loopback or a unix socket; any trust list;
 /// 2. **remote proxy**: bind one specific private address (RFC 1918, ULA, shared address space or
 ///    link-local: none the internet reaches) and trust an explicit
