@@ -48,6 +48,8 @@ import Testing
         ("10.244.3.7", ["0.0.0.0/1", "128.0.0.0/1"], "far wider"),
         ("10.244.3.7", ["10.0.0.0/7"], "far wider"),
         ("10.244.3.7", ["198.51.100.0/24"], "not a private range"),
+        ("10.244.3.7", ["::ffff:0.0.0.0/96"], "far wider"),
+        ("::ffff:10.244.3.7", ["::/0"], "far wider"),
     ])
     func anythingElseInAPodIsRefused(host: String, trust: [String], reason: String) throws {
         let violations = DeploymentPolicy().violations(of: try Self.describe(host, trust))

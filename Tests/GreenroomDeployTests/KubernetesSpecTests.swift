@@ -152,6 +152,19 @@ import Testing
             "invalidValue", "kubernetes.disruption_budget.min_available", 4
         ),
         ("kubernetes: [a]\n", "wrongType", "kubernetes", 1),
+        // Attacks: a public range, and "everyone" spelled as IPv4-mapped IPv6.
+        (
+            "kubernetes:\n  image: a:1\n  gateway: {addresses: [203.0.113.0/24]}\n", "trustsEveryone",
+            "kubernetes.gateway.addresses[0]", 3
+        ),
+        (
+            "kubernetes:\n  image: a:1\n  gateway: {addresses: ['::ffff:0.0.0.0/96']}\n", "trustsEveryone",
+            "kubernetes.gateway.addresses[0]", 3
+        ),
+        (
+            "kubernetes:\n  image: a:1\n  gateway: {addresses: ['::ffff:0.0.0.0/100']}\n", "trustsEveryone",
+            "kubernetes.gateway.addresses[0]", 3
+        ),
     ])
     func badInputIsALocatedError(yaml: String, code: String, keyPath: String, line: Int) {
         let error = specError { _ = try DeploymentSpec(yaml: yaml) }

@@ -57,7 +57,8 @@ public enum KubernetesNames {
     }
 
     /// Why `block` may not be the gateway's range (the app's trust list), or `nil`: a range that
-    /// matches every address, or a quarter of the address space or more (`0.0.0.0/1`, `::/1`).
+    /// matches every address, is wider than a /8 (IPv4) or /16 (IPv6), is loopback or is public:
+    /// the same ranges `serve --cluster` refuses to trust.
     public static func problem(withGatewayRange block: CIDR) -> String? {
         if block.matchesEverything { return "matches every address: the app would believe any client's headers" }
         let minimum = block.network.family == .v4 ? 8 : 16
@@ -66,6 +67,9 @@ public enum KubernetesNames {
         }
         if block.network.isLoopback || block.network.isUnspecified {
             return "is loopback or unspecified, not where gateway pods connect from"
+        }
+        if !DeploymentPolicy.isPrivateNetwork(block.network) {
+            return "is not a private range; gateway pods connect from the cluster's private pod range"
         }
         return nil
     }
