@@ -56,6 +56,16 @@ import Testing
         #expect(environment.optIns == [.wildcardBind])
     }
 
+    @Test func theClusterOptInComesFromTheEnvironmentToo() throws {
+        let environment = try ServeFlags(environment: ["GREENROOM_CLUSTER": "1"])
+        #expect(environment.cluster)
+        #expect(ServeFlags().over(environment: environment).cluster)
+        #expect(try !ServeFlags(environment: [:]).cluster)
+        #expect(throws: ConfigurationError("GREENROOM_CLUSTER='pod' is not one of 1, true, yes, 0, false, no")) {
+            try ServeFlags(environment: ["GREENROOM_CLUSTER": "pod"])
+        }
+    }
+
     @Test(arguments: [
         ("GREENROOM_PORT", "eighty", "GREENROOM_PORT='eighty' is not a whole number"),
         ("GREENROOM_BODY_TIMEOUT", "soon", "GREENROOM_BODY_TIMEOUT='soon' is not a number of seconds"),

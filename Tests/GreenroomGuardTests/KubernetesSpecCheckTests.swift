@@ -12,7 +12,7 @@ import Testing
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let specPath = "\(directory)/greenroom.yml"
-        try "proxy: {kind: none}\nkubernetes:\n  gateway: \(gateway)\n".write(
+        try "proxy: {kind: none}\nkubernetes:\n  image: registry.example.com/app:1\n  gateway: \(gateway)\n".write(
             toFile: specPath,
             atomically: true,
             encoding: .utf8
@@ -31,5 +31,12 @@ import Testing
         #expect(
             !(try Self.rules(gateway: "{addresses: [10.244.0.0/16], hops: 1}").contains(.kubernetesTrustBeyondGateway))
         )
+    }
+
+    /// In the cluster topology the gateway's range is where the proxy connects from: trusting it
+    /// is not "beyond the proxy" (GR004), which assumes a proxy on the same host.
+    @Test func trustingTheGatewayRangeIsNotBeyondTheProxy() throws {
+        let rules = try Self.rules(gateway: "{addresses: [10.244.0.0/16]}")
+        #expect(!rules.contains(.specTrustBeyondProxy), "\(rules)")
     }
 }

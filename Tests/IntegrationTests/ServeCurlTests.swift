@@ -138,6 +138,10 @@ import Glibc
         (["serve", "--trust", "0.0.0.0/0"], "--trust"),
         (["serve", "--host", "example.com"], "is not an IP address"),
         (["serve", "--bogus-flag"], "Unknown option '--bogus-flag'"),
+        // The cluster topology: only the pod's private address, trusting exactly the gateway range.
+        (["serve", "--cluster", "--host", "0.0.0.0", "--port", "8000", "--trust", "10.244.0.0/16"], "[GR002]"),
+        (["serve", "--cluster", "--port", "8000"], "refusing the cluster topology"),
+        (["serve", "--cluster", "--host", "10.244.3.7", "--port", "8000"], "gateway pods' range"),
     ])
     func refusalsExitWithTwoAndNameTheFix(_ arguments: [String], _ expected: String) async throws {
         let result = try await GreenroomBinary.runUnprivileged(arguments)

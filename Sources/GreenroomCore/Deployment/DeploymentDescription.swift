@@ -35,6 +35,9 @@ public struct DeploymentDescription: Sendable, Hashable {
     public var effectiveUserID: UInt32?
     /// What is at ``bind``'s unix socket path, or `nil` when not looked at (or TCP).
     public var unixSocket: UnixSocketState?
+    /// The server was told it runs in a Kubernetes pod (`serve --cluster`, `GREENROOM_CLUSTER=1`):
+    /// the cluster topology, judged by its own, stricter bind rule (see ``DeploymentPolicy``).
+    public var cluster: Bool = false
 
     /// Creates a description; by default the safe local-proxy deployment with no host facts.
     public init(

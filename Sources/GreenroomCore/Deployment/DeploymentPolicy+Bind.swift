@@ -1,6 +1,7 @@
 extension DeploymentPolicy {
     /// `GR001` and `GR002`: the bind address against the trust list and `allowPublic`.
     static func bindViolations(_ description: DeploymentDescription) -> [PolicyViolation] {
+        if description.cluster { return clusterViolations(description) }
         let trust = description.trust
         let bind = description.bind
         guard case .tcp = bind, let address = bind.address else { return [] }

@@ -1,13 +1,18 @@
 /// The one bind-and-trust policy of a Greenroom deployment: what `greenroom serve`, an embedded
 /// `HTTPServer` and `greenroom check` refuse, with a ``RuleID`` per refusal.
 ///
-/// It allows three topologies and refuses everything else:
+/// It allows four topologies and refuses everything else:
 /// 1. **local proxy** (default): bind loopback or a unix socket; any trust list;
 /// 2. **remote proxy**: bind one specific private address (RFC 1918, ULA, shared address space or
 ///    link-local: none the internet reaches) and trust an explicit
 ///    list of the balancer's addresses (no `loopback`, no `unix`, not everyone), without
 ///    `allowPublic`;
-/// 3. **direct**: `allowPublic` with no proxy trusted; any address, the wildcard included.
+/// 3. **direct**: `allowPublic` with no proxy trusted; any address, the wildcard included;
+/// 4. **cluster** (only when told it runs in a pod, ``DeploymentDescription/cluster``): bind the
+///    pod's own private address and trust exactly the gateway pods' range: a non-empty list of
+///    private blocks no wider than a /8 (IPv4) or /16 (IPv6), no `loopback`, no `unix`, not
+///    everyone, without `allowPublic`. No opt-in lifts these (GR002). The NetworkPolicy that
+///    admits only the gateway is what replaces "bind loopback" there.
 ///
 /// Running as root (`GR005`), a port below 1024 (`GR006`) and a unix socket path that is taken
 /// (`GR090`) are refused too. A refusal with an opt-in (``StartupOptIn``) that the description
@@ -26,6 +31,8 @@ public struct DeploymentPolicy: Sendable, Hashable {
         case remoteProxy = "remote proxy"
         /// No proxy; the app serves clients directly.
         case direct
+        /// A Kubernetes pod behind a gateway; the app listens on the pod's address.
+        case cluster
     }
 
     /// Every rule the policy decides, in the order it reports them.
@@ -81,6 +88,7 @@ public struct DeploymentPolicy: Sendable, Hashable {
 
     /// The topology of a description whose bind ``violations(of:)`` accepts.
     public static func topology(of description: DeploymentDescription) -> Topology {
+        if description.cluster { return .cluster }
         guard case .tcp = description.bind, let address = description.bind.address, !address.isLoopback else {
             return .localProxy
         }

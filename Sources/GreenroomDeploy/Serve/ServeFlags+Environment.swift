@@ -60,6 +60,7 @@ extension ServeFlags {
         proxyProtocol = try choice("proxy-protocol", ProxyProtocolMode.self)
         hops = try integer("hops")
         allowPublic = try switchOn("allow-public")
+        cluster = try switchOn("cluster")
         for optIn in StartupOptIn.allCases where try switchOn(optIn.rawValue) { optIns.insert(optIn) }
         forwardedHeaders = try choice("forwarded-headers", ForwardedResolver.HeaderPolicy.self)
         authoritativeHeaders = try choice("authoritative-headers", ForwardedResolver.HeaderFamily.self)
@@ -84,6 +85,7 @@ extension ServeFlags {
         merged.proxyProtocol = proxyProtocol ?? environment.proxyProtocol
         merged.hops = hops ?? environment.hops
         merged.allowPublic = allowPublic || environment.allowPublic
+        merged.cluster = cluster || environment.cluster
         merged.optIns = optIns.union(environment.optIns)
         merged.forwardedHeaders = forwardedHeaders ?? environment.forwardedHeaders
         merged.authoritativeHeaders = authoritativeHeaders ?? environment.authoritativeHeaders

@@ -24,6 +24,8 @@ public struct ServeFlags: Sendable, Hashable {
     public var hops: Int?
     /// `--allow-public`.
     public var allowPublic = false
+    /// `--cluster` (`GREENROOM_CLUSTER=1`): the server runs in a Kubernetes pod.
+    public var cluster = false
     /// `--trust-all-i-know`, `--trust-public-ranges`, `--allow-wildcard-bind`,
     /// `--allow-public-behind-proxy`.
     public var optIns: Set<StartupOptIn> = []
@@ -67,6 +69,7 @@ public struct ServeFlags: Sendable, Hashable {
             configuration.bind = .tcp(host: host ?? currentHost, port: port ?? currentPort)
         }
         if allowPublic { configuration.allowPublic = true }
+        if cluster { configuration.cluster = true }
         configuration.optIns.formUnion(optIns)
         // The same parsing as `greenroom explain`'s (TrustSettings), so the two cannot differ.
         let trustSettings: TrustSettings

@@ -5,7 +5,8 @@ extension DeploymentSpec {
     ///
     /// - `app.listen.host`: `127.0.0.1` (none with `app.hosts`: each host binds its own address);
     /// - `app.trust`: where the proxy connects from: the balancers with `app.hosts`, `unix` for a
-    ///   socket, nobody with `proxy.kind: none`, else `loopback`;
+    ///   socket, nobody with `proxy.kind: none`, else `loopback`; with `kubernetes:`, the gateway
+    ///   pods' range (`kubernetes.gateway.addresses`);
     /// - with `proxy.tls`: `proxy.listen.https` 443 (IPv4 and IPv6), `redirect_http: true`, HSTS
     ///   for two years.
     mutating func applyDerivedDefaults(written: SpecLocations) {
@@ -17,7 +18,9 @@ extension DeploymentSpec {
             }
         }
         if !written.isWritten("app.trust") && written.keys["app.trust"] == nil {
-            if let hosts = app.hosts {
+            if let kubernetes {
+                app.trust = TrustedProxies(entries: kubernetes.gateway.addresses.map { .cidr($0) })
+            } else if let hosts = app.hosts {
                 app.trust = TrustedProxies(entries: hosts.balancers.map { .cidr($0) })
             } else if proxy.kind == .none {
                 app.trust = .none

@@ -145,6 +145,10 @@ extension DeploymentSpec {
 
     private func checkTrust(_ add: (SpecError.Code, String, String, String?) -> Void) {
         let trust = app.trust
+        if let kubernetes {
+            checkClusterTrust(kubernetes.gateway.addresses, add)
+            return
+        }
         if let hosts = app.hosts {
             for (index, balancer) in hosts.balancers.enumerated() where !trust.covers(balancer) {
                 add(
@@ -276,6 +280,41 @@ extension TrustedProxies {
             case .unix: false
             case .loopback: CIDR.loopbackV4.contains(block) || CIDR.loopbackV6.contains(block)
             case .cidr(let cidr): cidr.contains(block)
+            }
+        }
+    }
+}
+
+extension DeploymentSpec {
+    /// The cluster topology: the app trusts the gateway pods' range and nothing else. Every
+    /// `app.trust` entry must lie inside `kubernetes.gateway.addresses` (no loopback, no unix: in
+    /// a pod those are not where the gateway connects from), and the list may not be empty.
+    fileprivate func checkClusterTrust(
+        _ gateway: [CIDR],
+        _ add: (SpecError.Code, String, String, String?) -> Void
+    ) {
+        let entries = app.trust.entries
+        if entries.isEmpty {
+            add(
+                .trustMismatch,
+                "app.trust",
+                "trusts nobody, so the app would see the gateway as every client",
+                "leave app.trust unset (it defaults to kubernetes.gateway.addresses)"
+            )
+        }
+        for (index, entry) in entries.enumerated() {
+            let inside: Bool
+            switch entry {
+            case .cidr(let block): inside = gateway.contains { $0.contains(block) }
+            case .loopback, .unix: inside = false
+            }
+            if !inside {
+                add(
+                    .trustMismatch,
+                    "app.trust[\(index)]",
+                    "\(entry) is outside kubernetes.gateway.addresses; in a cluster the app trusts only the gateway pods",
+                    "remove it, or leave app.trust unset (it defaults to kubernetes.gateway.addresses)"
+                )
             }
         }
     }

@@ -29,8 +29,8 @@ public struct DeploymentSpec: Sendable, Hashable {
     public var proxy: ProxySpec
     /// The `systemd:` section.
     public var systemd: SystemdSpec
-    /// The `kubernetes:` section, when the app runs in a cluster; `nil` otherwise.
-    public var kubernetes: KubernetesSpec?
+    /// The `kubernetes:` section; present means the cluster topology.
+    public var kubernetes: KubernetesSpec? = nil
     /// Where each written value is; empty for a spec built in code.
     public var locations: SpecLocations
 
@@ -48,13 +48,11 @@ public struct DeploymentSpec: Sendable, Hashable {
         app: AppSpec = AppSpec(),
         proxy: ProxySpec = ProxySpec(),
         systemd: SystemdSpec = SystemdSpec(),
-        kubernetes: KubernetesSpec? = nil,
         locations: SpecLocations = SpecLocations(file: DeploymentSpec.defaultFileName)
     ) {
         self.app = app
         self.proxy = proxy
         self.systemd = systemd
-        self.kubernetes = kubernetes
         self.locations = locations
     }
 

@@ -2,161 +2,164 @@ import GreenroomCore
 import Yams
 
 extension SpecReader {
-    static let kubernetesKeys = ["namespace", "image", "replicas", "gateway", "disruption_budget", "autoscaler"]
-    static let gatewayKeys = ["implementation", "class", "name", "namespace", "pod_labels", "addresses", "hops"]
-
+    /// Decodes the `kubernetes:` section. `gateway.addresses` and `image` are required; a gateway
+    /// range that matches everyone, or most of the Internet, is refused here: it is the app's
+    /// trust list and the NetworkPolicy's source, so it must name the gateway pods and no one else.
     mutating func decodeKubernetes(_ node: Node) throws(SpecError) -> KubernetesSpec {
-        let f = try fields(node, at: "kubernetes", allowed: SpecReader.kubernetesKeys)
+        let f = try fields(node, at: "kubernetes", allowed: KubernetesSpec.keys)
+        guard let imageNode = f["image"], !SpecReader.isNull(imageNode) else {
+            throw error(
+                .missingKey,
+                node,
+                "kubernetes.image",
+                "the container image is required (e.g. image: registry.example.com/greenroom:1.0.0)"
+            )
+        }
+        let image = try string(imageNode, at: "kubernetes.image")
+        if let problem = KubernetesNames.problem(withImage: image) {
+            throw error(.unsafeText, imageNode, "kubernetes.image", "'\(image)' \(problem)")
+        }
         guard let gatewayNode = f["gateway"], !SpecReader.isNull(gatewayNode) else {
             throw error(
                 .missingKey,
                 node,
                 "kubernetes.gateway",
-                "is required: the app trusts exactly the gateway's address range (kubernetes.gateway.addresses)"
+                "the gateway is required: at least gateway.addresses, the gateway pods' address range"
             )
         }
-        var kubernetes = KubernetesSpec(gateway: try decodeGateway(gatewayNode))
+        var kubernetes = KubernetesSpec(image: image, gateway: try decodeGateway(gatewayNode))
         if let n = f["namespace"], !SpecReader.isNull(n) {
             kubernetes.namespace = try dnsLabel(n, at: "kubernetes.namespace")
         }
-        if let n = f["image"], !SpecReader.isNull(n) { kubernetes.image = try image(n, at: "kubernetes.image") }
         if let n = f["replicas"], !SpecReader.isNull(n) {
             kubernetes.replicas = try int(n, at: "kubernetes.replicas", in: 1...1000)
         }
         if let n = f["disruption_budget"], !SpecReader.isNull(n) {
-            let budget = try fields(n, at: "kubernetes.disruption_budget", allowed: ["min_available"])
-            guard let minimum = budget["min_available"] else {
-                throw error(.missingKey, n, "kubernetes.disruption_budget.min_available", "is required")
+            let d = try fields(n, at: "kubernetes.disruption_budget", allowed: ["min_available"])
+            guard let m = d["min_available"], !SpecReader.isNull(m) else {
+                throw error(.missingKey, n, "kubernetes.disruption_budget.min_available", "min_available is required")
             }
-            kubernetes.minAvailable = try int(minimum, at: "kubernetes.disruption_budget.min_available", in: 1...1000)
-        }
-        if let n = f["autoscaler"], !SpecReader.isNull(n) {
-            let scaler = try fields(
-                n,
-                at: "kubernetes.autoscaler",
-                allowed: ["min_replicas", "max_replicas", "cpu_percent"]
-            )
-            func required(_ key: String, in range: ClosedRange<Int>) throws(SpecError) -> Int {
-                guard let value = scaler[key] else {
-                    throw error(.missingKey, n, "kubernetes.autoscaler.\(key)", "is required")
-                }
-                return try int(value, at: "kubernetes.autoscaler.\(key)", in: range)
-            }
-            let minimum = try required("min_replicas", in: 1...1000)
-            let maximum = try required("max_replicas", in: 1...1000)
-            let cpu = try required("cpu_percent", in: 1...100)
-            guard maximum >= minimum else {
+            let minAvailable = try int(m, at: "kubernetes.disruption_budget.min_available", in: 0...1000)
+            guard minAvailable < kubernetes.replicas || f["autoscaler"] != nil else {
                 throw error(
                     .invalidValue,
-                    scaler["max_replicas"]!,
-                    "kubernetes.autoscaler.max_replicas",
-                    "\(maximum) is below min_replicas (\(minimum))"
+                    m,
+                    "kubernetes.disruption_budget.min_available",
+                    "\(minAvailable) is not below replicas (\(kubernetes.replicas)): no pod could ever be drained"
                 )
             }
-            kubernetes.autoscaler = .init(minReplicas: minimum, maxReplicas: maximum, cpuPercent: cpu)
+            kubernetes.disruptionBudget = .init(minAvailable: minAvailable)
+        }
+        if let n = f["autoscaler"], !SpecReader.isNull(n) {
+            let keys = ["min_replicas", "max_replicas", "cpu_percent"]
+            let a = try fields(n, at: "kubernetes.autoscaler", allowed: keys)
+            var values: [String: Int] = [:]
+            for key in keys {
+                guard let v = a[key], !SpecReader.isNull(v) else {
+                    throw error(.missingKey, n, "kubernetes.autoscaler.\(key)", "\(key) is required")
+                }
+                values[key] = try int(
+                    v,
+                    at: "kubernetes.autoscaler.\(key)",
+                    in: key == "cpu_percent" ? 1...100 : 1...1000
+                )
+            }
+            let autoscaler = KubernetesSpec.Autoscaler(
+                minReplicas: values["min_replicas"]!,
+                maxReplicas: values["max_replicas"]!,
+                cpuPercent: values["cpu_percent"]!
+            )
+            guard autoscaler.maxReplicas >= autoscaler.minReplicas else {
+                throw error(
+                    .invalidValue,
+                    a["max_replicas"]!,
+                    "kubernetes.autoscaler.max_replicas",
+                    "\(autoscaler.maxReplicas) is below min_replicas (\(autoscaler.minReplicas))"
+                )
+            }
+            kubernetes.autoscaler = autoscaler
         }
         return kubernetes
     }
 
     mutating func decodeGateway(_ node: Node) throws(SpecError) -> KubernetesSpec.Gateway {
-        let f = try fields(node, at: "kubernetes.gateway", allowed: SpecReader.gatewayKeys)
+        let path = "kubernetes.gateway"
+        let f = try fields(node, at: path, allowed: KubernetesSpec.Gateway.keys)
         guard let addressesNode = f["addresses"], !SpecReader.isNull(addressesNode) else {
             throw error(
                 .missingKey,
                 node,
-                "kubernetes.gateway.addresses",
-                "is required: the address range of the gateway's pods, which the app trusts (e.g. [10.244.0.0/16])"
+                "\(path).addresses",
+                "the gateway pods' address range is required (e.g. addresses: [10.244.0.0/16]); the app trusts exactly it"
             )
         }
         var addresses: [CIDR] = []
-        for (item, itemPath) in try list(addressesNode, at: "kubernetes.gateway.addresses") {
+        for (item, itemPath) in try list(addressesNode, at: "\(path).addresses") {
             let block = try cidr(item, at: itemPath)
-            if block.matchesEverything {
-                throw error(
-                    .trustsEveryone,
-                    item,
-                    itemPath,
-                    "\(block) is every address: the app would believe anyone's X-Forwarded-For; "
-                        + "name the gateway pods' range (the cluster's pod CIDR or the gateway's node range)"
-                )
+            if let problem = KubernetesNames.problem(withGatewayRange: block) {
+                throw error(.trustsEveryone, item, itemPath, "\(block) \(problem)")
             }
             addresses.append(block)
         }
-        if addresses.isEmpty {
+        guard !addresses.isEmpty else {
             throw error(
                 .missingKey,
                 addressesNode,
-                "kubernetes.gateway.addresses",
-                "is empty: name the gateway's range"
+                "\(path).addresses",
+                "is empty; name the gateway pods' address range"
             )
         }
         var gateway = KubernetesSpec.Gateway(addresses: addresses)
         if let n = f["implementation"], !SpecReader.isNull(n) {
             let word = try word(
                 n,
-                at: "kubernetes.gateway.implementation",
+                at: "\(path).implementation",
                 oneOf: KubernetesSpec.Gateway.Implementation.allCases.map(\.rawValue)
             )
-            gateway.implementation = KubernetesSpec.Gateway.Implementation(rawValue: word) ?? .other
+            gateway.implementation = KubernetesSpec.Gateway.Implementation(rawValue: word)!
         }
-        if let n = f["class"], !SpecReader.isNull(n) {
-            gateway.className = try dnsName(n, at: "kubernetes.gateway.class")
-        }
-        if let n = f["name"], !SpecReader.isNull(n) { gateway.name = try dnsName(n, at: "kubernetes.gateway.name") }
+        if let n = f["class"], !SpecReader.isNull(n) { gateway.className = try dnsSubdomain(n, at: "\(path).class") }
+        if let n = f["name"], !SpecReader.isNull(n) { gateway.name = try dnsLabel(n, at: "\(path).name") }
         if let n = f["namespace"], !SpecReader.isNull(n) {
-            gateway.namespace = try dnsLabel(n, at: "kubernetes.gateway.namespace")
+            gateway.namespace = try dnsLabel(n, at: "\(path).namespace")
         }
         if let n = f["pod_labels"], !SpecReader.isNull(n) {
-            gateway.podLabels = try labels(n, at: "kubernetes.gateway.pod_labels")
-        }
-        if let n = f["hops"], !SpecReader.isNull(n) {
-            gateway.hops = try int(n, at: "kubernetes.gateway.hops", in: 0...16)
-        }
-        return gateway
-    }
-
-    /// A mapping of Kubernetes labels, keys and values checked as the API server checks them.
-    mutating func labels(_ node: Node, at keyPath: String) throws(SpecError) -> [KubernetesSpec.Label] {
-        guard case .mapping(let mapping) = node else {
-            throw error(.wrongType, node, keyPath, "expected a mapping of label: value")
-        }
-        var labels: [KubernetesSpec.Label] = []
-        for (keyNode, valueNode) in mapping {
-            let key = try string(keyNode, at: keyPath)
-            let path = "\(keyPath).\(key)"
-            if let problem = KubernetesNames.labelKeyProblem(key) { throw error(.invalidValue, keyNode, path, problem) }
-            let value = try string(valueNode, at: path)
-            if let problem = KubernetesNames.labelValueProblem(value) {
-                throw error(.invalidValue, valueNode, path, problem)
+            guard case .mapping(let mapping) = n, !mapping.isEmpty else {
+                throw error(.wrongType, n, "\(path).pod_labels", "expected a non-empty mapping of label: value")
             }
-            locations.keys[path] = location(of: keyNode)
-            locations.values[path] = location(of: valueNode)
-            labels.append(.init(key: key, value: value))
+            var labels: [KubernetesSpec.Label] = []
+            for (keyNode, valueNode) in mapping {
+                let key = try string(keyNode, at: "\(path).pod_labels")
+                let keyPath = "\(path).pod_labels.\(key)"
+                if let problem = KubernetesNames.problem(withLabelKey: key) {
+                    throw error(.invalidValue, keyNode, keyPath, "'\(key)' \(problem)")
+                }
+                let value = try string(valueNode, at: keyPath)
+                if let problem = KubernetesNames.problem(withLabelValue: value) {
+                    throw error(.invalidValue, valueNode, keyPath, "'\(value)' \(problem)")
+                }
+                locations.keys[keyPath] = location(of: keyNode)
+                locations.values[keyPath] = location(of: valueNode)
+                labels.append(.init(key: key, value: value))
+            }
+            gateway.podLabels = labels
         }
-        if labels.isEmpty { throw error(.missingKey, node, keyPath, "is empty: name the labels of the gateway's pods") }
-        return labels
+        if let n = f["hops"], !SpecReader.isNull(n) { gateway.hops = try int(n, at: "\(path).hops", in: 0...16) }
+        return gateway
     }
 
     func dnsLabel(_ node: Node, at path: String) throws(SpecError) -> String {
         let text = try string(node, at: path)
-        if let problem = KubernetesNames.dnsLabelProblem(text) { throw error(.invalidValue, node, path, problem) }
-        return text
-    }
-
-    func dnsName(_ node: Node, at path: String) throws(SpecError) -> String {
-        let text = try string(node, at: path)
-        if let problem = KubernetesNames.dnsSubdomainProblem(text) { throw error(.invalidValue, node, path, problem) }
-        return text
-    }
-
-    func image(_ node: Node, at path: String) throws(SpecError) -> String {
-        let text = try string(node, at: path)
-        let allowed = text.unicodeScalars.allSatisfy {
-            $0.isASCII
-                && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "./:-_@".unicodeScalars.contains($0))
+        if let problem = KubernetesNames.problem(withDNSLabel: text) {
+            throw error(.invalidValue, node, path, "'\(text)' \(problem)")
         }
-        guard !text.isEmpty, text.utf8.count <= 512, allowed else {
-            throw error(.invalidValue, node, path, "'\(text)' is not an image reference (registry/name:tag or @digest)")
+        return text
+    }
+
+    func dnsSubdomain(_ node: Node, at path: String) throws(SpecError) -> String {
+        let text = try string(node, at: path)
+        if let problem = KubernetesNames.problem(withDNSSubdomain: text) {
+            throw error(.invalidValue, node, path, "'\(text)' \(problem)")
         }
         return text
     }

@@ -84,6 +84,10 @@ extension SpecChecker {
     private func beyondProxy(_ block: CIDR, at path: String) -> Finding? {
         let app = spec.app
         if block.network.isLoopback { return nil }
+        // In a cluster the gateway's pods are the proxy; the loader refuses trust outside their range.
+        if let kubernetes = spec.kubernetes, kubernetes.gateway.addresses.contains(where: { $0.contains(block) }) {
+            return nil
+        }
         if let hosts = app.hosts {
             if hosts.balancers.contains(where: { $0.contains(block) }) { return nil }
             let wider = hosts.balancers.filter { block.contains($0) }

@@ -28,6 +28,10 @@ public struct ServerConfiguration: Sendable, Hashable {
     /// Serve clients directly (the "direct" topology of GreenroomCore's article "Deployment policy and
     /// rule ids"): allows a non-loopback bind with no proxy trusted.
     public var allowPublic: Bool
+    /// Runs in a Kubernetes pod (`serve --cluster`, `GREENROOM_CLUSTER=1`): the cluster topology
+    /// of the deployment policy, which accepts the pod's own address while the app trusts exactly
+    /// the gateway pods' range, and nothing else.
+    public var cluster: Bool = false
     /// The start-up refusals this deployment opted out of, one rule each (`--trust-public-ranges`,
     /// ...): the start-up guard reports them as warnings instead of refusing to start.
     public var optIns: Set<StartupOptIn> = []

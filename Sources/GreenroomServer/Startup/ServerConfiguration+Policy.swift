@@ -25,7 +25,7 @@ extension ServerConfiguration {
             case .notASocket: unixSocket = .notASocket
             }
         }
-        return DeploymentDescription(
+        var description = DeploymentDescription(
             bind: bind,
             trust: trustedProxies,
             proxyProtocol: proxyProtocol,
@@ -35,6 +35,8 @@ extension ServerConfiguration {
             effectiveUserID: effectiveUserID,
             unixSocket: unixSocket
         )
+        description.cluster = cluster
+        return description
     }
 
     /// The `DeploymentPolicy` violations of this configuration on this host, leaving out

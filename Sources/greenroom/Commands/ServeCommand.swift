@@ -77,6 +77,14 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(help: "Serve clients directly without a proxy (trusts nobody unless --trust is given).")
     var allowPublic = false
 
+    @Flag(
+        help: """
+            Run in a Kubernetes pod (GREENROOM_CLUSTER=1): bind the pod's address (GREENROOM_HOST from \
+            status.podIP) while trusting exactly the gateway pods' range; anything else is refused.
+            """
+    )
+    var cluster = false
+
     @Flag(help: "Allow trusting public ranges or blocks wider than /8 (/16 for IPv6), e.g. a CDN's egress ranges.")
     var trustPublicRanges = false
 
@@ -271,6 +279,7 @@ struct ServeCommand: AsyncParsableCommand {
         flags.proxyProtocol = proxyProtocol
         flags.hops = trustOptions.hops
         flags.allowPublic = allowPublic
+        flags.cluster = cluster
         let given: [(Bool, StartupOptIn)] = [
             (trustOptions.trustAll, .trustEveryone), (trustPublicRanges, .trustPublicRanges),
             (allowWildcardBind, .wildcardBind),
