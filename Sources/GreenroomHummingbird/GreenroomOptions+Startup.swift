@@ -29,12 +29,7 @@ extension GreenroomOptions {
             throw ConfigurationError("cannot read the Hummingbird app's address \(address) for the start-up policy")
         }
         // The policy judges addresses; Hummingbird resolves a name (`0` is 0.0.0.0) when it binds.
-        if case .tcp(let host, _) = bind, bind.address == nil {
-            throw ConfigurationError(
-                "the Hummingbird app's host '\(host)' is not an IP address; "
-                    + "use 127.0.0.1, ::1 or a specific address of this host"
-            )
-        }
+        try bind.requireIPAddress(naming: "the Hummingbird app's host")
         var configuration = ServerConfiguration(
             bind: bind,
             trustedProxies: trustedProxies,

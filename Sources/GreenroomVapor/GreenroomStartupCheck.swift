@@ -50,8 +50,13 @@ public struct GreenroomStartupCheck: LifecycleHandler {
     /// The policy judges IP addresses only; ``check(_:)`` also refuses a host name.
     /// A `serve` flag that cannot be read gives no violation here; ``check(_:)`` throws for it.
     public func violations(for application: Application) -> [PolicyViolation] {
+        violations(at: (try? Self.servedAddress(application)) ?? Self.configuredAddress(application))
+    }
+
+    /// The policy's violations for a server on `bind` with this check's trust.
+    private func violations(at bind: BindTarget) -> [PolicyViolation] {
         var judged = configuration
-        judged.bind = (try? Self.servedAddress(application)) ?? Self.configuredAddress(application)
+        judged.bind = bind
         return judged.policyViolations()
     }
 
@@ -63,13 +68,8 @@ public struct GreenroomStartupCheck: LifecycleHandler {
     public func check(_ application: Application) throws {
         try Self.checkMiddlewareOrder(application.middleware.resolve())
         let bind = try Self.servedAddress(application)
-        if case .tcp(let host, _) = bind, bind.address == nil {
-            throw ConfigurationError(
-                "Vapor's server hostname '\(host)' is not an IP address; "
-                    + "use 127.0.0.1, ::1 or a specific address of this host"
-            )
-        }
-        let violations = violations(for: application)
+        try bind.requireIPAddress(naming: "Vapor's server hostname")
+        let violations = violations(at: bind)
         if DeploymentPolicy.refuses(violations) { throw DeploymentPolicyRefusal(violations: violations) }
         for warning in violations {
             application.logger.warning(

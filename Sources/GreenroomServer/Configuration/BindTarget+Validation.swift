@@ -11,13 +11,19 @@ extension BindTarget {
                     "--unix path '\(path)' is longer than the 107 bytes a unix socket path may have"
                 )
             }
-        case .tcp(let host, let port):
+        case .tcp(_, let port):
             if !(0...65535).contains(port) { throw ConfigurationError("--port \(port) is not in 0...65535") }
-            if address == nil {
-                throw ConfigurationError(
-                    "--host '\(host)' is not an IP address; use 127.0.0.1, ::1 or a specific address of this host"
-                )
-            }
+            try requireIPAddress(naming: "--host")
         }
+    }
+
+    /// Throws when a TCP host is not an IP address (a DNS name, or `0`, which a resolver reads as
+    /// 0.0.0.0): the start-up policy judges addresses, so a name is refused before anything binds
+    /// it. `label` says where the host came from (`--host`, "Vapor's server hostname").
+    package func requireIPAddress(naming label: String) throws(ConfigurationError) {
+        guard case .tcp(let host, _) = self, address == nil else { return }
+        throw ConfigurationError(
+            "\(label) '\(host)' is not an IP address; use 127.0.0.1, ::1 or a specific address of this host"
+        )
     }
 }
