@@ -88,6 +88,9 @@ final class NginxServer: @unchecked Sendable {
         let nginx = try executable()
         let config = try writeConfig(in: directory, httpIncludes: httpIncludes, mainIncludes: mainIncludes)
         let prefix = directory.file("nginx")
+        // nginx writes its pid file only once it holds its listening sockets; a stale one would
+        // say so too early.
+        unlink("\(prefix)/nginx.pid")
         let process = try BackgroundProcess(
             name: "nginx",
             executable: nginx,
@@ -96,6 +99,10 @@ final class NginxServer: @unchecked Sendable {
         )
         let server = NginxServer(prefix: prefix, process: process)
         do {
+            // A port that accepts is not proof: another test's listener may hold it while nginx
+            // failed to bind it (curl then spoke TLS to a plain server, exit 35). Wait for the pid
+            // file, which nginx writes after binding, or for it to exit with the bind error.
+            try await process.waitUntil("nginx.pid") { FileManager.default.fileExists(atPath: "\(prefix)/nginx.pid") }
             for port in ports { try await process.waitForPort(port) }
         } catch {
             server.stop()
