@@ -222,7 +222,9 @@ let package = Package(
         ),
         .testTarget(
             name: "GreenroomDeployTests",
-            dependencies: ["GreenroomDeploy", "GreenroomServer", "GreenroomCore"],
+            dependencies: [
+                "GreenroomDeploy", "GreenroomServer", "GreenroomCore", .product(name: "Yams", package: "Yams"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(

@@ -39,7 +39,7 @@ import Testing
         for top in ["nginx", "deploy"] {
             let root = "\(packageRoot)/\(top)"
             for case let path as String in FileManager.default.enumerator(atPath: root) ?? .init()
-            where [".conf", ".cfg", ".service", ".socket"].contains(where: path.hasSuffix) {
+            where [".conf", ".cfg", ".service", ".socket", ".yaml"].contains(where: path.hasSuffix) {
                 onDisk.insert("\(top)/\(path)")
             }
         }
@@ -73,9 +73,11 @@ import Testing
         let spec = try exampleSpec()
         let generator = try Generator(spec: spec)
         #expect(generator.allTargets == [.nginx, .systemd])
-        for target in GenerateTarget.allCases {
+        for target in GenerateTarget.allCases where target != .kubernetes {
             #expect(try !generator.files(for: target).isEmpty)
         }
+        // The example's kubernetes: section is commented out: there is no cluster to generate for.
+        #expect(specError { _ = try generator.files(for: .kubernetes) }?.keyPath == "kubernetes")
     }
 }
 

@@ -8,6 +8,8 @@ public enum GenerateTarget: String, Sendable, Hashable, CaseIterable, CustomStri
     case haproxy
     /// The systemd unit(s) that run the app.
     case systemd
+    /// The Kubernetes manifests of the cluster topology (the spec's `kubernetes:` section).
+    case kubernetes
 
     public var description: String { rawValue }
 }

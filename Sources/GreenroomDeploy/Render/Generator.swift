@@ -28,9 +28,11 @@ public struct Generator: Sendable {
         self.library = try templates.library()
     }
 
-    /// The targets `greenroom generate all` produces: the configured proxy (if any) and systemd.
+    /// The targets `greenroom generate all` produces: the configured proxy (if any) and systemd,
+    /// or with a `kubernetes:` section the cluster's manifests.
     public var allTargets: [GenerateTarget] {
-        switch spec.proxy.kind {
+        if spec.kubernetes != nil { return [.kubernetes] }
+        return switch spec.proxy.kind {
         case .nginx: [.nginx, .systemd]
         case .apache: [.apache, .systemd]
         case .haproxy: [.haproxy, .systemd]
@@ -41,7 +43,9 @@ public struct Generator: Sendable {
     /// The files for one target.
     ///
     /// - Throws: ``SpecError`` (code ``SpecError/Code/unsupportedByProxy``) when that proxy
-    ///   cannot do what the spec asks, e.g. Apache with `app.proxy_protocol: v2`, or a
+    ///   cannot do what the spec asks, e.g. Apache with `app.proxy_protocol: v2` or Kubernetes
+    ///   with a unix socket; ``SpecError`` (``SpecError/Code/missingKey``) for Kubernetes
+    ///   without a `kubernetes:` section; or a
     ///   ``TemplateError`` when a template is missing.
     public func files(for target: GenerateTarget) throws -> [GeneratedFile] {
         switch target {
@@ -72,6 +76,8 @@ public struct Generator: Sendable {
             ]
         case .systemd:
             return try systemdFiles()
+        case .kubernetes:
+            return try kubernetesFiles()
         }
     }
 

@@ -1,7 +1,7 @@
 import GreenroomCore
 
 /// The reference configurations checked into the repository (`nginx/`, `deploy/apache/`,
-/// `deploy/haproxy/`, `deploy/systemd/`), each rendered from the example spec
+/// `deploy/haproxy/`, `deploy/systemd/`, `deploy/kubernetes/`), each rendered from the example spec
 /// (`deploy/greenroom.example.yml`) with one topology changed.
 ///
 /// A test re-renders them and fails when a checked-in file drifts from the templates; the
@@ -73,6 +73,15 @@ public struct ReferenceConfig: Sendable {
             .init(path: "/static/", directory: "/srv/greenroom/static/", expires: .seconds(3600))
         ]
         websocket.proxy.rateLimit = .init(requestsPerSecond: 20, burst: 40)
+
+        var cluster = example
+        var gateway = KubernetesSpec.Gateway(addresses: [try! CIDR(parsing: "10.244.0.0/16")])
+        gateway.hops = 1
+        cluster.kubernetes = KubernetesSpec(image: "registry.example.com/greenroom:1.0.0", gateway: gateway)
+        cluster.kubernetes?.namespace = "greenroom"
+        cluster.kubernetes?.disruptionBudget = .init(minAvailable: 1)
+        cluster.kubernetes?.autoscaler = .init(minReplicas: 2, maxReplicas: 10, cpuPercent: 70)
+        cluster.app.trust = TrustedProxies(entries: gateway.addresses.map { .cidr($0) })
 
         var direct = example
         direct.proxy.kind = .none
@@ -148,6 +157,12 @@ public struct ReferenceConfig: Sendable {
                 target: .systemd,
                 spec: balancer,
                 summary: "one unit per app host behind a balancer"
+            ),
+            ReferenceConfig(
+                directory: "deploy/kubernetes",
+                target: .kubernetes,
+                spec: cluster,
+                summary: "cluster manifests behind Envoy Gateway with one load balancer in front"
             ),
         ]
     }

@@ -176,6 +176,9 @@ extension DeploymentSpec {
     }
 
     private func checkProxyCapabilities(_ add: (SpecError.Code, String, String, String?) -> Void) {
+        // In the cluster topology the gateway is the proxy; `generate kubernetes` judges what it
+        // can send (and `generate nginx` still judges nginx when asked for).
+        if kubernetes != nil { return }
         if proxy.kind == .none {
             if app.proxyProtocol != .off {
                 add(

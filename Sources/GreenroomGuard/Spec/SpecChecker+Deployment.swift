@@ -5,7 +5,18 @@ extension SpecChecker {
     /// GR009: TLS ends at the proxy, but nothing tells the app the request was HTTPS.
     func schemeFindings() -> [Finding] {
         let app = spec.app
-        guard spec.proxy.tls != nil, spec.proxy.kind != .none else { return [] }
+        guard spec.proxy.tls != nil, spec.proxy.kind != .none || spec.kubernetes != nil else { return [] }
+        if spec.kubernetes != nil {
+            guard app.proxyProtocol != .off else { return [] }
+            return [
+                Rule.specSchemeLost.finding(
+                    at: at("proxy.tls"),
+                    "proxy.tls: TLS ends at the gateway, whose PROXY header names the client but carries no TLS "
+                        + "details, and the app believes no X-Forwarded-Proto from a client, so it sees every request as http",
+                    fix: "set app.proxy_protocol: off: the app then reads X-Forwarded-Proto from the gateway"
+                )
+            ]
+        }
         if spec.proxy.kind == .nginx, app.proxyProtocol != .off {
             return [
                 Rule.specSchemeLost.finding(

@@ -5,7 +5,7 @@ import GreenroomDeploy
 struct GenerateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "generate",
-        abstract: "Generate nginx, Apache, HAProxy or systemd configuration from greenroom.yml.",
+        abstract: "Generate nginx, Apache, HAProxy, systemd or Kubernetes configuration from greenroom.yml.",
         discussion: """
             Every file comes from the same spec as the app's own settings, so the proxy's upstream \
             is exactly where the app listens and the app trusts exactly the proxy.
@@ -20,15 +20,19 @@ struct GenerateCommand: AsyncParsableCommand {
               greenroom generate all --out deploy-out
               greenroom generate nginx --out /etc/nginx/sites-available --force
               greenroom generate nginx --templates my-templates/
+              greenroom generate kubernetes --out k8s && kubectl apply -f k8s/
             """
     )
 
     /// What to generate.
     enum Target: String, ExpressibleByArgument, CaseIterable {
-        case nginx, apache, haproxy, systemd, all
+        case nginx, apache, haproxy, systemd, kubernetes, all
     }
 
-    @Argument(help: "What to generate: nginx, apache, haproxy, systemd, or all (the configured proxy and systemd).")
+    @Argument(
+        help:
+            "What to generate: nginx, apache, haproxy, systemd, kubernetes, or all (the configured proxy and systemd; with a kubernetes: section, kubernetes)."
+    )
     var target: Target
 
     @Option(name: .long, help: ArgumentHelp("The deployment spec.", valueName: "file"))

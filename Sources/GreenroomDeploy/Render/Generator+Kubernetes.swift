@@ -1,0 +1,279 @@
+import GreenroomCore
+
+extension Generator {
+    /// The manifests of the cluster topology, one object kind per file, numbered in the order
+    /// `kubectl apply -f DIR` must create them (the namespace first).
+    func kubernetesFiles() throws -> [GeneratedFile] {
+        let kubernetes = try requireKubernetes()
+        try requireClusterShape(kubernetes)
+        let context = kubernetesContext(kubernetes)
+        let name = spec.app.name
+        var files: [GeneratedFile] = []
+        if context["namespace_object"] as? Bool == true {
+            files.append(
+                try render(
+                    .kubernetes,
+                    "kubernetes-namespace",
+                    context,
+                    path: "00-namespace.yaml",
+                    summary: "Namespace"
+                )
+            )
+        }
+        files += [
+            try render(
+                .kubernetes,
+                "kubernetes-deployment",
+                context,
+                path: "10-deployment.yaml",
+                summary: "Deployment"
+            ),
+            try render(
+                .kubernetes,
+                "kubernetes-service",
+                context,
+                path: "20-service.yaml",
+                summary: "Service (ClusterIP)"
+            ),
+            try render(
+                .kubernetes,
+                "kubernetes-networkpolicy",
+                context,
+                path: "30-networkpolicy.yaml",
+                summary: "NetworkPolicy: only the gateway's pods reach \(name)"
+            ),
+            try render(
+                .kubernetes,
+                "kubernetes-gateway",
+                context,
+                path: "40-gateway.yaml",
+                summary: "Gateway API Gateway and HTTPRoute"
+            ),
+        ]
+        if kubernetes.gateway.implementation == .envoyGateway {
+            files.append(
+                try render(
+                    .kubernetes,
+                    "kubernetes-envoy-gateway",
+                    context,
+                    path: "50-envoy-gateway.yaml",
+                    summary: "Envoy Gateway ClientTrafficPolicy (client address detection)"
+                )
+            )
+        }
+        if kubernetes.disruptionBudget != nil {
+            files.append(
+                try render(
+                    .kubernetes,
+                    "kubernetes-disruption-budget",
+                    context,
+                    path: "60-poddisruptionbudget.yaml",
+                    summary: "PodDisruptionBudget"
+                )
+            )
+        }
+        if kubernetes.autoscaler != nil {
+            files.append(
+                try render(
+                    .kubernetes,
+                    "kubernetes-autoscaler",
+                    context,
+                    path: "70-horizontalpodautoscaler.yaml",
+                    summary: "HorizontalPodAutoscaler"
+                )
+            )
+        }
+        return files
+    }
+
+    private func requireKubernetes() throws(SpecError) -> KubernetesSpec {
+        guard let kubernetes = spec.kubernetes else {
+            throw SpecError(
+                .missingKey,
+                at: spec.locations["kubernetes"],
+                keyPath: "kubernetes",
+                "the spec has no kubernetes: section, so there is no cluster to generate for",
+                fix: "add kubernetes: {image: ..., gateway: {addresses: [the gateway pods' range]}} "
+                    + "(see the commented block at the end of `greenroom init`'s greenroom.yml)"
+            )
+        }
+        return kubernetes
+    }
+
+    /// What the cluster topology cannot express, refused with the key to change: each pod serves
+    /// TCP on its own address, one process per pod, behind a gateway that writes X-Forwarded-For.
+    private func requireClusterShape(_ kubernetes: KubernetesSpec) throws(SpecError) {
+        let app = spec.app
+        func refuse(_ keyPath: String, _ message: String, fix: String) -> SpecError {
+            SpecError(.unsupportedByProxy, at: spec.locations[keyPath], keyPath: keyPath, message, fix: fix)
+        }
+        if app.unixPath != nil {
+            throw refuse(
+                "app.listen.unix",
+                "a pod serves the gateway over TCP on its own address, not a unix socket",
+                fix: "listen: {port: 8000} (the pod's address comes from GREENROOM_HOST)"
+            )
+        }
+        if app.hosts != nil {
+            throw refuse(
+                "app.hosts",
+                "lists app hosts; in a cluster the pods are the hosts and the gateway balances them",
+                fix: "remove app.hosts; kubernetes.replicas says how many pods run"
+            )
+        }
+        if app.instances > 1 {
+            throw refuse(
+                "app.instances",
+                "runs \(app.instances) instances per host; in a cluster each pod runs one",
+                fix: "remove app.instances; kubernetes.replicas says how many pods run"
+            )
+        }
+        guard kubernetes.gateway.implementation == .envoyGateway else {
+            if app.proxyProtocol != .off {
+                throw refuse(
+                    "app.proxy_protocol",
+                    "needs the gateway to send the PROXY protocol, which only Envoy Gateway's policy is generated for",
+                    fix: "proxy_protocol: off, or kubernetes.gateway.implementation: envoy-gateway"
+                )
+            }
+            return
+        }
+        if app.forwardedHeaders == .forwarded {
+            throw refuse(
+                "app.forwarded_headers",
+                "is forwarded, but Envoy Gateway writes only X-Forwarded-For: the app would believe a Forwarded "
+                    + "header the client sent",
+                fix: "forwarded_headers: x-forwarded (or both)"
+            )
+        }
+        if app.proxyProtocol != .off, kubernetes.gateway.hops > 0 {
+            throw refuse(
+                "app.proxy_protocol",
+                "with kubernetes.gateway.hops \(kubernetes.gateway.hops): Envoy's PROXY header names the "
+                    + "connection's source, the proxy in front of the gateway, not the client",
+                fix: "proxy_protocol: off (the app then reads X-Forwarded-For)"
+            )
+        }
+    }
+
+    func kubernetesContext(_ kubernetes: KubernetesSpec) -> [String: Any] {
+        let app = spec.app
+        let gateway = kubernetes.gateway
+        let namespace = kubernetes.effectiveNamespace(app: app)
+        let port = Int(app.port ?? 8000)
+        var context = commonContext(.kubernetes)
+        context["header"] = """
+            # Generated by `greenroom generate kubernetes` from \(spec.file.split(separator: "/").last.map(String.init) ?? spec.file). \
+            Edit the spec and regenerate
+            # instead of editing this file: the app, its pods and its gateway are configured from the same values.
+            """
+        context["namespace"] = namespace
+        context["namespace_object"] = !Self.sharedNamespaces.contains(namespace) && namespace != gateway.namespace
+        context["image"] = kubernetes.image
+        context["replicas"] = kubernetes.autoscaler == nil ? kubernetes.replicas : false
+        context["port"] = port
+        context["gateway_name"] = kubernetes.gatewayName(app: app)
+        context["gateway_class"] = gateway.className
+        context["gateway_namespace"] = gateway.namespace
+        context["gateway_labels"] = gateway.podLabels.map { ["key": $0.key, "value": Self.yamlString($0.value)] }
+        context["gateway_addresses"] = gateway.addresses.map(\.description).joined(separator: ", ")
+        context["gateway_hops"] = gateway.hops
+        context["envoy"] = gateway.implementation == .envoyGateway
+        context["trust"] = app.trust.description
+        context["outbound"] = app.outbound.map(\.description)
+        context["no_outbound"] = app.outbound.isEmpty
+        context["args"] = app.runsGreenroomServe ? "[serve]" : false
+        context["command"] = app.runsGreenroomServe ? false : Self.yamlList(app.effectiveExec)
+        context["environment"] = kubernetesEnvironment(kubernetes).map { ["name": $0.name, "value": $0.value] }
+        let drain = 5
+        context["drain_seconds"] = drain
+        let shutdown = Int((SpecValues.milliseconds(app.limits.shutdownTimeout) + 999) / 1000)
+        context["grace_seconds"] = drain + shutdown + 5
+        context["shutdown_seconds"] = shutdown
+        context["hostnames"] =
+            spec.proxy.serverNames == ["localhost"] ? [] : spec.proxy.serverNames.map(Self.yamlString)
+        context["no_hostnames"] = spec.proxy.serverNames == ["localhost"]
+        context["tls"] = spec.proxy.tls != nil
+        context["redirect_http"] = spec.proxy.tls != nil && spec.proxy.redirectHTTP
+        context["removed_headers"] = Self.headersRemovedAtTheGateway.map(Self.yamlString)
+        context["proxy_protocol_version"] =
+            switch app.proxyProtocol {
+            case .off: false
+            case .v1: "V1"
+            case .v2: "V2"
+            }
+        if let budget = kubernetes.disruptionBudget { context["min_available"] = budget.minAvailable }
+        if let scaler = kubernetes.autoscaler {
+            context["autoscaler"] = [
+                "min": scaler.minReplicas, "max": scaler.maxReplicas, "cpu": scaler.cpuPercent,
+            ]
+        }
+        return context
+    }
+
+    /// The `GREENROOM_*` variables that configure the app in its pod: the `serve` flags of
+    /// ``AppSpec/serveArguments`` (one variable each; the trust list joined by commas), without
+    /// `--host`, which the pod's `GREENROOM_HOST` (its `status.podIP`) replaces, and with
+    /// `GREENROOM_CLUSTER=1`. With Envoy Gateway the app reads X-Forwarded-For only (Envoy writes
+    /// no Forwarded header), and with proxies in front of the gateway it counts one hop more than
+    /// they are: Envoy appends the address of the proxy that connected to it.
+    func kubernetesEnvironment(_ kubernetes: KubernetesSpec) -> [(name: String, value: String)] {
+        let app = spec.app
+        var environment: [(name: String, value: String)] = [("GREENROOM_CLUSTER", Self.yamlString("1"))]
+        var trust: [String] = []
+        var arguments = app.serveArguments[...]
+        let envoy = kubernetes.gateway.implementation == .envoyGateway
+        let hops = app.hops ?? (kubernetes.gateway.hops > 0 ? kubernetes.gateway.hops + 1 : nil)
+        while let flag = arguments.popFirst() {
+            let takesValue = arguments.first.map { !$0.hasPrefix("--") } ?? false
+            var value = takesValue ? arguments.popFirst()! : "1"
+            switch flag {
+            case "--host", "--hops": continue
+            case "--trust":
+                trust.append(value)
+                continue
+            case "--forwarded-headers" where envoy: value = "x-forwarded"
+            case "--authoritative-headers" where envoy: continue
+            default: break
+            }
+            environment.append((ServeFlags.environmentName(flag: flag), Self.yamlString(value)))
+        }
+        environment.insert(("GREENROOM_TRUST", Self.yamlString(trust.joined(separator: ","))), at: 1)
+        if let hops { environment.insert(("GREENROOM_HOPS", Self.yamlString("\(hops)")), at: 2) }
+        return environment
+    }
+
+    /// Namespaces the generator does not create (or relabel): the cluster's own.
+    static let sharedNamespaces: Set<String> = ["default", "kube-system", "kube-public", "kube-node-lease"]
+
+    /// The client claims the HTTPRoute removes before a request reaches the app (a
+    /// `RequestHeaderModifier` removes at most 16 names): every forwarding header of
+    /// ``forwardingHeaders`` that Envoy neither writes itself (X-Forwarded-For, X-Forwarded-Proto)
+    /// nor sets at the edge (X-Envoy-External-Address), most-read first.
+    static let headersRemovedAtTheGateway: [String] = [
+        "Forwarded", "X-Forwarded-Host", "X-Forwarded-Port", "X-Forwarded-Prefix", "X-Forwarded-Server",
+        "X-Forwarded-Ssl", "X-Forwarded-Scheme", "X-Forwarded-Protocol", "X-Original-Forwarded-For", "X-Real-IP",
+        "X-Client-IP", "Client-IP", "X-Cluster-Client-IP", "True-Client-IP", "CF-Connecting-IP", "X-Url-Scheme",
+    ]
+
+    /// `text` as a double-quoted YAML scalar, so `true`, `8000` or `*.example.com` stay strings.
+    static func yamlString(_ text: String) -> String {
+        var quoted = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": quoted += "\\\""
+            case "\\": quoted += "\\\\"
+            case _ where scalar.value < 0x20 || scalar.value == 0x7F:
+                let hex = String(scalar.value, radix: 16, uppercase: true)
+                quoted += "\\x" + String(repeating: "0", count: 2 - hex.count) + hex
+            default: quoted.unicodeScalars.append(scalar)
+            }
+        }
+        return quoted + "\""
+    }
+
+    /// `[a, b]` with every item a quoted string.
+    static func yamlList(_ items: [String]) -> String {
+        "[" + items.map(yamlString).joined(separator: ", ") + "]"
+    }
+}
