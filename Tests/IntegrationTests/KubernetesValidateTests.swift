@@ -97,3 +97,38 @@ import Testing
         #expect(result.output.contains("enableServiceLink"), "\(result)")
     }
 }
+
+/// The README's "Generating manifests" example, run as written: its `greenroom.yml`, then each
+/// `greenroom` line of its shell block (a `# comment` after a `check` line is text the output
+/// must contain). `kubectl` needs a cluster and is left out.
+@Suite struct KubernetesReadmeExampleTests {
+    @Test func theGeneratingManifestsExampleRunsAsWritten() async throws {
+        let readme = try String(contentsOfFile: "\(packageRoot)/README.md", encoding: .utf8)
+        let section = try #require(
+            readme.split(separator: "### Generating manifests\n", maxSplits: 1).last?
+                .split(separator: "\n### ", maxSplits: 1).first
+        )
+        func block(_ language: String) throws -> [String] {
+            let start = try #require(section.range(of: "```\(language)\n"), "no ```\(language) block")
+            let rest = section[start.upperBound...]
+            let end = try #require(rest.range(of: "```"))
+            return rest[..<end.lowerBound].split(separator: "\n").map(String.init)
+        }
+        let scratch = try TemporaryDirectory()
+        try scratch.write("greenroom.yml", try block("yaml").joined(separator: "\n") + "\n")
+        var ran = 0
+        for line in try block("sh") where line.hasPrefix("greenroom ") {
+            let parts = line.split(separator: "#", maxSplits: 1)
+            let arguments = parts[0].split(separator: " ").dropFirst().map(String.init)
+            let result = try await GreenroomBinary.run(arguments, currentDirectory: scratch.path, timeout: .seconds(60))
+            #expect(result.status == 0, "\(line): \(result)")
+            if parts.count == 2 {
+                let shown = parts[1].trimmingCharacters(in: .whitespaces)
+                #expect(result.output.contains(shown), "\(line): '\(shown)' not in \(result)")
+            }
+            ran += 1
+        }
+        #expect(ran == 2)
+        #expect(FileManager.default.fileExists(atPath: scratch.file("k8s/30-networkpolicy.yaml")))
+    }
+}
