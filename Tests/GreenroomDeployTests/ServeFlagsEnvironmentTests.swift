@@ -75,4 +75,16 @@ import Testing
     func aBadValueNamesTheVariable(name: String, value: String, message: String) {
         #expect(throws: ConfigurationError(message)) { try ServeFlags(environment: [name: value]) }
     }
+
+    /// Kubernetes puts `<SERVICE>_PORT=tcp://...` into every pod of a namespace for each Service
+    /// (service links): a Service named `greenroom` sets GREENROOM_PORT. The error says so.
+    @Test func aKubernetesServiceLinkInGreenroomPortIsExplained() {
+        let message =
+            "GREENROOM_PORT='tcp://10.96.0.12:80' is not a whole number: it is the service link Kubernetes sets "
+            + "for a Service named greenroom; set enableServiceLinks: false in the pod (greenroom generate "
+            + "kubernetes does) or set GREENROOM_PORT in the container's env"
+        #expect(throws: ConfigurationError(message)) {
+            try ServeFlags(environment: ["GREENROOM_PORT": "tcp://10.96.0.12:80"])
+        }
+    }
 }

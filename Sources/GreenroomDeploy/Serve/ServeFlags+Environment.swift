@@ -24,7 +24,19 @@ extension ServeFlags {
         }
         func integer(_ flag: String) throws(ConfigurationError) -> Int? {
             guard let (name, text) = value(flag) else { return nil }
-            guard let number = Int(text) else { throw ConfigurationError("\(name)='\(text)' is not a whole number") }
+            guard let number = Int(text) else {
+                var message = "\(name)='\(text)' is not a whole number"
+                if name.hasSuffix("PORT"), text.hasPrefix("tcp://") || text.hasPrefix("udp://") {
+                    // Kubernetes service links: a Service named greenroom sets GREENROOM_PORT.
+                    let service = name.dropFirst("GREENROOM_".count).dropLast("_PORT".count)
+                    message +=
+                        ": it is the service link Kubernetes sets for a Service named greenroom"
+                        + (service.isEmpty ? "" : "-" + service.lowercased().replacing("_", with: "-"))
+                        + "; set enableServiceLinks: false in the pod (greenroom generate kubernetes does) or set "
+                        + "\(name) in the container's env"
+                }
+                throw ConfigurationError(message)
+            }
             return number
         }
         func seconds(_ flag: String) throws(ConfigurationError) -> Double? {
