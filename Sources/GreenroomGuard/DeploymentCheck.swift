@@ -24,6 +24,9 @@ public struct DeploymentCheck: Sendable {
         public var apache: [String] = []
         /// `--kubernetes`: Kubernetes manifest files or directories of them, checked together.
         public var kubernetes: [String] = []
+        /// `--generated`: a directory `greenroom generate --out` wrote, compared with what the
+        /// spec renders now; its nginx, Apache and Kubernetes files also get their rules.
+        public var generated: String?
         /// `--nginx-prefix`: the directory nginx resolves relative includes against.
         public var nginxPrefix: String?
         /// `--apache-root`: httpd's `ServerRoot`.
@@ -83,6 +86,27 @@ public struct DeploymentCheck: Sendable {
         }
         var findings = specFile == nil ? [] : SpecChecker(spec: spec).check()
         var files = specFile.map { [$0] } ?? []
+        var options = options
+        if let directory = options.generated {
+            guard specFile != nil else {
+                throw CheckFailure(
+                    "--generated needs the spec the files were generated from: \(DeploymentSpec.defaultFileName) "
+                        + "here, or --config"
+                )
+            }
+            let generator: Generator
+            do {
+                generator = try Generator(spec: spec)
+            } catch {
+                throw CheckFailure(error.description)
+            }
+            let outcome = try GeneratedDirectoryCheck(directory: directory, generator: generator).run()
+            findings += outcome.findings
+            files += outcome.files
+            options.nginx += outcome.nginx
+            options.apache += outcome.apache
+            options.kubernetes += outcome.kubernetes
+        }
         let app = AppExpectation(spec: spec)
         do {
             for path in options.nginx {

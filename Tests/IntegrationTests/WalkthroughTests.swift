@@ -43,7 +43,8 @@ import Testing
         let home = try TemporaryDirectory("greenroom-walk")
         let spec = home.file("greenroom.yml")
 
-        // greenroom init; edit nothing; greenroom generate all --out deploy-out; greenroom check.
+        // greenroom init; edit nothing; greenroom generate all --out deploy-out;
+        // greenroom check --generated deploy-out.
         let initialized = try await GreenroomBinary.run(["init"], currentDirectory: home.path)
         #expect(initialized.succeeded && initialized.stdout.contains("wrote greenroom.yml"), "\(initialized)")
         let untouched = try await GreenroomBinary.run(
@@ -61,8 +62,15 @@ import Testing
             let tested = try await NginxServer.test(in: home, httpIncludes: [sitePath])
             #expect(tested.succeeded, "nginx -t on what init + generate wrote: \(tested)")
         }
-        let staticCheck = try await GreenroomCheck.run([], currentDirectory: home.path)
+        // As the README: `greenroom check --generated deploy-out`.
+        let staticCheck = try await GreenroomCheck.run(["--generated", "deploy-out"], currentDirectory: home.path)
         #expect(staticCheck.result.status == 0 && staticCheck.findings.isEmpty, "nothing to report: \(staticCheck)")
+        // The spec, the proxy's file and the two units were read (not an empty directory passed).
+        let summary =
+            (try? JSONSerialization.jsonObject(with: Data(staticCheck.result.stdout.utf8)) as? [String: Any])?[
+                "summary"
+            ] as? [String: Any]
+        #expect((summary?["files"] as? [String])?.count == 4, "\(staticCheck)")
 
         let certificate = try await SelfSignedCertificate.make(in: home)
         try await retryingOnPortConflict {

@@ -8,6 +8,7 @@
 /// values, never their text; ``description`` is the text users see (`GR001`).
 ///
 /// `GR100`–`GR129` are nginx too (the hardening rules).
+/// `GR150`–`GR159` compare generated files with the spec (`check --generated`).
 /// `GR160`–`GR189` are Kubernetes manifests (`check --kubernetes`).
 public struct RuleID: Sendable, Hashable, Comparable, CaseIterable, CustomStringConvertible {
     private enum Code: String, Sendable, CaseIterable {
@@ -106,6 +107,9 @@ public struct RuleID: Sendable, Hashable, Comparable, CaseIterable, CustomString
         case nginxNonExpandingVariable = "GR119"
         case nginxStaplingUnavailable = "GR120"
         case nginxQuicWithoutReuseport = "GR121"
+        case generatedDrift = "GR150"
+        case generatedMissing = "GR151"
+        case generatedStale = "GR152"
         case kubernetesServiceExposed = "GR160"
         case kubernetesNoNetworkPolicy = "GR161"
         case kubernetesNetworkPolicyOpen = "GR162"
@@ -430,6 +434,15 @@ public struct RuleID: Sendable, Hashable, Comparable, CaseIterable, CustomString
 
     /// GR121: quic_bpf on without reuseport on the QUIC listen.
     public static let nginxQuicWithoutReuseport = RuleID(.nginxQuicWithoutReuseport)
+    /// GR150: a generated file differs from what the spec renders now.
+    public static let generatedDrift = RuleID(.generatedDrift)
+
+    /// GR151: a file the spec renders is missing from the generated directory.
+    public static let generatedMissing = RuleID(.generatedMissing)
+
+    /// GR152: a file in the generated directory that the spec no longer renders.
+    public static let generatedStale = RuleID(.generatedStale)
+
     /// GR160: the app's Service is reachable from outside the cluster.
     public static let kubernetesServiceExposed = RuleID(.kubernetesServiceExposed)
 

@@ -19,6 +19,8 @@ public struct Rule: Sendable, Hashable, Identifiable {
         case live
         /// Kubernetes manifests.
         case kubernetes
+        /// Files `greenroom generate` wrote, compared with what the spec renders now.
+        case generated
     }
 
     /// The stable id, `GR###`.

@@ -7,19 +7,21 @@ import GreenroomCore
 /// never change meaning once published; a retired rule's id is never reused.
 ///
 /// `GR100`–`GR129` are nginx too (the hardening rules). A scope may own several ranges.
-/// `GR160`–`GR189` look at Kubernetes manifests.
+/// `GR150`–`GR159` compare generated files with the spec, `GR160`–`GR189` look at Kubernetes
+/// manifests.
 public enum RuleCatalog {
     /// The id ranges, by scope.
     public static let reservedRanges: [(scope: Rule.Scope, ids: ClosedRange<Int>)] = [
         (.spec, 1...19), (.nginx, 20...49), (.apache, 50...79), (.live, 80...99),
         (.nginx, 100...129),
+        (.generated, 150...159),
         (.kubernetes, 160...189),
     ]
 
     /// Every rule, ordered by id.
     public static let all: [Rule] =
         (Rule.specRules + Rule.nginxRules + Rule.nginxHardeningRules
-        + Rule.apacheRules + Rule.liveRules + Rule.kubernetesRules)
+        + Rule.apacheRules + Rule.liveRules + Rule.generatedRules + Rule.kubernetesRules)
         .sorted { $0.id < $1.id }
 
     /// The rule with this id.
@@ -44,7 +46,7 @@ public enum RuleCatalog {
         case .nginx: "nginx"
         case .apache: "apache"
         case .spec, .kubernetes: "yaml"
-        case .live: ""
+        case .live, .generated: ""
         }
     }
 }

@@ -18,7 +18,8 @@ struct CheckCommand: AsyncParsableCommand {
         discussion: """
             Runs the spec rules (GR001-GR019) on greenroom.yml, the nginx rules (GR020-GR049) and \
             Apache rules (GR050-GR079) on your real proxy files, checked against what the spec \
-            says the app expects, the Kubernetes rules (GR160-GR189) on manifests, and with --live the rules on the running system (GR080-GR099): \
+            says the app expects, the Kubernetes rules (GR160-GR189) on manifests, the drift rules (GR150-GR159) on \
+            generated files, and with --live the rules on the running system (GR080-GR099): \
             what listens on the app's port or socket and as whom, whether the port answers on \
             this host's other addresses, and with --probe-url whether the app believes forged \
             X-Forwarded-For, Forwarded and X-Real-IP headers sent through the proxy.
@@ -29,7 +30,11 @@ struct CheckCommand: AsyncParsableCommand {
             holding nginx.conf) and --apache-root (default: the directory holding apache2.conf \
             or httpd.conf). --probe-url runs with or without --live and needs curl. \
             --kubernetes takes a manifest file (every YAML document in it) or a directory (every \
-            *.yaml and *.yml file in it, in name order); all of them are checked together.
+            *.yaml and *.yml file in it, in name order); all of them are checked together. \
+            --generated takes what `greenroom generate all --out DIR` (or `generate TARGET --out \
+            DIR`) wrote and compares every file with what the spec renders now (GR150-GR159: a \
+            file that differs, is missing, or is left over), then runs the nginx, Apache and \
+            Kubernetes rules on the files it holds.
 
             Output: findings grouped by file (live findings under "(system)"), colour only on a \
             terminal and never with NO_COLOR or --no-color. --json prints one object: "findings", \
@@ -44,6 +49,7 @@ struct CheckCommand: AsyncParsableCommand {
 
             Examples:
               greenroom check
+              greenroom check --generated deploy-out
               greenroom check --config deploy/greenroom.yml --nginx /etc/nginx/nginx.conf
               greenroom check --nginx sites-enabled/app --nginx-prefix /etc/nginx
               greenroom check --apache /etc/apache2/apache2.conf --json
@@ -79,6 +85,16 @@ struct CheckCommand: AsyncParsableCommand {
         )
     )
     var kubernetes: [String] = []
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "A directory `greenroom generate --out` wrote: compare it with what the spec renders now, "
+                + "and check its nginx, Apache and Kubernetes files.",
+            valueName: "dir"
+        )
+    )
+    var generated: String?
 
     @Option(
         name: .long,
@@ -137,6 +153,7 @@ struct CheckCommand: AsyncParsableCommand {
         options.nginx = nginx
         options.apache = apache
         options.kubernetes = kubernetes
+        options.generated = generated
         options.nginxPrefix = nginxPrefix
         options.apacheRoot = apacheRoot
         options.live = live
