@@ -58,18 +58,18 @@ package struct SARIFReportFormatter: Sendable {
                 )
             )
             if let location = finding.location, let path {
-                var artifact = [("uri", JSONWriter.string(uri(path.text)))]
-                if path.isRelative { artifact.append(("uriBaseId", JSONWriter.string(Self.sourceRoot))) }
-                let physical = JSONWriter.object([
-                    ("artifactLocation", JSONWriter.object(artifact)),
-                    (
-                        "region",
-                        JSONWriter.object([
-                            ("startLine", String(location.line)), ("startColumn", String(location.column)),
-                        ])
-                    ),
-                ])
+                let physical = physicalLocation(location, path: path)
                 pairs.append(("locations", JSONWriter.array([JSONWriter.object([("physicalLocation", physical)])])))
+                if !finding.related.isEmpty {
+                    // The other places the finding involves (the proxy_pass lines a header applies to).
+                    let related = finding.related.enumerated().map { index, place in
+                        JSONWriter.object([
+                            ("id", String(index + 1)),
+                            ("physicalLocation", physicalLocation(place, path: relativePath(place.file))),
+                        ])
+                    }
+                    pairs.append(("relatedLocations", JSONWriter.array(related)))
+                }
             } else {
                 let scope = RuleCatalog.all.first { $0.id == finding.rule }?.scope.rawValue ?? "greenroom"
                 let logical = JSONWriter.object([
@@ -108,6 +108,19 @@ package struct SARIFReportFormatter: Sendable {
             ("version", JSONWriter.string("2.1.0")),
             ("runs", JSONWriter.array([run])),
         ]) + "\n"
+    }
+
+    /// A SARIF `physicalLocation`: the file (relative to `%SRCROOT%` when it can be) and the line and column.
+    private func physicalLocation(_ location: SourceLocation, path: (text: String, isRelative: Bool)) -> String {
+        var artifact = [("uri", JSONWriter.string(uri(path.text)))]
+        if path.isRelative { artifact.append(("uriBaseId", JSONWriter.string(Self.sourceRoot))) }
+        return JSONWriter.object([
+            ("artifactLocation", JSONWriter.object(artifact)),
+            (
+                "region",
+                JSONWriter.object([("startLine", String(location.line)), ("startColumn", String(location.column))])
+            ),
+        ])
     }
 
     /// `path` relative to ``baseDirectory`` when it is inside it (or already relative).
