@@ -44,6 +44,17 @@ package enum ConfigPath {
         return joined.isEmpty ? "." : joined
     }
 
+    /// `path` with glob(3)'s special characters (`*`, `?`, `[`, `\\`) escaped, so a directory
+    /// name that holds them matches only itself in a pattern built from it.
+    package static func escapeGlob(_ path: String) -> String {
+        var out = ""
+        for character in path {
+            if "*?[\\".contains(character) { out.append("\\") }
+            out.append(character)
+        }
+        return out
+    }
+
     /// `true` when the text contains a glob character (`*`, `?` or `[`), the test nginx applies
     /// (`strpbrk(file, "*?[")`) before it globs an include.
     package static func hasGlobCharacters(_ path: String) -> Bool {

@@ -22,6 +22,8 @@ public struct DeploymentCheck: Sendable {
         public var nginx: [String] = []
         /// `--apache`: httpd main files or vhost files.
         public var apache: [String] = []
+        /// `--haproxy`: HAProxy configuration files, or directories of `*.cfg` files.
+        public var haproxy: [String] = []
         /// `--kubernetes`: Kubernetes manifest files or directories of them, checked together.
         public var kubernetes: [String] = []
         /// `--generated`: a directory `greenroom generate --out` wrote, compared with what the
@@ -76,7 +78,8 @@ public struct DeploymentCheck: Sendable {
         if let url = options.probeURL, let problem = ForgeryProbe.problem(with: url) { throw CheckFailure(problem) }
         var notes: [String] = []
         let (spec, specFile) = try loadSpec(options.specPath, notes: &notes)
-        if specFile == nil, !options.kubernetes.isEmpty, options.nginx.isEmpty, options.apache.isEmpty, !options.live,
+        if specFile == nil, !options.kubernetes.isEmpty, options.nginx.isEmpty, options.apache.isEmpty,
+            options.haproxy.isEmpty, !options.live,
             options.probeURL == nil
         {
             notes = [
@@ -105,6 +108,7 @@ public struct DeploymentCheck: Sendable {
             files += outcome.files
             options.nginx += outcome.nginx
             options.apache += outcome.apache
+            options.haproxy += outcome.haproxy
             options.kubernetes += outcome.kubernetes
         }
         let app = AppExpectation(spec: spec)
@@ -127,6 +131,11 @@ public struct DeploymentCheck: Sendable {
                     serverRoot: options.apacheRoot,
                     inferringApp: specFile == nil
                 )
+                findings += report.findings
+                files += report.files
+            }
+            for path in options.haproxy {
+                let report = try ProxyConfigCheck.haproxy(path, app: specFile == nil ? nil : app)
                 findings += report.findings
                 files += report.files
             }

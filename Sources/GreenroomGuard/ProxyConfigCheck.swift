@@ -52,6 +52,19 @@ package enum ProxyConfigCheck {
         return Report(findings: ApacheChecker(app: judged).check(config), files: config.files)
     }
 
+    /// Loads an HAProxy configuration (a file, or a directory's `*.cfg` files in order) and runs
+    /// the HAProxy rules.
+    ///
+    /// - Parameter app: what the app expects; `nil` runs only the rules that do not need it.
+    package static func haproxy(
+        _ path: String,
+        app: AppExpectation?,
+        fileSystem: some ConfigFileSystem = LocalFileSystem()
+    ) throws(ConfigParseError) -> Report {
+        let config = try HAProxyConfig.load(path, fileSystem: fileSystem)
+        return Report(findings: HAProxyChecker(app: app).check(config), files: config.files)
+    }
+
     /// Reads Kubernetes manifests (files, or directories of `*.yaml`/`*.yml`) and runs the
     /// Kubernetes rules over all of them together: the NetworkPolicy that isolates a Deployment
     /// may be in another file.

@@ -1,7 +1,7 @@
 // fuzz-sources: Sources/GreenroomConfigParsing
 //
-// libFuzzer harness for the nginx tokenizer and parser (and the Apache parser and the include
-// loaders, which share the target): any bytes must produce tokens or one located ConfigParseError,
+// libFuzzer harness for the nginx tokenizer and parser (and the Apache and HAProxy parsers and the
+// include loaders, which share the target): any bytes must produce tokens or one located ConfigParseError,
 // never a crash, a hang or an out-of-bounds read (AddressSanitizer). Input shaped like `nginx -T`
 // output is also loaded as a tree of files with includes. Built by Tests/Fuzz/run.sh with
 // `swiftc -sanitize=fuzzer,address -parse-as-library`.
@@ -30,6 +30,17 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         _ = try ApacheParser.parse(bytes, file: "fuzz.conf")
     } catch {
         precondition(error.location != nil, "Apache parse error without a location")
+    }
+    do {
+        for section in try HAProxyParser.parse(bytes, file: "fuzz.cfg") {
+            precondition(section.header.location.line >= 1, "section without a line")
+            for line in section.lines {
+                precondition(line.words.count == line.columns.count, "a word without its column")
+                precondition(line.columns.allSatisfy { $0 >= 1 }, "column out of range")
+            }
+        }
+    } catch {
+        precondition(error.location != nil, "HAProxy parse error without a location")
     }
     // Read as an `nginx -T` dump: several files with includes, globs and possible loops.
     if let dump = NginxDump.fileSystem(from: bytes) {

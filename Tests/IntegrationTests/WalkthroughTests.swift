@@ -23,12 +23,12 @@ import Testing
             case .haproxy: "haproxy/greenroom.cfg"
             }
         }
-        /// `check`'s flag for that file (it has none for HAProxy).
+        /// `check`'s flag for that file.
         var checkFlags: (String) -> [String] {
             switch self {
             case .nginx: { ["--nginx", $0] }
             case .apache: { ["--apache", $0] }
-            case .haproxy: { _ in [] }
+            case .haproxy: { ["--haproxy", $0] }
             }
         }
     }

@@ -8,6 +8,7 @@
 /// values, never their text; ``description`` is the text users see (`GR001`).
 ///
 /// `GR100`–`GR129` are nginx too (the hardening rules).
+/// `GR130`–`GR149` are HAProxy configuration (`check --haproxy`).
 /// `GR150`–`GR159` compare generated files with the spec (`check --generated`).
 /// `GR160`–`GR189` are Kubernetes manifests (`check --kubernetes`).
 public struct RuleID: Sendable, Hashable, Comparable, CaseIterable, CustomStringConvertible {
@@ -107,6 +108,13 @@ public struct RuleID: Sendable, Hashable, Comparable, CaseIterable, CustomString
         case nginxNonExpandingVariable = "GR119"
         case nginxStaplingUnavailable = "GR120"
         case nginxQuicWithoutReuseport = "GR121"
+        case haproxyClientForwardingHeader = "GR130"
+        case haproxyAppendedForwardedFor = "GR131"
+        case haproxyProxyProtocolMismatch = "GR132"
+        case haproxyHeaderFromClient = "GR133"
+        case haproxyWildcardServer = "GR134"
+        case haproxyTargetMismatch = "GR135"
+        case haproxyClientAddressMissing = "GR136"
         case generatedDrift = "GR150"
         case generatedMissing = "GR151"
         case generatedStale = "GR152"
@@ -434,6 +442,27 @@ public struct RuleID: Sendable, Hashable, Comparable, CaseIterable, CustomString
 
     /// GR121: quic_bpf on without reuseport on the QUIC listen.
     public static let nginxQuicWithoutReuseport = RuleID(.nginxQuicWithoutReuseport)
+    /// GR130: client-sent forwarding header reaches the app through HAProxy.
+    public static let haproxyClientForwardingHeader = RuleID(.haproxyClientForwardingHeader)
+
+    /// GR131: option forwardfor appends to the client's X-Forwarded-For at the edge.
+    public static let haproxyAppendedForwardedFor = RuleID(.haproxyAppendedForwardedFor)
+
+    /// GR132: send-proxy and the app's PROXY protocol setting disagree.
+    public static let haproxyProxyProtocolMismatch = RuleID(.haproxyProxyProtocolMismatch)
+
+    /// GR133: a forwarding header or the source address built from what the client sends.
+    public static let haproxyHeaderFromClient = RuleID(.haproxyHeaderFromClient)
+
+    /// GR134: a backend server on a wildcard address.
+    public static let haproxyWildcardServer = RuleID(.haproxyWildcardServer)
+
+    /// GR135: no backend server reaches the app.
+    public static let haproxyTargetMismatch = RuleID(.haproxyTargetMismatch)
+
+    /// GR136: the client address is not forwarded to an app that reads it.
+    public static let haproxyClientAddressMissing = RuleID(.haproxyClientAddressMissing)
+
     /// GR150: a generated file differs from what the spec renders now.
     public static let generatedDrift = RuleID(.generatedDrift)
 

@@ -20,6 +20,8 @@ package struct GeneratedDirectoryCheck {
         package var nginx: [String] = []
         /// The Apache httpd files on disk, for the Apache rules.
         package var apache: [String] = []
+        /// The HAProxy files on disk, for the HAProxy rules.
+        package var haproxy: [String] = []
         /// The Kubernetes manifest directory, for the Kubernetes rules.
         package var kubernetes: [String] = []
     }
@@ -138,7 +140,8 @@ package struct GeneratedDirectoryCheck {
             switch target {
             case .nginx: outcome.nginx.append(path)
             case .apache: outcome.apache.append(path)
-            case .haproxy, .systemd, .kubernetes: break
+            case .haproxy: outcome.haproxy.append(path)
+            case .systemd, .kubernetes: break
             }
         }
         if target == .kubernetes, !outcome.files.filter(expected.contains).isEmpty { outcome.kubernetes.append(base) }
@@ -163,7 +166,7 @@ package struct GeneratedDirectoryCheck {
 
     /// Regular files in `base` and one level below (the per-host units) that the spec does not render.
     private func leftovers(in base: String, expected: Set<String>) -> [String] {
-        let escaped = KubernetesManifests.escapeGlob(base)
+        let escaped = ConfigPath.escapeGlob(base)
         let found = (try? fileSystem.glob("\(escaped)/*")) ?? []
         let nested = (try? fileSystem.glob("\(escaped)/*/*")) ?? []
         return (found + nested).filter { fileSystem.kind(ofPath: $0) == .file && !expected.contains($0) }.sorted()

@@ -62,7 +62,7 @@ package struct KubernetesManifests: Sendable, Hashable {
         var paths = [path]
         if fileSystem.kind(ofPath: path) == .directory {
             let base = path.hasSuffix("/") ? String(path.dropLast()) : path
-            let escaped = Self.escapeGlob(base)
+            let escaped = ConfigPath.escapeGlob(base)
             paths = (try fileSystem.glob("\(escaped)/*.yaml") + fileSystem.glob("\(escaped)/*.yml"))
                 .filter { fileSystem.kind(ofPath: $0) == .file }
                 .sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
@@ -100,16 +100,6 @@ package struct KubernetesManifests: Sendable, Hashable {
     }
 
     static func start(of file: String) -> SourceLocation { SourceLocation(file: file, line: 1, column: 1) }
-
-    /// `path` with glob's special characters matched literally.
-    static func escapeGlob(_ path: String) -> String {
-        var out = ""
-        for character in path {
-            if "*?[\\".contains(character) { out.append("\\") }
-            out.append(character)
-        }
-        return out
-    }
 }
 
 extension ConfigParseError.Code {

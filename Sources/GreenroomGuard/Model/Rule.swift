@@ -15,6 +15,8 @@ public struct Rule: Sendable, Hashable, Identifiable {
         case nginx
         /// An Apache httpd configuration.
         case apache
+        /// An HAProxy configuration.
+        case haproxy
         /// The running system (sockets, processes, a probe through the proxy).
         case live
         /// Kubernetes manifests.

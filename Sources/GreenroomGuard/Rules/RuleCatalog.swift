@@ -7,13 +7,14 @@ import GreenroomCore
 /// never change meaning once published; a retired rule's id is never reused.
 ///
 /// `GR100`–`GR129` are nginx too (the hardening rules). A scope may own several ranges.
-/// `GR150`–`GR159` compare generated files with the spec, `GR160`–`GR189` look at Kubernetes
+/// `GR130`–`GR149` look at HAProxy configuration, `GR150`–`GR159` compare generated files with the spec, `GR160`–`GR189` look at Kubernetes
 /// manifests.
 public enum RuleCatalog {
     /// The id ranges, by scope.
     public static let reservedRanges: [(scope: Rule.Scope, ids: ClosedRange<Int>)] = [
         (.spec, 1...19), (.nginx, 20...49), (.apache, 50...79), (.live, 80...99),
         (.nginx, 100...129),
+        (.haproxy, 130...149),
         (.generated, 150...159),
         (.kubernetes, 160...189),
     ]
@@ -21,7 +22,7 @@ public enum RuleCatalog {
     /// Every rule, ordered by id.
     public static let all: [Rule] =
         (Rule.specRules + Rule.nginxRules + Rule.nginxHardeningRules
-        + Rule.apacheRules + Rule.liveRules + Rule.generatedRules + Rule.kubernetesRules)
+        + Rule.apacheRules + Rule.haproxyRules + Rule.liveRules + Rule.generatedRules + Rule.kubernetesRules)
         .sorted { $0.id < $1.id }
 
     /// The rule with this id.
@@ -45,6 +46,7 @@ public enum RuleCatalog {
         switch scope {
         case .nginx: "nginx"
         case .apache: "apache"
+        case .haproxy: "haproxy"
         case .spec, .kubernetes: "yaml"
         case .live, .generated: ""
         }

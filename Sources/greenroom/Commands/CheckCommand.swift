@@ -17,7 +17,7 @@ struct CheckCommand: AsyncParsableCommand {
         abstract: "Check a deployment for ways around the proxy and for spoofable client addresses.",
         discussion: """
             Runs the spec rules (GR001-GR019) on greenroom.yml, the nginx rules (GR020-GR049) and \
-            Apache rules (GR050-GR079) on your real proxy files, checked against what the spec \
+            Apache rules (GR050-GR079) and HAProxy rules (GR130-GR149) on your real proxy files, checked against what the spec \
             says the app expects, the Kubernetes rules (GR160-GR189) on manifests, the drift rules (GR150-GR159) on \
             generated files, and with --live the rules on the running system (GR080-GR099): \
             what listens on the app's port or socket and as whom, whether the port answers on \
@@ -33,8 +33,8 @@ struct CheckCommand: AsyncParsableCommand {
             *.yaml and *.yml file in it, in name order); all of them are checked together. \
             --generated takes what `greenroom generate all --out DIR` (or `generate TARGET --out \
             DIR`) wrote and compares every file with what the spec renders now (GR150-GR159: a \
-            file that differs, is missing, or is left over), then runs the nginx, Apache and \
-            Kubernetes rules on the files it holds.
+            file that differs, is missing, or is left over), then runs the nginx, Apache, \
+            HAProxy and Kubernetes rules on the files it holds.
 
             Output: findings grouped by file (live findings under "(system)"), colour only on a \
             terminal and never with NO_COLOR or --no-color. --json prints one object: "findings", \
@@ -53,6 +53,7 @@ struct CheckCommand: AsyncParsableCommand {
               greenroom check --config deploy/greenroom.yml --nginx /etc/nginx/nginx.conf
               greenroom check --nginx sites-enabled/app --nginx-prefix /etc/nginx
               greenroom check --apache /etc/apache2/apache2.conf --json
+              greenroom check --haproxy /etc/haproxy/haproxy.cfg
               sudo greenroom check --live --probe-url https://localhost/
               greenroom check --nginx nginx.conf --sarif > greenroom.sarif
               greenroom check --kubernetes k8s/ --json
@@ -76,6 +77,15 @@ struct CheckCommand: AsyncParsableCommand {
 
     @Option(name: .long, help: ArgumentHelp("An Apache httpd configuration to check. Repeatable.", valueName: "file"))
     var apache: [String] = []
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "An HAProxy configuration to check: a file or a directory of *.cfg files. Repeatable.",
+            valueName: "file|dir"
+        )
+    )
+    var haproxy: [String] = []
 
     @Option(
         name: .long,
@@ -131,7 +141,9 @@ struct CheckCommand: AsyncParsableCommand {
 
     func validate() throws {
         if json && sarif { throw ValidationError("--json and --sarif cannot be combined; pick one") }
-        for (flag, values) in [("--nginx", nginx), ("--apache", apache), ("--kubernetes", kubernetes)]
+        for (flag, values) in [
+            ("--nginx", nginx), ("--apache", apache), ("--haproxy", haproxy), ("--kubernetes", kubernetes),
+        ]
         where values.contains("") {
             throw ValidationError("\(flag) needs a file name")
         }
@@ -152,6 +164,7 @@ struct CheckCommand: AsyncParsableCommand {
         options.specPath = config
         options.nginx = nginx
         options.apache = apache
+        options.haproxy = haproxy
         options.kubernetes = kubernetes
         options.generated = generated
         options.nginxPrefix = nginxPrefix
