@@ -64,7 +64,12 @@ import Glibc
     }
 
     @Test func whatGenerateWroteHasNoFinding() throws {
-        for spec in [Self.nginx, Self.cluster, "app: {name: shop}\nproxy: {kind: apache}\n"] {
+        for spec in [
+            Self.nginx, Self.cluster, "app: {name: shop}\nproxy: {kind: apache}\n",
+            "app: {name: shop}\nproxy: {kind: haproxy}\n",
+            "app: {name: shop, proxy_protocol: v2}\nproxy: {kind: haproxy}\n",
+            "app: {name: shop, listen: {unix: /run/shop/shop.sock}}\nproxy: {kind: haproxy}\n",
+        ] {
             let deployment = try Deployment(spec: spec)
             let findings = try deployment.check()
             #expect(findings.isEmpty, "\(spec): \(Self.summary(findings))")
@@ -132,6 +137,14 @@ import Glibc
         #expect(try deployment.check().isEmpty)
         try deployment.write("greenroom.yml", "app: {name: shop, listen: {port: 9000}}\n")
         #expect(Self.summary(try deployment.check().filter { $0.rule == .generatedDrift }) == ["GR150 shop.conf:26"])
+    }
+
+    /// A generated HAProxy file edited to keep the client's X-Forwarded-For: drift, and GR131.
+    @Test func theHAProxyFilesGetTheHAProxyRules() throws {
+        let deployment = try Deployment(spec: "app: {name: shop}\nproxy: {kind: haproxy}\n")
+        try deployment.edit("deploy-out/haproxy/shop.cfg", "    http-request del-header X-Forwarded-For\n", "")
+        let rules = try deployment.check().map(\.rule)
+        #expect(rules.contains(.generatedDrift) && rules.contains(.haproxyAppendedForwardedFor), "\(rules)")
     }
 
     @Test func theClustersManifestsGetTheKubernetesRules() throws {
