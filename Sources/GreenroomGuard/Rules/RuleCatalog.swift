@@ -14,6 +14,7 @@ public enum RuleCatalog {
         (.spec, 1...19), (.nginx, 20...49), (.apache, 50...79), (.live, 80...99),
         (.nginx, 100...129),
         (.kubernetes, 160...189),
+        (.spec, 93...99),
     ]
 
     /// Every rule, ordered by id.

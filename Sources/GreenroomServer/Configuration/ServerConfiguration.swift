@@ -168,8 +168,13 @@ public struct ServerConfiguration: Sendable, Hashable {
         if let serverName, serverName.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) {
             throw ConfigurationError("server name must not contain control characters")
         }
-        if let metricsPort, !(0...65535).contains(metricsPort) {
-            throw ConfigurationError("metrics-port must be a TCP port (0-65535), not \(metricsPort)")
+        if let metricsPort {
+            if !(0...65535).contains(metricsPort) {
+                throw ConfigurationError("metrics-port must be a TCP port (0-65535), not \(metricsPort)")
+            }
+            if metricsPort != 0, metricsBind == bind {
+                throw ConfigurationError("metrics-port \(metricsPort) is the app's own port: give the metrics another")
+            }
         }
         try bind.validate()
     }
