@@ -1,0 +1,267 @@
+import Foundation
+import Testing
+
+/// `greenroom serve --metrics-port`: a real process, its Prometheus endpoint scraped while load
+/// runs and afterwards with exact counts; the metrics listener and the app's are separate; a
+/// metrics address off loopback is refused (GR093).
+@Suite struct ServeMetricsTests {
+    /// A running `serve` with its app and metrics ports.
+    struct Running {
+        let serve: ServeProcess
+        let appPort: UInt16
+        let metricsPort: UInt16
+    }
+
+    /// Starts `serve --port 0 --metrics-port 0 flags...` and reads both ports off its output.
+    static func start(_ flags: [String], scratch: TemporaryDirectory) async throws -> Running {
+        let serve = try await ServeProcess.start(
+            ["--port", "0", "--metrics-port", "0", "--access-log", "off"] + flags,
+            readiness: .startupLine,
+            logDirectory: scratch
+        )
+        let marker = "greenroom metrics on http://127.0.0.1:"
+        try await serve.process.waitUntil("the metrics line") { serve.output.contains(marker) }
+        let metricsPort = serve.output.components(separatedBy: "\n").first { $0.hasPrefix(marker) }
+            .flatMap { UInt16($0.dropFirst(marker.count).prefix { $0.isNumber }) }
+        guard let metricsPort, let appPort = serve.url.split(separator: ":").last.flatMap({ UInt16($0) }) else {
+            serve.stop()
+            throw HarnessError("no ports in serve's output: \(serve.output)")
+        }
+        return Running(serve: serve, appPort: appPort, metricsPort: metricsPort)
+    }
+
+    /// One request on a new connection.
+    static func get(_ path: String, port: UInt16, method: String = "GET") throws -> RawResponse {
+        let connection = try RawConnection.open(port: port)
+        defer { connection.close() }
+        try connection.send("\(method) \(path) HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+        return try connection.readResponse()
+    }
+
+    /// `/metrics` as series → value.
+    static func scrape(_ port: UInt16) throws -> [String: Double] {
+        let response = try get("/metrics", port: port)
+        guard response.status == 200 else { throw HarnessError("scrape: \(response)") }
+        var values: [String: Double] = [:]
+        for line in response.text.split(separator: "\n") where !line.hasPrefix("#") {
+            guard let space = line.lastIndex(of: " "), let value = Double(line[line.index(after: space)...]) else {
+                throw HarnessError("not a sample line: \(line)")
+            }
+            values[String(line[..<space])] = value
+        }
+        return values
+    }
+
+    /// Where the workers stop halfway, connection still open, until the test has scraped.
+    final class Halfway: Sendable {
+        let arrived = SharedCounter()
+        let released = StopFlag()
+
+        func wait() throws {
+            arrived.increment()
+            let deadline = ContinuousClock.now + .seconds(30)
+            while !released.isRaised {
+                guard ContinuousClock.now < deadline else { throw HarnessError("never released halfway") }
+                usleep(1000)
+            }
+        }
+    }
+
+    /// Sends `count` requests on keep-alive connections of `perConnection` requests each, every
+    /// connection starting with `preamble`, and waits at `halfway` after half of them; returns the
+    /// statuses seen.
+    static func load(
+        port: UInt16,
+        preamble: String = "",
+        request: String,
+        count: Int,
+        perConnection: Int,
+        halfway: Halfway
+    ) throws -> [Int: Int] {
+        var statuses: [Int: Int] = [:]
+        var sent = 0
+        while sent < count {
+            let connection = try RawConnection.open(port: port)
+            defer { connection.close() }
+            if !preamble.isEmpty { try connection.send(preamble) }
+            for _ in 0..<min(perConnection, count - sent) {
+                try connection.send(request)
+                statuses[try connection.readResponse().status, default: 0] += 1
+                sent += 1
+                if sent == count / 2 { try halfway.wait() }
+            }
+        }
+        return statuses
+    }
+
+    static let requests = 200
+    static let trustedChain = "GET /whoami HTTP/1.1\r\nHost: localhost\r\nX-Forwarded-For: 198.51.100.7\r\n\r\n"
+    /// Through a trusted proxy (PROXY header from loopback) for a client that forges its own address.
+    static let proxied = "PROXY TCP4 203.0.113.9 127.0.0.1 4711 80\r\n"
+    static let forged = "GET / HTTP/1.1\r\nHost: localhost\r\nX-Forwarded-For: 10.6.6.6\r\n\r\n"
+    static let missing = "GET /nowhere HTTP/1.1\r\nHost: localhost\r\n\r\n"
+
+    @Test func scrapedDuringAndAfterLoadWithExactCounts() async throws {
+        let scratch = try TemporaryDirectory("greenroom-metrics")
+        let running = try await Self.start(["--trust", "loopback", "--proxy-protocol", "optional"], scratch: scratch)
+        defer { running.serve.stop() }
+        let app = running.appPort
+        let before = try Self.scrape(running.metricsPort)
+        #expect(before["greenroom_http_requests_total{status=\"2xx\"}"] == 0)
+
+        // 4 workers × 200 requests: two trusted chains, one forging behind a trusted PROXY header
+        // (10 connections, so 10 headers accepted), one asking for a missing page.
+        let halfway = Halfway()
+        let workers: [@Sendable () throws -> [Int: Int]] = [
+            {
+                try Self.load(
+                    port: app,
+                    request: Self.trustedChain,
+                    count: Self.requests,
+                    perConnection: 50,
+                    halfway: halfway
+                )
+            },
+            {
+                try Self.load(
+                    port: app,
+                    request: Self.trustedChain,
+                    count: Self.requests,
+                    perConnection: 200,
+                    halfway: halfway
+                )
+            },
+            {
+                try Self.load(
+                    port: app,
+                    preamble: Self.proxied,
+                    request: Self.forged,
+                    count: Self.requests,
+                    perConnection: 20,
+                    halfway: halfway
+                )
+            },
+            {
+                try Self.load(
+                    port: app,
+                    request: Self.missing,
+                    count: Self.requests,
+                    perConnection: 100,
+                    halfway: halfway
+                )
+            },
+        ]
+        let finished = SharedCounter()
+        let (statuses, duringScrapes) = try await withThrowingTaskGroup(of: [Int: Int].self) { group in
+            for worker in workers {
+                group.addTask {
+                    defer { finished.increment() }
+                    return try await onThread(worker)
+                }
+            }
+            // Halfway, every worker holds one connection open: exactly half the requests counted.
+            var middle: [String: Double] = [:]
+            try await waitUntil("every worker halfway, its requests counted") {
+                guard halfway.arrived.count == workers.count else { return false }
+                middle = try Self.scrape(running.metricsPort)
+                return middle["greenroom_http_request_duration_seconds_count"] == Double(2 * Self.requests)
+            }
+            #expect(middle["greenroom_open_connections"] == Double(workers.count))
+            #expect(middle["greenroom_http_requests_total{status=\"2xx\"}"] == Double(3 * Self.requests / 2))
+            #expect(middle["greenroom_http_requests_total{status=\"4xx\"}"] == Double(Self.requests / 2))
+            #expect(middle["greenroom_proxy_headers_accepted_total"] == Double(Self.requests / 2 / 20))
+            halfway.released.raise()
+            // Scrape while the rest runs: every scrape parses, and the counts only grow.
+            var scrapes: [[String: Double]] = [middle]
+            while finished.count < workers.count {
+                scrapes.append(try await onThread { try Self.scrape(running.metricsPort) })
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            var statuses: [Int: Int] = [:]
+            for try await result in group { statuses.merge(result, uniquingKeysWith: +) }
+            return (statuses, scrapes)
+        }
+        #expect(statuses == [200: 3 * Self.requests, 404: Self.requests])
+
+        // Three malformed PROXY headers from a trusted peer: closed without a response.
+        for _ in 0..<3 {
+            let connection = try RawConnection.open(port: app)
+            try connection.send("PROXY TCP4 999.0.0.1 127.0.0.1 1 2\r\n\r\n")
+            #expect(connection.peerEnds(within: .seconds(5)))
+            connection.close()
+        }
+
+        #expect(!duringScrapes.isEmpty)
+        let total = "greenroom_http_request_duration_seconds_count"
+        let counts = duringScrapes.map { $0[total] ?? -1 }
+        #expect(counts == counts.sorted(), "counts went down between scrapes: \(counts)")
+        #expect(counts.allSatisfy { $0 >= 0 && $0 <= Double(4 * Self.requests) }, "\(counts)")
+
+        // The last response can reach the client a moment before its count: wait for the totals.
+        var after: [String: Double] = [:]
+        try await waitUntil("all requests counted and connections closed") {
+            after = try Self.scrape(running.metricsPort)
+            return after[total] == Double(4 * Self.requests) && after["greenroom_open_connections"] == 0
+                && after["greenroom_proxy_headers_rejected_total{reason=\"malformed\"}"] == 3
+        }
+        #expect(after["greenroom_http_requests_total{status=\"2xx\"}"] == Double(3 * Self.requests))
+        #expect(after["greenroom_http_requests_total{status=\"4xx\"}"] == Double(Self.requests))
+        #expect(after["greenroom_http_requests_total{status=\"5xx\"}"] == 0)
+        #expect(after["greenroom_http_request_duration_seconds_bucket{le=\"+Inf\"}"] == Double(4 * Self.requests))
+        #expect(
+            after["greenroom_trust_decisions_total{via=\"x-forwarded-for\",decision=\"untrusted-hop\"}"]
+                == Double(2 * Self.requests)
+        )
+        #expect(
+            after["greenroom_trust_decisions_total{via=\"proxy-protocol\",decision=\"peer-untrusted\"}"]
+                == Double(Self.requests)
+        )
+        #expect(
+            after["greenroom_trust_decisions_total{via=\"peer\",decision=\"no-forwarding-headers\"}"]
+                == Double(Self.requests)
+        )
+        let decisions = after.filter { $0.key.hasPrefix("greenroom_trust_decisions_total{") }.values.reduce(0, +)
+        #expect(decisions == Double(4 * Self.requests))
+        #expect(after["greenroom_proxy_headers_accepted_total"] == Double(Self.requests / 20))
+        #expect(after["greenroom_proxy_headers_rejected_total{reason=\"untrusted-peer\"}"] == 0)
+    }
+
+    @Test func theMetricsListenerIsNotTheAppListener() async throws {
+        let scratch = try TemporaryDirectory("greenroom-metrics")
+        let running = try await Self.start([], scratch: scratch)
+        defer { running.serve.stop() }
+        let metrics = try Self.get("/metrics", port: running.metricsPort)
+        #expect(metrics.status == 200)
+        #expect(metrics.header("content-type") == "text/plain; version=0.0.4; charset=utf-8")
+        #expect(metrics.text.contains("# TYPE greenroom_http_requests_total counter"))
+        for path in ["/", "/whoami", "/healthz", "/metrics/", "/metricsx", "//metrics"] {
+            #expect(try Self.get(path, port: running.metricsPort).status == 404, "\(path) on the metrics port")
+        }
+        #expect(try Self.get("/metrics?name=x", port: running.metricsPort).status == 200)
+        #expect(try Self.get("/metrics", port: running.metricsPort, method: "POST").status == 405)
+        #expect(try Self.get("/metrics", port: running.appPort).status == 404)
+        #expect(try Self.get("/", port: running.appPort).status == 200)
+        // Requests to the metrics listener are not the app's: they are not counted.
+        let after = try Self.scrape(running.metricsPort)
+        #expect(after["greenroom_http_requests_total{status=\"4xx\"}"] == 1, "only the app's /metrics 404")
+        #expect(after["greenroom_http_requests_total{status=\"2xx\"}"] == 1)
+    }
+
+    @Test(arguments: [
+        (["--host", "10.0.0.5", "--trust", "10.0.0.2", "--metrics-port", "19100"], [:], "10.0.0.5:19100"),
+        (["--host", "0.0.0.0", "--allow-public"], ["GREENROOM_METRICS_PORT": "19101"], "0.0.0.0:19101"),
+    ])
+    func aMetricsAddressOffLoopbackIsRefused(
+        flags: [String],
+        environment: [String: String],
+        shown: String
+    )
+        async throws
+    {
+        let result = try await ServeEnvironmentTests.serve(["--port", "18000"] + flags, environment: environment)
+        #expect(result.status == 2, "\(result)")
+        #expect(result.stderr.contains("refusing to serve metrics on \(shown)"), "\(result)")
+        #expect(result.stderr.contains("[GR093]"), "\(result)")
+        #expect(!result.stdout.contains("greenroom starting up"), "\(result)")
+    }
+}
