@@ -264,4 +264,37 @@ import Testing
         #expect(result.stderr.contains("[GR093]"), "\(result)")
         #expect(!result.stdout.contains("greenroom starting up"), "\(result)")
     }
+
+    /// The README's sample scrape (after `<!-- metrics-sample -->`): the same three requests on a
+    /// fresh server, and every line shown (but the `_sum`, a time) is in the real scrape.
+    @Test func theReadmeSampleIsWhatAScrapeShows() async throws {
+        let readme = try String(contentsOfFile: "\(packageRoot)/README.md", encoding: .utf8)
+        let marker = try #require(readme.range(of: "<!-- metrics-sample -->\n```\n"))
+        let block = String(readme[marker.upperBound...]).components(separatedBy: "\n```")[0]
+        let shown = block.split(separator: "\n").map(String.init).filter { !$0.contains("_sum ") }
+        #expect(shown.count >= 10)
+
+        let scratch = try TemporaryDirectory("greenroom-metrics")
+        let running = try await Self.start([], scratch: scratch)
+        defer { running.serve.stop() }
+        #expect(try Self.get("/", port: running.appPort).status == 200)
+        let whoami = try RawConnection.open(port: running.appPort)
+        try whoami.send(
+            "GET /whoami HTTP/1.1\r\nHost: localhost\r\nX-Forwarded-For: 198.51.100.7\r\nConnection: close\r\n\r\n"
+        )
+        #expect(try whoami.readResponse().status == 200)
+        whoami.close()
+        #expect(try Self.get("/nowhere", port: running.appPort).status == 404)
+        try await waitUntil("three requests counted, connections closed") {
+            let values = try Self.scrape(running.metricsPort)
+            return values["greenroom_http_request_duration_seconds_count"] == 3
+                && values["greenroom_open_connections"] == 0
+        }
+        let scraped = Set(
+            try Self.get("/metrics", port: running.metricsPort).text.split(separator: "\n").map(String.init)
+        )
+        for line in shown {
+            #expect(scraped.contains(line), "README.md's sample line '\(line)' is not in a real scrape")
+        }
+    }
 }
