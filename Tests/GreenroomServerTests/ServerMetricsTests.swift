@@ -111,6 +111,29 @@ import Testing
         #expect(scrape["greenroom_trust_decisions_total{via=\"peer\",decision=\"peer-untrusted\"}"] == 1)
     }
 
+    /// What a client writes never becomes a label: a hundred different garbage hops, paths and
+    /// methods leave the same series, and count under `unparseable-hop`.
+    @Test func clientTextNeverBecomesALabel() async throws {
+        let registry = PrometheusCollectorRegistry()
+        var configuration = TestServer.configuration()
+        configuration.metrics = ServerMetrics(factory: PrometheusMetricsFactory(registry: registry))
+        let before = Scrape(registry.emitToString()).values.count
+        try await TestServer.with(configuration) { server in
+            let client = try await server.connect()
+            for index in 0..<100 {
+                try await client.send(
+                    "GET /p\(index)?q=\(index) HTTP/1.1\r\nHost: t\r\nX-Forwarded-For: garbage-\(index), 127.0.0.1\r\n\r\n"
+                )
+                _ = try await client.readResponse()
+            }
+            await client.close()
+        }
+        let scrape = Scrape(registry.emitToString())
+        #expect(scrape.values.count == before)
+        #expect(scrape["greenroom_trust_decisions_total{via=\"x-forwarded-for\",decision=\"unparseable-hop\"}"] == 100)
+        #expect(scrape["greenroom_http_requests_total{status=\"4xx\"}"] == 100)
+    }
+
     // MARK: PROXY protocol
 
     static func proxyChannel(

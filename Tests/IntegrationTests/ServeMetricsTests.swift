@@ -297,4 +297,25 @@ import Testing
             #expect(scraped.contains(line), "README.md's sample line '\(line)' is not in a real scrape")
         }
     }
+
+    /// A metrics port another process holds: `serve` stops (exit 1) saying it is the metrics
+    /// listener's, not the app's.
+    @Test func aTakenMetricsPortIsNamed() async throws {
+        let scratch = try TemporaryDirectory("greenroom-metrics")
+        let first = try await Self.start([], scratch: scratch)
+        defer { first.serve.stop() }
+        let result = try await ServeEnvironmentTests.serve(
+            ["--port", "0", "--metrics-port", "\(first.metricsPort)", "--access-log", "off"],
+            environment: [:]
+        )
+        #expect(result.status == 1, "\(result)")
+        #expect(
+            result.stderr.contains(
+                "the metrics endpoint (--metrics-port) cannot listen on 127.0.0.1:\(first.metricsPort)"
+            ),
+            "\(result)"
+        )
+        // The first server's metrics are unharmed.
+        #expect(try Self.get("/metrics", port: first.metricsPort).status == 200)
+    }
 }

@@ -2,6 +2,7 @@ import GreenroomCore
 import GreenroomServer
 import Logging
 import Prometheus
+import ServiceLifecycle
 
 extension ServeCommand {
     /// With a metrics port (`--metrics-port`, `GREENROOM_METRICS_PORT`, `app.metrics_port`): gives
@@ -10,7 +11,7 @@ extension ServeCommand {
     ///
     /// The registry is this command's own (not the global `MetricsSystem`, which stays
     /// unbootstrapped). The start-up rules already judged the metrics address (`GR093`).
-    func makeMetricsServer(for configuration: inout ServerConfiguration) -> HTTPServer? {
+    func makeMetricsServer(for configuration: inout ServerConfiguration) -> MetricsService? {
         guard let bind = configuration.metricsBind else { return nil }
         let registry = PrometheusCollectorRegistry()
         var factory = PrometheusMetricsFactory(registry: registry)
@@ -22,11 +23,32 @@ extension ServeCommand {
         var metrics = ServerConfiguration(bind: bind, trustedProxies: .none, maxConnections: 64, accessLog: false)
         metrics.policyExemptions = Set(DeploymentPolicy.rules)
         metrics.shutdownTimeout = .seconds(1)
-        return HTTPServer(
+        let server = HTTPServer(
             configuration: metrics,
             logger: Logger(label: "greenroom.metrics"),
             onListening: { bound in Console.out("greenroom metrics on \(bound.url)/metrics") },
             handler: MetricsEndpoint { registry.emitToString() }
         )
+        return MetricsService(server: server)
     }
+}
+
+/// The metrics endpoint's server, run beside the app's: its start-up failure says it is the
+/// metrics listener's (the app's message alone would name `--port`).
+struct MetricsService: Service {
+    let server: HTTPServer
+
+    func run() async throws {
+        do {
+            try await server.run()
+        } catch let error as ServerStartError {
+            throw MetricsStartError(message: "the metrics endpoint (--metrics-port) \(error.message)")
+        }
+    }
+}
+
+/// The metrics listener could not be created.
+struct MetricsStartError: Error, CustomStringConvertible {
+    let message: String
+    var description: String { message }
 }

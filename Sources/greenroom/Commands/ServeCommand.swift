@@ -273,6 +273,11 @@ struct ServeCommand: AsyncParsableCommand {
             LogOutput.standardError.flush()
             Console.error("greenroom: \(error.message)")
             throw ExitCode(1)
+        } catch let error as MetricsStartError {
+            accessOutput.flush()
+            LogOutput.standardError.flush()
+            Console.error("greenroom: \(error.message)")
+            throw ExitCode(1)
         }
         // The access log's last lines are written before the process ends, whatever the flusher did.
         accessOutput.flush()
