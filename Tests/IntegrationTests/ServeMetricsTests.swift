@@ -12,10 +12,12 @@ import Testing
         let metricsPort: UInt16
     }
 
-    /// Starts `serve --port 0 --metrics-port 0 flags...` and reads both ports off its output.
-    static func start(_ flags: [String], scratch: TemporaryDirectory) async throws -> Running {
+    /// Starts `serve --port 0 --metrics-port 0 flags...` (without `--metrics-port` when
+    /// `metricsFlag` is `false`: the spec gives it) and reads both ports off its output.
+    static func start(_ flags: [String], scratch: TemporaryDirectory, metricsFlag: Bool = true) async throws -> Running
+    {
         let serve = try await ServeProcess.start(
-            ["--port", "0", "--metrics-port", "0", "--access-log", "off"] + flags,
+            ["--port", "0", "--access-log", "off"] + (metricsFlag ? ["--metrics-port", "0"] : []) + flags,
             readiness: .startupLine,
             logDirectory: scratch
         )
@@ -317,5 +319,48 @@ import Testing
         )
         // The first server's metrics are unharmed.
         #expect(try Self.get("/metrics", port: first.metricsPort).status == 200)
+    }
+
+    /// SIGHUP keeps the counts and the series (a trust change shows as a new decision), and
+    /// refuses a new metrics port ("restart").
+    @Test func aReloadKeepsTheCountsAndRefusesANewMetricsPort() async throws {
+        let scratch = try TemporaryDirectory("greenroom-metrics-reload")
+        let ports = try FreePort.allocate(2)
+        let (metricsPort, otherPort) = (ports[0], ports[1])
+        let spec = try scratch.write(
+            "greenroom.yml",
+            "app:\n  trust: [loopback]\n  forwarded_headers: x-forwarded\n  metrics_port: \(metricsPort)\n"
+        )
+        // The port comes from the spec (a flag would win over any spec, at reload too).
+        let running = try await Self.start(["--config", spec], scratch: scratch, metricsFlag: false)
+        defer { running.serve.stop() }
+        #expect(running.metricsPort == metricsPort)
+        let request = "GET /whoami HTTP/1.1\r\nHost: t\r\nX-Forwarded-For: 203.0.113.9\r\n\r\n"
+        let connection = try RawConnection.open(port: running.appPort)
+        try connection.send(request)
+        #expect(try connection.readResponse().status == 200)
+
+        _ = try scratch.write(
+            "greenroom.yml",
+            "app:\n  trust: [loopback]\n  forwarded_headers: forwarded\n  metrics_port: \(metricsPort)\n"
+        )
+        try await ServeReloadTests.reload(running.serve, count: 1)
+        #expect(running.serve.output.contains("configuration reloaded"), "\(running.serve.output)")
+        try connection.send(request)
+        #expect(try connection.readResponse().status == 200)
+
+        _ = try scratch.write("greenroom.yml", "app:\n  trust: [loopback]\n  metrics_port: \(otherPort)\n")
+        try await ServeReloadTests.reload(running.serve, count: 2)
+        #expect(running.serve.output.contains("reload cannot change the metrics port"), "\(running.serve.output)")
+        connection.close()
+
+        try await waitUntil("both requests counted") {
+            try Self.scrape(running.metricsPort)["greenroom_http_request_duration_seconds_count"] == 2
+        }
+        let after = try Self.scrape(running.metricsPort)
+        // Before the reload the X-Forwarded-For hop named the client; after it, only `Forwarded` counts.
+        #expect(after["greenroom_trust_decisions_total{via=\"x-forwarded-for\",decision=\"untrusted-hop\"}"] == 1)
+        #expect(after["greenroom_trust_decisions_total{via=\"peer\",decision=\"no-forwarding-headers\"}"] == 1)
+        #expect(!FreePort.isAccepting(port: otherPort))
     }
 }
