@@ -63,4 +63,13 @@ import Testing
             try flags.configuration().validate()
         }
     }
+
+    @Test func aSpecWithMetricsOffLoopbackIsRefusedNamingTheAddress() throws {
+        let yaml =
+            "app:\n  listen: {port: 8000}\n  hosts: {addresses: [10.0.0.11], balancers: [10.0.0.2]}\n  metrics_port: 9100\n"
+        let error = try #require(specError { _ = try DeploymentSpec(yaml: yaml, file: "greenroom.yml") })
+        #expect(error.code == .metricsNotLoopback)
+        #expect("\(error)".contains("greenroom.yml:4:17"), "\(error)")
+        #expect("\(error)".contains("10.0.0.11:9100"), "\(error)")
+    }
 }

@@ -157,8 +157,8 @@ extension DeploymentSpec {
             return error(
                 .metricsNotLoopback,
                 at: "app.metrics_port",
-                "the metrics endpoint would listen on \(shown), which is not loopback: metrics are served on "
-                    + "loopback only",
+                "the metrics endpoint would listen on \(deployment.metricsBind.map { "\($0)" } ?? shown), which is not "
+                    + "loopback: metrics are served on loopback only",
                 fix: "bind the app to 127.0.0.1 or a unix socket behind a local proxy, or remove app.metrics_port"
             )
         default:
