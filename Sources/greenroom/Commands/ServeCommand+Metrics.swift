@@ -22,7 +22,8 @@ extension ServeCommand {
         configuration.metrics = ServerMetrics(factory: factory)
         var metrics = ServerConfiguration(bind: bind, trustedProxies: .none, maxConnections: 64, accessLog: false)
         metrics.policyExemptions = Set(DeploymentPolicy.rules)
-        metrics.shutdownTimeout = .seconds(1)
+        // A scraper asks and goes: connections that idle or dawdle are not kept for it.
+        (metrics.headerTimeout, metrics.idleTimeout, metrics.shutdownTimeout) = (.seconds(5), .seconds(15), .seconds(1))
         let server = HTTPServer(
             configuration: metrics,
             logger: Logger(label: "greenroom.metrics"),
