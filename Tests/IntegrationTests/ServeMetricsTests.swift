@@ -363,4 +363,15 @@ import Testing
         #expect(after["greenroom_trust_decisions_total{via=\"peer\",decision=\"no-forwarding-headers\"}"] == 1)
         #expect(!FreePort.isAccepting(port: otherPort))
     }
+
+    /// Off by default: no metrics listener, no line about one, and the app has no `/metrics`.
+    @Test func withoutTheFlagThereIsNoMetricsListener() async throws {
+        let scratch = try TemporaryDirectory("greenroom-metrics-off")
+        let serve = try await ServeProcess.start(["--port", "0"], readiness: .startupLine, logDirectory: scratch)
+        defer { serve.stop() }
+        let port = try #require(serve.url.split(separator: ":").last.flatMap { UInt16($0) })
+        #expect(try Self.get("/metrics", port: port).status == 404)
+        // Both listeners start together, so a metrics line would usually be out by the start-up line.
+        #expect(!serve.output.contains("greenroom metrics on"), "\(serve.output)")
+    }
 }
