@@ -14,8 +14,10 @@ extension HTTPServer {
     /// The link comes after the server in the group, so shutdown reaches it first and systemd
     /// hears `STOPPING=1` before the listener closes.
     ///
-    /// - Parameter companions: services that run and stop with the server (`serve`'s metrics
-    ///   endpoint); they start before it and stop after it, so they see its last requests.
+    /// - Parameters:
+    ///   - link: the service manager's side: signals, `sd_notify`, reload actions.
+    ///   - companions: services that run and stop with the server (`serve`'s metrics endpoint);
+    ///     they start with it and stop after it, so they see its last requests.
     public func runUntilTerminated(with link: ServiceManagerLink, companions: [any Service] = []) async throws {
         // Until the link traps them, these signals must not end the process (their default): the
         // server may say READY=1, and systemd send ExecReload's SIGHUP, before the link runs.
