@@ -94,6 +94,13 @@ struct BadSpec: CustomTestStringConvertible, Sendable {
         ),
         BadSpec(name: "root by uid", yaml: "app:\n  user: 0\n", code: .rootUser, keyPath: "app.user", position: "2:9"),
         BadSpec(
+            name: "privileged metrics port",
+            yaml: "app:\n  metrics_port: 80\n",
+            code: .invalidValue,
+            keyPath: "app.metrics_port",
+            position: "2:17"
+        ),
+        BadSpec(
             name: "bad CIDR in outbound",
             yaml: "app:\n  outbound: [10.0.0.300]\n",
             code: .invalidAddress,

@@ -45,6 +45,18 @@ import Testing
         ),
         Row("private bind behind a local proxy", "app:\n  listen: {host: 10.0.0.5, port: 8000}\n", ["GR002@2"]),
         Row(
+            "metrics beside a loopback app",
+            "app:\n  listen: {host: 127.0.0.1, port: 8000}\n  metrics_port: 9100\n",
+            []
+        ),
+        Row("metrics beside a unix socket", "app:\n  listen: {unix: /run/app/app.sock}\n  metrics_port: 9100\n", []),
+        Row(
+            "metrics on an app host's address",
+            "app:\n  listen: {port: 8000}\n  hosts:\n    addresses: [10.0.0.11]\n    balancers: [10.0.0.2]\n"
+                + "  metrics_port: 9100\n",
+            ["GR093@6"]
+        ),
+        Row(
             "remote-proxy topology",
             "app:\n  listen: {port: 8000}\n  hosts:\n    addresses: [10.0.0.11, 10.0.0.12]\n    balancers: [10.0.0.2]\n",
             []

@@ -92,6 +92,26 @@ import Testing
         }
     }
 
+    /// `app.metrics_port` adds a second `SocketBindAllow=`: still verified, still rated safe.
+    @Test func systemdVerifiesAUnitWithAMetricsPort() async throws {
+        let analyze = try TestEnvironment.requireProgram("systemd-analyze", package: "systemd")
+        let scratch = try TemporaryDirectory()
+        let certificate = try await SelfSignedCertificate.make(in: scratch)
+        var spec = try DeploymentFixtures.localized(DeploymentFixtures.example(), in: scratch, certificate: certificate)
+        spec.app.metricsPort = 9100
+        let files = try Generator(spec: spec).files(for: .systemd)
+        for path in try DeploymentFixtures.write(files, into: scratch, "units") {
+            let verify = try await ProcessRunner.run(analyze, ["verify", path])
+            #expect(verify.succeeded && verify.output.isEmpty, "\(verify)")
+            guard path.hasSuffix(".service") else { continue }
+            let unit = try String(contentsOfFile: path, encoding: .utf8)
+            #expect(unit.contains("SocketBindAllow=tcp:9100\n"), "\(unit)")
+            let security = try await ProcessRunner.run(analyze, ["security", "--offline=true", "--no-pager", path])
+            let score = try #require(Self.exposure(in: security.output), "\(security)")
+            #expect(score <= 2.0, "exposure \(score)")
+        }
+    }
+
     /// The number in "Overall exposure level for x.service: 0.9 SAFE".
     static func exposure(in output: String) -> Double? {
         guard let line = output.split(separator: "\n").last(where: { $0.contains("Overall exposure level") }),

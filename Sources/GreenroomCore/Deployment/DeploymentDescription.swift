@@ -38,6 +38,9 @@ public struct DeploymentDescription: Sendable, Hashable {
     /// The server was told it runs in a Kubernetes pod (`serve --cluster`, `GREENROOM_CLUSTER=1`):
     /// the cluster topology, judged by its own, stricter bind rule (see ``DeploymentPolicy``).
     public var cluster: Bool = false
+    /// Where the metrics endpoint listens (`serve --metrics-port`), or `nil` for none: loopback
+    /// only (`GR093`).
+    public var metricsBind: BindTarget? = nil
 
     /// Creates a description; by default the safe local-proxy deployment with no host facts.
     public init(

@@ -38,6 +38,7 @@ public struct DeploymentPolicy: Sendable, Hashable {
     /// Every rule the policy decides, in the order it reports them.
     public static let rules: [RuleID] = [
         .specRootUser, .specPrivilegedPort, .specWildcardBind, .specPublicBind, .liveAddressInUse,
+        .specMetricsNotLoopback,
     ]
 
     /// The rules a deployment may skip wholesale (`serve --no-guard`): all but root and
@@ -78,6 +79,7 @@ public struct DeploymentPolicy: Sendable, Hashable {
         }
         found += Self.bindViolations(description)
         found += Self.unixSocketViolations(description)
+        found += Self.metricsViolations(description)
         return found.filter { !exemptions.contains($0.rule) }
     }
 

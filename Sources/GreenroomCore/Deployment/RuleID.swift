@@ -11,6 +11,7 @@
 /// `GR130`–`GR149` are HAProxy configuration (`check --haproxy`).
 /// `GR150`–`GR159` compare generated files with the spec (`check --generated`).
 /// `GR160`–`GR189` are Kubernetes manifests (`check --kubernetes`).
+/// `GR093`–`GR099` are the app's other listeners (`GR093`: the metrics endpoint).
 public struct RuleID: Sendable, Hashable, Comparable, CaseIterable, CustomStringConvertible {
     private enum Code: String, Sendable, CaseIterable {
         case specWildcardBind = "GR001"
@@ -86,6 +87,7 @@ public struct RuleID: Sendable, Hashable, Comparable, CaseIterable, CustomString
         case liveAddressInUse = "GR090"
         case liveIncomplete = "GR091"
         case liveAddressNotLocal = "GR092"
+        case specMetricsNotLoopback = "GR093"
         case nginxErrorLogOff = "GR100"
         case nginxUnanchoredRegex = "GR101"
         case nginxTryFilesWithoutCache = "GR102"
@@ -376,6 +378,9 @@ public struct RuleID: Sendable, Hashable, Comparable, CaseIterable, CustomString
 
     /// GR092: the app's address is not an address of this host.
     public static let liveAddressNotLocal = RuleID(.liveAddressNotLocal)
+
+    /// GR093: the metrics endpoint would listen on a non-loopback address.
+    public static let specMetricsNotLoopback = RuleID(.specMetricsNotLoopback)
 
     /// GR100: error_log off writes to a file named off.
     public static let nginxErrorLogOff = RuleID(.nginxErrorLogOff)

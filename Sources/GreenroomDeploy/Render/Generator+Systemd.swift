@@ -194,9 +194,13 @@ extension Generator {
         let direct = spec.proxy.kind == .none && app.allowPublic
         context["ip_allow"] = direct ? false : allow.uniqued().joined(separator: " ")
         let ports = app.ports
+        var bindAllow: [String] = []
         if let first = ports.first, let last = ports.last {
-            context["socket_bind_allow"] = first == last ? "tcp:\(first)" : "tcp:\(first)-\(last)"
+            bindAllow.append(first == last ? "tcp:\(first)" : "tcp:\(first)-\(last)")
         }
+        // `serve` binds its metrics listener itself (the socket unit holds only the app's).
+        if let metricsPort = app.metricsPort { bindAllow.append("tcp:\(metricsPort)") }
+        if !bindAllow.isEmpty { context["socket_bind_allow"] = bindAllow }
         return context
     }
 }

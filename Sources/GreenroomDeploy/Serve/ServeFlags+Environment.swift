@@ -84,6 +84,7 @@ extension ServeFlags {
         idleTimeout = try seconds("idle-timeout")
         shutdownTimeout = try seconds("shutdown-timeout")
         proxyProtocolTimeout = try seconds("proxy-protocol-timeout")
+        metricsPort = try integer("metrics-port")
     }
 
     /// These flags over `environment`: each flag given wins, each one not given takes the
@@ -109,6 +110,7 @@ extension ServeFlags {
         merged.idleTimeout = idleTimeout ?? environment.idleTimeout
         merged.shutdownTimeout = shutdownTimeout ?? environment.shutdownTimeout
         merged.proxyProtocolTimeout = proxyProtocolTimeout ?? environment.proxyProtocolTimeout
+        merged.metricsPort = metricsPort ?? environment.metricsPort
         return merged
     }
 }

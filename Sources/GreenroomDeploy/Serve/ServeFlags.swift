@@ -49,6 +49,8 @@ public struct ServeFlags: Sendable, Hashable {
     public var shutdownTimeout: Double?
     /// `--proxy-protocol-timeout`, in seconds.
     public var proxyProtocolTimeout: Double?
+    /// `--metrics-port`: serve Prometheus metrics on this port of the app's loopback host.
+    public var metricsPort: Int?
 
     /// No flags given.
     public init() {}
@@ -105,6 +107,7 @@ public struct ServeFlags: Sendable, Hashable {
         if let shutdownTimeout {
             configuration.shutdownTimeout = try Self.seconds(shutdownTimeout, "--shutdown-timeout")
         }
+        if let metricsPort { configuration.metricsPort = metricsPort }
         return configuration
     }
 

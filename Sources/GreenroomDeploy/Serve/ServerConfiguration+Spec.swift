@@ -55,5 +55,6 @@ extension ServerConfiguration {
         idleTimeout = app.limits.idleTimeout
         proxyProtocolTimeout = app.limits.proxyProtocolTimeout
         shutdownTimeout = app.limits.shutdownTimeout
+        metricsPort = app.metricsPort
     }
 }

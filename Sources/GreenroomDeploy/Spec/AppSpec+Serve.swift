@@ -29,6 +29,7 @@ extension AppSpec {
         arguments += ["--idle-timeout", AppSpec.seconds(limits.idleTimeout)]
         arguments += ["--proxy-protocol-timeout", AppSpec.seconds(limits.proxyProtocolTimeout)]
         arguments += ["--shutdown-timeout", AppSpec.seconds(limits.shutdownTimeout)]
+        if let metricsPort { arguments += ["--metrics-port", "\(metricsPort)"] }
         if allowPublic { arguments.append("--allow-public") }
         arguments += optIns.sorted().map(\.flag)
         return arguments

@@ -49,6 +49,9 @@ public struct AppSpec: Sendable, Hashable {
     public var limits: Limits = Limits()
     /// `app.outbound`: addresses the app may connect to (`IPAddressAllow=`), besides localhost.
     public var outbound: [CIDR] = []
+    /// `app.metrics_port`: serve Prometheus metrics on this port of the app's loopback host
+    /// (`serve --metrics-port`); `nil`: no metrics endpoint.
+    public var metricsPort: Int? = nil
 
     /// Creates the defaults.
     public init() {}

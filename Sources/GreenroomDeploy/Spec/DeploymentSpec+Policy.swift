@@ -26,7 +26,7 @@ extension DeploymentSpec {
     /// `app.hosts`) and app hosts without balancers are left out: their own problems say so.
     public var policyListeners: [PolicyListener] {
         func listener(_ bind: BindTarget, trust: TrustedProxies, at key: String) -> PolicyListener {
-            let deployment = DeploymentDescription(
+            var deployment = DeploymentDescription(
                 bind: bind,
                 trust: trust,
                 proxyProtocol: app.proxyProtocol == .off ? .off : .required,
@@ -34,6 +34,14 @@ extension DeploymentSpec {
                 allowPublic: app.allowPublic,
                 optIns: app.optIns
             )
+            // `serve` puts the metrics endpoint on the app's host, 127.0.0.1 beside a unix socket.
+            if let metricsPort = app.metricsPort {
+                if case .tcp(let host, _) = bind {
+                    deployment.metricsBind = .tcp(host: host, port: metricsPort)
+                } else {
+                    deployment.metricsBind = .tcp(host: "127.0.0.1", port: metricsPort)
+                }
+            }
             return PolicyListener(deployment: deployment, addressKey: key)
         }
         switch app.listen {
@@ -145,6 +153,14 @@ extension DeploymentSpec {
                 )
             }
             return localProxyBind(shown, optIn: violation.optIn)
+        case .specMetricsNotLoopback:
+            return error(
+                .metricsNotLoopback,
+                at: "app.metrics_port",
+                "the metrics endpoint would listen on \(deployment.metricsBind.map { "\($0)" } ?? shown), which is not "
+                    + "loopback: metrics are served on loopback only",
+                fix: "bind the app to 127.0.0.1 or a unix socket behind a local proxy, or remove app.metrics_port"
+            )
         default:
             return nil
         }

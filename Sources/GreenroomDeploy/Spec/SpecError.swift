@@ -52,6 +52,8 @@ public struct SpecError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let unsupportedByProxy = Code("unsupportedByProxy")
         /// Two settings contradict each other.
         public static let conflict = Code("conflict")
+        /// The metrics endpoint (`app.metrics_port`) would listen on a non-loopback address.
+        public static let metricsNotLoopback = Code("metricsNotLoopback")
     }
 
     /// The stable code.

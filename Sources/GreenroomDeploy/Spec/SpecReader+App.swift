@@ -6,6 +6,7 @@ extension SpecReader {
         [
             "name", "user", "working_directory", "exec", "listen", "instances", "hosts", "trust", "allow_public",
             "proxy_protocol", "forwarded_headers", "authoritative_headers", "hops", "limits", "outbound",
+            "metrics_port",
         ] + StartupOptIn.allCases.map { String($0.specKey.dropFirst("app.".count)) }
 
     /// Decodes the whole file; a missing or empty document is all defaults.
@@ -85,6 +86,21 @@ extension SpecReader {
         }
         if let n = f["hops"], !SpecReader.isNull(n) { app.hops = try int(n, at: "app.hops", in: 1...16) }
         if let n = f["limits"], !SpecReader.isNull(n) { app.limits = try decodeLimits(n) }
+        if let n = f["metrics_port"], !SpecReader.isNull(n) {
+            let port = try int(n, at: "app.metrics_port", in: 1024...65535)
+            if app.instances > 1 {
+                throw error(
+                    .conflict,
+                    n,
+                    "app.metrics_port",
+                    "app.instances runs \(app.instances) processes, which cannot share one metrics port"
+                )
+            }
+            if app.ports.contains(UInt16(port)) {
+                throw error(.conflict, n, "app.metrics_port", "\(port) is the app's own port; give the metrics another")
+            }
+            app.metricsPort = port
+        }
         if let n = f["outbound"] {
             app.outbound = try list(n, at: "app.outbound").map { (item, itemPath) throws(SpecError) in
                 try cidr(item, at: itemPath)

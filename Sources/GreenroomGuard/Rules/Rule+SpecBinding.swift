@@ -68,8 +68,26 @@ extension Rule {
         good: "app:\n  listen: {host: 127.0.0.1, port: 8000}\nproxy:\n  listen: {http: [80]}"
     )
 
+    /// GR093.
+    public static let specMetricsNotLoopback = Rule(
+        id: .specMetricsNotLoopback,
+        severity: .error,
+        scope: .spec,
+        title: "metrics endpoint on a non-loopback address",
+        rationale: """
+            `serve --metrics-port` (`app.metrics_port`) serves Prometheus metrics on the app's own \
+            host, or on `127.0.0.1` beside a unix socket. They tell whoever reads them the request \
+            rates, the trust decisions and the PROXY headers rejected, and the endpoint has no \
+            authentication, so it listens on loopback only: a scraper on the same host reads it. \
+            An app bound to any other address gets no metrics endpoint; `greenroom serve` refuses \
+            to start, and no opt-in lifts this.
+            """,
+        bad: "app:\n  listen: {host: 10.0.0.11, port: 8000}\n  metrics_port: 9100",
+        good: "app:\n  listen: {host: 127.0.0.1, port: 8000}\n  metrics_port: 9100"
+    )
+
     /// The binding rules.
     public static let specBindingRules: [Rule] = [
-        .specWildcardBind, .specPublicBind, .specRootUser, .specPrivilegedPort,
+        .specWildcardBind, .specPublicBind, .specRootUser, .specPrivilegedPort, .specMetricsNotLoopback,
     ]
 }

@@ -17,6 +17,7 @@ public enum RuleCatalog {
         (.haproxy, 130...149),
         (.generated, 150...159),
         (.kubernetes, 160...189),
+        (.spec, 93...99),
     ]
 
     /// Every rule, ordered by id.

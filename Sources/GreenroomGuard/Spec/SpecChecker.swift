@@ -61,6 +61,7 @@ public struct SpecChecker: Sendable {
         case .unsupportedByProxy: return path == "app.proxy_protocol" ? .specProxyProtocol : .specProxyCannot
         case .conflict where path == "app.proxy_protocol": return .specProxyProtocol
         case .invalidValue where path.hasPrefix("app.outbound"): return .specSandbox
+        case .metricsNotLoopback: return .specMetricsNotLoopback
         default: return .specOther
         }
     }

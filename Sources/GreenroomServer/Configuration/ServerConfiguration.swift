@@ -72,6 +72,15 @@ public struct ServerConfiguration: Sendable, Hashable {
     /// `serve --fd`); ``bind`` must then describe it (``InheritedListener/target``), so the policy
     /// judges the socket itself. The server never removes an inherited unix socket's file.
     public var inheritedListener: InheritedListener?
+    /// Where the server records its metrics (requests by status class, latency, open connections,
+    /// PROXY headers, trust decisions); `nil` (the default) records nothing. Fixed for the
+    /// server's life: ``HTTPServer/reload(to:)`` keeps the one the server started with.
+    public var metrics: ServerMetrics?
+    /// The TCP port of the metrics endpoint served beside the app (`serve --metrics-port`), on
+    /// ``metricsBind``; `nil`: none. ``HTTPServer`` itself does not listen there: whoever exports
+    /// the metrics does (`greenroom serve` runs a second, loopback-only server for `/metrics`).
+    /// The deployment policy judges its address (`GR093`).
+    public var metricsPort: Int?
 
     /// Where the server runs each connection's task.
     public enum ConnectionExecutor: String, Sendable, Hashable, CaseIterable {
@@ -159,7 +168,23 @@ public struct ServerConfiguration: Sendable, Hashable {
         if let serverName, serverName.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) {
             throw ConfigurationError("server name must not contain control characters")
         }
+        if let metricsPort {
+            if !(0...65535).contains(metricsPort) {
+                throw ConfigurationError("metrics-port must be a TCP port (0-65535), not \(metricsPort)")
+            }
+            if metricsPort != 0, metricsBind == bind {
+                throw ConfigurationError("metrics-port \(metricsPort) is the app's own port: give the metrics another")
+            }
+        }
         try bind.validate()
+    }
+
+    /// Where the metrics endpoint listens when ``metricsPort`` is set: the app's own TCP host
+    /// (so an app on `::1` gets metrics on `::1`), or `127.0.0.1` beside a unix socket.
+    public var metricsBind: BindTarget? {
+        guard let metricsPort else { return nil }
+        if case .tcp(let host, _) = bind { return .tcp(host: host, port: metricsPort) }
+        return .tcp(host: "127.0.0.1", port: metricsPort)
     }
 }
 

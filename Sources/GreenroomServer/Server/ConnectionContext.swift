@@ -9,6 +9,8 @@ final class ConnectionContext: Sendable {
     let handler: any HTTPHandler
     let logger: Logger
     let accessLogWriter: (any AccessLogWriter)?
+    /// The metrics of the configuration the server started with (`nil`: none recorded).
+    let metrics: ServerMetrics?
     private let current: Mutex<ConnectionSettings>
     private let quiescingFlag = Atomic<Bool>(false)
 
@@ -21,6 +23,7 @@ final class ConnectionContext: Sendable {
         self.handler = handler
         self.logger = logger
         self.accessLogWriter = accessLogWriter
+        self.metrics = configuration.metrics
         self.current = Mutex(
             ConnectionSettings(
                 configuration: configuration,

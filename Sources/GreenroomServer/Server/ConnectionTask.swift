@@ -32,7 +32,8 @@ struct ConnectionTask: Sendable {
                 case .body, .end:
                     continue
                 case .failure(let failure):
-                    _ = try await sink.sendError(failure.status)
+                    let outcome = try await sink.sendError(failure.status)
+                    context.metrics?.recordResponse(status: Int(outcome.status.code), nanoseconds: nil)
                     try await channel.closeFuture.get()
                     return
                 case .head(let head):
@@ -65,6 +66,7 @@ struct ConnectionTask: Sendable {
         // One snapshot for the whole request: a reload meanwhile applies from the next one.
         let settings = context.settings
         let client = settings.resolver.resolve(peer, headers: head.headers)
+        context.metrics?.recordDecision(client)
         if client.decision == .peerUntrusted { settings.sanitizer.sanitize(&head.headers) }
 
         var expectContinue = false
@@ -113,6 +115,12 @@ struct ConnectionTask: Sendable {
             bytes: outcome.bytes,
             start: start
         )
+        if let metrics = context.metrics {
+            metrics.recordResponse(
+                status: Int(outcome.status.code),
+                nanoseconds: (NIODeadline.now() - start).nanoseconds
+            )
+        }
         if outcome.closes { return true }
         if try await !reader.finishBody() { throw HTTPServerError.connectionClosed }
         return false

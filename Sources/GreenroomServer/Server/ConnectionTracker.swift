@@ -29,6 +29,7 @@ final class ConnectionTracker: ChannelDuplexHandler {
     private var didDrain = false
     private let drained: AsyncStream<Void>.Continuation
     private let logger: Logger
+    private let metrics: ServerMetrics?
     private var spare = SpareDescriptor()
     /// `accept` ran out of descriptors: no accepting until a connection closes or a second passed.
     private var exhausted = false
@@ -41,8 +42,16 @@ final class ConnectionTracker: ChannelDuplexHandler {
     /// - Parameters:
     ///   - maxConnections: the most connections open at once.
     ///   - drained: finished once ``quiesce()`` was called and no connection is open.
-    init(maxConnections: Int, drained: AsyncStream<Void>.Continuation, logger: Logger, acceptBatch: Int = 4) {
+    ///   - metrics: counts connections opened and closed, when set.
+    init(
+        maxConnections: Int,
+        drained: AsyncStream<Void>.Continuation,
+        logger: Logger,
+        metrics: ServerMetrics? = nil,
+        acceptBatch: Int = 4
+    ) {
         self.maxConnections = maxConnections
+        self.metrics = metrics
         self.drained = drained
         self.logger = logger
         self.acceptBatch = acceptBatch
@@ -75,6 +84,7 @@ final class ConnectionTracker: ChannelDuplexHandler {
         }
         let id = ObjectIdentifier(child)
         open[id] = child
+        metrics?.connectionOpened()
         let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
         child.closeFuture.whenComplete { _ in
             loopBound.eventLoop.execute { loopBound.value.closed(id) }
@@ -166,7 +176,7 @@ final class ConnectionTracker: ChannelDuplexHandler {
     }
 
     private func closed(_ id: ObjectIdentifier) {
-        open.removeValue(forKey: id)
+        if open.removeValue(forKey: id) != nil { metrics?.connectionClosed() }
         if quiescing && open.isEmpty { signalDrained() }
         resumeAccepting(descriptorFreed: true)
     }

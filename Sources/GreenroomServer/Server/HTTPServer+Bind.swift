@@ -39,7 +39,8 @@ extension HTTPServer {
                     let tracker = ConnectionTracker(
                         maxConnections: configuration.maxConnections,
                         drained: drained,
-                        logger: self.logger
+                        logger: self.logger,
+                        metrics: context.metrics
                     )
                     try channel.pipeline.syncOperations.addHandler(tracker)
                     let bound = NIOLoopBound(tracker, eventLoop: channel.eventLoop)
@@ -104,13 +105,13 @@ extension HTTPServer {
         let configuration = settings.configuration
         let sync = channel.pipeline.syncOperations
         if configuration.proxyProtocol != .off {
-            try sync.addHandler(
-                ProxyProtocolHandler(
-                    mode: configuration.proxyProtocol,
-                    trustedProxies: configuration.trustedProxies,
-                    timeout: TimeAmount(configuration.proxyProtocolTimeout)
-                )
+            let handler = ProxyProtocolHandler(
+                mode: configuration.proxyProtocol,
+                trustedProxies: configuration.trustedProxies,
+                timeout: TimeAmount(configuration.proxyProtocolTimeout)
             )
+            handler.metrics = context.metrics
+            try sync.addHandler(handler)
         }
         try addHTTPHandlers(
             to: sync,

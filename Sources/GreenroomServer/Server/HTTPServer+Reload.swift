@@ -14,8 +14,9 @@ extension HTTPServer {
     /// Nothing changes when this throws:
     /// - ``ConfigurationError`` when the new configuration is invalid, or changes what only a
     ///   restart can change: the listening address (``ServerConfiguration/bind``, an inherited
-    ///   listener), ``ServerConfiguration/maxConnections``, ``ServerConfiguration/backlog`` or
-    ///   ``ServerConfiguration/connectionExecutor``; its message says "restart".
+    ///   listener), ``ServerConfiguration/maxConnections``, ``ServerConfiguration/backlog``,
+    ///   ``ServerConfiguration/metricsPort`` or ``ServerConfiguration/connectionExecutor``; its
+    ///   message says "restart". ``ServerConfiguration/metrics`` stays the server's own.
     /// - `DeploymentPolicyRefusal` when the deployment policy refuses it, exactly as ``run()``
     ///   would (leaving out ``ServerConfiguration/policyExemptions``).
     ///
@@ -24,6 +25,9 @@ extension HTTPServer {
     public func reload(to newConfiguration: ServerConfiguration) throws -> [PolicyViolation] {
         try newConfiguration.validate()
         let old = configuration
+        // Metrics series live as long as the server: a reload keeps them, whatever it brings.
+        var newConfiguration = newConfiguration
+        newConfiguration.metrics = old.metrics
         var needsRestart: [String] = []
         if newConfiguration.bind != old.bind {
             needsRestart.append("the address (\(old.bind) → \(newConfiguration.bind))")
@@ -35,6 +39,11 @@ extension HTTPServer {
             needsRestart.append("max connections (\(old.maxConnections) → \(newConfiguration.maxConnections))")
         }
         if newConfiguration.backlog != old.backlog { needsRestart.append("the listen backlog") }
+        if newConfiguration.metricsPort != old.metricsPort {
+            needsRestart.append(
+                "the metrics port (\(old.metricsBind.map { "\($0)" } ?? "none") → \(newConfiguration.metricsBind.map { "\($0)" } ?? "none"))"
+            )
+        }
         if newConfiguration.connectionExecutor != old.connectionExecutor {
             needsRestart.append("the connection executor")
         }

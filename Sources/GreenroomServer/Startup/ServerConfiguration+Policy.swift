@@ -36,6 +36,7 @@ extension ServerConfiguration {
             unixSocket: unixSocket
         )
         description.cluster = cluster
+        description.metricsBind = metricsBind
         return description
     }
 

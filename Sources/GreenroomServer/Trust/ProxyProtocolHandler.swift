@@ -53,6 +53,8 @@ public final class ProxyProtocolHandler: ChannelInboundHandler, RemovableChannel
     /// The fewest buffered bytes worth parsing again (the parser says how many it needs at least).
     private var needed = 1
     private var timer: Scheduled<Void>?
+    /// Counts headers accepted and connections closed for their header, when set.
+    var metrics: ServerMetrics?
 
     /// Creates a handler for one connection.
     ///
@@ -82,13 +84,13 @@ public final class ProxyProtocolHandler: ChannelInboundHandler, RemovableChannel
         // handlers after this one are in place.
         if mode == .off { return }
         if mode == .required && !peerIsTrusted {
-            close(context: context)
+            close(context: context, because: .untrustedPeer)
             return
         }
         timer = context.eventLoop.assumeIsolated().scheduleTask(in: timeout) { [self] in
             self.timer = nil
             guard case .reading = self.state else { return }
-            self.close(context: context)
+            self.close(context: context, because: .timeout)
         }
     }
 
@@ -133,10 +135,10 @@ public final class ProxyProtocolHandler: ChannelInboundHandler, RemovableChannel
         case .needMoreBytes:
             return
         case .notProxy:
-            guard mode == .optional else { return close(context: context) }
+            guard mode == .optional else { return close(context: context, because: .missing) }
             finish(context: context, header: nil, consumed: 0)
         case .v1, .v2:
-            guard peerIsTrusted else { return close(context: context) }
+            guard peerIsTrusted else { return close(context: context, because: .untrustedPeer) }
             do {
                 switch try ProxyProtocol.parse(ArraySlice(buffer.readableBytesView), maxV2Length: maxV2Length) {
                 case .needMoreBytes(let atLeast):
@@ -145,13 +147,14 @@ public final class ProxyProtocolHandler: ChannelInboundHandler, RemovableChannel
                     finish(context: context, header: header, consumed: consumed)
                 }
             } catch {
-                close(context: context)
+                close(context: context, because: .malformed)
             }
         }
     }
 
     private func finish(context: ChannelHandlerContext, header: ProxyHeader?, consumed: Int) {
         state = .done
+        if header != nil { metrics?.proxyHeaderAccepted() }
         timer?.cancel()
         timer = nil
         // A channel without a remote address (never for an accepted socket) is a nameless unix peer.
@@ -170,7 +173,8 @@ public final class ProxyProtocolHandler: ChannelInboundHandler, RemovableChannel
         context.pipeline.syncOperations.removeHandler(context: context, promise: nil)
     }
 
-    private func close(context: ChannelHandlerContext) {
+    private func close(context: ChannelHandlerContext, because reason: ProxyHeaderRejection) {
+        metrics?.proxyHeaderRejected(reason)
         state = .closed
         buffered = nil
         timer?.cancel()

@@ -4,6 +4,7 @@ import GreenroomDeploy
 import GreenroomGuard
 import GreenroomServer
 import Logging
+import Prometheus
 import Synchronization
 
 #if canImport(FoundationEssentials)
@@ -117,6 +118,14 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Seconds a proxy may take to send its PROXY header. Default: 5.")
     var proxyProtocolTimeout: Double?
 
+    @Option(
+        help: ArgumentHelp(
+            "Serve Prometheus metrics at /metrics on this port of the app's loopback host (127.0.0.1 beside --unix).",
+            valueName: "PORT"
+        )
+    )
+    var metricsPort: Int?
+
     @Option(help: "Access log format: text, json or off.")
     var accessLog: AccessLogFormat?
 
@@ -225,6 +234,7 @@ struct ServeCommand: AsyncParsableCommand {
         // The policy ran above, with --no-guard's exemptions; the server need not run it again.
         var serving = configuration
         serving.policyExemptions = Set(DeploymentPolicy.rules)
+        let metricsServer = makeMetricsServer(for: &serving)
         // What SIGHUP does: every action added here runs on each reload, in order.
         let reload = ReloadActions()
         let link = ServiceManagerLink(reload: reload, logger: Logger(label: "greenroom"))
@@ -257,8 +267,13 @@ struct ServeCommand: AsyncParsableCommand {
             }
         }
         do {
-            try await server.runUntilTerminated(with: link)
+            try await server.runUntilTerminated(with: link, companions: metricsServer.map { [$0] } ?? [])
         } catch let error as ServerStartError {
+            accessOutput.flush()
+            LogOutput.standardError.flush()
+            Console.error("greenroom: \(error.message)")
+            throw ExitCode(1)
+        } catch let error as MetricsStartError {
             accessOutput.flush()
             LogOutput.standardError.flush()
             Console.error("greenroom: \(error.message)")
@@ -296,6 +311,7 @@ struct ServeCommand: AsyncParsableCommand {
         flags.idleTimeout = idleTimeout
         flags.shutdownTimeout = shutdownTimeout
         flags.proxyProtocolTimeout = proxyProtocolTimeout
+        flags.metricsPort = metricsPort
         return flags
     }
 
