@@ -133,6 +133,7 @@ import Testing
         ("  name: shop", "  name: shop\n  listen: {unix: /run/shop/shop.sock}", "app.listen.unix"),
         ("  name: shop", "  name: shop\n  instances: 3", "app.instances"),
         ("  name: shop", "  name: shop\n  forwarded_headers: forwarded", "app.forwarded_headers"),
+        ("  name: shop", "  name: shop\n  metrics_port: 9100", "app.metrics_port"),
         ("    addresses:", "    implementation: other\n    addresses:", nil),
     ])
     func whatAClusterCannotExpressIsRefusedAtItsKey(find: String, replace: String, keyPath: String?) throws {

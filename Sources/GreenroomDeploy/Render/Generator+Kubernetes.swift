@@ -128,6 +128,14 @@ extension Generator {
                 fix: "remove app.instances; kubernetes.replicas says how many pods run"
             )
         }
+        if let port = app.metricsPort {
+            throw refuse(
+                "app.metrics_port",
+                "serves metrics on loopback only, and in a pod the app binds the pod's address: `serve --cluster` "
+                    + "refuses a metrics port (GR093) and the pod would never start (port \(port))",
+                fix: "remove app.metrics_port for the cluster"
+            )
+        }
         guard kubernetes.gateway.implementation == .envoyGateway else {
             if app.proxyProtocol != .off {
                 throw refuse(
