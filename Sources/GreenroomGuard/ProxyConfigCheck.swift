@@ -28,7 +28,9 @@ package enum ProxyConfigCheck {
         fileSystem: some ConfigFileSystem = LocalFileSystem()
     ) throws(ConfigParseError) -> Report {
         let config = try NginxConfig.load(path, fileSystem: fileSystem, confPrefix: confPrefix)
-        return Report(findings: NginxChecker(app: app, inferApp: inferringApp).check(config), files: config.files)
+        let report = Report(findings: NginxChecker(app: app, inferApp: inferringApp).check(config), files: config.files)
+        releaseInBackground(config)
+        return report
     }
 
     /// Loads an Apache httpd configuration (with its includes) and runs the Apache rules.

@@ -1,3 +1,4 @@
+import Dispatch
 import GreenroomConfigParsing
 import GreenroomCore
 
@@ -26,11 +27,12 @@ package struct NginxChecker: Sendable {
         // One finding per place: a header line shared by several proxy_pass lines is reported
         // once, naming each of them as related.
         var related: [Finding: Set<SourceLocation>] = [:]
-        for finding in checks.flatMap({ $0(analysis) }) {
+        for finding in Self.runInParallel(checks, on: analysis).joined() {
             var key = finding
             key.related = []
             related[key, default: []].formUnion(finding.related)
         }
+        releaseInBackground(analysis)
         return related.map { key, places in
             var finding = key
             finding.related = places.sorted()
@@ -61,7 +63,7 @@ package struct NginxChecker: Sendable {
     /// `NginxChecker+<Topic>.swift` with a `(NginxAnalysis) -> [Finding]` method, listed here), and
     /// add a file to Tests/GreenroomGuardTests/Corpus/nginx with its row in `NginxCorpusTests`
     /// (a test fails for a rule without one).
-    private var checks: [(NginxAnalysis) -> [Finding]] {
+    private var checks: [@Sendable (NginxAnalysis) -> [Finding]] {
         [
             targetFindings,
             proxyProtocolFindings,
