@@ -79,11 +79,16 @@ final class NginxServer: @unchecked Sendable {
     ///
     /// - Throws: ``PortConflict`` when a port was taken meanwhile (retry with new ports), or a
     ///   ``HarnessError`` with the error log.
+    ///
+    /// With a `launcher` (`ip netns exec NAME`) nginx runs inside a network namespace; its ports
+    /// cannot be probed from here, so only the pid file (written once it holds its sockets) is
+    /// waited for.
     static func start(
         in directory: TemporaryDirectory,
         httpIncludes: [String],
         mainIncludes: [String] = [],
-        ports: [UInt16]
+        ports: [UInt16],
+        launcher: [String] = []
     ) async throws -> NginxServer {
         let nginx = try executable()
         let config = try writeConfig(in: directory, httpIncludes: httpIncludes, mainIncludes: mainIncludes)
@@ -91,10 +96,11 @@ final class NginxServer: @unchecked Sendable {
         // nginx writes its pid file only once it holds its listening sockets; a stale one would
         // say so too early.
         unlink("\(prefix)/nginx.pid")
+        let arguments = ["-p", prefix, "-e", "\(prefix)/logs/error.log", "-c", config]
         let process = try BackgroundProcess(
             name: "nginx",
-            executable: nginx,
-            arguments: ["-p", prefix, "-e", "\(prefix)/logs/error.log", "-c", config],
+            executable: launcher.first ?? nginx,
+            arguments: launcher.isEmpty ? arguments : launcher.dropFirst() + [nginx] + arguments,
             logPath: "\(prefix)/logs/stderr.log"
         )
         let server = NginxServer(prefix: prefix, process: process)
