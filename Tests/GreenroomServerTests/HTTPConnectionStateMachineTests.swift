@@ -236,24 +236,11 @@ import Testing
 
     @Test func quiesceClosesAnIdleConnectionAndWaitsForABusyOne() {
         var idle = Harness()
-        _ = idle.read([Self.head(), .end(nil)])
-        _ = idle.machine.write(.end, now: idle.now)
-        #expect(idle.machine.quiesce(now: idle.now) == true)
+        #expect(idle.machine.quiesce() == true)
         var busy = Harness()
         _ = busy.read([Self.head(), .end(nil)])
-        #expect(busy.machine.quiesce(now: busy.now) == false)
+        #expect(busy.machine.quiesce() == false)
         #expect(busy.machine.write(.end, now: busy.now) == .writeThenCloseAfterFlush)
-    }
-
-    /// A connection that has sent no request yet gets up to a second (never more than the header
-    /// timeout) to send its first one when shutdown begins.
-    @Test func quiesceGivesAFreshConnectionAShortGrace() {
-        var fresh = Harness()
-        #expect(fresh.machine.quiesce(now: fresh.now) == false)
-        #expect(fresh.machine.deadline == fresh.now + Machine.shutdownGrace)
-        #expect(fresh.machine.timeout == .idle)
-        _ = fresh.read([Self.head(), .end(nil)])
-        #expect(fresh.machine.write(.end, now: fresh.now) == .writeThenCloseAfterFlush)
     }
 
     @Test func partsBeforeTheTaskReadsAreHeldAndReplayedInOrder() {
@@ -269,15 +256,12 @@ import Testing
         #expect(action.then == .read)
     }
 
-    /// Accepted as shutdown began, before its request arrived: it is still read for the grace.
-    @Test func connectionAcceptedDuringShutdownGetsTheGraceForItsFirstRequest() {
+    @Test func connectionAcceptedDuringShutdownWithNothingOwedIsClosed() {
         var h = Harness(reading: false)
         #expect(h.machine.handlerAdded(shuttingDown: true) == true)
-        #expect(h.machine.closeIfNothingOwed(now: h.now) == false)
-        #expect(h.machine.deadline == h.now + Machine.shutdownGrace)
+        #expect(h.machine.closeIfNothingOwed() == true)
         var late = Harness(reading: false)
-        #expect(late.machine.read(now: late.now, shuttingDown: true).then == .read)
-        #expect(late.machine.deadline == late.now + Machine.shutdownGrace)
+        #expect(late.machine.read(now: late.now, shuttingDown: true).then == .close)
     }
 
     @Test func heldPartsAreBounded() {

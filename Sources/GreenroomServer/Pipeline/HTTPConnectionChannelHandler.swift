@@ -25,8 +25,6 @@ final class HTTPConnectionChannelHandler: ChannelDuplexHandler, RemovableChannel
     private var scheduledFor: NIODeadline = .distantFuture
     /// The timer for ``HTTPConnectionStateMachine/stallDeadline``.
     private var stalled: Scheduled<Void>?
-    /// During shutdown: closes the connection if no task has started reading it by then.
-    private var unread: Scheduled<Void>?
 
     init(
         limits: HTTPConnectionStateMachine.Limits,
@@ -39,17 +37,12 @@ final class HTTPConnectionChannelHandler: ChannelDuplexHandler, RemovableChannel
     }
 
     /// A connection accepted while the server shuts down gets its pipeline after the quiesce
-    /// event was sent: it closes at once unless a request arrived or may still arrive (its first,
-    /// within ``HTTPConnectionStateMachine/shutdownGrace``).
+    /// event was sent, and the listener, closing, may drop it before any task serves it: close it
+    /// at once unless a request already arrived.
     func handlerAdded(context: ChannelHandlerContext) {
         guard machine.handlerAdded(shuttingDown: shuttingDown()) else { return }
         context.eventLoop.assumeIsolated().execute { [self] in
-            if machine.closeIfNothingOwed(now: context.eventLoop.now) {
-                context.close(promise: nil)
-            } else {
-                syncTimer(context: context)
-                closeUnlessATaskReads(context: context)
-            }
+            if machine.closeIfNothingOwed() { context.close(promise: nil) }
         }
     }
 
@@ -121,12 +114,7 @@ final class HTTPConnectionChannelHandler: ChannelDuplexHandler, RemovableChannel
             case .close: context.close(promise: nil)
             }
         case is ChannelShouldQuiesceEvent:
-            if machine.quiesce(now: context.eventLoop.now) {
-                context.close(promise: nil)
-            } else {
-                syncTimer(context: context)
-                closeUnlessATaskReads(context: context)
-            }
+            if machine.quiesce() { context.close(promise: nil) }
         default:
             context.fireUserInboundEventTriggered(event)
         }
@@ -226,20 +214,6 @@ final class HTTPConnectionChannelHandler: ChannelDuplexHandler, RemovableChannel
         scheduled = nil
         stalled?.cancel()
         stalled = nil
-        unread?.cancel()
-        unread = nil
-    }
-
-    /// A connection set up while the listener closed may never be handed to a task: if none has
-    /// started reading it within the shutdown grace, it is closed, whatever it sent meanwhile, so
-    /// it cannot hold the shutdown until its deadline.
-    private func closeUnlessATaskReads(context: ChannelHandlerContext) {
-        guard !machine.readingStarted, unread == nil else { return }
-        let grace = HTTPConnectionStateMachine.shutdownGrace
-        unread = context.eventLoop.assumeIsolated().scheduleTask(in: grace) { [self] in
-            unread = nil
-            if !machine.readingStarted { context.close(promise: nil) }
-        }
     }
 }
 

@@ -52,13 +52,6 @@ struct HTTPConnectionStateMachine {
     /// The most parts held before reading starts (a whole pipeline of requests sent with FIN).
     static let maxEarlyParts = 1024
 
-    /// How long a connection that has not sent its first request may still send it once graceful
-    /// shutdown began (never longer than the header timeout). Such a connection was accepted an
-    /// instant before shutdown, or while the listener closed; its client already sent (or is
-    /// sending) a request, and no client retries a request whose new connection was reset. An idle
-    /// keep-alive connection gets none: clients retry on reused connections that close.
-    static let shutdownGrace: TimeAmount = .seconds(1)
-
     let limits: Limits
     private(set) var readState: ReadState = .waiting(firstRequest: true)
     /// When the armed ``timeout`` expires; `nil` when none is armed.
@@ -117,21 +110,10 @@ struct HTTPConnectionStateMachine {
         return true
     }
 
-    /// A connection accepted during shutdown that no request reached: `true` means close it. One
-    /// that has not sent its first request gets ``shutdownGrace`` to send it instead.
-    mutating func closeIfNothingOwed(now: NIODeadline) -> Bool {
+    /// A connection accepted during shutdown that no request reached: `true` means close it.
+    mutating func closeIfNothingOwed() -> Bool {
         guard pendingResponses == 0, early.isEmpty, case .waiting = readState else { return false }
-        if graceForFirstRequest(now: now) { return false }
         readState = .failed
-        return true
-    }
-
-    /// Arms the ``shutdownGrace`` timer for a connection that has sent nothing yet; `false` for
-    /// any other (it owes or is owed something, or it served requests before).
-    private mutating func graceForFirstRequest(now: NIODeadline) -> Bool {
-        guard case .waiting(firstRequest: true) = readState, early.isEmpty, pendingResponses == 0 else { return false }
-        let end = now + min(limits.headerTimeout, Self.shutdownGrace)
-        if deadline.map({ end < $0 }) ?? true { arm(.idle, at: end) }
         return true
     }
 
@@ -142,12 +124,11 @@ struct HTTPConnectionStateMachine {
     }
 
     /// Graceful shutdown began (`ChannelShouldQuiesceEvent`). Returns `true` when the connection
-    /// owes nothing and closes now; otherwise it closes after the response under way, or, when it
-    /// has not sent its first request yet, after that request's response or ``shutdownGrace``.
-    mutating func quiesce(now: NIODeadline) -> Bool {
+    /// owes nothing and closes now; otherwise it closes after the response under way.
+    mutating func quiesce() -> Bool {
         quiescing = true
         guard pendingResponses == 0, case .waiting = readState else { return false }
-        return !graceForFirstRequest(now: now)
+        return true
     }
 
     // MARK: Inbound
@@ -285,8 +266,8 @@ struct HTTPConnectionStateMachine {
             action.replayInputClosed = earlyInputClosed
             earlyInputClosed = false
             if shuttingDown { quiescing = true }
-            if quiescing, pendingResponses == 0, case .waiting = readState, !graceForFirstRequest(now: now) {
-                // Accepted during shutdown with nothing owed and nothing to come.
+            if quiescing, pendingResponses == 0, case .waiting = readState {
+                // Accepted during shutdown with no request yet: nothing is owed.
                 readState = .failed
                 action.then = .close
                 return action
