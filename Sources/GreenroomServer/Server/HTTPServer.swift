@@ -128,6 +128,7 @@ public final class HTTPServer: Service, Sendable {
         await onListening(bound)
 
         let connections = ConnectionTask(context: context)
+        let tracker = state.withLock { $0.tracker }
         let logger = self.logger
         let executors: [ObjectIdentifier: EventLoopTaskExecutor]
         switch configuration.connectionExecutor {
@@ -140,6 +141,9 @@ public final class HTTPServer: Service, Sendable {
                 do {
                     try await listener.executeThenClose { inbound in
                         for try await connection in inbound {
+                            if let tracker {
+                                tracker.eventLoop.execute { tracker.value.handedOff(connection) }
+                            }
                             let executor = executors[ObjectIdentifier(connection.eventLoop)]
                             group.addTask(executorPreference: executor) { await connections.serve(connection) }
                         }
@@ -187,15 +191,19 @@ public final class HTTPServer: Service, Sendable {
         beginShutdown()
     }
 
-    /// Stops accepting and asks every connection to finish its current request and close.
+    /// Stops accepting and asks every connection to finish its current request and close. The
+    /// tracker closes the listener once the connections it accepted reached the accept loop.
     func beginShutdown() {
         context.startQuiescing()
         let (listener, tracker) = state.withLock { state in
             state.shutdownRequested = true
             return (state.listener, state.tracker)
         }
-        listener?.close(promise: nil)
-        if let tracker { tracker.eventLoop.execute { tracker.value.quiesce() } }
+        if let tracker {
+            tracker.eventLoop.execute { tracker.value.quiesce() }
+        } else {
+            listener?.close(promise: nil)
+        }
     }
 
     private func closeAllConnections() {
