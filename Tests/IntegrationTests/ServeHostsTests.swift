@@ -28,6 +28,31 @@ import Glibc
         #expect(server.output.contains("greenroom starting up on http://[::1]:\(port)"), "\(server.output)")
     }
 
+    /// systemd hears READY=1 once both addresses listen, with a STATUS naming both; the
+    /// environment list (`GREENROOM_HOST=127.0.0.1,::1`) is read like `--host` repeated.
+    @Test func readinessWaitsForBothAndNamesThem() async throws {
+        guard Self.canBindIPv6Loopback() else {
+            try TestEnvironment.skip("::1 cannot be bound on this host (IPv6 loopback disabled)")
+        }
+        let scratch = try TemporaryDirectory("greenroom-hosts-notify")
+        let notify = try FakeNotifySocket(in: scratch)
+        try await ServeProcess.onFreePort(
+            logDirectory: scratch,
+            environment: ["NOTIFY_SOCKET": notify.path, "GREENROOM_HOST": "127.0.0.1,::1"]
+        ) { serve, port in
+            try await waitUntil("READY=1") {
+                notify.messages.contains { $0.split(separator: "\n").contains("READY=1") }
+            }
+            let ready = try #require(notify.messages.first { $0.split(separator: "\n").contains("READY=1") })
+            #expect(
+                ready.contains("STATUS=serving on http://127.0.0.1:\(port), http://[::1]:\(port), trusting loopback"),
+                "\(ready)"
+            )
+            #expect(notify.messages.filter { $0.contains("READY=1") }.count == 1, "\(notify.messages)")
+            #expect(serve.stop() == 0, "\(serve.output)")
+        }
+    }
+
     @Test func aWildcardSecondAddressWhileTrustingAProxyIsRefusedByName() async throws {
         try await CheckServeStartupTests.refused(
             ["--host", "127.0.0.1", "--host", "0.0.0.0", "--port", "18000", "--trust", "127.0.0.1"],
