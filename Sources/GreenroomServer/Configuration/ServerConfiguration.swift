@@ -75,6 +75,7 @@ public struct ServerConfiguration: Sendable, Hashable {
     /// More IP addresses to listen on besides ``bind``'s host, on the same port: `::1` next to
     /// `127.0.0.1` for dual-stack loopback (`serve --host 127.0.0.1 --host ::1`, the spec's
     /// `listen.hosts`). The policy judges each address like ``bind``. Only with a TCP ``bind``.
+    /// ``maxConnections`` applies to each address's listener.
     public var additionalHosts: [String] = []
 
     /// Every address the server listens on: ``bind``, then one per ``additionalHosts``.
