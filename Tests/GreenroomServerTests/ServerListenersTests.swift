@@ -1,4 +1,7 @@
 import GreenroomCore
+import Logging
+import NIOCore
+import NIOPosix
 import Testing
 
 @testable import GreenroomServer
@@ -42,5 +45,29 @@ import Testing
         var configuration = ServerConfiguration(bind: bind)
         configuration.additionalHosts = hosts
         #expect(throws: ConfigurationError.self) { try configuration.validate() }
+    }
+}
+
+extension ServerListenersTests {
+    /// The second address is taken: the server does not start half-bound, it throws naming that
+    /// address and gives the first one back.
+    @Test func aSecondAddressInUseFailsTheStartAndFreesTheFirst() async throws {
+        let squatter = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .bind(host: "::1", port: 0).get()
+        let port = try #require(squatter.localAddress?.port)
+        var configuration = TestServer.configuration(.tcp(host: "127.0.0.1", port: port))
+        configuration.additionalHosts = ["::1"]
+        let server = HTTPServer(configuration: configuration, logger: Logger(label: "test")) { _ in .text("") }
+        do {
+            try await server.run()
+            Issue.record("started although [::1]:\(port) is taken")
+        } catch let error as ServerStartError {
+            #expect(error.message.contains("[::1]:\(port)"), "\(error)")
+        }
+        try await squatter.close()
+        // The first address was closed again: binding it now succeeds.
+        let again = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .bind(host: "127.0.0.1", port: port).get()
+        try await again.close()
     }
 }
