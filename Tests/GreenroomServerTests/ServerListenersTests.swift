@@ -71,3 +71,21 @@ extension ServerListenersTests {
         try await again.close()
     }
 }
+
+extension ServerListenersTests {
+    @Test func aReloadThatChangesTheAddressesAsksForARestart() async throws {
+        var configuration = TestServer.configuration(.tcp(host: "127.0.0.1", port: 0))
+        configuration.additionalHosts = ["::1"]
+        try await TestServer.with(configuration) { server in
+            var next = server.server.configuration
+            next.additionalHosts = []
+            #expect {
+                try server.server.reload(to: next)
+            } throws: { error in
+                "\(error)".contains("the other addresses") && "\(error)".contains("restart")
+            }
+            let same = server.server.configuration
+            _ = try server.server.reload(to: same)
+        }
+    }
+}
