@@ -132,3 +132,13 @@ import Testing
         #expect(checked >= 7)
     }
 }
+
+extension AppExpectationFromSpecTests {
+    /// `app.listen.hosts`: the proxy may reach the app on any of them, so `localhost` (both
+    /// loopback families) is no longer a half-reachable name (GR021).
+    @Test func everyListenHostIsABind() throws {
+        let spec = try DeploymentSpec.parse(yaml: "app:\n  listen: {hosts: [127.0.0.1, \"::1\"], port: 8000}\n")
+        let app = AppExpectation(spec: spec)
+        #expect(app.binds == [.tcp(host: "127.0.0.1", port: 8000), .tcp(host: "::1", port: 8000)])
+    }
+}

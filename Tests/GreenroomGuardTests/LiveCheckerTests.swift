@@ -94,6 +94,23 @@ import Testing
         #expect(Self.rules(LiveChecker(expectation: Self.app, system: v6).check()) == ["GR082"])
     }
 
+    /// `app.listen.hosts: [127.0.0.1, ::1]`: each address must have its listener (GR082 names the
+    /// missing one).
+    @Test func everyListenHostMustListen() {
+        var app = LiveExpectation(ports: [8000])
+        app.additionalHosts = [.loopbackV6]
+        let both = Self.system(
+            tcp: [P.tcp(0, Self.loopback8000, inode: 5001)],
+            tcp6: [P.tcp6(0, Self.v6Loopback8000, inode: 5002)],
+            appInodes: [5001, 5002]
+        )
+        #expect(LiveChecker(expectation: app, system: both).check().isEmpty)
+        let v4Only = Self.system(tcp: [P.tcp(0, Self.loopback8000, inode: 5001)], appInodes: [5001])
+        let findings = LiveChecker(expectation: app, system: v4Only).check()
+        #expect(Self.rules(findings) == ["GR082"], "\(findings)")
+        #expect(findings.first?.message.contains("[::1]:8000") == true, "\(findings)")
+    }
+
     @Test func aListenerOnTheLANAddressIsExposed() {
         let system = Self.system(
             tcp: [P.tcp(0, Self.eth8000, inode: 5001)],

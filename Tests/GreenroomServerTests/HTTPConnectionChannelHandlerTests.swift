@@ -176,10 +176,34 @@ import Testing
         #expect(!channel.isActive)
     }
 
-    @Test func quiesceClosesAnIdleConnectionAtOnce() throws {
+    @Test func quiesceClosesAnIdleKeepAliveConnectionAtOnce() throws {
         let channel = try Self.makeChannel()
+        try channel.writeInbound(ByteBuffer(string: "GET / HTTP/1.1\r\nHost: t\r\n\r\n"))
+        _ = try Self.parts(channel)
+        try channel.writeOutbound(ResponseWrite(bytes: ByteBuffer(string: "done"), kind: .end))
         channel.pipeline.fireUserInboundEventTriggered(ChannelShouldQuiesceEvent())
         channel.embeddedEventLoop.run()
+        #expect(!channel.isActive)
+    }
+
+    @Test func quiesceGivesAFreshConnectionTheGraceForItsFirstRequest() throws {
+        let channel = try Self.makeChannel()
+        channel.pipeline.fireUserInboundEventTriggered(ChannelShouldQuiesceEvent())
+        channel.embeddedEventLoop.advanceTime(by: .milliseconds(999))
+        #expect(channel.isActive, "accepted as shutdown began: its request may be on its way")
+        try channel.writeInbound(ByteBuffer(string: "GET / HTTP/1.1\r\nHost: t\r\n\r\n"))
+        #expect(try Self.parts(channel) == ["head GET /", "end"])
+        channel.embeddedEventLoop.advanceTime(by: .seconds(5))
+        #expect(channel.isActive, "the response is owed")
+        try channel.writeOutbound(ResponseWrite(bytes: ByteBuffer(string: "done"), kind: .end))
+        channel.embeddedEventLoop.run()
+        #expect(!channel.isActive)
+    }
+
+    @Test func aFreshConnectionSilentThroughTheGraceIsClosed() throws {
+        let channel = try Self.makeChannel()
+        channel.pipeline.fireUserInboundEventTriggered(ChannelShouldQuiesceEvent())
+        channel.embeddedEventLoop.advanceTime(by: .seconds(1))
         #expect(!channel.isActive)
     }
 
@@ -339,11 +363,24 @@ import Testing
         return channel
     }
 
-    @Test func connectionWithoutARequestClosesWhenReadingStarts() throws {
+    @Test func connectionWithoutARequestIsWaitedForTheGraceThenClosed() throws {
         let channel = try Self.makeChannel()
         channel.read()
         channel.embeddedEventLoop.run()
-        #expect(!channel.isActive, "accepted during shutdown with nothing owed")
+        #expect(channel.isActive, "accepted during shutdown: its first request may be on its way")
+        channel.embeddedEventLoop.advanceTime(by: .seconds(1))
+        #expect(!channel.isActive, "nothing came within the grace")
+    }
+
+    @Test func requestSentDuringTheGraceIsAnsweredWithAClose() throws {
+        let channel = try Self.makeChannel()
+        channel.read()
+        channel.embeddedEventLoop.advanceTime(by: .milliseconds(500))
+        try channel.writeInbound(ByteBuffer(string: "GET / HTTP/1.1\r\nHost: t\r\n\r\n"))
+        #expect(try HTTPConnectionChannelHandlerTests.parts(channel) == ["head GET /", "end"])
+        try channel.writeOutbound(ResponseWrite(bytes: ByteBuffer(string: "ok"), kind: .end))
+        channel.embeddedEventLoop.run()
+        #expect(!channel.isActive)
     }
 
     @Test func requestThatArrivedFirstIsStillAnsweredThenTheConnectionCloses() throws {
@@ -361,10 +398,12 @@ import Testing
 }
 
 extension HTTPConnectionChannelHandlerShutdownTests {
-    @Test func connectionNoTaskWillServeIsClosedWithoutWaitingForRead() throws {
+    @Test func connectionNoTaskWillServeIsClosedWhenTheGraceEnds() throws {
         // The listener closed while this connection was being set up: no task will ever read it.
         let channel = try Self.makeChannel()
         channel.embeddedEventLoop.run()
+        #expect(channel.isActive)
+        channel.embeddedEventLoop.advanceTime(by: .seconds(1))
         #expect(!channel.isActive)
     }
 }

@@ -15,7 +15,8 @@ import Testing
         headerTimeout: .seconds(1),
         idleTimeout: .seconds(5),
         bodyTimeout: .seconds(2),
-        maxDrainBytes: 6
+        maxDrainBytes: 6,
+        shutdownGrace: .milliseconds(300)
     )
 
     /// A machine whose task started reading, and its clock.
@@ -234,13 +235,45 @@ import Testing
 
     // MARK: Shutdown and early input
 
-    @Test func quiesceClosesAnIdleConnectionAndWaitsForABusyOne() {
+    @Test func quiesceClosesAnIdleKeepAliveConnectionAndWaitsForABusyOne() {
         var idle = Harness()
-        #expect(idle.machine.quiesce() == true)
+        _ = idle.read([Self.head(), .end(nil)])
+        _ = idle.machine.write(.end, now: idle.now)
+        #expect(idle.machine.quiesce(now: idle.now) == true)
         var busy = Harness()
         _ = busy.read([Self.head(), .end(nil)])
-        #expect(busy.machine.quiesce() == false)
+        #expect(busy.machine.quiesce(now: busy.now) == false)
         #expect(busy.machine.write(.end, now: busy.now) == .writeThenCloseAfterFlush)
+    }
+
+    @Test func quiesceWaitsTheGraceForAFreshConnectionsFirstRequest() {
+        var h = Harness()
+        #expect(h.machine.quiesce(now: h.now) == false)
+        #expect(h.machine.deadline == h.now + Self.limits.shutdownGrace)
+        h.advance(.milliseconds(200))
+        let actions = h.read([Self.head(), .end(nil)])
+        #expect(actions.first?.deliver != nil, "the request is passed on")
+        #expect(h.machine.deadline == nil)
+        #expect(h.machine.write(.end, now: h.now) == .writeThenCloseAfterFlush)
+    }
+
+    @Test func aFreshConnectionThatSendsNothingClosesWhenTheGraceEnds() {
+        var h = Harness()
+        #expect(h.machine.quiesce(now: h.now) == false)
+        h.advance(Self.limits.shutdownGrace - .milliseconds(1))
+        #expect(h.fireDueTimer() == nil)
+        h.advance(.milliseconds(1))
+        #expect(h.fireDueTimer()?.close == .now)
+    }
+
+    @Test func aHeadStillArrivingWhenTheGraceEndsIsAnswered408() {
+        var h = Harness()
+        #expect(h.machine.quiesce(now: h.now) == false)
+        _ = h.read([])  // bytes that made no part yet
+        #expect(h.machine.readState == .readingHead)
+        #expect(h.machine.deadline == h.now + Self.limits.shutdownGrace)
+        h.advance(Self.limits.shutdownGrace)
+        #expect(h.fireDueTimer()?.deliver == .failure(.headerTimeout))
     }
 
     @Test func partsBeforeTheTaskReadsAreHeldAndReplayedInOrder() {
@@ -256,12 +289,17 @@ import Testing
         #expect(action.then == .read)
     }
 
-    @Test func connectionAcceptedDuringShutdownWithNothingOwedIsClosed() {
+    @Test func connectionAcceptedDuringShutdownGetsTheGrace() {
         var h = Harness(reading: false)
-        #expect(h.machine.handlerAdded(shuttingDown: true) == true)
-        #expect(h.machine.closeIfNothingOwed() == true)
+        h.machine.handlerAdded(shuttingDown: true, now: h.now)
+        #expect(h.machine.deadline == h.now + Self.limits.shutdownGrace)
+        #expect(h.machine.read(now: h.now, shuttingDown: true).then == .read)
+        #expect(h.machine.deadline == h.now + Self.limits.shutdownGrace, "reading does not extend it")
         var late = Harness(reading: false)
-        #expect(late.machine.read(now: late.now, shuttingDown: true).then == .close)
+        #expect(late.machine.read(now: late.now, shuttingDown: true).then == .read)
+        #expect(late.machine.deadline == late.now + Self.limits.shutdownGrace)
+        late.advance(Self.limits.shutdownGrace)
+        #expect(late.fireDueTimer()?.close == .now)
     }
 
     @Test func heldPartsAreBounded() {

@@ -87,3 +87,67 @@ import Glibc
         #expect(tally.ok >= 200, "\(tally)")
     }
 }
+
+extension FaultShutdownTests {
+    /// The restart race: a connection the server accepted just before SIGTERM, whose request is
+    /// sent only after shutdown began, still gets its whole response (with `Connection: close`)
+    /// instead of a reset: its client had no reason to expect the close and would not retry.
+    @Test func connectionAcceptedJustBeforeSigtermIsStillServed() async throws {
+        let logs = try TemporaryDirectory("greenroom-fault-fresh")
+        let flags = ["--port", "0", "--shutdown-timeout", "5", "--access-log", "off"]
+        let server = try await ServeProcess.start(flags, readiness: .startupLine, logDirectory: logs)
+        let port = try server.port
+
+        let fresh = try await onThread { () throws -> RawConnection in
+            let fresh = try RawConnection.open(port: port)
+            // Accepting is first in, first out: once a later connection is answered, the server
+            // has accepted this one too.
+            let later = try RawConnection.open(port: port)
+            try later.send("GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+            _ = try later.readResponse(timeout: .seconds(5))
+            later.close()
+            return fresh
+        }
+        kill(server.process.pid, SIGTERM)
+        let signalled = ContinuousClock.now
+        try await waitUntil("the listener to close") { !FreePort.isAccepting(port: port) }
+
+        let answer = try await onThread {
+            try fresh.send("GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n")
+            defer { fresh.close() }
+            return Result { try fresh.readResponse(timeout: .seconds(5)) }
+        }
+        let response = try answer.get()
+        #expect(response.status == 200 && response.text == "ok", "\(response)")
+        #expect(response.closesConnection, "the response says the connection closes")
+
+        try await waitUntil("greenroom serve to exit", timeout: .seconds(10)) { !server.process.isRunning }
+        #expect(server.process.exitStatus == 0, "\(server.output)")
+        #expect(ContinuousClock.now - signalled < .seconds(4), "waited no longer than the grace")
+    }
+
+    /// A fresh connection that never sends a request does not hold shutdown up: it is closed
+    /// after the short grace (1 s), well before `--shutdown-timeout`.
+    @Test func silentFreshConnectionIsClosedAfterTheGrace() async throws {
+        let logs = try TemporaryDirectory("greenroom-fault-silent")
+        let flags = ["--port", "0", "--shutdown-timeout", "20", "--header-timeout", "30", "--access-log", "off"]
+        let server = try await ServeProcess.start(flags, readiness: .startupLine, logDirectory: logs)
+        let port = try server.port
+        let silent = try await onThread { () throws -> RawConnection in
+            let silent = try RawConnection.open(port: port)
+            let later = try RawConnection.open(port: port)
+            try later.send("GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+            _ = try later.readResponse(timeout: .seconds(5))
+            later.close()
+            return silent
+        }
+        defer { silent.close() }
+        kill(server.process.pid, SIGTERM)
+        let signalled = ContinuousClock.now
+        try await waitUntil("greenroom serve to exit", timeout: .seconds(10)) { !server.process.isRunning }
+        let took = ContinuousClock.now - signalled
+        #expect(server.process.exitStatus == 0, "\(server.output)")
+        #expect(took >= .milliseconds(900) && took < .seconds(5), "shutdown took \(took)")
+        #expect(!server.output.contains("shutdown deadline reached"), "\(server.output)")
+    }
+}

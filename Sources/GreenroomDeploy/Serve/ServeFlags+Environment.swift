@@ -10,7 +10,8 @@ extension ServeFlags {
 
     /// The flags set by `GREENROOM_*` variables, each read like the flag it stands for.
     ///
-    /// `GREENROOM_TRUST` takes a list separated by commas or spaces (`loopback, 10.0.0.2`); the
+    /// `GREENROOM_TRUST` takes a list separated by commas or spaces (`loopback, 10.0.0.2`),
+    /// `GREENROOM_HOST` one separated by commas (`127.0.0.1,::1`, like `--host` repeated); the
     /// switches (`GREENROOM_ALLOW_PUBLIC`, the opt-ins) take `1`/`true`/`yes` or `0`/`false`/`no`.
     /// Variables not set, or set to the empty string, leave their flag unset.
     ///
@@ -63,7 +64,14 @@ extension ServeFlags {
             default: throw ConfigurationError("\(name)='\(text)' is not one of 1, true, yes, 0, false, no")
             }
         }
-        host = value("host")?.text
+        if let (name, text) = value("host") {
+            let hosts = text.split(separator: ",", omittingEmptySubsequences: false).map { String($0).trimmingSpaces }
+            if hosts.contains("") {
+                throw ConfigurationError("\(name)='\(text)' has an empty address; separate addresses with one comma")
+            }
+            host = hosts[0]
+            additionalHosts = Array(hosts.dropFirst())
+        }
         port = try integer("port")
         unix = value("unix")?.text
         if let (_, text) = value("trust") {
@@ -92,6 +100,8 @@ extension ServeFlags {
     public func over(environment: ServeFlags) -> ServeFlags {
         var merged = self
         merged.host = host ?? environment.host
+        // `--host` given replaces the variable's whole list.
+        merged.additionalHosts = host == nil ? environment.additionalHosts : additionalHosts
         merged.port = port ?? environment.port
         merged.unix = unix ?? environment.unix
         if trust.isEmpty { merged.trust = environment.trust }

@@ -10,8 +10,10 @@ import GreenroomServer
 /// let configuration = try flags.configuration(over: spec)   // the spec's app, on port 9000
 /// ```
 public struct ServeFlags: Sendable, Hashable {
-    /// `--host`.
+    /// `--host`: the first one given.
     public var host: String?
+    /// `--host` given more than once: the addresses after the first (same port).
+    public var additionalHosts: [String] = []
     /// `--port`.
     public var port: Int?
     /// `--unix`.
@@ -63,12 +65,15 @@ public struct ServeFlags: Sendable, Hashable {
         if let spec { configuration = try ServerConfiguration(spec: spec, host: host) }
         if let unix {
             configuration.bind = .unix(path: unix)
+            configuration.additionalHosts = []
         } else if host != nil || port != nil {
             var (currentHost, currentPort) = ("127.0.0.1", 8000)
             if case .tcp(let specHost, let specPort) = configuration.bind {
                 (currentHost, currentPort) = (specHost, specPort)
             }
             configuration.bind = .tcp(host: host ?? currentHost, port: port ?? currentPort)
+            // Hosts given here replace the spec's list; a port alone keeps it.
+            if host != nil { configuration.additionalHosts = additionalHosts }
         }
         if allowPublic { configuration.allowPublic = true }
         if cluster { configuration.cluster = true }

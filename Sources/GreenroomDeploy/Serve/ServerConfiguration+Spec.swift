@@ -25,6 +25,7 @@ extension ServerConfiguration {
         case .tcp(let specHost, let port):
             if let specHost {
                 bind = .tcp(host: specHost.description, port: Int(port))
+                additionalHosts = app.additionalListenHosts.map(\.description)
             } else {
                 let addresses = app.hosts?.addresses ?? []
                 let listed = addresses.map(\.description).joined(separator: ", ")

@@ -20,6 +20,9 @@ public struct AppSpec: Sendable, Hashable {
     public var exec: [String]? = nil
     /// `app.listen`: where the app listens (per instance, see ``endpoints``).
     public var listen: Listen = .tcp(host: .loopbackV4, port: 8000)
+    /// `app.listen.hosts` after its first entry (which is ``listen``'s host): more addresses the
+    /// app listens on, on the same port (`::1` next to `127.0.0.1` for dual-stack loopback).
+    public var additionalListenHosts: [IPAddress] = []
     /// `app.instances`: local instances on consecutive ports (or numbered sockets), 1...64.
     public var instances: Int = 1
     /// `app.hosts`: the remote-proxy topology, or `nil` for a proxy on this host.

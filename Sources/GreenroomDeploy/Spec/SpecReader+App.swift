@@ -42,7 +42,13 @@ extension SpecReader {
             app.workingDirectory = try path(n, at: "app.working_directory")
         }
         if let n = f["exec"], !SpecReader.isNull(n) { app.exec = try command(n, at: "app.exec") }
-        if let n = f["listen"], !SpecReader.isNull(n) { app.listen = try decodeListen(n) }
+        if let n = f["listen"], !SpecReader.isNull(n) {
+            app.listen = try decodeListen(n)
+            if let hosts = try decodeListenHosts(n) {
+                app.listen = .tcp(host: hosts[0], port: app.port ?? 8000)
+                app.additionalListenHosts = Array(hosts.dropFirst())
+            }
+        }
         if let n = f["instances"], !SpecReader.isNull(n) { app.instances = try int(n, at: "app.instances", in: 1...64) }
         if let n = f["hosts"], !SpecReader.isNull(n) { app.hosts = try decodeHosts(n) }
         if let n = f["trust"] {
@@ -110,9 +116,9 @@ extension SpecReader {
     }
 
     mutating func decodeListen(_ node: Node) throws(SpecError) -> AppSpec.Listen {
-        let f = try fields(node, at: "app.listen", allowed: ["host", "port", "unix"])
+        let f = try fields(node, at: "app.listen", allowed: ["host", "hosts", "port", "unix"])
         if let unixNode = f["unix"], !SpecReader.isNull(unixNode) {
-            if let other = f["host"] ?? f["port"] {
+            if let other = f["host"] ?? f["hosts"] ?? f["port"] {
                 throw error(.conflict, other, "app.listen", "give either unix or host and port, not both")
             }
             let socket = try path(unixNode, at: "app.listen.unix")
@@ -122,29 +128,50 @@ extension SpecReader {
             return .unix(path: socket)
         }
         var host: IPAddress? = nil  // not written: the default depends on app.hosts (applyDerivedDefaults)
-        if let n = f["host"], !SpecReader.isNull(n) {
-            let text = try string(n, at: "app.listen.host")
-            switch text.lowercased() {
-            case "", "*": host = .anyV4  // wildcard spellings; validation explains why they are refused
-            case "localhost": host = .loopbackV4
-            default:
-                var bare = Substring(text)
-                if bare.hasPrefix("["), bare.hasSuffix("]") { bare = bare.dropFirst().dropLast() }
-                do {
-                    host = try IPAddress(parsing: bare)
-                } catch {
-                    throw self.error(
-                        .invalidAddress,
-                        n,
-                        "app.listen.host",
-                        "\(error.reason) (give an IP address, not a name)"
-                    )
-                }
-            }
-        }
+        if let n = f["host"], !SpecReader.isNull(n) { host = try listenHost(n, at: "app.listen.host") }
         var port: UInt16 = 8000
         if let n = f["port"], !SpecReader.isNull(n) { port = UInt16(try int(n, at: "app.listen.port", in: 0...65535)) }
         return .tcp(host: host, port: port)
+    }
+
+    /// `app.listen.hosts`: the addresses to listen on (at least one), or `nil` when not given.
+    /// Refused next to `app.listen.host` (which of them would win?).
+    mutating func decodeListenHosts(_ node: Node) throws(SpecError) -> [IPAddress]? {
+        let f = try fields(node, at: "app.listen", allowed: ["host", "hosts", "port", "unix"])
+        guard let hostsNode = f["hosts"], !SpecReader.isNull(hostsNode) else { return nil }
+        if let hostNode = f["host"], !SpecReader.isNull(hostNode) {
+            throw error(.conflict, hostsNode, "app.listen.hosts", "give either host or hosts, not both")
+        }
+        var hosts: [IPAddress] = []
+        for (item, itemPath) in try list(hostsNode, at: "app.listen.hosts") {
+            let address = try listenHost(item, at: itemPath)
+            if hosts.contains(address) {
+                throw error(.invalidValue, item, itemPath, "\(address) is listed twice")
+            }
+            hosts.append(address)
+        }
+        guard !hosts.isEmpty else {
+            throw error(.invalidValue, hostsNode, "app.listen.hosts", "list at least one address")
+        }
+        return hosts
+    }
+
+    /// One address to listen on: an IP address (brackets allowed), `localhost`, or a wildcard
+    /// spelling (`""`, `*`; validation explains why they are refused behind a proxy).
+    private mutating func listenHost(_ n: Node, at path: String) throws(SpecError) -> IPAddress {
+        let text = try string(n, at: path)
+        switch text.lowercased() {
+        case "", "*": return .anyV4
+        case "localhost": return .loopbackV4
+        default:
+            var bare = Substring(text)
+            if bare.hasPrefix("["), bare.hasSuffix("]") { bare = bare.dropFirst().dropLast() }
+            do {
+                return try IPAddress(parsing: bare)
+            } catch {
+                throw self.error(.invalidAddress, n, path, "\(error.reason) (give an IP address, not a name)")
+            }
+        }
     }
 
     mutating func decodeHosts(_ node: Node) throws(SpecError) -> AppSpec.Hosts {

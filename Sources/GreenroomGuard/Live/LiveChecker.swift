@@ -117,7 +117,7 @@ package struct LiveChecker: Sendable {
             }
         }
         guard readable else { return findings }
-        var hosts: [IPAddress] = expectation.host.map { [$0] } ?? []
+        var hosts: [IPAddress] = (expectation.host.map { [$0] } ?? []) + expectation.additionalHosts
         if !expectation.hostAddresses.isEmpty {
             let local = Set(interfaces.map(\.address.unmapped))
             hosts = expectation.hostAddresses.filter { local.contains($0.unmapped) }

@@ -9,6 +9,8 @@ package struct LiveExpectation: Sendable, Hashable {
     /// The address the app binds for its TCP ports (`127.0.0.1`, `::1`), or `nil` with
     /// ``hostAddresses`` (each app host binds its own).
     package var host: IPAddress?
+    /// More addresses the app listens on, on the same ports (`app.listen.hosts` after the first).
+    package var additionalHosts: [IPAddress] = []
     /// The app's unix socket paths (one per instance).
     package var unixPaths: [String]
     /// The remote-proxy topology: each app host's private address. A listener on one of them is
@@ -59,6 +61,7 @@ package struct LiveExpectation: Sendable, Hashable {
             direct: spec.proxy.kind == .none && app.allowPublic,
             proxyGroup: spec.systemd.effectiveGroup(app: app, proxy: spec.proxy.kind)
         )
+        additionalHosts = app.additionalListenHosts
     }
 
     /// `true` when a listener at `address` is where the app is meant to listen.

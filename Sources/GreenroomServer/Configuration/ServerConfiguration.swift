@@ -81,6 +81,17 @@ public struct ServerConfiguration: Sendable, Hashable {
     /// the metrics does (`greenroom serve` runs a second, loopback-only server for `/metrics`).
     /// The deployment policy judges its address (`GR093`).
     public var metricsPort: Int?
+    /// More IP addresses to listen on besides ``bind``'s host, on the same port: `::1` next to
+    /// `127.0.0.1` for dual-stack loopback (`serve --host 127.0.0.1 --host ::1`, the spec's
+    /// `listen.hosts`). The policy judges each address like ``bind``. Only with a TCP ``bind``.
+    /// ``maxConnections`` applies to each address's listener.
+    public var additionalHosts: [String] = []
+
+    /// Every address the server listens on: ``bind``, then one per ``additionalHosts``.
+    public var binds: [BindTarget] {
+        guard case .tcp(_, let port) = bind else { return [bind] }
+        return [bind] + additionalHosts.map { .tcp(host: $0, port: port) }
+    }
 
     /// Where the server runs each connection's task.
     public enum ConnectionExecutor: String, Sendable, Hashable, CaseIterable {
@@ -177,6 +188,17 @@ public struct ServerConfiguration: Sendable, Hashable {
             }
         }
         try bind.validate()
+        guard !additionalHosts.isEmpty else { return }
+        guard case .tcp = bind, inheritedListener == nil else {
+            throw ConfigurationError("several --host addresses need TCP: not with --unix or an inherited socket")
+        }
+        var seen: Set<IPAddress> = []
+        for target in binds {
+            try target.validate()
+            guard let address = target.address, seen.insert(address).inserted else {
+                throw ConfigurationError("--host '\(target)' is given twice")
+            }
+        }
     }
 
     /// Where the metrics endpoint listens when ``metricsPort`` is set: the app's own TCP host

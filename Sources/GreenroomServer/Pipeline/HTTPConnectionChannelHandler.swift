@@ -37,13 +37,11 @@ final class HTTPConnectionChannelHandler: ChannelDuplexHandler, RemovableChannel
     }
 
     /// A connection accepted while the server shuts down gets its pipeline after the quiesce
-    /// event was sent, and the listener, closing, may drop it before any task serves it: close it
-    /// at once unless a request already arrived.
+    /// event was sent: it quiesces now, and its grace timer also closes it if the listener,
+    /// closing, drops it before any task serves it.
     func handlerAdded(context: ChannelHandlerContext) {
-        guard machine.handlerAdded(shuttingDown: shuttingDown()) else { return }
-        context.eventLoop.assumeIsolated().execute { [self] in
-            if machine.closeIfNothingOwed() { context.close(promise: nil) }
-        }
+        machine.handlerAdded(shuttingDown: shuttingDown(), now: context.eventLoop.now)
+        syncTimer(context: context)
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
@@ -114,7 +112,11 @@ final class HTTPConnectionChannelHandler: ChannelDuplexHandler, RemovableChannel
             case .close: context.close(promise: nil)
             }
         case is ChannelShouldQuiesceEvent:
-            if machine.quiesce() { context.close(promise: nil) }
+            if machine.quiesce(now: context.eventLoop.now) {
+                context.close(promise: nil)
+            } else {
+                syncTimer(context: context)
+            }
         default:
             context.fireUserInboundEventTriggered(event)
         }

@@ -21,6 +21,10 @@ struct HTTPConnectionStateMachine {
         /// its response, within the header timeout, before the connection closes instead (the
         /// figure Go's net/http uses).
         var maxDrainBytes = 256 * 1024
+        /// How long a connection that has not sent its first request head yet is waited for once
+        /// graceful shutdown began: it may have been accepted the instant shutdown started, and
+        /// its client, unlike one on a reused keep-alive connection, does not retry a reset.
+        var shutdownGrace: TimeAmount = .seconds(1)
     }
 
     /// Where the connection stands in reading requests.
@@ -64,6 +68,11 @@ struct HTTPConnectionStateMachine {
     private(set) var pendingResponses = 0
     private var partsInThisRead = false
     private(set) var quiescing = false
+    /// A request head arrived on this connection (it is no longer fresh).
+    private(set) var sawHead = false
+    /// While shutting down, when a fresh connection stops being waited for: the idle and header
+    /// timers never run past it.
+    private(set) var graceDeadline: NIODeadline?
     private(set) var closing = false
     /// The final response is out and the write side is shut; input is read and dropped until the
     /// client closes or the linger deadline passes.
@@ -102,19 +111,14 @@ struct HTTPConnectionStateMachine {
 
     // MARK: Lifecycle
 
-    /// The handler joined the pipeline. Returns `true` when the server is already shutting down:
-    /// the handler then calls ``closeIfNothingOwed()`` on the next event-loop tick.
-    mutating func handlerAdded(shuttingDown: Bool) -> Bool {
-        guard shuttingDown else { return false }
+    /// The handler joined the pipeline. When the server is already shutting down, the
+    /// connection is quiescing and, fresh as it is, gets the shutdown grace: ``deadline`` is
+    /// then set and the handler schedules its timer. The timer also closes a connection that no
+    /// task ever serves (the listener, closing, may drop it).
+    mutating func handlerAdded(shuttingDown: Bool, now: NIODeadline) {
+        guard shuttingDown, !quiescing else { return }
         quiescing = true
-        return true
-    }
-
-    /// A connection accepted during shutdown that no request reached: `true` means close it.
-    mutating func closeIfNothingOwed() -> Bool {
-        guard pendingResponses == 0, early.isEmpty, case .waiting = readState else { return false }
-        readState = .failed
-        return true
+        if !sawHead { startGrace(now: now) }
     }
 
     /// The channel closed: no timer may run any more.
@@ -124,9 +128,16 @@ struct HTTPConnectionStateMachine {
     }
 
     /// Graceful shutdown began (`ChannelShouldQuiesceEvent`). Returns `true` when the connection
-    /// owes nothing and closes now; otherwise it closes after the response under way.
-    mutating func quiesce() -> Bool {
+    /// owes nothing and closes now (an idle keep-alive connection: its client retries a request
+    /// on a reused connection that closes). A fresh connection, which has not sent a request yet,
+    /// is waited for until ``Limits/shutdownGrace`` passes; its request is then answered and the
+    /// connection closes. Otherwise it closes after the response under way.
+    mutating func quiesce(now: NIODeadline) -> Bool {
         quiescing = true
+        if !sawHead {
+            startGrace(now: now)
+            return false
+        }
         guard pendingResponses == 0, case .waiting = readState else { return false }
         return true
     }
@@ -141,6 +152,7 @@ struct HTTPConnectionStateMachine {
         switch part {
         case .head(var head):
             if case .failed = readState { return action }
+            sawHead = true
             pendingResponses += 1
             deadline = nil
             let bodyFraming: RequestFraming
@@ -265,12 +277,10 @@ struct HTTPConnectionStateMachine {
             swap(&action.replay, &early)
             action.replayInputClosed = earlyInputClosed
             earlyInputClosed = false
-            if shuttingDown { quiescing = true }
-            if quiescing, pendingResponses == 0, case .waiting = readState {
-                // Accepted during shutdown with no request yet: nothing is owed.
-                readState = .failed
-                action.then = .close
-                return action
+            // Accepted during shutdown, after the quiesce event: the grace starts now.
+            if shuttingDown && !quiescing {
+                quiescing = true
+                if !sawHead { startGrace(now: now) }
             }
         }
         if case .failed = readState, !lingering {
@@ -454,7 +464,22 @@ struct HTTPConnectionStateMachine {
     }
 
     private mutating func arm(_ timeout: Timeout, at deadline: NIODeadline) {
+        var deadline = deadline
+        if let graceDeadline, timeout == .idle || timeout == .header, graceDeadline < deadline {
+            deadline = graceDeadline
+        }
         self.deadline = deadline
         self.timeout = timeout
+    }
+
+    /// Shutdown began before this connection's first request head: wait for it no longer than
+    /// the grace (a head under way is answered 408 then, a silent connection closed).
+    private mutating func startGrace(now: NIODeadline) {
+        graceDeadline = now + limits.shutdownGrace
+        if let deadline {
+            arm(timeout, at: deadline)
+        } else {
+            arm(.idle, at: now + limits.shutdownGrace)
+        }
     }
 }

@@ -25,7 +25,8 @@ final class ConnectionSettings: Sendable {
             maxBodyBytes: configuration.maxBodyBytes,
             headerTimeout: TimeAmount(configuration.headerTimeout),
             idleTimeout: TimeAmount(configuration.idleTimeout),
-            bodyTimeout: TimeAmount(configuration.bodyTimeout)
+            bodyTimeout: TimeAmount(configuration.bodyTimeout),
+            shutdownGrace: TimeAmount(min(.seconds(1), configuration.shutdownTimeout))
         )
     }
 }

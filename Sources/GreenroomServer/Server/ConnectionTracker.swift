@@ -12,6 +12,11 @@ import NIOCore
 /// succeeds lets NIO stop polling), logs an error at most once a second, and accepts again only
 /// once the reserve is back and a connection closed or a second passed.
 ///
+/// On shutdown, ``quiesce()`` stops accepting and closes the listener only once every connection
+/// it accepted reached the server's accept loop (``handedOff(_:)``): NIO drops a connection whose
+/// set-up finishes after its listener closed, and its client would see a reset. Connections still
+/// in the kernel's queue stay there (for the next process, when systemd keeps the socket).
+///
 /// ``quiesce()`` and ``closeAll()`` are called on the listener's event loop, also after the
 /// listener itself closed (the tracker keeps the connections it knows).
 final class ConnectionTracker: ChannelDuplexHandler {
@@ -38,6 +43,13 @@ final class ConnectionTracker: ChannelDuplexHandler {
     private var toShed = 0
     private var refused = 0
     private var lastExhaustionLog: NIODeadline?
+    /// Accepted connections the server's accept loop has not received yet.
+    private var unserved: Set<ObjectIdentifier> = []
+    /// Set by ``quiesce()``: the listener closes once ``unserved`` is empty (or the deadline).
+    private var closeListenerWhenHandedOff = false
+    private var closeListenerDeadline: Scheduled<Void>?
+    /// The longest the listener waits for accepted connections to reach the accept loop.
+    static let handOffTimeout = TimeAmount.seconds(1)
 
     /// - Parameters:
     ///   - maxConnections: the most connections open at once.
@@ -67,6 +79,7 @@ final class ConnectionTracker: ChannelDuplexHandler {
     func handlerRemoved(context: ChannelHandlerContext) {
         self.context = nil
         retry?.cancel()
+        closeListenerDeadline?.cancel()
         spare.release()
     }
 
@@ -85,6 +98,7 @@ final class ConnectionTracker: ChannelDuplexHandler {
         let id = ObjectIdentifier(child)
         open[id] = child
         metrics?.connectionOpened()
+        unserved.insert(id)
         let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
         child.closeFuture.whenComplete { _ in
             loopBound.eventLoop.execute { loopBound.value.closed(id) }
@@ -95,6 +109,7 @@ final class ConnectionTracker: ChannelDuplexHandler {
 
     func read(context: ChannelHandlerContext) {
         let room = maxConnections - open.count
+        guard !quiescing else { return }
         guard room > 0, !exhausted, spare.isHeld else {
             readPending = true
             return
@@ -157,11 +172,37 @@ final class ConnectionTracker: ChannelDuplexHandler {
         }
     }
 
-    /// Tells every connection to finish the request it is serving and close.
+    /// Stops accepting, closes the listener once every accepted connection was handed off, and
+    /// tells every connection to finish the request it is serving and close.
     func quiesce() {
         quiescing = true
+        closeListenerWhenHandedOff = true
+        if let context, !unserved.isEmpty {
+            let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
+            closeListenerDeadline = context.eventLoop.scheduleTask(in: Self.handOffTimeout) {
+                loopBound.value.closeListener()
+            }
+        }
+        closeListenerIfHandedOff()
         for child in open.values { child.pipeline.fireUserInboundEventTriggered(ChannelShouldQuiesceEvent()) }
         if open.isEmpty { signalDrained() }
+    }
+
+    /// The server's accept loop received `child`: it has a task and cannot be dropped any more.
+    func handedOff(_ child: any Channel) {
+        unserved.remove(ObjectIdentifier(child))
+        closeListenerIfHandedOff()
+    }
+
+    private func closeListenerIfHandedOff() {
+        if closeListenerWhenHandedOff && unserved.isEmpty { closeListener() }
+    }
+
+    private func closeListener() {
+        closeListenerDeadline?.cancel()
+        closeListenerDeadline = nil
+        closeListenerWhenHandedOff = false
+        context?.close(promise: nil)
     }
 
     /// Closes every connection now.
@@ -177,6 +218,8 @@ final class ConnectionTracker: ChannelDuplexHandler {
 
     private func closed(_ id: ObjectIdentifier) {
         if open.removeValue(forKey: id) != nil { metrics?.connectionClosed() }
+        unserved.remove(id)
+        closeListenerIfHandedOff()
         if quiescing && open.isEmpty { signalDrained() }
         resumeAccepting(descriptorFreed: true)
     }

@@ -18,8 +18,9 @@ extension HTTPServer {
     /// listener drops while it closes during shutdown has nothing waiting on it.
     typealias Listener = NIOAsyncChannel<any Channel, Never>
 
-    /// Creates the listener with the connection tracker first in its pipeline.
-    func bind(drained: AsyncStream<Void>.Continuation) async throws -> Listener {
+    /// Creates the listener for `target` (one of ``ServerConfiguration/binds``) with a connection
+    /// tracker first in its pipeline.
+    func bind(_ target: BindTarget, drained: AsyncStream<Void>.Continuation) async throws -> Listener {
         let configuration = self.configuration
         let context = self.context
         let bootstrap = ServerBootstrap(group: eventLoopGroup)
@@ -44,7 +45,7 @@ extension HTTPServer {
                     )
                     try channel.pipeline.syncOperations.addHandler(tracker)
                     let bound = NIOLoopBound(tracker, eventLoop: channel.eventLoop)
-                    self.state.withLock { $0.tracker = bound }
+                    self.state.withLock { $0.trackers.append(bound) }
                 }
             }
 
@@ -63,7 +64,7 @@ extension HTTPServer {
                     childChannelInitializer: initializer
                 )
             }
-            switch configuration.bind {
+            switch target {
             case .tcp(let host, let port):
                 guard let address = BindTarget.tcp(host: host, port: port).address else {
                     throw ServerStartError(message: "--host '\(host)' is not an IP address")
@@ -92,9 +93,9 @@ extension HTTPServer {
         } catch let error as ServerStartError {
             throw error
         } catch let error as IOError {
-            throw ServerStartError(message: "cannot listen on \(configuration.bind): \(Self.explain(error))")
+            throw ServerStartError(message: "cannot listen on \(target): \(Self.explain(error))")
         } catch {
-            throw ServerStartError(message: "cannot listen on \(configuration.bind): \(error)")
+            throw ServerStartError(message: "cannot listen on \(target): \(error)")
         }
     }
 

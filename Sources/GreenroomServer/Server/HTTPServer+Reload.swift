@@ -32,6 +32,9 @@ extension HTTPServer {
         if newConfiguration.bind != old.bind {
             needsRestart.append("the address (\(old.bind) → \(newConfiguration.bind))")
         }
+        if newConfiguration.additionalHosts != old.additionalHosts {
+            needsRestart.append("the other addresses (\(old.additionalHosts) → \(newConfiguration.additionalHosts))")
+        }
         if (newConfiguration.inheritedListener == nil) != (old.inheritedListener == nil) {
             needsRestart.append("the inherited listening socket")
         }

@@ -38,8 +38,9 @@ public final class HTTPServer: Service, Sendable {
     let state = Mutex(RunState())
 
     struct RunState: Sendable {
-        var listener: (any Channel)?
-        var tracker: NIOLoopBound<ConnectionTracker>?
+        var listeners: [any Channel] = []
+        /// One per listener, in the order they were bound.
+        var trackers: [NIOLoopBound<ConnectionTracker>] = []
         var shutdownRequested = false
         var started = false
     }
@@ -52,7 +53,8 @@ public final class HTTPServer: Service, Sendable {
     ///   - logger: server events at `notice`/`error`, the access log at `info`.
     ///   - accessLogWriter: receives the access log's records instead of `logger` (which still
     ///     decides, by its level, whether there is an access log); `nil` logs them as metadata.
-    ///   - onListening: called once the listener is bound, with the real address (port 0 resolved).
+    ///   - onListening: called once per listener when all are bound, with the real address (port 0
+    ///     resolved), in the order of ``ServerConfiguration/binds``.
     ///   - handler: answers requests.
     public init(
         configuration: ServerConfiguration,
@@ -108,27 +110,51 @@ public final class HTTPServer: Service, Sendable {
         }
         precondition(!alreadyStarted, "HTTPServer.run() may only be called once")
 
-        let (drained, drainedContinuation) = AsyncStream<Void>.makeStream()
-        let listener = try await bind(drained: drainedContinuation)
+        var listeners: [(listener: Listener, tracker: NIOLoopBound<ConnectionTracker>?)] = []
+        var drainedStreams: [AsyncStream<Void>] = []
+        do {
+            var firstPort: Int?
+            for var target in configuration.binds {
+                // Port 0: the other addresses take the port the first one was given.
+                if let firstPort, case .tcp(let host, 0) = target { target = .tcp(host: host, port: firstPort) }
+                let (drained, drainedContinuation) = AsyncStream<Void>.makeStream()
+                drainedStreams.append(drained)
+                let listener = try await bind(target, drained: drainedContinuation)
+                if firstPort == nil, case .ip(_, let port?) = Peer(listener.channel.localAddress) {
+                    firstPort = Int(port)
+                }
+                let tracker = state.withLock { $0.trackers.last }
+                listeners.append((listener, tracker))
+            }
+        } catch {
+            // One address failed: the ones already bound close again.
+            for (listener, _) in listeners { try? await listener.channel.close() }
+            throw error
+        }
         var unixSocket: (device: UInt64, inode: UInt64)?
         if case .unix(let path) = configuration.bind, configuration.inheritedListener == nil {
             unixSocket = UnixSocketFile.identity(of: path)
         }
-        let bound = boundTarget(listener.channel.localAddress)
-        logger.notice(
-            "listening",
-            metadata: ["greenroom.bind": "\(bound)", "greenroom.trust": "\(configuration.trustedProxies)"]
-        )
+        let targets = zip(listeners, configuration.binds).map { boundTarget($0.listener.channel.localAddress, $1) }
+        for target in targets {
+            logger.notice(
+                "listening",
+                metadata: ["greenroom.bind": "\(target)", "greenroom.trust": "\(configuration.trustedProxies)"]
+            )
+        }
         DescriptorLimit.warnIfBelow(maxConnections: configuration.maxConnections, logger: logger)
         let stopNow = state.withLock { state in
-            state.listener = listener.channel
+            state.listeners = listeners.map(\.listener.channel)
             return state.shutdownRequested
         }
         if stopNow { beginShutdown() }
-        await onListening(bound)
+        for target in targets { await onListening(target) }
 
         let connections = ConnectionTask(context: context)
         let logger = self.logger
+        let bound = listeners
+        // Every listener's accepted connections, in one stream: a listener's loop ends when it closes.
+        let (accepted, acceptedContinuation) = AsyncStream<any Channel>.makeStream()
         let executors: [ObjectIdentifier: EventLoopTaskExecutor]
         switch configuration.connectionExecutor {
         case .automatic: executors = EventLoops.areGlobalExecutor ? [:] : EventLoopTaskExecutor.perLoop(eventLoopGroup)
@@ -137,20 +163,36 @@ public final class HTTPServer: Service, Sendable {
         }
         await withGracefulShutdownHandler {
             await withDiscardingTaskGroup { group in
-                do {
-                    try await listener.executeThenClose { inbound in
-                        for try await connection in inbound {
-                            let executor = executors[ObjectIdentifier(connection.eventLoop)]
-                            group.addTask(executorPreference: executor) { await connections.serve(connection) }
+                group.addTask {
+                    await withDiscardingTaskGroup { loops in
+                        for (listener, tracker) in bound {
+                            loops.addTask {
+                                do {
+                                    try await listener.executeThenClose { inbound in
+                                        for try await connection in inbound {
+                                            // In the stream it cannot be dropped any more.
+                                            acceptedContinuation.yield(connection)
+                                            if let tracker {
+                                                tracker.eventLoop.execute { tracker.value.handedOff(connection) }
+                                            }
+                                        }
+                                    }
+                                } catch {
+                                    logger.error("listener failed", metadata: ["greenroom.error": "\(error)"])
+                                }
+                            }
                         }
                     }
-                } catch {
-                    logger.error("listener failed", metadata: ["greenroom.error": "\(error)"])
+                    acceptedContinuation.finish()
                 }
-                // The listener is closed: shutting down. Give in-flight requests until the deadline.
+                for await connection in accepted {
+                    let executor = executors[ObjectIdentifier(connection.eventLoop)]
+                    group.addTask(executorPreference: executor) { await connections.serve(connection) }
+                }
+                // The listeners are closed: shutting down. Give in-flight requests until the deadline.
                 guard state.withLock({ $0.shutdownRequested }) else { return }
                 let timeout = configuration.shutdownTimeout
-                if await !Self.waitForDrain(drained, timeout: timeout) {
+                if await !Self.waitForDrain(drainedStreams, timeout: timeout) {
                     logger.warning(
                         "shutdown deadline reached, closing connections",
                         metadata: ["greenroom.timeout": "\(timeout)"]
@@ -187,28 +229,32 @@ public final class HTTPServer: Service, Sendable {
         beginShutdown()
     }
 
-    /// Stops accepting and asks every connection to finish its current request and close.
+    /// Stops accepting and asks every connection to finish its current request and close. The
+    /// tracker closes the listener once the connections it accepted reached the accept loop.
     func beginShutdown() {
         context.startQuiescing()
-        let (listener, tracker) = state.withLock { state in
+        let (listeners, trackers) = state.withLock { state in
             state.shutdownRequested = true
-            return (state.listener, state.tracker)
+            return (state.listeners, state.trackers)
         }
-        listener?.close(promise: nil)
-        if let tracker { tracker.eventLoop.execute { tracker.value.quiesce() } }
+        for tracker in trackers { tracker.eventLoop.execute { tracker.value.quiesce() } }
+        // A listener without a tracker (none: each gets one when bound) closes at once.
+        for listener in listeners.dropFirst(trackers.count) { listener.close(promise: nil) }
     }
 
     private func closeAllConnections() {
-        if let tracker = state.withLock({ $0.tracker }) {
+        for tracker in state.withLock({ $0.trackers }) {
             tracker.eventLoop.execute { tracker.value.closeAll() }
         }
     }
 
-    /// `true` when every connection closed before `timeout`.
-    private static func waitForDrain(_ drained: AsyncStream<Void>, timeout: Duration) async -> Bool {
+    /// `true` when every listener's connections closed before `timeout`.
+    private static func waitForDrain(_ drained: [AsyncStream<Void>], timeout: Duration) async -> Bool {
         await withTaskGroup(of: Bool.self) { group in
             group.addTask {
-                for await _ in drained {}
+                for stream in drained {
+                    for await _ in stream {}
+                }
                 return !Task.isCancelled
             }
             group.addTask {
@@ -221,8 +267,8 @@ public final class HTTPServer: Service, Sendable {
         }
     }
 
-    func boundTarget(_ address: SocketAddress?) -> BindTarget {
-        switch configuration.bind {
+    func boundTarget(_ address: SocketAddress?, _ target: BindTarget) -> BindTarget {
+        switch target {
         case .unix(let path):
             return .unix(path: path)
         case .tcp(let host, let port):

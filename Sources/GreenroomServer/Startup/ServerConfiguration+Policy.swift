@@ -40,12 +40,22 @@ extension ServerConfiguration {
         return description
     }
 
+    /// One description per address the server listens on (``binds``), each judged on its own.
+    public func deploymentDescriptions(effectiveUserID: UInt32 = UInt32(geteuid())) -> [DeploymentDescription] {
+        let first = deploymentDescription(effectiveUserID: effectiveUserID)
+        return binds.map { target in
+            var description = first
+            description.bind = target
+            return description
+        }
+    }
+
     /// The `DeploymentPolicy` violations of this configuration on this host, leaving out
-    /// ``policyExemptions``: what ``HTTPServer/run()`` refuses to start with.
+    /// ``policyExemptions``: what ``HTTPServer/run()`` refuses to start with. Every address in
+    /// ``binds`` is judged.
     public func policyViolations(effectiveUserID: UInt32 = UInt32(geteuid())) -> [PolicyViolation] {
-        DeploymentPolicy(exempting: policyExemptions).violations(
-            of: deploymentDescription(effectiveUserID: effectiveUserID)
-        )
+        let policy = DeploymentPolicy(exempting: policyExemptions)
+        return deploymentDescriptions(effectiveUserID: effectiveUserID).flatMap { policy.violations(of: $0) }
     }
 }
 

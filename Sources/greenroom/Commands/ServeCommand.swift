@@ -28,13 +28,15 @@ struct ServeCommand: AsyncParsableCommand {
 
             Every flag has an environment variable named after it: --body-timeout is \
             GREENROOM_BODY_TIMEOUT, --allow-public is GREENROOM_ALLOW_PUBLIC (1/true/yes or \
-            0/false/no); GREENROOM_TRUST takes a list separated by commas or spaces. Precedence: \
+            0/false/no); GREENROOM_TRUST takes a list separated by commas or spaces, GREENROOM_HOST \
+            one separated by commas. Precedence: \
             flags > environment > spec (--config) > defaults.
 
             Examples:
               greenroom serve
               greenroom serve --unix /run/app/app.sock --trust unix
               greenroom serve --proxy-protocol required --trust 127.0.0.1
+              greenroom serve --host 127.0.0.1 --host ::1               (both loopback families)
               greenroom serve --host 10.0.0.5 --trust 10.0.0.2          (behind a remote balancer)
               greenroom serve --host 0.0.0.0 --allow-public             (no proxy at all)
             """
@@ -48,8 +50,13 @@ struct ServeCommand: AsyncParsableCommand {
     )
     var config: String?
 
-    @Option(help: "The address to listen on: an IP address of this host. Default: 127.0.0.1.")
-    var host: String?
+    @Option(
+        help: """
+            The address to listen on: an IP address of this host. Default: 127.0.0.1. Repeat it to listen \
+            on several addresses on one port, e.g. --host 127.0.0.1 --host ::1 (each judged on its own).
+            """
+    )
+    var host: [String] = []
 
     @Option(help: "The TCP port to listen on (1024 or more; 0 picks a free one). Default: 8000.")
     var port: Int?
@@ -183,6 +190,8 @@ struct ServeCommand: AsyncParsableCommand {
                 let listener = try InheritedListener.inspect(descriptor: descriptor)
                 configuration.bind = listener.target
                 configuration.inheritedListener = listener
+                // Several --host addresses cannot describe one inherited socket.
+                try configuration.validate()
             }
             (level, accessLog, threads, noGuard) = (
                 try effectiveLogLevel(), try effectiveAccessLog(), try effectiveThreads(), try effectiveNoGuard()
@@ -192,7 +201,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
 
         let report = StartupRules.evaluate(
-            configuration.deploymentDescription(),
+            configuration.deploymentDescriptions(),
             spec: spec,
             skipping: noGuard,
             inherited: configuration.inheritedListener != nil
@@ -240,15 +249,21 @@ struct ServeCommand: AsyncParsableCommand {
         let link = ServiceManagerLink(reload: reload, logger: Logger(label: "greenroom"))
         let trust = configuration.trustedProxies
         // Where it listens, once it does: the STATUS line names it again after a reload.
-        let listening = Mutex<String?>(nil)
+        let listening = Mutex<[String]>([])
+        let addressCount = configuration.binds.count
         let server = HTTPServer(
             configuration: serving,
             logger: Logger(label: "greenroom"),
             accessLogWriter: AccessLineWriter(format: format, output: accessOutput, timestamps: stamped),
             onListening: { bound in
                 for line in StartupBanner.lines(for: bound) { Console.out(line) }
-                listening.withLock { $0 = bound.url }
-                link.markReady(status: "serving on \(bound.url), trusting \(trust)")
+                // Called once per address: ready once all of them are listening.
+                let urls = listening.withLock { urls in
+                    urls.append(bound.url)
+                    return urls
+                }
+                guard urls.count == addressCount else { return }
+                link.markReady(status: "serving on \(urls.joined(separator: ", ")), trusting \(trust)")
             },
             handler: BuiltInApp()
         )
@@ -262,7 +277,8 @@ struct ServeCommand: AsyncParsableCommand {
                 for warning in try reloadSpec(path: path, into: server, skippingGuard: noGuard) {
                     logger.warning("\(warning)")
                 }
-                let url = listening.withLock { $0 } ?? "\(server.configuration.bind)"
+                let urls = listening.withLock { $0 }
+                let url = urls.isEmpty ? "\(server.configuration.bind)" : urls.joined(separator: ", ")
                 link.updateStatus("serving on \(url), trusting \(server.configuration.trustedProxies)")
             }
         }
@@ -287,7 +303,8 @@ struct ServeCommand: AsyncParsableCommand {
     /// The flags given on the command line.
     var flags: ServeFlags {
         var flags = ServeFlags()
-        flags.host = host
+        flags.host = host.first
+        flags.additionalHosts = Array(host.dropFirst())
         flags.port = port
         flags.unix = unix
         flags.trust = trustOptions.trust

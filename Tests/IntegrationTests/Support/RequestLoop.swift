@@ -29,6 +29,11 @@ struct RequestLoop: Sendable {
         var timeouts = 0
         /// Responses that said `Connection: close`.
         var closeAnnounced = 0
+        /// Requests sent (or connections attempted for one).
+        var sent = 0
+        /// The longest time from connecting (or sending, on a reused connection) to a whole
+        /// response: how long a switch between servers kept a client waiting.
+        var slowest: Duration = .zero
         /// The first few problems, for messages.
         var examples: [String] = []
 
@@ -47,12 +52,15 @@ struct RequestLoop: Sendable {
             refused += other.refused
             timeouts += other.timeouts
             closeAnnounced += other.closeAnnounced
+            sent += other.sent
+            slowest = max(slowest, other.slowest)
             for example in other.examples { note(example) }
         }
 
         var description: String {
             "ok \(ok), other statuses \(otherStatuses), incomplete \(incomplete), stale keep-alive \(staleKeepAlive), "
-                + "refused \(refused), timeouts \(timeouts), Connection: close \(closeAnnounced), examples \(examples)"
+                + "refused \(refused), timeouts \(timeouts), Connection: close \(closeAnnounced), examples \(examples), "
+                + "sent \(sent), slowest \(slowest)"
         }
     }
 
@@ -96,6 +104,8 @@ struct RequestLoop: Sendable {
         var requests = 0
         let end = ContinuousClock.now + deadline
         while !stop(), ContinuousClock.now < end, requests < maxRequests, refusalsInARow < stopAfterRefusals {
+            let started = ContinuousClock.now
+            tally.sent += 1
             if connection == nil {
                 do {
                     connection = try RawConnection.open(port: port, timeout: .seconds(2))
@@ -113,6 +123,7 @@ struct RequestLoop: Sendable {
                 try current.send(request)
                 let response = try current.readResponse(timeout: .seconds(10))
                 refusalsInARow = 0
+                tally.slowest = max(tally.slowest, ContinuousClock.now - started)
                 if response.status == 200 {
                     tally.ok += 1
                     served.increment()
