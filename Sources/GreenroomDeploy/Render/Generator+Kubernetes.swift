@@ -114,6 +114,13 @@ extension Generator {
                 fix: "listen: {port: 8000} (the pod's address comes from GREENROOM_HOST)"
             )
         }
+        if !app.additionalListenHosts.isEmpty {
+            throw refuse(
+                "app.listen.hosts",
+                "lists several addresses; in a cluster each pod serves on its own address (GREENROOM_HOST)",
+                fix: "listen: {port: 8000}"
+            )
+        }
         if app.hosts != nil {
             throw refuse(
                 "app.hosts",
