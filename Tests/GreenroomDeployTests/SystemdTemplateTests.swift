@@ -177,3 +177,16 @@ import Testing
         "\"" + text.replacing("\\", with: "\\\\").replacing("\"", with: "\\\"") + "\""
     }
 }
+
+/// Several listen addresses cannot come from one socket unit: `serve` adopts one inherited socket
+/// and refuses `listen.hosts` with it, so such a unit would never start. It binds them itself.
+@Suite struct SystemdListenHostsTests {
+    @Test func severalListenAddressesGetNoSocketUnit() throws {
+        let spec = try spec("app:\n  name: shop\n  listen: {hosts: [127.0.0.1, \"::1\"], port: 8000}\n")
+        let files = try Generator(spec: spec).files(for: .systemd)
+        #expect(files.map(\.path) == ["shop.service"])
+        let unit = files[0].contents
+        #expect(!unit.contains("shop.socket"), "\(unit)")
+        #expect(unit.contains("ExecStart=/usr/local/bin/greenroom serve --config"))
+    }
+}

@@ -1,6 +1,10 @@
 import GreenroomCore
 
 extension Generator {
+    /// Whether a `.socket` unit holds the listening socket: only for `greenroom serve` (which
+    /// reads `LISTEN_FDS`) on one address; with `app.listen.hosts` it binds every address itself.
+    var usesSocketUnit: Bool { spec.app.runsGreenroomServe && spec.app.additionalListenHosts.isEmpty }
+
     /// One unit, or with `app.hosts` one unit per app host (in a directory named after its address).
     func systemdFiles() throws -> [GeneratedFile] {
         let app = spec.app
@@ -10,7 +14,7 @@ extension Generator {
         guard let hosts = app.hosts else {
             let context = systemdContext(host: nil)
             return [try render(.systemd, "systemd-service", context, path: file, summary: "systemd unit")]
-                + (app.runsGreenroomServe
+                + (usesSocketUnit
                     ? [try render(.systemd, "systemd-socket", context, path: socket, summary: "systemd socket")] : [])
         }
         return try hosts.addresses.flatMap { address in
@@ -22,7 +26,7 @@ extension Generator {
                 path: "\(address)/\(file)",
                 summary: "systemd unit for app host \(address)"
             )
-            guard app.runsGreenroomServe else { return [service] }
+            guard usesSocketUnit else { return [service] }
             return [
                 service,
                 try render(
@@ -42,7 +46,7 @@ extension Generator {
         let app = spec.app
         let unit = spec.systemd.unitName(app: app)
         let templated = app.instances > 1
-        guard app.runsGreenroomServe else {
+        guard usesSocketUnit else {
             context["socket_unit"] = false
             return
         }
