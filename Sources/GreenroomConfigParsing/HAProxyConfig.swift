@@ -24,35 +24,16 @@ package struct HAProxyConfig: Sendable {
         limits: NginxConfig.Limits = .init()
     ) throws(ConfigParseError) -> HAProxyConfig {
         guard !path.isEmpty else { throw ConfigParseError(.fileNotFound, "--haproxy needs a file or directory") }
-        var files = [path]
-        switch fileSystem.kind(ofPath: path) {
-        case nil:
-            throw ConfigParseError(.fileNotFound, "'\(path)' does not exist")
-        case .directory:
-            let base = path.count > 1 && path.hasSuffix("/") ? String(path.dropLast()) : path
-            files = try fileSystem.glob("\(ConfigPath.escapeGlob(base))/*.cfg")
-                .filter { fileSystem.kind(ofPath: $0) == .file }
-            guard !files.isEmpty else { throw ConfigParseError(.fileNotFound, "'\(path)' holds no *.cfg file") }
-            guard files.count <= limits.maximumInclusions else {
-                throw ConfigParseError(
-                    .includeLimitExceeded,
-                    "'\(path)' holds \(files.count) configuration files, more than the \(limits.maximumInclusions) accepted"
-                )
-            }
-        case .file, .other:
-            break
-        }
+        let list = ConfigFileList(
+            fileBytes: limits.maximumFileSize,
+            totalBytes: limits.maximumTotalBytes,
+            maximumFiles: limits.maximumInclusions,
+            noun: "configuration"
+        )
+        var files: [String] = []
         var sections: [HAProxySection] = []
-        var total = 0
-        for file in files {
-            let bytes = try fileSystem.contents(ofFile: file, limit: limits.maximumFileSize)
-            total += bytes.count
-            guard total <= limits.maximumTotalBytes else {
-                throw ConfigParseError(
-                    .includeLimitExceeded,
-                    "the configuration files hold more than the \(limits.maximumTotalBytes) bytes accepted"
-                )
-            }
+        for (file, bytes) in try list.read(path, extensions: ["cfg"], fileSystem: fileSystem) {
+            files.append(file)
             sections += try HAProxyParser.parse(bytes, file: file)
         }
         return HAProxyConfig(files: files, sections: sections)

@@ -59,33 +59,13 @@ package struct KubernetesManifests: Sendable, Hashable {
         limits: Limits = Limits()
     ) throws(ConfigParseError) {
         guard !path.isEmpty else { throw ConfigParseError(.fileNotFound, "--kubernetes needs a file or directory") }
-        var paths = [path]
-        if fileSystem.kind(ofPath: path) == .directory {
-            let base = path.hasSuffix("/") ? String(path.dropLast()) : path
-            let escaped = ConfigPath.escapeGlob(base)
-            paths = (try fileSystem.glob("\(escaped)/*.yaml") + fileSystem.glob("\(escaped)/*.yml"))
-                .filter { fileSystem.kind(ofPath: $0) == .file }
-                .sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
-            guard !paths.isEmpty else {
-                throw ConfigParseError(.fileNotFound, "'\(path)' holds no *.yaml or *.yml file")
-            }
-            guard paths.count <= limits.files else {
-                throw ConfigParseError(
-                    .includeLimitExceeded,
-                    "'\(path)' holds \(paths.count) manifest files, more than the \(limits.files) accepted"
-                )
-            }
-        }
-        var total = 0
-        for file in paths {
-            let bytes = try fileSystem.contents(ofFile: file, limit: limits.fileBytes)
-            total += bytes.count
-            guard total <= limits.totalBytes else {
-                throw ConfigParseError(
-                    .fileTooLarge,
-                    "'\(path)' holds more than the \(limits.totalBytes) bytes of manifests accepted"
-                )
-            }
+        let list = ConfigFileList(
+            fileBytes: limits.fileBytes,
+            totalBytes: limits.totalBytes,
+            maximumFiles: limits.files,
+            noun: "manifest"
+        )
+        for (file, bytes) in try list.read(path, extensions: ["yaml", "yml"], fileSystem: fileSystem) {
             guard let text = String(validating: bytes, as: UTF8.self) else {
                 throw ConfigParseError(.binaryData, "'\(file)' is not UTF-8 text", at: Self.start(of: file))
             }

@@ -14,11 +14,6 @@ public struct BuiltInApp: HTTPHandler {
     private static let hello = Response.text("Hello, World!")
     private static let healthy = Response.text("ok")
     private static let notFound = Response.text("Not Found\n", status: .notFound)
-    private static let notAllowed = Response(
-        status: .methodNotAllowed,
-        headers: ["content-type": "text/plain; charset=utf-8", "allow": "GET, HEAD"],
-        body: ResponseBody(string: "Method Not Allowed\n")
-    )
 
     public func handle(_ request: Request) async throws -> Response {
         let path = request.path
@@ -29,7 +24,7 @@ public struct BuiltInApp: HTTPHandler {
         case "/whoami": route = .whoami
         default: return Self.notFound
         }
-        guard request.method == .GET || request.method == .HEAD else { return Self.notAllowed }
+        guard request.method == .GET || request.method == .HEAD else { return .getOrHeadOnly }
         switch route {
         case .hello: return Self.hello
         case .health: return Self.healthy

@@ -30,6 +30,14 @@ public struct Response: Sendable {
         )
     }
 
+    /// `405 Method Not Allowed` for an endpoint that answers only `GET` and `HEAD`, with its
+    /// `Allow` header (RFC 9110 §15.5.6).
+    static let getOrHeadOnly = Response(
+        status: .methodNotAllowed,
+        headers: ["content-type": "text/plain; charset=utf-8", "allow": "GET, HEAD"],
+        body: ResponseBody(string: "Method Not Allowed\n")
+    )
+
     /// An `application/json` response from already-encoded JSON text.
     public static func json(_ json: String, status: HTTPResponseStatus = .ok) -> Response {
         Response(status: status, headers: ["content-type": "application/json"], body: ResponseBody(string: json))

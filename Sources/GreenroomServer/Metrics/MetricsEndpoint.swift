@@ -26,16 +26,11 @@ public struct MetricsEndpoint: HTTPHandler {
     }
 
     private static let notFound = Response.text("Not Found\n", status: .notFound)
-    private static let notAllowed = Response(
-        status: .methodNotAllowed,
-        headers: ["content-type": "text/plain; charset=utf-8", "allow": "GET, HEAD"],
-        body: ResponseBody(string: "Method Not Allowed\n")
-    )
 
     /// Answers one request.
     public func handle(_ request: Request) async throws -> Response {
         guard request.path == "/metrics" else { return Self.notFound }
-        guard request.method == .GET || request.method == .HEAD else { return Self.notAllowed }
+        guard request.method == .GET || request.method == .HEAD else { return .getOrHeadOnly }
         return Response(
             status: .ok,
             headers: ["content-type": Self.contentType],
