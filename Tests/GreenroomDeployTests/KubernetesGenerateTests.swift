@@ -134,6 +134,7 @@ import Testing
         ("  name: shop", "  name: shop\n  instances: 3", "app.instances"),
         ("  name: shop", "  name: shop\n  forwarded_headers: forwarded", "app.forwarded_headers"),
         ("  name: shop", "  name: shop\n  metrics_port: 9100", "app.metrics_port"),
+        ("  name: shop", "  name: shop_1", "app.name"),
         ("  name: shop", "  name: shop\n  listen: {hosts: [127.0.0.1, \"::1\"], port: 8000}", "app.listen.hosts"),
         ("    addresses:", "    implementation: other\n    addresses:", nil),
     ])

@@ -107,6 +107,13 @@ extension Generator {
         func refuse(_ keyPath: String, _ message: String, fix: String) -> SpecError {
             SpecError(.unsupportedByProxy, at: spec.locations[keyPath], keyPath: keyPath, message, fix: fix)
         }
+        if let problem = KubernetesNames.problem(withDNSLabel: app.name) {
+            throw refuse(
+                "app.name",
+                "'\(app.name)' names the Deployment, Service and policies, and a Kubernetes name \(problem)",
+                fix: "name: \(app.name.replacing("_", with: "-"))"
+            )
+        }
         if app.unixPath != nil {
             throw refuse(
                 "app.listen.unix",
