@@ -80,7 +80,9 @@ import Testing
         #expect(value("GREENROOM_FORWARDED_HEADERS") == "value: \"x-forwarded\"")
         #expect(value("GREENROOM_SHUTDOWN_TIMEOUT") == "value: \"30\"")
         #expect(value("GREENROOM_HOST") == "valueFrom:")
-        #expect(value("GREENROOM_HOPS") == nil)
+        // At the edge the app reads exactly the entry Envoy appends, as Envoy does: walking the
+        // trust list would step past a pod-network address into what the client wrote.
+        #expect(value("GREENROOM_HOPS") == "value: \"1\"")
         #expect(deployment.contains("fieldPath: status.podIP"))
         #expect(deployment.contains("enableServiceLinks: false"))
         #expect(deployment.contains("args: [serve]"))
@@ -103,6 +105,22 @@ import Testing
         let envoy = lines(try Self.file(yaml, "50-envoy-gateway.yaml"))
         #expect(envoy.contains("kind: BackendTrafficPolicy"))
         #expect(envoy.contains("version: V2"))
+        // The kubelet sends no PROXY header, which the app then requires: HTTP probes would never
+        // pass, so the probes only connect.
+        let deployment = lines(try Self.file(yaml, "10-deployment.yaml"))
+        #expect(!deployment.contains("httpGet:") && deployment.filter { $0 == "tcpSocket:" }.count == 2)
+        #expect(lines(try Self.file(Self.minimal, "10-deployment.yaml")).filter { $0 == "httpGet:" }.count == 2)
+    }
+
+    /// Envoy Gateway labels every proxy of every Gateway `app.kubernetes.io/name: envoy`: the
+    /// policy admits only this Gateway's proxies unless pod_labels says otherwise.
+    @Test func theNetworkPolicyAdmitsOnlyThisGatewaysProxies() throws {
+        let policy = lines(try Self.file(Self.minimal, "30-networkpolicy.yaml"))
+        #expect(policy.contains("gateway.envoyproxy.io/owning-gateway-name: \"shop\""), "\(policy)")
+        #expect(policy.contains("gateway.envoyproxy.io/owning-gateway-namespace: \"shop\""), "\(policy)")
+        #expect(!policy.contains("app.kubernetes.io/name: \"envoy\""))
+        let own = Self.minimal.replacing("    addresses:", with: "    pod_labels: {gw: edge}\n    addresses:")
+        #expect(lines(try Self.file(own, "30-networkpolicy.yaml")).contains("gw: \"edge\""))
     }
 
     @Test func outboundAddressesAreTheOnlyEgress() throws {
@@ -135,6 +153,9 @@ import Testing
         ("  name: shop", "  name: shop\n  forwarded_headers: forwarded", "app.forwarded_headers"),
         ("  name: shop", "  name: shop\n  metrics_port: 9100", "app.metrics_port"),
         ("  name: shop", "  name: shop_1", "app.name"),
+        ("  name: shop", "  name: \"true\"", "app.name"),
+        ("  name: shop", "  name: shop\n  hops: 3", "app.hops"),
+        ("  image:", "  namespace: \"0123\"\n  image:", "kubernetes.namespace"),
         ("  name: shop", "  name: shop\n  listen: {hosts: [127.0.0.1, \"::1\"], port: 8000}", "app.listen.hosts"),
         ("    addresses:", "    implementation: other\n    addresses:", nil),
     ])

@@ -99,7 +99,14 @@ import Yams
                 "kubernetes.io/metadata.name": kubernetes.gateway.namespace
             ]
         )
-        let gatewayPods = Dictionary(uniqueKeysWithValues: kubernetes.gateway.podLabels.map { ($0.key, $0.value) })
+        var gatewayPods = Dictionary(uniqueKeysWithValues: kubernetes.gateway.podLabels.map { ($0.key, $0.value) })
+        if kubernetes.gateway.implementation == .envoyGateway, gatewayPods == ["app.kubernetes.io/name": "envoy"] {
+            // Envoy's label on every proxy of every Gateway: the policy selects this Gateway's own.
+            gatewayPods = [
+                "gateway.envoyproxy.io/owning-gateway-name": kubernetes.gatewayName(app: spec.app),
+                "gateway.envoyproxy.io/owning-gateway-namespace": namespace,
+            ]
+        }
         #expect(peer[path: "podSelector", "matchLabels"] as? [String: String] == gatewayPods)
         #expect((from["ports"] as? [Object])?.first?["port"] as? Int == port["containerPort"] as? Int)
 

@@ -56,6 +56,12 @@ import Yams
         #expect(configuration.policyViolations(effectiveUserID: 65532).map(\.rule) == [.specPublicBind])
     }
 
+    /// At the edge the app believes exactly the entry Envoy appended, never one before it, even
+    /// when that entry is itself a pod-network address (another pod calling the gateway).
+    @Test func atTheEdgeThePodReadsOneHop() throws {
+        #expect(try Self.configuration(KubernetesGenerateTests.minimal).hops == 1)
+    }
+
     @Test func behindALoadBalancerThePodCountsOneHopMore() throws {
         let configuration = try Self.configuration(KubernetesGenerateTests.minimal + "\n    hops: 1")
         #expect(configuration.hops == 2)

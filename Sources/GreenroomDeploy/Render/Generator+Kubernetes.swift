@@ -114,6 +114,21 @@ extension Generator {
                 fix: "name: \(app.name.replacing("_", with: "-"))"
             )
         }
+        let names: [(String, String?)] =
+            [
+                ("app.name", app.name), ("kubernetes.namespace", kubernetes.namespace),
+                ("kubernetes.gateway.name", kubernetes.gateway.name),
+                ("kubernetes.gateway.class", kubernetes.gateway.className),
+                ("kubernetes.gateway.namespace", kubernetes.gateway.namespace),
+            ] + kubernetes.gateway.podLabels.map { ("kubernetes.gateway.pod_labels", $0.key) }
+        for case let (keyPath, name?) in names where Self.isNotAPlainYAMLString(name) {
+            throw refuse(
+                keyPath,
+                "'\(name)' would be read as a YAML \(name.first?.isNumber == true ? "number" : "boolean or null"), "
+                    + "not a name, where it stands unquoted in the manifests",
+                fix: "choose a name with a letter that is not a YAML word (true, yes, null, ...)"
+            )
+        }
         if app.unixPath != nil {
             throw refuse(
                 "app.listen.unix",
@@ -160,6 +175,14 @@ extension Generator {
             }
             return
         }
+        if let hops = app.hops, hops != kubernetes.gateway.hops + 1 {
+            throw refuse(
+                "app.hops",
+                "is \(hops), but behind Envoy with kubernetes.gateway.hops \(kubernetes.gateway.hops) the client is entry "
+                    + "\(kubernetes.gateway.hops + 1) from the right: any other count reads an entry the client wrote",
+                fix: "remove app.hops (generate kubernetes sets \(kubernetes.gateway.hops + 1))"
+            )
+        }
         if app.forwardedHeaders == .forwarded {
             throw refuse(
                 "app.forwarded_headers",
@@ -197,7 +220,11 @@ extension Generator {
         context["gateway_name"] = kubernetes.gatewayName(app: app)
         context["gateway_class"] = gateway.className
         context["gateway_namespace"] = gateway.namespace
-        context["gateway_labels"] = gateway.podLabels.map { ["key": $0.key, "value": Self.yamlString($0.value)] }
+        context["gateway_labels"] = gatewayPodLabels(kubernetes).map {
+            ["key": $0.key, "value": Self.yamlString($0.value)]
+        }
+        // The kubelet sends no PROXY header, which the app then requires: probes only connect.
+        context["http_probes"] = app.proxyProtocol == .off
         context["gateway_addresses"] = gateway.addresses.map(\.description).joined(separator: ", ")
         context["gateway_hops"] = gateway.hops
         context["envoy"] = gateway.implementation == .envoyGateway
@@ -237,15 +264,19 @@ extension Generator {
     /// ``AppSpec/serveArguments`` (one variable each; the trust list joined by commas), without
     /// `--host`, which the pod's `GREENROOM_HOST` (its `status.podIP`) replaces, and with
     /// `GREENROOM_CLUSTER=1`. With Envoy Gateway the app reads X-Forwarded-For only (Envoy writes
-    /// no Forwarded header), and with proxies in front of the gateway it counts one hop more than
-    /// they are: Envoy appends the address of the proxy that connected to it.
+    /// no Forwarded header) and counts exactly one hop more than the proxies in front of the
+    /// gateway: the entry Envoy itself took as the client.
     func kubernetesEnvironment(_ kubernetes: KubernetesSpec) -> [(name: String, value: String)] {
         let app = spec.app
         var environment: [(name: String, value: String)] = [("GREENROOM_CLUSTER", Self.yamlString("1"))]
         var trust: [String] = []
         var arguments = app.serveArguments[...]
         let envoy = kubernetes.gateway.implementation == .envoyGateway
-        let hops = app.hops ?? (kubernetes.gateway.hops > 0 ? kubernetes.gateway.hops + 1 : nil)
+        // Envoy appends the address that connected to it and believes `gateway.hops` entries before
+        // it: the app reads exactly the one Envoy took (one past them), at the edge the one it
+        // appended. Walking the trust list instead would step past a pod-network address (another
+        // pod calling the gateway, a node that masqueraded a client) into what the client wrote.
+        let hops = envoy ? kubernetes.gateway.hops + 1 : app.hops
         while let flag = arguments.popFirst() {
             let takesValue = arguments.first.map { !$0.hasPrefix("--") } ?? false
             var value = takesValue ? arguments.popFirst()! : "1"
@@ -263,6 +294,32 @@ extension Generator {
         environment.insert(("GREENROOM_TRUST", Self.yamlString(trust.joined(separator: ","))), at: 1)
         if let hops { environment.insert(("GREENROOM_HOPS", Self.yamlString("\(hops)")), at: 2) }
         return environment
+    }
+
+    /// Whether YAML 1.1 (kubectl's parser) reads `text` written bare as something other than a
+    /// string: a boolean or null word, or a number (`0123` is octal, `1e3` a float).
+    static func isNotAPlainYAMLString(_ text: String) -> Bool {
+        let words: Set<String> = ["y", "yes", "n", "no", "true", "false", "on", "off", "null", "~"]
+        if words.contains(text.lowercased()) { return true }
+        return text.allSatisfy { $0.isNumber || "+-._eExXoO".contains($0) } && text.contains(where: \.isNumber)
+    }
+
+    /// The labels that select the gateway's pods. Envoy Gateway labels every proxy of every
+    /// Gateway `app.kubernetes.io/name: envoy` (the section's default), so with it the generated
+    /// policy selects this Gateway's own proxies (`gateway.envoyproxy.io/owning-gateway-*`): another
+    /// tenant's Gateway routed at the pod would otherwise be admitted and believed.
+    func gatewayPodLabels(_ kubernetes: KubernetesSpec) -> [KubernetesSpec.Label] {
+        let gateway = kubernetes.gateway
+        guard gateway.implementation == .envoyGateway,
+            gateway.podLabels == [KubernetesSpec.Label(key: "app.kubernetes.io/name", value: "envoy")]
+        else { return gateway.podLabels }
+        return [
+            .init(key: "gateway.envoyproxy.io/owning-gateway-name", value: kubernetes.gatewayName(app: spec.app)),
+            .init(
+                key: "gateway.envoyproxy.io/owning-gateway-namespace",
+                value: kubernetes.effectiveNamespace(app: spec.app)
+            ),
+        ]
     }
 
     /// Namespaces the generator does not create (or relabel): the cluster's own.
