@@ -141,10 +141,11 @@ package struct GeneratedDirectoryCheck {
             case .nginx: outcome.nginx.append(path)
             case .apache: outcome.apache.append(path)
             case .haproxy: outcome.haproxy.append(path)
+            // The manifests are checked together: the directory once, when a file of it was read.
+            case .kubernetes where outcome.kubernetes.last != base: outcome.kubernetes.append(base)
             case .systemd, .kubernetes: break
             }
         }
-        if target == .kubernetes, !outcome.files.filter(expected.contains).isEmpty { outcome.kubernetes.append(base) }
         guard stale else { return }
         for path in leftovers(in: base, expected: expected) {
             outcome.findings.append(

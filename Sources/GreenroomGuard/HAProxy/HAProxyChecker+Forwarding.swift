@@ -31,10 +31,10 @@ extension HAProxyChecker {
             if route.backend.section != route.frontend.section {
                 rules += route.backend.section.lines.filter { $0.keyword == "http-request" }
             }
+            // HAProxy adds the header when either side enables it; the backend's settings win.
+            let backendForwardFor = route.backend.option("forwardfor")
             let forwardFor =
-                route.backend.option("forwardfor")?.enabled == true
-                ? route.backend.option("forwardfor")
-                : route.frontend.option("forwardfor")
+                backendForwardFor?.enabled == true ? backendForwardFor : route.frontend.option("forwardfor")
             let edge = !route.frontend.acceptsProxyProtocol && (app?.outerProxies.isEmpty ?? true)
 
             var xff = Self.state(of: "x-forwarded-for", after: rules)
