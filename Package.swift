@@ -43,8 +43,9 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        // Tests only: an independent YAML reader for the manifests `generate kubernetes` writes.
+        // The binary reads YAML with GreenroomYAML (Yams imports Foundation, and with it ICU).
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
-        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         // `swift package generate-documentation`: the DocC catalogs under Sources/<Module>/<Module>.docc.
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.4.0"),
@@ -78,12 +79,25 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // libyaml 0.2.5 (MIT) with every symbol prefixed `greenroom_`; see its README.md.
+        .target(
+            name: "CGreenroomYAML",
+            exclude: ["LICENSE", "README.md"],
+            cSettings: [.define("YAML_DECLARE_STATIC")]
+        ),
+        // YAML nodes with their lines and columns, composed on CGreenroomYAML; no Foundation.
+        .target(name: "GreenroomYAML", dependencies: ["CGreenroomYAML"], swiftSettings: strict),
+        // swift-mustache 2.1.1 (Apache 2.0) without its Foundation imports; see its README.md.
+        .target(
+            name: "GreenroomMustache",
+            exclude: ["LICENSE.txt", "README.md"],
+            swiftSettings: [.swiftLanguageMode(.v6)]
+        ),
         .target(
             name: "GreenroomDeploy",
             dependencies: [
                 "GreenroomCore", "GreenroomConfigParsing", "GreenroomServer",
-                .product(name: "Yams", package: "Yams"),
-                .product(name: "Mustache", package: "swift-mustache"),
+                "GreenroomYAML", "GreenroomMustache",
             ],
             swiftSettings: strict,
             plugins: ["EmbedTemplatesPlugin"]
@@ -113,7 +127,7 @@ let package = Package(
             dependencies: [
                 "GreenroomCore", "GreenroomConfigParsing", "GreenroomDeploy",
                 // Kubernetes manifests (`check --kubernetes`): composed YAML nodes keep their lines.
-                .product(name: "Yams", package: "Yams"),
+                "GreenroomYAML",
             ],
             swiftSettings: strict
         ),
@@ -232,8 +246,14 @@ let package = Package(
         .testTarget(
             name: "GreenroomDeployTests",
             dependencies: [
-                "GreenroomDeploy", "GreenroomServer", "GreenroomCore", .product(name: "Yams", package: "Yams"),
+                "GreenroomDeploy", "GreenroomServer", "GreenroomCore", "GreenroomMustache",
+                .product(name: "Yams", package: "Yams"),
             ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "GreenroomYAMLTests",
+            dependencies: ["GreenroomYAML", .product(name: "Yams", package: "Yams")],
             swiftSettings: strict
         ),
         .testTarget(

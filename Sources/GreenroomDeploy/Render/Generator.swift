@@ -1,5 +1,5 @@
 import GreenroomCore
-import Mustache
+import GreenroomMustache
 
 /// Renders the configuration files of a deployment from its spec.
 ///

@@ -1,4 +1,4 @@
-import Mustache
+import GreenroomMustache
 
 #if canImport(FoundationEssentials)
 import FoundationEssentials

@@ -1,6 +1,6 @@
 import GreenroomConfigParsing
 import GreenroomCore
-import Yams
+import GreenroomYAML
 
 #if canImport(FoundationEssentials)
 import FoundationEssentials
@@ -106,13 +106,11 @@ public struct DeploymentSpec: Sendable, Hashable {
     ) throws(SpecError)
         -> DeploymentSpec
     {
-        let root: Node?
+        let root: YAMLNode?
         do {
-            root = try Yams.compose(yaml: yaml, .basic)
-        } catch let error as YamlError {
-            throw SpecError.yaml(error, file: file)
+            root = try YAMLComposer.document(yaml)
         } catch {
-            throw SpecError(.invalidYAML, at: SourceLocation(file: file, line: 1, column: 1), keyPath: "", "\(error)")
+            throw SpecError.yaml(error, file: file)
         }
         var reader = SpecReader(file: file)
         return try reader.decodeSpec(root)
@@ -147,25 +145,16 @@ public struct DeploymentSpec: Sendable, Hashable {
 
 extension SpecError {
     /// Converts a YAML parser error into a located spec error.
-    static func yaml(_ error: YamlError, file: String) -> SpecError {
-        func at(_ mark: Mark) -> SourceLocation { SourceLocation(file: file, line: mark.line, column: mark.column) }
-        let start = SourceLocation(file: file, line: 1, column: 1)
-        switch error {
-        case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
-            .composer(let context, let problem, let mark, _):
-            let prefix = context.map { "\($0.text) " } ?? ""
-            return SpecError(.invalidYAML, at: at(mark), keyPath: "", "invalid YAML: \(prefix)\(problem)")
-        case .duplicatedKeysInMapping(let duplicates, let context):
+    static func yaml(_ error: YAMLError, file: String) -> SpecError {
+        let location = SourceLocation(file: file, line: error.mark.line, column: error.mark.column)
+        if error.kind == .duplicateKeys {
             return SpecError(
                 .duplicateKey,
-                at: at(context.mark),
-                keyPath: duplicates.joined(separator: ", "),
+                at: location,
+                keyPath: error.keys.joined(separator: ", "),
                 "written twice in one mapping"
             )
-        case .reader(let problem, _, _, _):
-            return SpecError(.invalidYAML, at: start, keyPath: "", "invalid YAML text: \(problem)")
-        default:
-            return SpecError(.invalidYAML, at: start, keyPath: "", "invalid YAML: \(error)")
         }
+        return SpecError(.invalidYAML, at: location, keyPath: "", error.message)
     }
 }

@@ -1,5 +1,5 @@
 import GreenroomCore
-import Yams
+import GreenroomYAML
 
 extension SpecReader {
     static let appKeys =
@@ -10,7 +10,7 @@ extension SpecReader {
         ] + StartupOptIn.allCases.map { String($0.specKey.dropFirst("app.".count)) }
 
     /// Decodes the whole file; a missing or empty document is all defaults.
-    mutating func decodeSpec(_ root: Node?) throws(SpecError) -> DeploymentSpec {
+    mutating func decodeSpec(_ root: YAMLNode?) throws(SpecError) -> DeploymentSpec {
         var spec = DeploymentSpec(locations: locations)
         if let root, !SpecReader.isNull(root) {
             let top = try fields(root, at: "", allowed: DeploymentSpec.topLevelKeys)
@@ -24,7 +24,7 @@ extension SpecReader {
         return spec
     }
 
-    mutating func decodeApp(_ node: Node) throws(SpecError) -> AppSpec {
+    mutating func decodeApp(_ node: YAMLNode) throws(SpecError) -> AppSpec {
         var app = AppSpec()
         let f = try fields(node, at: "app", allowed: SpecReader.appKeys)
         if let n = f["name"], !SpecReader.isNull(n) { app.name = try identifier(n, at: "app.name") }
@@ -115,7 +115,7 @@ extension SpecReader {
         return app
     }
 
-    mutating func decodeListen(_ node: Node) throws(SpecError) -> AppSpec.Listen {
+    mutating func decodeListen(_ node: YAMLNode) throws(SpecError) -> AppSpec.Listen {
         let f = try fields(node, at: "app.listen", allowed: ["host", "hosts", "port", "unix"])
         if let unixNode = f["unix"], !SpecReader.isNull(unixNode) {
             if let other = f["host"] ?? f["hosts"] ?? f["port"] {
@@ -136,7 +136,7 @@ extension SpecReader {
 
     /// `app.listen.hosts`: the addresses to listen on (at least one), or `nil` when not given.
     /// Refused next to `app.listen.host` (which of them would win?).
-    mutating func decodeListenHosts(_ node: Node) throws(SpecError) -> [IPAddress]? {
+    mutating func decodeListenHosts(_ node: YAMLNode) throws(SpecError) -> [IPAddress]? {
         let f = try fields(node, at: "app.listen", allowed: ["host", "hosts", "port", "unix"])
         guard let hostsNode = f["hosts"], !SpecReader.isNull(hostsNode) else { return nil }
         if let hostNode = f["host"], !SpecReader.isNull(hostNode) {
@@ -158,7 +158,7 @@ extension SpecReader {
 
     /// One address to listen on: an IP address (brackets allowed), `localhost`, or a wildcard
     /// spelling (`""`, `*`; validation explains why they are refused behind a proxy).
-    private mutating func listenHost(_ n: Node, at path: String) throws(SpecError) -> IPAddress {
+    private mutating func listenHost(_ n: YAMLNode, at path: String) throws(SpecError) -> IPAddress {
         let text = try string(n, at: path)
         switch text.lowercased() {
         case "", "*": return .anyV4
@@ -174,7 +174,7 @@ extension SpecReader {
         }
     }
 
-    mutating func decodeHosts(_ node: Node) throws(SpecError) -> AppSpec.Hosts {
+    mutating func decodeHosts(_ node: YAMLNode) throws(SpecError) -> AppSpec.Hosts {
         let f = try fields(node, at: "app.hosts", allowed: ["addresses", "balancers"])
         var addresses: [IPAddress] = []
         for (item, itemPath) in try list(f["addresses"] ?? .init(""), at: "app.hosts.addresses") {
@@ -191,7 +191,7 @@ extension SpecReader {
         return AppSpec.Hosts(addresses: addresses, balancers: balancers)
     }
 
-    mutating func decodeLimits(_ node: Node) throws(SpecError) -> AppSpec.Limits {
+    mutating func decodeLimits(_ node: YAMLNode) throws(SpecError) -> AppSpec.Limits {
         var limits = AppSpec.Limits()
         let f = try fields(
             node,

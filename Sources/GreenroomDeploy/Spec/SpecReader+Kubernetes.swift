@@ -1,11 +1,11 @@
 import GreenroomCore
-import Yams
+import GreenroomYAML
 
 extension SpecReader {
     /// Decodes the `kubernetes:` section. `gateway.addresses` and `image` are required; a gateway
     /// range that matches everyone, or most of the Internet, is refused here: it is the app's
     /// trust list and the NetworkPolicy's source, so it must name the gateway pods and no one else.
-    mutating func decodeKubernetes(_ node: Node) throws(SpecError) -> KubernetesSpec {
+    mutating func decodeKubernetes(_ node: YAMLNode) throws(SpecError) -> KubernetesSpec {
         let f = try fields(node, at: "kubernetes", allowed: KubernetesSpec.keys)
         guard let imageNode = f["image"], !SpecReader.isNull(imageNode) else {
             throw error(
@@ -82,7 +82,7 @@ extension SpecReader {
         return kubernetes
     }
 
-    mutating func decodeGateway(_ node: Node) throws(SpecError) -> KubernetesSpec.Gateway {
+    mutating func decodeGateway(_ node: YAMLNode) throws(SpecError) -> KubernetesSpec.Gateway {
         let path = "kubernetes.gateway"
         let f = try fields(node, at: path, allowed: KubernetesSpec.Gateway.keys)
         guard let addressesNode = f["addresses"], !SpecReader.isNull(addressesNode) else {
@@ -148,7 +148,7 @@ extension SpecReader {
         return gateway
     }
 
-    func dnsLabel(_ node: Node, at path: String) throws(SpecError) -> String {
+    func dnsLabel(_ node: YAMLNode, at path: String) throws(SpecError) -> String {
         let text = try string(node, at: path)
         if let problem = KubernetesNames.problem(withDNSLabel: text) {
             throw error(.invalidValue, node, path, "'\(text)' \(problem)")
@@ -156,7 +156,7 @@ extension SpecReader {
         return text
     }
 
-    func dnsSubdomain(_ node: Node, at path: String) throws(SpecError) -> String {
+    func dnsSubdomain(_ node: YAMLNode, at path: String) throws(SpecError) -> String {
         let text = try string(node, at: path)
         if let problem = KubernetesNames.problem(withDNSSubdomain: text) {
             throw error(.invalidValue, node, path, "'\(text)' \(problem)")

@@ -1,5 +1,5 @@
 import GreenroomCore
-import Yams
+import GreenroomYAML
 
 extension SpecReader {
     static let proxyKeys = [
@@ -11,7 +11,7 @@ extension SpecReader {
     /// The headers an outer balancer may carry the client address in (`proxy.real_ip.header`).
     static let realIPHeaders = ["X-Forwarded-For", "X-Real-IP", "CF-Connecting-IP", "True-Client-IP", "proxy_protocol"]
 
-    mutating func decodeProxy(_ node: Node, app: AppSpec) throws(SpecError) -> ProxySpec {
+    mutating func decodeProxy(_ node: YAMLNode, app: AppSpec) throws(SpecError) -> ProxySpec {
         var proxy = ProxySpec()
         let f = try fields(node, at: "proxy", allowed: SpecReader.proxyKeys)
         if let n = f["kind"], !SpecReader.isNull(n) {

@@ -1,16 +1,16 @@
 import GreenroomCore
-import Yams
+import GreenroomYAML
 
 /// The parts of `proxy:` with their own shape: TLS, HSTS, static files, listen addresses.
 extension SpecReader {
     /// `true` when a section is switched off with `false`/`off`/`no`.
-    func isOff(_ node: Node, at path: String) throws(SpecError) -> Bool {
+    func isOff(_ node: YAMLNode, at path: String) throws(SpecError) -> Bool {
         guard case .scalar = node else { return false }
         if try bool(node, at: path) { throw error(.wrongType, node, path, "expected a mapping of settings or 'off'") }
         return true
     }
 
-    mutating func decodeTLS(_ node: Node, serverName: String) throws(SpecError) -> ProxySpec.TLS? {
+    mutating func decodeTLS(_ node: YAMLNode, serverName: String) throws(SpecError) -> ProxySpec.TLS? {
         if try isOff(node, at: "proxy.tls") { return nil }
         let t = try fields(node, at: "proxy.tls", allowed: ["certificate", "key", "acme_webroot", "haproxy_pem"])
         var webroot: String? = nil
@@ -39,7 +39,7 @@ extension SpecReader {
         return ProxySpec.TLS(certificate: certificate, key: key, acmeWebroot: webroot, haproxyPEM: pem)
     }
 
-    mutating func decodeHSTS(_ node: Node) throws(SpecError) -> ProxySpec.HSTS? {
+    mutating func decodeHSTS(_ node: YAMLNode) throws(SpecError) -> ProxySpec.HSTS? {
         if case .scalar = node { return try bool(node, at: "proxy.hsts") ? ProxySpec.HSTS() : nil }
         let h = try fields(node, at: "proxy.hsts", allowed: ["max_age", "include_subdomains", "preload"])
         var hsts = ProxySpec.HSTS()
@@ -54,7 +54,7 @@ extension SpecReader {
         return hsts
     }
 
-    mutating func decodeStaticFiles(_ node: Node, at itemPath: String) throws(SpecError) -> ProxySpec.StaticFiles {
+    mutating func decodeStaticFiles(_ node: YAMLNode, at itemPath: String) throws(SpecError) -> ProxySpec.StaticFiles {
         let s = try fields(node, at: itemPath, allowed: ["path", "directory", "expires"])
         guard let pathNode = s["path"], !SpecReader.isNull(pathNode) else {
             throw error(.missingKey, node, "\(itemPath).path", "give the URL prefix, e.g. /static/")
@@ -81,7 +81,7 @@ extension SpecReader {
         return ProxySpec.StaticFiles(path: prefix, directory: directory, expires: expires)
     }
 
-    func urlPath(_ node: Node, at path: String) throws(SpecError) -> String {
+    func urlPath(_ node: YAMLNode, at path: String) throws(SpecError) -> String {
         let text = try string(node, at: path)
         if let problem = SpecValues.problem(withURLPath: text) {
             throw error(text.hasPrefix("/") ? .unsafeText : .invalidValue, node, path, "'\(text)' \(problem)")
@@ -90,7 +90,7 @@ extension SpecReader {
     }
 
     /// `80`, `"127.0.0.1:8080"`, `"[::]:443"`, `"*:80"`, or a list of those; `off` for none.
-    mutating func listenAddresses(_ node: Node, at path: String) throws(SpecError) -> [ProxySpec.ListenAddress] {
+    mutating func listenAddresses(_ node: YAMLNode, at path: String) throws(SpecError) -> [ProxySpec.ListenAddress] {
         if case .scalar(let scalar) = node, ["off", "false", "no"].contains(scalar.string.lowercased()) { return [] }
         var result: [ProxySpec.ListenAddress] = []
         for (item, itemPath) in try list(node, at: path) {

@@ -1,11 +1,11 @@
-import Yams
+import GreenroomYAML
 
 extension SpecReader {
     static let systemdKeys = [
         "unit", "hardening", "group", "restart", "restart_sec", "environment", "environment_file", "read_write_paths",
     ]
 
-    mutating func decodeSystemd(_ node: Node) throws(SpecError) -> SystemdSpec {
+    mutating func decodeSystemd(_ node: YAMLNode) throws(SpecError) -> SystemdSpec {
         var systemd = SystemdSpec()
         let f = try fields(node, at: "systemd", allowed: SpecReader.systemdKeys)
         if let n = f["unit"], !SpecReader.isNull(n) { systemd.unit = try identifier(n, at: "systemd.unit") }

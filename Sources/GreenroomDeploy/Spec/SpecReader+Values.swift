@@ -1,9 +1,9 @@
 import GreenroomCore
-import Yams
+import GreenroomYAML
 
 /// Value forms shared by the sections: identifiers, absolute paths, CIDR blocks, commands.
 extension SpecReader {
-    func identifier(_ node: Node, at path: String) throws(SpecError) -> String {
+    func identifier(_ node: YAMLNode, at path: String) throws(SpecError) -> String {
         let text = try string(node, at: path)
         if let problem = SpecValues.problem(withIdentifier: text) {
             throw error(.invalidValue, node, path, "'\(text)' \(problem)")
@@ -11,7 +11,7 @@ extension SpecReader {
         return text
     }
 
-    func path(_ node: Node, at keyPath: String) throws(SpecError) -> String {
+    func path(_ node: YAMLNode, at keyPath: String) throws(SpecError) -> String {
         let text = try string(node, at: keyPath)
         if let problem = SpecValues.problem(withPath: text) {
             let code: SpecError.Code = text.hasPrefix("/") ? .unsafeText : .invalidValue
@@ -20,7 +20,7 @@ extension SpecReader {
         return text
     }
 
-    func cidr(_ node: Node, at path: String) throws(SpecError) -> CIDR {
+    func cidr(_ node: YAMLNode, at path: String) throws(SpecError) -> CIDR {
         let text = try string(node, at: path)
         let block: CIDR
         do {
@@ -35,7 +35,7 @@ extension SpecReader {
     ///
     /// The program may not start with a systemd `ExecStart=` prefix (`+ ! !! @ - : |`): `+` would
     /// run it as root outside the sandbox despite `User=` (see ``SpecValues/execPrefixProblem(_:)``).
-    mutating func command(_ node: Node, at path: String) throws(SpecError) -> [String] {
+    mutating func command(_ node: YAMLNode, at path: String) throws(SpecError) -> [String] {
         var arguments: [String]
         var program = (node: node, path: path)
         if case .scalar = node {

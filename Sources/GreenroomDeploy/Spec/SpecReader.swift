@@ -1,6 +1,6 @@
 import GreenroomConfigParsing
 import GreenroomCore
-import Yams
+import GreenroomYAML
 
 /// Walks a composed YAML tree, converting values and remembering where each one was written.
 ///
@@ -16,28 +16,27 @@ struct SpecReader {
         self.locations = SpecLocations(file: file)
     }
 
-    func location(of node: Node) -> SourceLocation {
-        guard let mark = node.mark else { return SourceLocation(file: file, line: 1, column: 1) }
-        return SourceLocation(file: file, line: mark.line, column: mark.column)
+    func location(of node: YAMLNode) -> SourceLocation {
+        SourceLocation(file: file, line: node.mark.line, column: node.mark.column)
     }
 
-    func error(_ code: SpecError.Code, _ node: Node, _ path: String, _ message: String) -> SpecError {
+    func error(_ code: SpecError.Code, _ node: YAMLNode, _ path: String, _ message: String) -> SpecError {
         SpecError(code, at: location(of: node), keyPath: path, message)
     }
 
     /// `true` for an absent value: an empty plain scalar, `~` or `null`.
-    static func isNull(_ node: Node) -> Bool {
-        guard case .scalar(let scalar) = node, scalar.style == .plain || scalar.style == .any else { return false }
+    static func isNull(_ node: YAMLNode) -> Bool {
+        guard case .scalar(let scalar) = node, scalar.isPlain else { return false }
         return ["", "~", "null", "Null", "NULL"].contains(scalar.string)
     }
 
     /// The keys of a mapping, checked against `allowed`; unknown keys are errors that suggest the
     /// nearest allowed key. Records every key's and value's location under `path.key`.
-    mutating func fields(_ node: Node, at path: String, allowed: [String]) throws(SpecError) -> [String: Node] {
+    mutating func fields(_ node: YAMLNode, at path: String, allowed: [String]) throws(SpecError) -> [String: YAMLNode] {
         guard case .mapping(let mapping) = node else {
             throw error(.wrongType, node, path, "expected a mapping with keys \(allowed.joined(separator: ", "))")
         }
-        var result: [String: Node] = [:]
+        var result: [String: YAMLNode] = [:]
         for (keyNode, value) in mapping {
             guard case .scalar(let keyScalar) = keyNode else {
                 throw error(.wrongType, keyNode, path, "keys must be plain words")
@@ -61,17 +60,16 @@ struct SpecReader {
     }
 
     /// The text of a scalar.
-    func string(_ node: Node, at path: String) throws(SpecError) -> String {
+    func string(_ node: YAMLNode, at path: String) throws(SpecError) -> String {
         switch node {
         case .scalar(let scalar): return scalar.string
         case .mapping: throw error(.wrongType, node, path, "expected a single value, found a mapping")
         case .sequence: throw error(.wrongType, node, path, "expected a single value, found a list")
-        case .alias: throw error(.wrongType, node, path, "YAML aliases are not supported in a spec")
         }
     }
 
     /// One of `words`, case-insensitively; returned lower-cased.
-    func word(_ node: Node, at path: String, oneOf words: [String]) throws(SpecError) -> String {
+    func word(_ node: YAMLNode, at path: String, oneOf words: [String]) throws(SpecError) -> String {
         let text = try string(node, at: path)
         guard let match = words.first(where: { $0.lowercased() == text.lowercased() }) else {
             throw error(.invalidValue, node, path, "'\(text)' is not one of \(words.joined(separator: ", "))")
@@ -80,7 +78,7 @@ struct SpecReader {
     }
 
     /// `true`/`false` (also `yes`/`no`, `on`/`off`).
-    func bool(_ node: Node, at path: String) throws(SpecError) -> Bool {
+    func bool(_ node: YAMLNode, at path: String) throws(SpecError) -> Bool {
         let text = try string(node, at: path).lowercased()
         switch text {
         case "true", "yes", "on": return true
@@ -90,7 +88,7 @@ struct SpecReader {
     }
 
     /// A whole number in `range`.
-    func int(_ node: Node, at path: String, in range: ClosedRange<Int>) throws(SpecError) -> Int {
+    func int(_ node: YAMLNode, at path: String, in range: ClosedRange<Int>) throws(SpecError) -> Int {
         let text = try string(node, at: path)
         guard let value = Int(text.replacingUnderscores()) else {
             throw error(.wrongType, node, path, "'\(text)' is not a whole number")
@@ -102,7 +100,7 @@ struct SpecReader {
     }
 
     /// A duration: `500ms`, `30s`, `5m`, `1h`, `1d` or a bare number of seconds.
-    func duration(_ node: Node, at path: String, in range: ClosedRange<Duration>) throws(SpecError) -> Duration {
+    func duration(_ node: YAMLNode, at path: String, in range: ClosedRange<Duration>) throws(SpecError) -> Duration {
         let text = try string(node, at: path)
         guard let value = SpecValues.parseDuration(text) else {
             throw error(.wrongType, node, path, "'\(text)' is not a duration such as 500ms, 30s, 5m, 1h")
@@ -119,7 +117,7 @@ struct SpecReader {
     }
 
     /// A size in bytes: `512`, `16k`, `10m`, `1g` (powers of 1024).
-    func byteSize(_ node: Node, at path: String, in range: ClosedRange<Int>) throws(SpecError) -> Int {
+    func byteSize(_ node: YAMLNode, at path: String, in range: ClosedRange<Int>) throws(SpecError) -> Int {
         let text = try string(node, at: path)
         guard let value = SpecValues.parseByteSize(text) else {
             throw error(.wrongType, node, path, "'\(text)' is not a size such as 16k, 10m, 1g")
@@ -137,11 +135,11 @@ struct SpecReader {
 
     /// The items of a list, each with its key path (`path[0]`...). A single scalar counts as a
     /// one-item list, so `trust: loopback` works as well as `trust: [loopback]`.
-    mutating func list(_ node: Node, at path: String) throws(SpecError) -> [(node: Node, path: String)] {
+    mutating func list(_ node: YAMLNode, at path: String) throws(SpecError) -> [(node: YAMLNode, path: String)] {
         if SpecReader.isNull(node) { return [] }
         switch node {
         case .sequence(let sequence):
-            var items: [(Node, String)] = []
+            var items: [(YAMLNode, String)] = []
             for (index, item) in sequence.enumerated() {
                 let itemPath = "\(path)[\(index)]"
                 locations.values[itemPath] = location(of: item)
@@ -154,8 +152,6 @@ struct SpecReader {
             return [(node, itemPath)]
         case .mapping:
             throw error(.wrongType, node, path, "expected a list, found a mapping")
-        case .alias:
-            throw error(.wrongType, node, path, "YAML aliases are not supported in a spec")
         }
     }
 

@@ -1,5 +1,5 @@
 import GreenroomConfigParsing
-import Yams
+import GreenroomYAML
 
 extension KubernetesManifests {
     /// The objects of one manifest file's text: every document (`---` separated), and every item
@@ -47,20 +47,18 @@ extension KubernetesManifests {
     ) throws(ConfigParseError)
         -> [ManifestNode]
     {
-        try YAMLSizeCheck.check(text, file: file, values: limits.values, depth: limits.depth)
-        var documents: YamlSequence<Node>
+        let documents: [YAMLNode]
         do {
-            documents = try Yams.compose_all(yaml: text, .basic)
+            documents = try YAMLComposer.documents(text)
         } catch {
-            throw yamlError(error, file: file, text: text)
+            throw yamlError(error, file: file)
         }
         var converter = Converter(file: file, limits: limits)
         var roots: [ManifestNode] = []
-        while let document = documents.next() {
+        for document in documents {
             let root = try converter.convert(document, depth: 0)
             if !root.isNull { roots.append(root) }  // an empty document: `---` alone, or only comments
         }
-        if let error = documents.error { throw yamlError(error, file: file, text: text) }
         return roots
     }
 
@@ -112,40 +110,16 @@ extension KubernetesManifests {
     }
 
     /// A YAML parser error as a located configuration error.
-    static func yamlError(_ error: any Error, file: String, text: String) -> ConfigParseError {
-        func at(_ mark: Mark) -> SourceLocation { SourceLocation(file: file, line: mark.line, column: mark.column) }
-        guard let error = error as? YamlError else {
-            return ConfigParseError(.invalidYAML, "invalid YAML: \(error)", at: start(of: file))
-        }
-        switch error {
-        case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
-            .composer(let context, let problem, let mark, _):
-            let prefix = context.map { "\($0.text) " } ?? ""
-            return ConfigParseError(.invalidYAML, "invalid YAML: \(prefix)\(problem)", at: at(mark))
-        case .duplicatedKeysInMapping(let duplicates, let context):
-            return ConfigParseError(
-                .invalidYAML,
-                "key \(duplicates.joined(separator: ", ")) written twice in one mapping",
-                at: at(context.mark)
-            )
-        case .reader(let problem, let offset, _, _):
-            var location = start(of: file)
-            for character in text.prefix(offset ?? 0) {
-                if character == "\n" || character == "\r\n" {
-                    location.line += 1
-                    location.column = 1
-                } else {
-                    location.column += 1
-                }
-            }
-            return ConfigParseError(.invalidYAML, "invalid YAML text: \(problem)", at: location)
-        default:
-            return ConfigParseError(.invalidYAML, "invalid YAML: \(error)", at: start(of: file))
-        }
+    static func yamlError(_ error: YAMLError, file: String) -> ConfigParseError {
+        ConfigParseError(
+            .invalidYAML,
+            error.message,
+            at: SourceLocation(file: file, line: error.mark.line, column: error.mark.column)
+        )
     }
 }
 
-/// Turns Yams nodes into ``ManifestNode``s, counting values so that aliases cannot multiply a
+/// Turns composed YAML nodes into ``ManifestNode``s, counting values so that aliases cannot multiply a
 /// small file into an enormous tree, and refusing non-string keys.
 private struct Converter {
     let file: String
@@ -157,11 +131,11 @@ private struct Converter {
         self.limits = limits
     }
 
-    func location(_ mark: Mark?) -> SourceLocation {
-        SourceLocation(file: file, line: mark?.line ?? 1, column: mark?.column ?? 1)
+    func location(_ mark: YAMLMark) -> SourceLocation {
+        SourceLocation(file: file, line: mark.line, column: mark.column)
     }
 
-    mutating func convert(_ node: Node, depth: Int) throws(ConfigParseError) -> ManifestNode {
+    mutating func convert(_ node: YAMLNode, depth: Int) throws(ConfigParseError) -> ManifestNode {
         let here = location(node.mark)
         values += 1
         guard values <= limits.values else {
@@ -176,7 +150,7 @@ private struct Converter {
         }
         switch node {
         case .scalar(let scalar):
-            return ManifestNode(.scalar(scalar.string, plain: scalar.style == .plain || scalar.style == .any), at: here)
+            return ManifestNode(.scalar(scalar.string, plain: scalar.isPlain), at: here)
         case .sequence(let sequence):
             var items: [ManifestNode] = []
             for item in sequence { items.append(try convert(item, depth: depth + 1)) }
@@ -185,7 +159,7 @@ private struct Converter {
             var entries: [ManifestNode.Entry] = []
             var merged: [ManifestNode.Entry] = []
             for (key, value) in mapping {
-                if case .scalar(let keyScalar) = key, keyScalar.string == "<<", keyScalar.style == .plain {
+                if case .scalar(let keyScalar) = key, keyScalar.string == "<<", keyScalar.isPlain {
                     merged += try mergeEntries(value, depth: depth)
                     continue
                 }
@@ -208,13 +182,11 @@ private struct Converter {
             // keys, in order, unless the mapping itself writes them (the first merged one wins).
             for entry in merged where !entries.contains(where: { $0.key == entry.key }) { entries.append(entry) }
             return ManifestNode(.mapping(entries), at: here)
-        case .alias:
-            throw ConfigParseError(.invalidYAML, "unresolved YAML alias", at: here)
         }
     }
 
     /// The entries a merge key's value brings: one mapping, or a list of mappings.
-    mutating func mergeEntries(_ node: Node, depth: Int) throws(ConfigParseError) -> [ManifestNode.Entry] {
+    mutating func mergeEntries(_ node: YAMLNode, depth: Int) throws(ConfigParseError) -> [ManifestNode.Entry] {
         let converted = try convert(node, depth: depth + 1)
         let sources = converted.isSequence ? converted.items : [converted]
         guard sources.allSatisfy(\.isMapping) else {
