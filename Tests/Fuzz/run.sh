@@ -7,6 +7,9 @@
 # @_cdecl("LLVMFuzzerTestOneInput"). Its first lines name what to compile with it:
 #   // fuzz-sources: Sources/GreenroomCore [more directories, relative to the repository root]
 #   // fuzz-options: -max_len=1024            (optional extra libFuzzer flags)
+#   // fuzz-c-targets: Sources/CGreenroomYAML (optional C targets: their *.c compiled with clang
+#                                              under the same sanitizers, their include/ made
+#                                              importable, with -DYAML_DECLARE_STATIC)
 # Seeds live in Tests/Fuzz/Corpus/<Harness>/ (committed), an optional dictionary in
 # Tests/Fuzz/<Harness>.dict. Binaries, the growing corpus and crash files go to .build-fuzz/.
 #
@@ -35,6 +38,8 @@ if ! command -v "$swiftc" >/dev/null; then
     echo "run.sh: $swiftc not found; install Swift (6.x) to fuzz" >&2
     exit 2
 fi
+clang="$(dirname "$(command -v "$swiftc")")/clang"
+[ -x "$clang" ] || clang=clang
 linker=()
 if command -v ld.lld >/dev/null || [ -x "$(dirname "$(command -v "$swiftc")")/ld.lld" ]; then
     linker=(-use-ld=lld)  # gold warns about ASan's local symbols; lld links quietly
@@ -66,6 +71,7 @@ for harness in "${harnesses[@]}"; do
     name="$(basename "$harness" .swift)"
     out="$out_root/$name"
     mkdir -p "$out/corpus" "$out/artifacts"
+    : >"$out/build.log"
 
     source_dirs="$(header_value "$harness" sources)"
     if [ -z "$source_dirs" ]; then
@@ -83,11 +89,34 @@ for harness in "${harnesses[@]}"; do
         continue
     fi
 
+    c_objects=()
+    c_includes=()
+    c_failed=""
+    for dir in $(header_value "$harness" c-targets); do
+        [ -d "$root/$dir/include" ] || { c_failed="fuzz-c-targets directory '$dir' has no include/"; break; }
+        c_includes+=(-I "$root/$dir/include")
+        mkdir -p "$out/c"
+        for file in "$root/$dir"/*.c; do
+            object="$out/c/$(basename "$file" .c).o"
+            if ! "$clang" -c -O1 -g -fsanitize=fuzzer-no-link,address -DYAML_DECLARE_STATIC \
+                -I "$root/$dir/include" "$file" -o "$object" >>"$out/build.log" 2>&1; then
+                c_failed="C source $file does not compile (see $out/build.log)"
+                break 2
+            fi
+            c_objects+=("$object")
+        done
+    done
+    if [ -n "$c_failed" ]; then
+        echo "== $name: $c_failed" >&2
+        failed+=("$name ($c_failed)")
+        continue
+    fi
+
     echo "== $name: building with ${#sources[@]} source files from: $source_dirs"
     # -package-name: the sources' `package` declarations are visible to the harness, as to tests.
     if ! "$swiftc" -sanitize=fuzzer,address -parse-as-library -swift-version 6 "${swift_flags[@]}" "${linker[@]}" \
-        -module-name "$name" -package-name greenroom "${sources[@]}" "$harness" -o "$out/$name" \
-        >"$out/build.log" 2>&1; then
+        -module-name "$name" -package-name greenroom "${c_includes[@]}" "${sources[@]}" "$harness" \
+        "${c_objects[@]}" -o "$out/$name" >>"$out/build.log" 2>&1; then
         cat "$out/build.log" >&2
         failed+=("$name (build failed, see $out/build.log)")
         continue
