@@ -73,6 +73,9 @@ import Testing
         #expect((summary?["files"] as? [String])?.count == 4, "\(staticCheck)")
 
         let certificate = try await SelfSignedCertificate.make(in: home)
+        // init's text, read once: a retry after a port conflict adapts it again, not the spec the
+        // failed attempt wrote (whose commented production lines are already turned on).
+        let initText = try String(contentsOfFile: spec, encoding: .utf8)
         try await retryingOnPortConflict {
             try await withTeardown { teardown in
                 let ports = try FreePort.allocate(3)
@@ -83,7 +86,7 @@ import Testing
                 // them), Let's Encrypt's files become the test's self-signed certificate, the ACME
                 // webroot moves into the test's directory, and the spec names the proxy this row
                 // runs (with PROXY v2 for HAProxy, as the README says).
-                var adapted = QuickStartSpec(try String(contentsOfFile: spec, encoding: .utf8))
+                var adapted = QuickStartSpec(initText)
                 try adapted.adapt(
                     app: app,
                     http: http,
