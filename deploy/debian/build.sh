@@ -43,7 +43,13 @@ static_libs="$root/.build/static-libs"
 mkdir -p "$static_libs"
 ln -sf "$(gcc -print-file-name=libstdc++.a)" "$static_libs/libstdc++.a"
 ln -sf "$(gcc -print-file-name=libgcc_eh.a)" "$static_libs/libgcc_s.a"
-build_flags=(-c release --static-swift-stdlib -Xswiftc "-L$static_libs")
+# Size (issue 18: at most 25 MB): linked by lld (from the Swift toolchain) with the relative
+# relocations packed (DT_RELR: 1.5 MB of .rela.dyn become 12 KB; glibc 2.36 reads them, the same
+# glibc the binary's symbols need anyway), and without the toolchain's `-export-dynamic` (20,000
+# exported Swift symbols, 2 MB of dynamic symbol table, that nothing loads: the binary has no
+# plugins).
+build_flags=(-c release --static-swift-stdlib -Xswiftc "-L$static_libs"
+    -Xswiftc -use-ld=lld -Xlinker --no-export-dynamic -Xlinker -z -Xlinker pack-relative-relocs)
 echo "== swift build ${build_flags[*]} --product greenroom" >&2
 swift build "${build_flags[@]}" --product greenroom >&2
 built="$(swift build "${build_flags[@]}" --show-bin-path)/greenroom"

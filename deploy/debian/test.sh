@@ -54,6 +54,9 @@ deb="$(echo "$out"/greenroom_*.deb)"
 [ -f "$deb" ] || die "build.sh wrote no .deb"
 binary_size=$(stat -c %s "$(echo "$out"/greenroom-*-linux-*)")
 echo "binary: $binary_size bytes; package: $(stat -c %s "$deb") bytes"
+# Issue 18: the stripped self-contained binary is at most 25 MB (it was 70.9 MB while Yams and
+# swift-mustache linked the whole of Foundation, and ICU with it).
+check "the binary is at most 25 MB ($binary_size bytes)" test "$binary_size" -le 25000000
 
 echo "== lintian"
 # --fail-on error: warnings are listed (and explained in the README), errors fail.
