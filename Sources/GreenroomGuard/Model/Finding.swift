@@ -19,6 +19,8 @@ public struct Finding: Sendable, Hashable, CustomStringConvertible {
     /// Other places involved, which the fix may touch too: the `proxy_pass` a header line applies
     /// to, the `proxy_pass` that uses an upstream `server` line.
     public var related: [SourceLocation]
+    /// The fix as an exact edit of the file, when it is one (see ``Replacement``).
+    public var replacement: Replacement?
 
     /// Creates a finding.
     public init(
@@ -28,8 +30,10 @@ public struct Finding: Sendable, Hashable, CustomStringConvertible {
         message: String,
         fix: String,
         optIn: StartupOptIn? = nil,
-        related: [SourceLocation] = []
+        related: [SourceLocation] = [],
+        replacement: Replacement? = nil
     ) {
+        self.replacement = replacement
         self.optIn = optIn
         self.related = related
         self.rule = rule

@@ -32,12 +32,14 @@ package struct NginxChecker: Sendable {
             key.related = []
             related[key, default: []].formUnion(finding.related)
         }
-        releaseInBackground(analysis)
-        return related.map { key, places in
+        let findings = related.map { key, places in
             var finding = key
             finding.related = places.sorted()
             return finding
-        }.sorted()
+        }
+        let edited = Self.attachingReplacements(findings, config: analysis.config)
+        releaseInBackground(analysis)
+        return edited.sorted()
     }
 
     /// The app the trust rules judge against: the spec's, or without one (`inferApp`) an app that

@@ -11,7 +11,9 @@ import Synchronization
 ///  "summary":{"errors":1,"warnings":0,"info":0,"total":1,"files":["/etc/nginx/nginx.conf"]}}
 /// ```
 /// `file`, `line` and `column` are `null` for findings outside files (live rules); `related`
-/// lists the other places involved and is left out when there are none.
+/// lists the other places involved and is left out when there are none. A fix that is an exact
+/// edit adds `"replacement":{"line":12,"column":5,"endLine":12,"endColumn":22,"text":"..."}`
+/// (the same file; `endColumn` is just after the replaced text).
 package struct JSONReportFormatter: Sendable {
     /// Creates the formatter.
     package init() {}
@@ -61,6 +63,11 @@ package struct JSONReportFormatter: Sendable {
                 out += ",\"line\":\(place.line),\"column\":\(place.column)}"
             }
             out += "]"
+        }
+        if let edit = finding.replacement {
+            out += ",\"replacement\":{\"line\":\(edit.start.line),\"column\":\(edit.start.column)"
+            out += ",\"endLine\":\(edit.end.line),\"endColumn\":\(edit.end.column),\"text\":"
+            out += JSONWriter.string(edit.text) + "}"
         }
         out += "}"
     }

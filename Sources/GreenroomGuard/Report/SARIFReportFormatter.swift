@@ -70,6 +70,9 @@ package struct SARIFReportFormatter: Sendable {
                     }
                     pairs.append(("relatedLocations", JSONWriter.array(related)))
                 }
+                if let replacement = finding.replacement {
+                    pairs.append(("fixes", JSONWriter.array([fix(replacement, description: finding.fix)])))
+                }
             } else {
                 let scope = RuleCatalog.all.first { $0.id == finding.rule }?.scope.rawValue ?? "greenroom"
                 let logical = JSONWriter.object([
@@ -112,14 +115,46 @@ package struct SARIFReportFormatter: Sendable {
 
     /// A SARIF `physicalLocation`: the file (relative to `%SRCROOT%` when it can be) and the line and column.
     private func physicalLocation(_ location: SourceLocation, path: (text: String, isRelative: Bool)) -> String {
-        var artifact = [("uri", JSONWriter.string(uri(path.text)))]
-        if path.isRelative { artifact.append(("uriBaseId", JSONWriter.string(Self.sourceRoot))) }
-        return JSONWriter.object([
-            ("artifactLocation", JSONWriter.object(artifact)),
+        JSONWriter.object([
+            ("artifactLocation", artifactLocation(path)),
             (
                 "region",
                 JSONWriter.object([("startLine", String(location.line)), ("startColumn", String(location.column))])
             ),
+        ])
+    }
+
+    /// A SARIF `artifactLocation`: the file's URI, relative to `%SRCROOT%` when it can be.
+    private func artifactLocation(_ path: (text: String, isRelative: Bool)) -> String {
+        var artifact = [("uri", JSONWriter.string(uri(path.text)))]
+        if path.isRelative { artifact.append(("uriBaseId", JSONWriter.string(Self.sourceRoot))) }
+        return JSONWriter.object(artifact)
+    }
+
+    /// A SARIF `fix`: the finding's fix text as its description, and the one replacement in its file
+    /// (`deletedRegion` up to the exclusive end column, `insertedContent`).
+    private func fix(_ replacement: Finding.Replacement, description: String) -> String {
+        let region = JSONWriter.object([
+            ("startLine", String(replacement.start.line)),
+            ("startColumn", String(replacement.start.column)),
+            ("endLine", String(replacement.end.line)),
+            ("endColumn", String(replacement.end.column)),
+        ])
+        let change = JSONWriter.object([
+            ("artifactLocation", artifactLocation(relativePath(replacement.start.file))),
+            (
+                "replacements",
+                JSONWriter.array([
+                    JSONWriter.object([
+                        ("deletedRegion", region),
+                        ("insertedContent", JSONWriter.object([("text", JSONWriter.string(replacement.text))])),
+                    ])
+                ])
+            ),
+        ])
+        return JSONWriter.object([
+            ("description", JSONWriter.object([("text", JSONWriter.string(description))])),
+            ("artifactChanges", JSONWriter.array([change])),
         ])
     }
 

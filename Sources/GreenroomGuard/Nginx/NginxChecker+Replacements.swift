@@ -1,0 +1,75 @@
+import GreenroomConfigParsing
+
+extension NginxChecker {
+    /// Attaches an exact edit (``Finding/Replacement``) to every finding whose fix is one simple
+    /// directive with the name of the directive the finding points at: `server_tokens off;` at
+    /// `server_tokens on;`, `proxy_set_header X-Forwarded-For $remote_addr;` at the line that
+    /// appended the client's header. Anything else (a fix that adds a line next to another
+    /// directive, prose, several directives, a placeholder such as `<value>`) keeps prose only.
+    ///
+    /// Offered only for a directive on one line whose text and replacement are ASCII (so byte
+    /// columns are the columns every editor counts).
+    static func attachingReplacements(_ findings: [Finding], config: NginxConfig) -> [Finding] {
+        let wanted = Set(findings.compactMap(\.location))
+        guard !wanted.isEmpty else { return findings }
+        var byPlace: [SourceLocation: NginxDirective] = [:]
+        var pending = config.directives[...]
+        var stack: [[NginxDirective]] = []
+        while true {
+            guard let directive = pending.popFirst() else {
+                guard let next = stack.popLast() else { break }
+                pending = next[...]
+                continue
+            }
+            if let block = directive.block {
+                stack.append(Array(pending))
+                pending = block[...]
+            } else if directive.end != nil, wanted.contains(directive.location) {
+                byPlace[directive.location] = directive
+            }
+        }
+        // A 10 MB configuration can have a hundred thousand findings sharing a few fix texts:
+        // each text is parsed once.
+        var parsedFixes: [String: NginxDirective?] = [:]
+        return findings.map { finding in
+            guard let location = finding.location, let directive = byPlace[location] else { return finding }
+            let parsed: NginxDirective?
+            if let known = parsedFixes[finding.fix] {
+                parsed = known
+            } else {
+                parsed = directiveOfFix(finding.fix)
+                parsedFixes[finding.fix] = parsed
+            }
+            guard let parsed, let replacement = replacement(of: directive, by: parsed, text: finding.fix) else {
+                return finding
+            }
+            var finding = finding
+            finding.replacement = replacement
+            return finding
+        }
+    }
+
+    /// The one simple directive `fix` is, when it is one: printable ASCII, no placeholder
+    /// (`<value>`), nothing after its `;`.
+    static func directiveOfFix(_ fix: String) -> NginxDirective? {
+        guard fix.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }), !fix.contains("<"),
+            let parsed = try? NginxParser.parse(Array(fix.utf8), file: "fix"), parsed.count == 1,
+            parsed[0].block == nil
+        else { return nil }
+        return parsed[0]
+    }
+
+    /// `fix` (the directive `text` reads as) replacing `directive`: the same name, other values, and
+    /// `directive` on one line of ASCII.
+    static func replacement(
+        of directive: NginxDirective,
+        by fix: NginxDirective,
+        text: String
+    ) -> Finding.Replacement? {
+        guard fix.name == directive.name, fix.values != directive.values, let end = directive.end,
+            end.file == directive.location.file, end.line == directive.location.line,
+            end.column > directive.location.column, directive.values.allSatisfy({ $0.utf8.allSatisfy { $0 < 0x80 } })
+        else { return nil }
+        return Finding.Replacement(start: directive.location, end: end, text: text)
+    }
+}
