@@ -50,6 +50,9 @@ import Testing
         Row("bad-wrong-port.cfg", .standard, ["GR135:12"]),
         Row("bad-no-address.cfg", .standard, ["GR136:4"]),
         Row("bad-named-defaults.cfg", .standard, ["GR131:4"]),
+        Row("bad-backend-defaults-header.cfg", .standard, ["GR133:8"]),
+        Row("good-backend-defaults-delete.cfg", .standard, []),
+        Row("good-backend-defaults-delete.cfg", .hopsTwo, []),
     ]
 
     @Test(arguments: rows)

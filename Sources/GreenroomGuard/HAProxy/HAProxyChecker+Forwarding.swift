@@ -27,9 +27,12 @@ extension HAProxyChecker {
             {
                 continue
             }
+            // HAProxy runs the frontend's rules (its defaults' first), then, in another section,
+            // the backend's: the rules of the defaults the backend inherits (even the frontend's
+            // defaults again), then its own.
             var rules = route.frontend.httpRequestRules
             if route.backend.section != route.frontend.section {
-                rules += route.backend.section.lines.filter { $0.keyword == "http-request" }
+                rules += route.backend.httpRequestRules
             }
             // HAProxy adds the header when either side enables it; the backend's settings win.
             let backendForwardFor = route.backend.option("forwardfor")
