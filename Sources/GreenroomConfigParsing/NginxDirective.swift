@@ -37,9 +37,25 @@ package struct NginxDirective: Sendable, Hashable, CustomStringConvertible {
     package var location: SourceLocation
     /// The directives inside `{ }` for a block directive, `nil` for a simple one.
     package var block: [NginxDirective]?
-    /// For a simple directive read from a file, the place just after its `;` (so the directive's
-    /// text is ``location`` up to here, exclusive): what a fix that replaces it replaces.
-    package var end: SourceLocation?
+    /// For a simple directive read from a file, the place just after its `;`, in the file of
+    /// ``location`` (so the directive's text is ``location`` up to here, exclusive): what a fix
+    /// that replaces it replaces. Two integers, not a ``SourceLocation``: directives are copied a
+    /// lot, and a second file name would be one more reference to count on every copy.
+    package var end: Position?
+
+    /// A line and column in the directive's own file.
+    package struct Position: Sendable, Hashable {
+        /// The line, from 1.
+        package var line: Int
+        /// The column (bytes), from 1.
+        package var column: Int
+
+        /// Creates a position.
+        package init(line: Int, column: Int) {
+            self.line = line
+            self.column = column
+        }
+    }
 
     /// Creates a directive.
     package init(
@@ -47,7 +63,7 @@ package struct NginxDirective: Sendable, Hashable, CustomStringConvertible {
         arguments: [Argument] = [],
         location: SourceLocation,
         block: [NginxDirective]? = nil,
-        end: SourceLocation? = nil
+        end: Position? = nil
     ) {
         self.name = name
         self.arguments = arguments

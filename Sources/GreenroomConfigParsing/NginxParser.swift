@@ -44,7 +44,7 @@ package enum NginxParser {
                     throw ConfigParseError(.unexpectedToken, "unexpected \";\" with no directive before it", at: here)
                 }
                 var simple = directive(from: words)
-                simple.end = SourceLocation(file: file, line: token.line, column: token.column + 1)
+                simple.end = NginxDirective.Position(line: token.line, column: token.column + 1)
                 stack[stack.count - 1].children.append(simple)
                 words.removeAll(keepingCapacity: true)
             case .blockStart:

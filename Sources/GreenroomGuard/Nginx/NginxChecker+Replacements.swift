@@ -13,17 +13,18 @@ extension NginxChecker {
         let wanted = Set(findings.compactMap(\.location))
         guard !wanted.isEmpty else { return findings }
         var byPlace: [SourceLocation: NginxDirective] = [:]
-        var pending = config.directives[...]
-        var stack: [[NginxDirective]] = []
-        while true {
-            guard let directive = pending.popFirst() else {
-                guard let next = stack.popLast() else { break }
-                pending = next[...]
+        // Depth first with an explicit stack of (block, next index): no copy of a block's
+        // remaining directives when entering a child (an http block of 75,000 servers).
+        var stack: [(directives: [NginxDirective], next: Int)] = [(config.directives, 0)]
+        while let top = stack.last {
+            guard top.next < top.directives.count else {
+                stack.removeLast()
                 continue
             }
+            let directive = top.directives[top.next]
+            stack[stack.count - 1].next += 1
             if let block = directive.block {
-                stack.append(Array(pending))
-                pending = block[...]
+                stack.append((block, 0))
             } else if directive.end != nil, wanted.contains(directive.location) {
                 byPlace[directive.location] = directive
             }
@@ -66,10 +67,13 @@ extension NginxChecker {
         by fix: NginxDirective,
         text: String
     ) -> Finding.Replacement? {
-        guard fix.name == directive.name, fix.values != directive.values, let end = directive.end,
-            end.file == directive.location.file, end.line == directive.location.line,
-            end.column > directive.location.column, directive.values.allSatisfy({ $0.utf8.allSatisfy { $0 < 0x80 } })
+        guard fix.name == directive.name, let end = directive.end, end.line == directive.location.line,
+            end.column > directive.location.column,
+            directive.arguments.allSatisfy({ $0.value.utf8.allSatisfy { $0 < 0x80 } }),
+            !fix.arguments.elementsEqual(directive.arguments, by: { $0.value == $1.value })
         else { return nil }
-        return Finding.Replacement(start: directive.location, end: end, text: text)
+        var endLocation = directive.location
+        endLocation.column = end.column
+        return Finding.Replacement(start: directive.location, end: endLocation, text: text)
     }
 }
