@@ -2,8 +2,8 @@ import GreenroomConfigParsing
 import GreenroomCore
 
 extension NginxChecker {
-    /// GR041, GR044, GR048, GR049, GR100, GR104, GR106, GR107, GR111, GR113, GR119: single directives
-    /// with a known bad value.
+    /// GR041, GR044, GR048, GR049, GR100, GR104, GR106, GR107, GR111, GR113, GR119, GR122, GR124:
+    /// single directives with a known bad value.
     func hygieneFindings(_ analysis: NginxAnalysis) -> [Finding] {
         var findings: [Finding] = []
         var directives = analysis.config.directives.filter { $0.block == nil }
@@ -95,6 +95,26 @@ extension NginxChecker {
                 at: directive.location,
                 "ssl_ciphers allows \(weak.joined(separator: ", "))",
                 fix: "ssl_ciphers HIGH:!aNULL:!MD5; (or Mozilla's intermediate list)"
+            )
+        case "proxy_buffering" where first == "off":
+            return Rule.nginxProxyBufferingOff.finding(
+                at: directive.location,
+                "proxy_buffering off holds the app's connection until the client has read the whole response",
+                fix: "delete it (buffering is on by default); keep it off only in a location that streams"
+            )
+        case "ssl_ecdh_curve":
+            let groups = directive.firstValue.split(separator: ":")
+            let postQuantum = groups.filter {
+                !$0.hasPrefix("?") && ($0.uppercased().contains("MLKEM") || $0.uppercased().contains("KYBER"))
+            }
+            guard !postQuantum.isEmpty else { return nil }
+            return Rule.nginxPostQuantumCurve.finding(
+                at: directive.location,
+                "ssl_ecdh_curve names \(postQuantum.joined(separator: ", ")), which OpenSSL before 3.5 does not "
+                    + "know: it rejects the whole list and nginx does not load",
+                fix: "ssl_ecdh_curve "
+                    + groups.map { postQuantum.contains($0) ? "?" + $0 : $0 }.joined(separator: ":")
+                    + "; (OpenSSL 3.3 or later), or leave the post-quantum groups out"
             )
         default:
             return nil

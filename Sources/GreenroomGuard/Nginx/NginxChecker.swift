@@ -78,6 +78,8 @@ package struct NginxChecker: Sendable {
             resolutionFindings,
             workerFindings,
             tlsFindings,
+            rewriteCaptureFindings,
+            variableCaseFindings,
         ]
     }
 

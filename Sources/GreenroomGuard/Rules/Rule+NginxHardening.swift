@@ -668,6 +668,133 @@ extension Rule {
             """
     )
 
+    /// GR122.
+    public static let nginxProxyBufferingOff = Rule(
+        id: .nginxProxyBufferingOff,
+        severity: .info,
+        scope: .nginx,
+        title: "proxy_buffering off",
+        rationale: """
+            With buffering off, nginx holds the app's connection open for as long as the client takes \
+            to read the response: a few slow readers tie up every app worker. Turn it off only \
+            where the app streams (server-sent events, long polling), and there per location.
+            """,
+        bad: """
+            location / {
+                proxy_pass http://127.0.0.1:8000;
+                proxy_buffering off;
+            }
+            """,
+        good: """
+            location / {
+                proxy_pass http://127.0.0.1:8000;
+            }
+            """
+    )
+
+    /// GR123.
+    public static let nginxMixedCaseVariable = Rule(
+        id: .nginxMixedCaseVariable,
+        severity: .info,
+        scope: .nginx,
+        title: "one variable spelled in different cases",
+        rationale: """
+            nginx variable names ignore case: `$Backend` and `$backend` are the same variable. Two \
+            spellings read as two variables, and the one that seems unset is not.
+            """,
+        bad: """
+            set $Backend 127.0.0.1:8000;
+            proxy_pass http://$backend;
+            """,
+        good: """
+            set $backend 127.0.0.1:8000;
+            proxy_pass http://$backend;
+            """
+    )
+
+    /// GR124.
+    public static let nginxPostQuantumCurve = Rule(
+        id: .nginxPostQuantumCurve,
+        severity: .warning,
+        scope: .nginx,
+        title: "ssl_ecdh_curve names a post-quantum group older OpenSSL rejects",
+        rationale: """
+            OpenSSL rejects the whole `ssl_ecdh_curve` list when one group is unknown to it, and \
+            the post-quantum hybrids (`X25519MLKEM768`, the `Kyber` drafts) exist only from \
+            OpenSSL 3.5: on an older library nginx does not start, or a reload keeps the old \
+            configuration. A `?` prefix (OpenSSL 3.3 and later) makes the group optional.
+            """,
+        bad: "ssl_ecdh_curve X25519MLKEM768:X25519:prime256v1;",
+        good: "ssl_ecdh_curve ?X25519MLKEM768:X25519:prime256v1;"
+    )
+
+    /// GR125.
+    public static let nginxHTTP2Misdirected = Rule(
+        id: .nginxHTTP2Misdirected,
+        severity: .info,
+        scope: .nginx,
+        title: "TLS default server rejecting handshakes without a 421 for reused HTTP/2 connections",
+        rationale: """
+            `ssl_reject_handshake on` refuses connections for unknown names, but a browser reuses \
+            an HTTP/2 connection opened for another name on the same address, and those requests \
+            still land in the default server. `return 421` tells the browser to open a proper \
+            connection instead of answering from the wrong site.
+            """,
+        bad: """
+            server {
+                listen 443 ssl default_server;
+                http2 on;
+                ssl_reject_handshake on;
+            }
+            """,
+        good: """
+            server {
+                listen 443 ssl default_server;
+                http2 on;
+                ssl_reject_handshake on;
+                location / { return 421; }
+            }
+            """
+    )
+
+    /// GR126.
+    public static let nginxRewriteArgsCapture = Rule(
+        id: .nginxRewriteArgsCapture,
+        severity: .info,
+        scope: .nginx,
+        title: "rewrite with arguments followed by set or if reading a numbered capture",
+        rationale: """
+            Gixy-Next reports this shape as CVE-2026-42945: after a `rewrite` whose replacement \
+            has a `?`, a `set` or `if` that reads `$1`…`$9` overflows a heap buffer in nginx before \
+            1.30.1 and 1.31.0. Upgrade; until then, capture by name (`(?<id>...)`, `$id`) instead \
+            of by number.
+            """,
+        bad: """
+            rewrite ^/item/(.*)$ /show?kind=item;
+            set $id $1;
+            """,
+        good: """
+            rewrite ^/item/(?<item>.*)$ /show?kind=item;
+            set $id $item;
+            """
+    )
+
+    /// GR127.
+    public static let nginxOverlappingCaptures = Rule(
+        id: .nginxOverlappingCaptures,
+        severity: .info,
+        scope: .nginx,
+        title: "rewrite redirect or arguments referencing nested numbered captures",
+        rationale: """
+            Gixy-Next reports this shape as CVE-2026-9256: a `rewrite` that redirects (or writes \
+            arguments) with two numbered captures where one contains the other escapes them into \
+            a buffer sized for the raw bytes, in nginx before 1.30.2 and 1.31.1. Upgrade; until \
+            then, reference captures by name.
+            """,
+        bad: "rewrite ^/((.*))$ https://example.com/$1/$2 redirect;",
+        good: "rewrite ^/(?<path>.*)$ https://example.com/$path redirect;"
+    )
+
     /// The nginx hardening rules (`GR039`–`GR049`, `GR100`–`GR129`), ordered by id.
     public static let nginxHardeningRules: [Rule] = [
         .nginxAliasTraversal, .nginxOriginRegex, .nginxValidReferersNone, .nginxAllowWithoutDeny, .nginxSatisfyAnyOpen,
@@ -677,6 +804,7 @@ extension Rule {
         .nginxAddHeaderContentType, .nginxReturnBypassesAccess, .nginxInvalidCapture, .nginxStaleDNS,
         .nginxHostHeaderInRedirect, .nginxStatusPageOpen, .nginxWeakTLS, .nginxRegexExactMatch, .nginxMissingResolver,
         .nginxRootExposure, .nginxMissingHSTS, .nginxStaplingWithoutResolver, .nginxNonExpandingVariable,
-        .nginxStaplingUnavailable, .nginxQuicWithoutReuseport,
+        .nginxStaplingUnavailable, .nginxQuicWithoutReuseport, .nginxProxyBufferingOff, .nginxMixedCaseVariable,
+        .nginxPostQuantumCurve, .nginxHTTP2Misdirected, .nginxRewriteArgsCapture, .nginxOverlappingCaptures,
     ]
 }
