@@ -110,6 +110,12 @@ public struct RuleID: Sendable, Hashable, Comparable, CaseIterable, CustomString
         case nginxNonExpandingVariable = "GR119"
         case nginxStaplingUnavailable = "GR120"
         case nginxQuicWithoutReuseport = "GR121"
+        case nginxProxyBufferingOff = "GR122"
+        case nginxMixedCaseVariable = "GR123"
+        case nginxPostQuantumCurve = "GR124"
+        case nginxHTTP2Misdirected = "GR125"
+        case nginxRewriteArgsCapture = "GR126"
+        case nginxOverlappingCaptures = "GR127"
         case haproxyClientForwardingHeader = "GR130"
         case haproxyAppendedForwardedFor = "GR131"
         case haproxyProxyProtocolMismatch = "GR132"
@@ -136,12 +142,6 @@ public struct RuleID: Sendable, Hashable, Comparable, CaseIterable, CustomString
         case kubernetesIngressNginxFullForwardedFor = "GR173"
         case kubernetesExternalTrafficPolicyCluster = "GR174"
         case kubernetesNoApp = "GR175"
-        case nginxProxyBufferingOff = "GR122"
-        case nginxMixedCaseVariable = "GR123"
-        case nginxPostQuantumCurve = "GR124"
-        case nginxHTTP2Misdirected = "GR125"
-        case nginxRewriteArgsCapture = "GR126"
-        case nginxOverlappingCaptures = "GR127"
     }
 
     private let code: Code
