@@ -118,7 +118,7 @@ extension NginxChecker {
                     at: rewrite.location,
                     "rewrite escapes $\(outer) and $\(inner), one inside the other, into "
                         + (redirects ? "a redirect" : "the arguments")
-                        + ": nginx before 1.30.2 overflows a buffer here",
+                        + ": nginx before 1.30.2 (mainline 1.31.1) overflows a heap buffer here (CVE-2026-9256)",
                     fix: "upgrade nginx, or capture by name ((?<name>...)) and write $name"
                 )
             }

@@ -20,7 +20,9 @@ extension NginxRegex {
             if bytes[index] == UInt8(ascii: "(") {
                 if isCapturingGroup(bytes, at: index) {
                     count += 1
-                    parents[count] = open.last { $0 != nil } ?? nil
+                    // Assigning a bare `nil` would remove the key: store "no parent" explicitly.
+                    let parent: Int? = open.last { $0 != nil } ?? nil
+                    parents.updateValue(parent, forKey: count)
                     open.append(count)
                 } else {
                     open.append(nil)

@@ -786,10 +786,12 @@ extension Rule {
         scope: .nginx,
         title: "rewrite redirect or arguments referencing nested numbered captures",
         rationale: """
-            Gixy-Next reports this shape as CVE-2026-9256: a `rewrite` that redirects (or writes \
-            arguments) with two numbered captures where one contains the other escapes them into \
-            a buffer sized for the raw bytes, in nginx before 1.30.2 and 1.31.1. Upgrade; until \
-            then, reference captures by name.
+            CVE-2026-9256: a `rewrite` that redirects (or writes arguments) with two numbered \
+            captures where one contains the other, and no other variable, escapes them into a \
+            buffer sized for the raw bytes, which overflows the heap in nginx up to 1.30.1 and \
+            1.31.0 (fixed in 1.30.2 and 1.31.1). nginx's version is not in the configuration, so \
+            this is a note: upgrade, or capture by name and write `$name` (a named group is still \
+            numbered, so `$1` does not help).
             """,
         bad: "rewrite ^/((.*))$ https://example.com/$1/$2 redirect;",
         good: "rewrite ^/(?<path>.*)$ https://example.com/$path redirect;"
