@@ -18,7 +18,7 @@ extension NginxChecker {
                     Rule.nginxRewriteArgsCapture.finding(
                         at: rewrite.location,
                         "rewrite writes arguments ('?') and a later \(reader.name) reads a numbered capture: "
-                            + "nginx before 1.30.1 overflows a buffer here",
+                            + "nginx before 1.30.1 (mainline 1.31.0) overflows a heap buffer here (CVE-2026-42945)",
                         fix: "upgrade nginx, or capture by name: (?<name>...) and $name in the \(reader.name)",
                         related: [reader.location]
                     )

@@ -764,10 +764,12 @@ extension Rule {
         scope: .nginx,
         title: "rewrite with arguments followed by set or if reading a numbered capture",
         rationale: """
-            Gixy-Next reports this shape as CVE-2026-42945: after a `rewrite` whose replacement \
-            has a `?`, a `set` or `if` that reads `$1`…`$9` overflows a heap buffer in nginx before \
-            1.30.1 and 1.31.0. Upgrade; until then, capture by name (`(?<id>...)`, `$id`) instead \
-            of by number.
+            CVE-2026-42945: after a `rewrite` whose replacement has a `?` and that does not end the \
+            rewrite phase (no `last`, `break` or redirect), a `set` or `if` in the same block that \
+            reads `$1`…`$9` sizes its buffer for the raw capture but writes it URI-escaped, which \
+            overflows the heap in nginx 0.6.27 to 1.30.0 (fixed in 1.30.1 and 1.31.0). nginx's \
+            version is not in the configuration, so this is a note: upgrade, or capture by name \
+            (`(?<id>...)`, `$id`) instead of by number.
             """,
         bad: """
             rewrite ^/item/(.*)$ /show?kind=item;
