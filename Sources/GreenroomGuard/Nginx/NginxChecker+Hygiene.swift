@@ -2,7 +2,7 @@ import GreenroomConfigParsing
 import GreenroomCore
 
 extension NginxChecker {
-    /// GR041, GR044, GR048, GR049, GR100, GR104, GR106, GR107, GR111, GR113, GR119, GR122, GR124:
+    /// GR041, GR044, GR048, GR049, GR100, GR104, GR106, GR107, GR111, GR113, GR119, GR124:
     /// single directives with a known bad value.
     func hygieneFindings(_ analysis: NginxAnalysis) -> [Finding] {
         var findings: [Finding] = []
@@ -95,12 +95,6 @@ extension NginxChecker {
                 at: directive.location,
                 "ssl_ciphers allows \(weak.joined(separator: ", "))",
                 fix: "ssl_ciphers HIGH:!aNULL:!MD5; (or Mozilla's intermediate list)"
-            )
-        case "proxy_buffering" where first == "off":
-            return Rule.nginxProxyBufferingOff.finding(
-                at: directive.location,
-                "proxy_buffering off holds the app's connection until the client has read the whole response",
-                fix: "delete it (buffering is on by default); keep it off only in a location that streams"
             )
         case "ssl_ecdh_curve":
             let groups = directive.firstValue.split(separator: ":")

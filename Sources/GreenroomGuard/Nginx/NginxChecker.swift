@@ -80,6 +80,7 @@ package struct NginxChecker: Sendable {
             tlsFindings,
             rewriteCaptureFindings,
             variableCaseFindings,
+            proxyBufferingFindings,
         ]
     }
 

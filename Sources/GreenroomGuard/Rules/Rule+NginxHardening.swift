@@ -673,11 +673,14 @@ extension Rule {
         id: .nginxProxyBufferingOff,
         severity: .info,
         scope: .nginx,
-        title: "proxy_buffering off",
+        title: "proxy_buffering off for the whole site",
         rationale: """
-            With buffering off, nginx holds the app's connection open for as long as the client takes \
-            to read the response: a few slow readers tie up every app worker. Turn it off only \
-            where the app streams (server-sent events, long polling), and there per location.
+            With buffering off, nginx passes the response to the client "synchronously, immediately as \
+            it is received" and does not read the whole response from the app: the app's connection \
+            stays open for as long as the client takes to read, so a few slow readers tie up the app. \
+            Set at the http or server level, or in `location /`, it covers every response. Turn it off \
+            only in the locations that stream (server-sent events, long polling), or let the app send \
+            `X-Accel-Buffering: no` on those responses.
             """,
         bad: """
             location / {
@@ -688,6 +691,10 @@ extension Rule {
         good: """
             location / {
                 proxy_pass http://127.0.0.1:8000;
+            }
+            location /events {
+                proxy_pass http://127.0.0.1:8000;
+                proxy_buffering off;
             }
             """
     )
