@@ -102,13 +102,25 @@ extension NginxChecker {
                 !$0.hasPrefix("?") && ($0.uppercased().contains("MLKEM") || $0.uppercased().contains("KYBER"))
             }
             guard !postQuantum.isEmpty else { return nil }
+            let drafts = postQuantum.filter { $0.uppercased().contains("KYBER") }
+            let classical = groups.filter { !postQuantum.contains($0) }
+            let fallback = "ssl_ecdh_curve " + (classical.isEmpty ? "auto" : classical.joined(separator: ":")) + ";"
+            if !drafts.isEmpty {
+                return Rule.nginxPostQuantumCurve.finding(
+                    at: directive.location,
+                    "ssl_ecdh_curve names \(drafts.joined(separator: ", ")), a pre-standard Kyber group no "
+                        + "OpenSSL release knows: OpenSSL rejects the whole list and nginx does not load it",
+                    fix: fallback + " (X25519MLKEM768 is the standard hybrid, from OpenSSL 3.5)"
+                )
+            }
             return Rule.nginxPostQuantumCurve.finding(
                 at: directive.location,
-                "ssl_ecdh_curve names \(postQuantum.joined(separator: ", ")), which OpenSSL before 3.5 does not "
-                    + "know: it rejects the whole list and nginx does not load",
-                fix: "ssl_ecdh_curve "
+                "ssl_ecdh_curve names \(postQuantum.joined(separator: ", ")), which needs OpenSSL 3.5 or later: "
+                    + "an older OpenSSL (Debian 12, Ubuntu 24.04, RHEL 9) rejects the whole list and nginx does not "
+                    + "load it",
+                fix: "keep it only where `openssl version` says 3.5 or later; with 3.3 or 3.4 write ssl_ecdh_curve "
                     + groups.map { postQuantum.contains($0) ? "?" + $0 : $0 }.joined(separator: ":")
-                    + "; (OpenSSL 3.3 or later), or leave the post-quantum groups out"
+                    + "; (the ? makes a group optional), with an older OpenSSL " + fallback
             )
         default:
             return nil

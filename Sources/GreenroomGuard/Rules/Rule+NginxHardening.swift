@@ -726,13 +726,15 @@ extension Rule {
         scope: .nginx,
         title: "ssl_ecdh_curve names a post-quantum group older OpenSSL rejects",
         rationale: """
-            OpenSSL rejects the whole `ssl_ecdh_curve` list when one group is unknown to it, and \
-            the post-quantum hybrids (`X25519MLKEM768`, the `Kyber` drafts) exist only from \
-            OpenSSL 3.5: on an older library nginx does not start, or a reload keeps the old \
-            configuration. A `?` prefix (OpenSSL 3.3 and later) makes the group optional.
+            nginx hands the `ssl_ecdh_curve` list to OpenSSL, which rejects the whole list when it \
+            does not know one group; nginx then does not start, or a reload keeps the old \
+            configuration. The post-quantum hybrids (`X25519MLKEM768`) exist from OpenSSL 3.5, the \
+            pre-standard `Kyber` drafts in no OpenSSL release. Where nginx runs with OpenSSL 3.5 or \
+            later the list works; with 3.3 or 3.4 a `?` prefix makes the group optional; OpenSSL 3.0 \
+            and 3.2 (Debian 12, Ubuntu 24.04, RHEL 9) reject the `?` too, so leave the group out.
             """,
         bad: "ssl_ecdh_curve X25519MLKEM768:X25519:prime256v1;",
-        good: "ssl_ecdh_curve ?X25519MLKEM768:X25519:prime256v1;"
+        good: "ssl_ecdh_curve X25519:prime256v1:secp384r1;"
     )
 
     /// GR125.
