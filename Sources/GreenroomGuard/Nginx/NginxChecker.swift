@@ -81,6 +81,7 @@ package struct NginxChecker: Sendable {
             rewriteCaptureFindings,
             variableCaseFindings,
             proxyBufferingFindings,
+            misdirectedRequestFindings,
         ]
     }
 

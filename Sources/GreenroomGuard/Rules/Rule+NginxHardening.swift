@@ -744,24 +744,24 @@ extension Rule {
         scope: .nginx,
         title: "TLS default server rejecting handshakes without a 421 for reused HTTP/2 connections",
         rationale: """
-            `ssl_reject_handshake on` refuses connections for unknown names, but a browser reuses \
-            an HTTP/2 connection opened for another name on the same address, and those requests \
-            still land in the default server. `return 421` tells the browser to open a proper \
-            connection instead of answering from the wrong site.
+            `ssl_reject_handshake on` refuses TLS connections for names no server lists, but a \
+            browser reuses an HTTP/2 connection opened for one name for another name the \
+            certificate covers. nginx picks the server for each request by its host, so a name no \
+            server lists reaches the default server anyway, handshake or not, and gets its files or \
+            a 404. `return 421` (Misdirected Request) tells the browser to open a connection for \
+            that name instead.
             """,
         bad: """
             server {
-                listen 443 ssl default_server;
-                http2 on;
+                listen 443 ssl http2 default_server;
                 ssl_reject_handshake on;
             }
             """,
         good: """
             server {
-                listen 443 ssl default_server;
-                http2 on;
+                listen 443 ssl http2 default_server;
                 ssl_reject_handshake on;
-                location / { return 421; }
+                return 421;
             }
             """
     )
