@@ -110,6 +110,12 @@ public struct RuleID: Sendable, Hashable, Comparable, CaseIterable, CustomString
         case nginxNonExpandingVariable = "GR119"
         case nginxStaplingUnavailable = "GR120"
         case nginxQuicWithoutReuseport = "GR121"
+        case nginxProxyBufferingOff = "GR122"
+        case nginxMixedCaseVariable = "GR123"
+        case nginxPostQuantumCurve = "GR124"
+        case nginxHTTP2Misdirected = "GR125"
+        case nginxRewriteArgsCapture = "GR126"
+        case nginxOverlappingCaptures = "GR127"
         case haproxyClientForwardingHeader = "GR130"
         case haproxyAppendedForwardedFor = "GR131"
         case haproxyProxyProtocolMismatch = "GR132"
@@ -524,4 +530,22 @@ public struct RuleID: Sendable, Hashable, Comparable, CaseIterable, CustomString
 
     /// GR175: no workload in the manifests is the Greenroom app.
     public static let kubernetesNoApp = RuleID(.kubernetesNoApp)
+
+    /// GR122: proxy_buffering off.
+    public static let nginxProxyBufferingOff = RuleID(.nginxProxyBufferingOff)
+
+    /// GR123: one variable spelled in different cases.
+    public static let nginxMixedCaseVariable = RuleID(.nginxMixedCaseVariable)
+
+    /// GR124: ssl_ecdh_curve names a post-quantum group older OpenSSL rejects.
+    public static let nginxPostQuantumCurve = RuleID(.nginxPostQuantumCurve)
+
+    /// GR125: TLS default server rejecting handshakes without a 421 for reused HTTP/2 connections.
+    public static let nginxHTTP2Misdirected = RuleID(.nginxHTTP2Misdirected)
+
+    /// GR126: rewrite with arguments followed by set or if reading a numbered capture.
+    public static let nginxRewriteArgsCapture = RuleID(.nginxRewriteArgsCapture)
+
+    /// GR127: rewrite redirect or arguments referencing nested numbered captures.
+    public static let nginxOverlappingCaptures = RuleID(.nginxOverlappingCaptures)
 }

@@ -2,8 +2,8 @@ import GreenroomConfigParsing
 import GreenroomCore
 
 extension NginxChecker {
-    /// GR041, GR044, GR048, GR049, GR100, GR104, GR106, GR107, GR111, GR113, GR119: single directives
-    /// with a known bad value.
+    /// GR041, GR044, GR048, GR049, GR100, GR104, GR106, GR107, GR111, GR113, GR119, GR124:
+    /// single directives with a known bad value.
     func hygieneFindings(_ analysis: NginxAnalysis) -> [Finding] {
         var findings: [Finding] = []
         var directives = analysis.config.directives.filter { $0.block == nil }
@@ -95,6 +95,32 @@ extension NginxChecker {
                 at: directive.location,
                 "ssl_ciphers allows \(weak.joined(separator: ", "))",
                 fix: "ssl_ciphers HIGH:!aNULL:!MD5; (or Mozilla's intermediate list)"
+            )
+        case "ssl_ecdh_curve":
+            let groups = directive.firstValue.split(separator: ":")
+            let postQuantum = groups.filter {
+                !$0.hasPrefix("?") && ($0.uppercased().contains("MLKEM") || $0.uppercased().contains("KYBER"))
+            }
+            guard !postQuantum.isEmpty else { return nil }
+            let drafts = postQuantum.filter { $0.uppercased().contains("KYBER") }
+            let classical = groups.filter { !postQuantum.contains($0) }
+            let fallback = "ssl_ecdh_curve " + (classical.isEmpty ? "auto" : classical.joined(separator: ":")) + ";"
+            if !drafts.isEmpty {
+                return Rule.nginxPostQuantumCurve.finding(
+                    at: directive.location,
+                    "ssl_ecdh_curve names \(drafts.joined(separator: ", ")), a pre-standard Kyber group no "
+                        + "OpenSSL release knows: OpenSSL rejects the whole list and nginx does not load it",
+                    fix: fallback + " (X25519MLKEM768 is the standard hybrid, from OpenSSL 3.5)"
+                )
+            }
+            return Rule.nginxPostQuantumCurve.finding(
+                at: directive.location,
+                "ssl_ecdh_curve names \(postQuantum.joined(separator: ", ")), which needs OpenSSL 3.5 or later: "
+                    + "an older OpenSSL (Debian 12, Ubuntu 24.04, RHEL 9) rejects the whole list and nginx does not "
+                    + "load it",
+                fix: "keep it only where `openssl version` says 3.5 or later; with 3.3 or 3.4 write ssl_ecdh_curve "
+                    + groups.map { postQuantum.contains($0) ? "?" + $0 : $0 }.joined(separator: ":")
+                    + "; (the ? makes a group optional), with an older OpenSSL " + fallback
             )
         default:
             return nil

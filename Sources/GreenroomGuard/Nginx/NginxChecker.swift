@@ -80,6 +80,10 @@ package struct NginxChecker: Sendable {
             resolutionFindings,
             workerFindings,
             tlsFindings,
+            rewriteCaptureFindings,
+            variableCaseFindings,
+            proxyBufferingFindings,
+            misdirectedRequestFindings,
         ]
     }
 

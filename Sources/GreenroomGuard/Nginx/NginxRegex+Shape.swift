@@ -5,24 +5,47 @@ extension NginxRegex {
     static func captureCount(_ pattern: String) -> Int {
         var count = 0
         scan(pattern) { bytes, index in
-            guard bytes[index] == UInt8(ascii: "(") else { return }
-            let next = index + 1 < bytes.count ? bytes[index + 1] : 0
-            if next != UInt8(ascii: "?") {
-                count += 1
-                return
-            }
-            // (?<name>…), (?P<name>…), (?'name'…) capture; (?<= and (?<! do not.
-            var cursor = index + 2
-            if cursor < bytes.count && bytes[cursor] == UInt8(ascii: "P") { cursor += 1 }
-            guard cursor + 1 < bytes.count else { return }
-            if bytes[cursor] == UInt8(ascii: "'")
-                || (bytes[cursor] == UInt8(ascii: "<") && bytes[cursor + 1] != UInt8(ascii: "=")
-                    && bytes[cursor + 1] != UInt8(ascii: "!"))
-            {
-                count += 1
-            }
+            if isCapturingGroup(bytes, at: index) { count += 1 }
         }
         return count
+    }
+
+    /// For each capturing group (numbered from 1, named ones included, as PCRE numbers them), the
+    /// capturing group directly around it, or `nil` at the top.
+    static func captureParents(_ pattern: String) -> [Int: Int?] {
+        var parents: [Int: Int?] = [:]
+        var open: [Int?] = []
+        var count = 0
+        scan(pattern) { bytes, index in
+            if bytes[index] == UInt8(ascii: "(") {
+                if isCapturingGroup(bytes, at: index) {
+                    count += 1
+                    // Assigning a bare `nil` would remove the key: store "no parent" explicitly.
+                    let parent: Int? = open.last { $0 != nil } ?? nil
+                    parents.updateValue(parent, forKey: count)
+                    open.append(count)
+                } else {
+                    open.append(nil)
+                }
+            } else if bytes[index] == UInt8(ascii: ")"), !open.isEmpty {
+                open.removeLast()
+            }
+        }
+        return parents
+    }
+
+    /// `true` when the `(` at `index` opens a capturing group: `(…)`, `(?<name>…)`,
+    /// `(?P<name>…)`, `(?'name'…)`; not `(?:`, `(?=`, `(?<=`, `(?<!`…
+    private static func isCapturingGroup(_ bytes: [UInt8], at index: Int) -> Bool {
+        guard bytes[index] == UInt8(ascii: "(") else { return false }
+        let next = index + 1 < bytes.count ? bytes[index + 1] : 0
+        if next != UInt8(ascii: "?") { return true }
+        var cursor = index + 2
+        if cursor < bytes.count && bytes[cursor] == UInt8(ascii: "P") { cursor += 1 }
+        guard cursor + 1 < bytes.count else { return false }
+        return bytes[cursor] == UInt8(ascii: "'")
+            || (bytes[cursor] == UInt8(ascii: "<") && bytes[cursor + 1] != UInt8(ascii: "=")
+                && bytes[cursor + 1] != UInt8(ascii: "!"))
     }
 
     /// `true` when a `.` outside a character class is not escaped between two name characters

@@ -668,6 +668,146 @@ extension Rule {
             """
     )
 
+    /// GR122.
+    public static let nginxProxyBufferingOff = Rule(
+        id: .nginxProxyBufferingOff,
+        severity: .info,
+        scope: .nginx,
+        title: "proxy_buffering off for the whole site",
+        rationale: """
+            With buffering off, nginx passes the response to the client "synchronously, immediately as \
+            it is received" and does not read the whole response from the app: the app's connection \
+            stays open for as long as the client takes to read, so a few slow readers tie up the app. \
+            Set at the http or server level, or in `location /`, it covers every response. Turn it off \
+            only in the locations that stream (server-sent events, long polling), or let the app send \
+            `X-Accel-Buffering: no` on those responses.
+            """,
+        bad: """
+            location / {
+                proxy_pass http://127.0.0.1:8000;
+                proxy_buffering off;
+            }
+            """,
+        good: """
+            location / {
+                proxy_pass http://127.0.0.1:8000;
+            }
+            location /events {
+                proxy_pass http://127.0.0.1:8000;
+                proxy_buffering off;
+            }
+            """
+    )
+
+    /// GR123.
+    public static let nginxMixedCaseVariable = Rule(
+        id: .nginxMixedCaseVariable,
+        severity: .info,
+        scope: .nginx,
+        title: "one variable spelled in different cases",
+        rationale: """
+            nginx variable names ignore case: `$Backend` and `$backend` are the same variable. Two \
+            spellings read as two variables, and the one that seems unset is not.
+            """,
+        bad: """
+            set $Backend 127.0.0.1:8000;
+            proxy_pass http://$backend;
+            """,
+        good: """
+            set $backend 127.0.0.1:8000;
+            proxy_pass http://$backend;
+            """
+    )
+
+    /// GR124.
+    public static let nginxPostQuantumCurve = Rule(
+        id: .nginxPostQuantumCurve,
+        severity: .warning,
+        scope: .nginx,
+        title: "ssl_ecdh_curve names a post-quantum group older OpenSSL rejects",
+        rationale: """
+            nginx hands the `ssl_ecdh_curve` list to OpenSSL, which rejects the whole list when it \
+            does not know one group; nginx then does not start, or a reload keeps the old \
+            configuration. The post-quantum hybrids (`X25519MLKEM768`) exist from OpenSSL 3.5, the \
+            pre-standard `Kyber` drafts in no OpenSSL release. Where nginx runs with OpenSSL 3.5 or \
+            later the list works; with 3.3 or 3.4 a `?` prefix makes the group optional; OpenSSL 3.0 \
+            and 3.2 (Debian 12, Ubuntu 24.04, RHEL 9) reject the `?` too, so leave the group out.
+            """,
+        bad: "ssl_ecdh_curve X25519MLKEM768:X25519:prime256v1;",
+        good: "ssl_ecdh_curve X25519:prime256v1:secp384r1;"
+    )
+
+    /// GR125.
+    public static let nginxHTTP2Misdirected = Rule(
+        id: .nginxHTTP2Misdirected,
+        severity: .info,
+        scope: .nginx,
+        title: "TLS default server rejecting handshakes without a 421 for reused HTTP/2 connections",
+        rationale: """
+            `ssl_reject_handshake on` refuses TLS connections for names no server lists, but a \
+            browser reuses an HTTP/2 connection opened for one name for another name the \
+            certificate covers. nginx picks the server for each request by its host, so a name no \
+            server lists reaches the default server anyway, handshake or not, and gets its files or \
+            a 404. `return 421` (Misdirected Request) tells the browser to open a connection for \
+            that name instead.
+            """,
+        bad: """
+            server {
+                listen 443 ssl http2 default_server;
+                ssl_reject_handshake on;
+            }
+            """,
+        good: """
+            server {
+                listen 443 ssl http2 default_server;
+                ssl_reject_handshake on;
+                return 421;
+            }
+            """
+    )
+
+    /// GR126.
+    public static let nginxRewriteArgsCapture = Rule(
+        id: .nginxRewriteArgsCapture,
+        severity: .info,
+        scope: .nginx,
+        title: "rewrite with arguments followed by set or if reading a numbered capture",
+        rationale: """
+            CVE-2026-42945: after a `rewrite` whose replacement has a `?` and that does not end the \
+            rewrite phase (no `last`, `break` or redirect), a `set` or `if` in the same block that \
+            reads `$1`…`$9` sizes its buffer for the raw capture but writes it URI-escaped, which \
+            overflows the heap in nginx 0.6.27 to 1.30.0 (fixed in 1.30.1 and 1.31.0). nginx's \
+            version is not in the configuration, so this is a note: upgrade, or capture by name \
+            (`(?<id>...)`, `$id`) instead of by number.
+            """,
+        bad: """
+            rewrite ^/item/(.*)$ /show?kind=item;
+            set $id $1;
+            """,
+        good: """
+            rewrite ^/item/(?<item>.*)$ /show?kind=item;
+            set $id $item;
+            """
+    )
+
+    /// GR127.
+    public static let nginxOverlappingCaptures = Rule(
+        id: .nginxOverlappingCaptures,
+        severity: .info,
+        scope: .nginx,
+        title: "rewrite redirect or arguments referencing nested numbered captures",
+        rationale: """
+            CVE-2026-9256: a `rewrite` that redirects (or writes arguments) with two numbered \
+            captures where one contains the other, and no other variable, escapes them into a \
+            buffer sized for the raw bytes, which overflows the heap in nginx up to 1.30.1 and \
+            1.31.0 (fixed in 1.30.2 and 1.31.1). nginx's version is not in the configuration, so \
+            this is a note: upgrade, or capture by name and write `$name` (a named group is still \
+            numbered, so `$1` does not help).
+            """,
+        bad: "rewrite ^/((.*))$ https://example.com/$1/$2 redirect;",
+        good: "rewrite ^/(?<path>.*)$ https://example.com/$path redirect;"
+    )
+
     /// The nginx hardening rules (`GR039`–`GR049`, `GR100`–`GR129`), ordered by id.
     public static let nginxHardeningRules: [Rule] = [
         .nginxAliasTraversal, .nginxOriginRegex, .nginxValidReferersNone, .nginxAllowWithoutDeny, .nginxSatisfyAnyOpen,
@@ -677,6 +817,7 @@ extension Rule {
         .nginxAddHeaderContentType, .nginxReturnBypassesAccess, .nginxInvalidCapture, .nginxStaleDNS,
         .nginxHostHeaderInRedirect, .nginxStatusPageOpen, .nginxWeakTLS, .nginxRegexExactMatch, .nginxMissingResolver,
         .nginxRootExposure, .nginxMissingHSTS, .nginxStaplingWithoutResolver, .nginxNonExpandingVariable,
-        .nginxStaplingUnavailable, .nginxQuicWithoutReuseport,
+        .nginxStaplingUnavailable, .nginxQuicWithoutReuseport, .nginxProxyBufferingOff, .nginxMixedCaseVariable,
+        .nginxPostQuantumCurve, .nginxHTTP2Misdirected, .nginxRewriteArgsCapture, .nginxOverlappingCaptures,
     ]
 }
