@@ -10,7 +10,28 @@ extension NginxChecker {
     /// Offered only for a directive on one line whose text and replacement are ASCII (so byte
     /// columns are the columns every editor counts).
     static func attachingReplacements(_ findings: [Finding], config: NginxConfig) -> [Finding] {
-        let wanted = Set(findings.compactMap(\.location))
+        // A 10 MB configuration can have a hundred thousand findings sharing a few fix texts:
+        // each text is parsed once, and only the directives a parsed fix could replace (its name,
+        // at a finding's place) are looked up in the walk.
+        var parsedFixes: [String: NginxDirective] = [:]
+        var unparsable: Set<String> = []
+        var wanted: Set<SourceLocation> = []
+        var names: Set<String> = []
+        for finding in findings {
+            guard let location = finding.location, !unparsable.contains(finding.fix) else { continue }
+            let parsed: NginxDirective
+            if let known = parsedFixes[finding.fix] {
+                parsed = known
+            } else if let fresh = directiveOfFix(finding.fix) {
+                parsed = fresh
+                parsedFixes[finding.fix] = fresh
+            } else {
+                unparsable.insert(finding.fix)
+                continue
+            }
+            wanted.insert(location)
+            names.insert(parsed.name)
+        }
         guard !wanted.isEmpty else { return findings }
         var byPlace: [SourceLocation: NginxDirective] = [:]
         // Depth first with an explicit stack of (block, next index): no copy of a block's
@@ -21,29 +42,21 @@ extension NginxChecker {
                 stack.removeLast()
                 continue
             }
-            let directive = top.directives[top.next]
+            let index = top.next
             stack[stack.count - 1].next += 1
-            if let block = directive.block {
+            if let block = top.directives[index].block {
                 stack.append((block, 0))
-            } else if directive.end != nil, wanted.contains(directive.location) {
-                byPlace[directive.location] = directive
+            } else if top.directives[index].end != nil, names.contains(top.directives[index].name),
+                wanted.contains(top.directives[index].location)
+            {
+                byPlace[top.directives[index].location] = top.directives[index]
             }
         }
-        // A 10 MB configuration can have a hundred thousand findings sharing a few fix texts:
-        // each text is parsed once.
-        var parsedFixes: [String: NginxDirective?] = [:]
         return findings.map { finding in
-            guard let location = finding.location, let directive = byPlace[location] else { return finding }
-            let parsed: NginxDirective?
-            if let known = parsedFixes[finding.fix] {
-                parsed = known
-            } else {
-                parsed = directiveOfFix(finding.fix)
-                parsedFixes[finding.fix] = parsed
-            }
-            guard let parsed, let replacement = replacement(of: directive, by: parsed, text: finding.fix) else {
-                return finding
-            }
+            guard let location = finding.location, let directive = byPlace[location],
+                let parsed = parsedFixes[finding.fix],
+                let replacement = replacement(of: directive, by: parsed, text: finding.fix)
+            else { return finding }
             var finding = finding
             finding.replacement = replacement
             return finding
