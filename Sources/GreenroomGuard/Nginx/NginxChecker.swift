@@ -25,21 +25,36 @@ package struct NginxChecker: Sendable {
     package func check(_ config: NginxConfig) -> [Finding] {
         let analysis = NginxAnalysis(config)
         // One finding per place: a header line shared by several proxy_pass lines is reported
-        // once, naming each of them as related.
-        var related: [Finding: Set<SourceLocation>] = [:]
-        for finding in Self.runInParallel(checks, on: analysis).joined() {
-            var key = finding
-            key.related = []
-            related[key, default: []].formUnion(finding.related)
+        // once, naming each of them as related. Sorted first, so equal findings are neighbours
+        // (no hashing of a hundred thousand findings' texts).
+        let sorted = Array(Self.runInParallel(checks, on: analysis).joined()).sorted()
+        var findings: [Finding] = []
+        findings.reserveCapacity(sorted.count)
+        var run: [Finding] = []  // findings with the same place, rule and message, merged
+        func flush() {
+            findings += run.map { finding in
+                var finding = finding
+                finding.related = Array(Set(finding.related)).sorted()
+                return finding
+            }
+            run.removeAll(keepingCapacity: true)
         }
-        let findings = related.map { key, places in
-            var finding = key
-            finding.related = places.sorted()
-            return finding
+        for finding in sorted {
+            if let first = run.first,
+                first.location != finding.location || first.rule != finding.rule || first.message != finding.message
+            {
+                flush()
+            }
+            if let index = run.firstIndex(where: { $0.sameExceptRelated(finding) }) {
+                run[index].related += finding.related
+            } else {
+                run.append(finding)
+            }
         }
+        flush()
         let edited = Self.attachingReplacements(findings, config: analysis.config)
         releaseInBackground(analysis)
-        return edited.sorted()
+        return edited
     }
 
     /// The app the trust rules judge against: the spec's, or without one (`inferApp`) an app that
@@ -93,5 +108,16 @@ package struct NginxChecker: Sendable {
         return analysis.sites.filter { site in
             site.target.endpoints.contains { if case .reaches = app.match($0.address) { true } else { false } }
         }
+    }
+}
+
+extension Finding {
+    /// Equal in everything but ``related``.
+    fileprivate func sameExceptRelated(_ other: Finding) -> Bool {
+        var mine = self
+        var theirs = other
+        mine.related = []
+        theirs.related = []
+        return mine == theirs
     }
 }
