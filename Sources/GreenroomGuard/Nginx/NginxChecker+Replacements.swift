@@ -16,6 +16,7 @@ extension NginxChecker {
         var parsedFixes: [String: NginxDirective] = [:]
         var unparsable: Set<String> = []
         var wanted: Set<SourceLocation> = []
+        wanted.reserveCapacity(findings.count)
         var names: Set<String> = []
         for finding in findings {
             guard let location = finding.location, !unparsable.contains(finding.fix) else { continue }
@@ -34,6 +35,7 @@ extension NginxChecker {
         }
         guard !wanted.isEmpty else { return findings }
         var byPlace: [SourceLocation: NginxDirective] = [:]
+        byPlace.reserveCapacity(wanted.count)
         // Depth first with an explicit stack of (block, next index): no copy of a block's
         // remaining directives when entering a child (an http block of 75,000 servers).
         var stack: [(directives: [NginxDirective], next: Int)] = [(config.directives, 0)]
