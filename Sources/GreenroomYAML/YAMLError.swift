@@ -10,10 +10,13 @@ package struct YAMLError: Error, Sendable, Hashable, CustomStringConvertible {
         case parser
         /// Documents and nodes: an alias to no anchor, several documents where one is expected.
         case composer
-        /// A mapping writes the same key more than once: ``YAMLError/keys`` names them.
+        /// A mapping writes the same key more than once: ``YAMLError/keys`` names them (the first
+        /// ten, in the order they are written again).
         case duplicateKeys
-        /// Nested deeper than libyaml's limit of 1,000 collections (or, what Linux hardly ever lets
-        /// happen, an allocation failed).
+        /// More values than ``YAMLComposer/Limits`` allow (aliases expanded), or a longer key.
+        case tooLarge
+        /// Nested deeper than ``YAMLComposer/Limits/depth`` or libyaml's limit of 1,000 collections
+        /// (or, what Linux hardly ever lets happen, an allocation failed).
         case tooDeep
     }
 
@@ -25,7 +28,7 @@ package struct YAMLError: Error, Sendable, Hashable, CustomStringConvertible {
     package let context: String?
     /// Where the problem is.
     package let mark: YAMLMark
-    /// For ``Kind/duplicateKeys``: the keys written twice, in the order first written.
+    /// For ``Kind/duplicateKeys``: the keys written twice (the first ten).
     package let keys: [String]
 
     package init(_ kind: Kind, _ problem: String, context: String? = nil, at mark: YAMLMark, keys: [String] = []) {

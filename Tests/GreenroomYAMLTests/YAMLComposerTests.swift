@@ -118,41 +118,86 @@ import Testing
         #expect((try? YAMLComposer.document(text)) != nil)
     }
 
-    /// libyaml refuses more than 1,000 levels; the composer has no recursion of its own, so far
-    /// deeper text is an error, never a stack overflow.
-    @Test func deepNestingIsAnErrorNotACrash() {
+    /// Nesting stops at the limit (200 by default) at the event that passes it, and libyaml's own
+    /// limit (1,000) holds above that; the composer has no recursion of its own, so far deeper
+    /// text is an error, never a stack overflow.
+    @Test(arguments: [(YAMLComposer.Limits(), 200), (YAMLComposer.Limits(depth: 5_000), 1000)])
+    func deepNestingIsAnErrorNotACrash(_ limits: YAMLComposer.Limits, _ levels: Int) {
         for text in [
             String(repeating: "[", count: 100_000),
             String(repeating: "- ", count: 5_000) + "x",
             String(repeating: "{a: ", count: 5_000),
         ] {
-            let error = #expect(throws: YAMLError.self) { try YAMLComposer.documents(text) }
+            let error = #expect(throws: YAMLError.self) { try YAMLComposer.documents(text, limits: limits) }
             #expect(error?.kind == .tooDeep, "\(String(describing: error))")
-            #expect(error?.message == "invalid YAML: nested deeper than 1000 levels")
+            // An unclosed flow `[` run may reach libyaml's own limit first: libyaml reads ahead
+            // for a possible key before it reports the sequences.
+            let message = error?.message ?? ""
+            #expect(
+                message == "invalid YAML: nested deeper than \(levels) levels"
+                    || text.hasPrefix("[[") && message == "invalid YAML: nested deeper than 1000 levels",
+                "\(message)"
+            )
             #expect(error?.mark.line == 1, "\(String(describing: error))")
         }
-        #expect(
-            (try? YAMLComposer.document(String(repeating: "[", count: 999) + String(repeating: "]", count: 999))) != nil
-        )
+        let nested = String(repeating: "[", count: levels - 1) + String(repeating: "]", count: levels - 1)
+        #expect((try? YAMLComposer.document(nested, limits: limits)) != nil)
     }
 
-    /// Nine levels of ten aliases stand for 10^9 values; composing them shares storage and costs
-    /// what the text costs.
-    @Test func aliasBombsComposeInLinearTime() throws {
+    static func aliasBomb() -> String {
         var text = "l0: &l0 [lol]\n"
         for level in 1...9 {
             text +=
                 "l\(level): &l\(level) [" + Array(repeating: "*l\(level - 1)", count: 10).joined(separator: ", ")
                 + "]\n"
         }
-        text += "k:\n  ? *l9\n  : x\n  ? *l8\n  : y\n"
+        return text + "k:\n  ? *l9\n  : x\n  ? *l8\n  : y\n"
+    }
+
+    /// Nine levels of ten aliases stand for 10^9 values: refused at the alias that passes the
+    /// limit, as libyaml reads it.
+    @Test func aliasBombsStopAtTheLimit() throws {
+        let error = #expect(throws: YAMLError.self) { try YAMLComposer.document(Self.aliasBomb()) }
+        #expect(error?.kind == .tooLarge)
+        #expect(error?.message == "invalid YAML: more than 2000000 values once aliases are expanded")
+        #expect(error?.mark.line == 7, "\(String(describing: error))")  // l6 is 10^6, l7 passes
+    }
+
+    /// Without the limit, composing them shares storage and costs what the text costs.
+    @Test func aliasesComposeInLinearTime() throws {
         let started = ContinuousClock.now
-        let root = try #require(try YAMLComposer.document(text))
+        let root = try #require(try YAMLComposer.document(Self.aliasBomb(), limits: .init(values: .max)))
         #expect(ContinuousClock.now - started < .seconds(2))
         guard case .mapping(let mapping) = root else {
             Issue.record("\(root)")
             return
         }
         #expect(mapping.count == 11)
+    }
+
+    /// Keys are compared for duplicates: an alias of a long scalar used as a key would be hashed
+    /// in every mapping. Keys longer than the limit are refused where they are used.
+    @Test func longKeysAreRefused() throws {
+        let long = String(repeating: "k", count: 1025)
+        let error = #expect(throws: YAMLError.self) {
+            try YAMLComposer.document("big: &k \(long)\nlist:\n  - {a: 1, *k : 2}\n")
+        }
+        #expect(error?.kind == .tooLarge)
+        #expect(error?.mark == YAMLMark(line: 3, column: 12), "\(String(describing: error))")
+        #expect((try? YAMLComposer.document("\(String(repeating: "k", count: 1024)): 1\n")) != nil)
+        #expect((try? YAMLComposer.document("value: \(long)\n")) != nil)  // long values are fine
+    }
+
+    /// Fifty thousand keys written twice: one error naming the first ten, found in linear time.
+    @Test func manyDuplicateKeysAreFoundQuickly() {
+        var text = ""
+        for round in 0..<2 {
+            for index in 0..<50_000 { text += "k\(index): \(round)\n" }
+        }
+        let started = ContinuousClock.now
+        let error = #expect(throws: YAMLError.self) { try YAMLComposer.document(text) }
+        #expect(ContinuousClock.now - started < .seconds(5))
+        #expect(error?.keys == (0..<10).map { "k\($0)" })
+        #expect(error?.mark == YAMLMark(line: 1, column: 1))
     }
 }

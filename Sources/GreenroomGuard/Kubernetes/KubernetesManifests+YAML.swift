@@ -49,7 +49,12 @@ extension KubernetesManifests {
     {
         let documents: [YAMLNode]
         do {
-            documents = try YAMLComposer.documents(text)
+            // Bounded while libyaml reads: the values (aliases expanded) and the nesting stop at the
+            // event that passes them, before a tree is built.
+            documents = try YAMLComposer.documents(
+                text,
+                limits: YAMLComposer.Limits(values: limits.values, depth: limits.depth)
+            )
         } catch {
             throw yamlError(error, file: file)
         }
@@ -111,11 +116,13 @@ extension KubernetesManifests {
 
     /// A YAML parser error as a located configuration error.
     static func yamlError(_ error: YAMLError, file: String) -> ConfigParseError {
-        ConfigParseError(
-            .invalidYAML,
-            error.message,
-            at: SourceLocation(file: file, line: error.mark.line, column: error.mark.column)
-        )
+        let location = SourceLocation(file: file, line: error.mark.line, column: error.mark.column)
+        switch error.kind {
+        case .tooLarge, .tooDeep:
+            return ConfigParseError(.tooManyValues, "\(error.problem); not a manifest this check reads", at: location)
+        default:
+            return ConfigParseError(.invalidYAML, error.message, at: location)
+        }
     }
 }
 
@@ -180,7 +187,8 @@ private struct Converter {
             }
             // `<<: *base` (YAML merge keys, which kubectl's reader expands): the merged mappings'
             // keys, in order, unless the mapping itself writes them (the first merged one wins).
-            for entry in merged where !entries.contains(where: { $0.key == entry.key }) { entries.append(entry) }
+            var written = Set(entries.map(\.key))
+            for entry in merged where written.insert(entry.key).inserted { entries.append(entry) }
             return ManifestNode(.mapping(entries), at: here)
         }
     }
