@@ -139,6 +139,16 @@ import Testing
         #expect(ContinuousClock.now - started < .seconds(5))
     }
 
+    /// Merge keys bring a mapping's keys once each: 60,000 keys merged twice take linear time.
+    @Test func mergeKeysOfALargeMappingTakeLinearTime() throws {
+        let keys = (0..<60_000).map { "k\($0): 0" }.joined(separator: ", ")
+        let text = "kind: ConfigMap\nbase: &b {\(keys)}\ndata: {<<: [*b, *b], own: 1}\n"
+        let started = ContinuousClock.now
+        let objects = try KubernetesManifests.parse(text, file: "merge.yaml")
+        #expect(ContinuousClock.now - started < .seconds(5))
+        #expect(objects.first?.root["data"]?.entries.count == 60_001)
+    }
+
     @Test func deepNestingIsRefusedNotOverflowed() {
         for depth in [300, 5_000] {
             let text =
