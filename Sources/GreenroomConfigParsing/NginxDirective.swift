@@ -39,7 +39,8 @@ package struct NginxDirective: Sendable, Hashable, CustomStringConvertible {
     package var block: [NginxDirective]?
     /// For a simple directive read from a file, the place just after its `;`, in the file of
     /// ``location`` (so the directive's text is ``location`` up to here, exclusive): what a fix
-    /// that replaces it replaces. Two integers, not a ``SourceLocation``: directives are copied a
+    /// that replaces it replaces. `nil` when the line holds a byte that is not ASCII before the
+    /// `;` (columns count bytes, and an editor's columns would differ). Two integers, not a ``SourceLocation``: directives are copied a
     /// lot, and a second file name would be one more reference to count on every copy.
     package var end: Position?
 

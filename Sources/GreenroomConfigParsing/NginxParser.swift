@@ -44,7 +44,11 @@ package enum NginxParser {
                     throw ConfigParseError(.unexpectedToken, "unexpected \";\" with no directive before it", at: here)
                 }
                 var simple = directive(from: words)
-                simple.end = NginxDirective.Position(line: token.line, column: token.column + 1)
+                // Where a fix that replaces the directive ends, in columns an editor counts too:
+                // only when its line, read up to the `;`, is ASCII (columns count bytes).
+                if tokenizer.lastNonASCIILine != token.line {
+                    simple.end = NginxDirective.Position(line: token.line, column: token.column + 1)
+                }
                 stack[stack.count - 1].children.append(simple)
                 words.removeAll(keepingCapacity: true)
             case .blockStart:

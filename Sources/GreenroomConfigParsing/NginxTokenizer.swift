@@ -37,6 +37,9 @@ package struct NginxTokenizer: Sendable {
     private var wordStart = 0
     private var wordLine = 1
     private var wordColumn = 1
+    /// The last line on which a byte that is not ASCII was read (0: none yet). Columns count
+    /// bytes, which equal the characters an editor counts only on ASCII lines.
+    package private(set) var lastNonASCIILine = 0
 
     /// Creates a tokenizer over the bytes of one file.
     ///
@@ -65,6 +68,7 @@ package struct NginxTokenizer: Sendable {
             let ch = bytes[index]
             let column = index - lineStart + 1
             position += 1
+            if ch >= 0x80 { lastNonASCIILine = line }
             if ch < 0x20 && !(ch >= 0x09 && ch <= 0x0D) || ch == 0x7F {
                 throw ConfigParseError(
                     .binaryData,

@@ -99,7 +99,7 @@ import Testing
         #expect(newErrors.isEmpty, "\(file): the edits brought \(newErrors)")
     }
 
-    /// The corpus has edits to offer: at least 15 of its files (20 when this was written, for 12
+    /// The corpus has edits to offer: at least 15 of its files (18 when this was written, for 8
     /// rules), so the test above is not vacuous.
     @Test func theCorpusOffersEditsForManyRules() throws {
         var files = 0
@@ -110,7 +110,7 @@ import Testing
             if !edited.isEmpty { files += 1 }
             rules.formUnion(edited.map(\.rule))
         }
-        #expect(files >= 15 && rules.count >= 10, "\(files) files, rules \(rules.sorted())")
+        #expect(files >= 15 && rules.count >= 8, "\(files) files, rules \(rules.sorted())")
     }
 
     @Test func theReplacedRegionIsExactlyTheDirective() throws {
@@ -123,9 +123,15 @@ import Testing
     @Test(arguments: [
         // Prose, or an addition next to another directive: no edit.
         ("server { listen 80; location / { proxy_pass http://$host; } }\n", "proxy_pass"),
-        ("server { listen 80; ssl_ciphers ALL; }\n", "ssl_ciphers"),
-        // Not ASCII: byte columns would not be the editor's.
-        ("server { listen 80; server_tokens on; add_header X-Note \"é\"; }\n", "add_header"),
+        ("server { listen 80; error_log off; }\n", "error_log"),
+        // Not ASCII before the directive on its line: byte columns would not be the editor's.
+        ("server { listen 80; location /café { server_tokens on; } }\n", "server_tokens"),
+        ("server { listen 80; add_header X-Note \"é\"; server_tokens on; }\n", "server_tokens"),
+        // A fix that reads as one directive but would lose what the line said.
+        (
+            "server { listen 443 ssl; add_header Strict-Transport-Security \"max-age=300; includeSubDomains; preload\" always; }\n",
+            "add_header"
+        ),
     ])
     func noEditWhereTheFixIsNotAReplacementOfThatDirective(_ text: String, _ name: String) throws {
         let findings = try Self.check(text)
@@ -134,6 +140,7 @@ import Testing
             let line = text.split(separator: "\n")[location.line - 1].utf8
             return String(decoding: line.dropFirst(location.column - 1), as: UTF8.self).hasPrefix(name)
         }
+        #expect(!onDirective.isEmpty, "no finding on \(name) at all: \(findings)")
         #expect(onDirective.allSatisfy { $0.replacement == nil }, "\(onDirective)")
     }
 }

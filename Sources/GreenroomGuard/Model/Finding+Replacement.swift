@@ -5,10 +5,12 @@ extension Finding {
     /// file) becomes ``text``. SARIF writes it as the result's `fixes`, which code-scanning tools
     /// can apply.
     ///
-    /// Only findings whose fix replaces the directive they point at carry one (`server_tokens on;`
-    /// becomes `server_tokens off;`); a fix that adds a line elsewhere, or that needs a value only
-    /// the operator knows, stays prose in ``Finding/fix``. Columns count bytes, which is what
-    /// editors and SARIF (UTF-16 code units) count too on the ASCII lines an edit is offered for.
+    /// Only findings of the rules whose fix is the whole directive to write instead of the one
+    /// they point at carry one (`server_tokens on;` becomes `server_tokens off;`); a fix that adds
+    /// a line elsewhere, needs a value only the operator knows, or would drop something the line
+    /// said (an HSTS `includeSubDomains`, a `proxy_pass` URI) stays prose in ``Finding/fix``.
+    /// Columns count bytes, which is what editors and SARIF (UTF-16 code units) count too on the
+    /// lines an edit is offered for: ASCII up to the directive's `;`.
     public struct Replacement: Sendable, Hashable {
         /// Where the replaced text starts.
         public var start: SourceLocation

@@ -1,6 +1,24 @@
 import GreenroomConfigParsing
+import GreenroomCore
 
 extension NginxChecker {
+    /// The rules whose fix is the whole directive to write instead of the one they point at,
+    /// keeping everything that directive said that still holds. Others may have a fix that reads
+    /// as one directive but would lose something: GR117's `max-age=63072000` would drop
+    /// `includeSubDomains; preload`, GR020's `proxy_pass` the URI part and an upstream server's
+    /// `backup` or `weight`, GR041's list its quotes; they stay prose.
+    static let rulesWithExactEdits: Set<RuleID> = [
+        .nginxClientForwardingHeader,  // GR022: the header from what nginx knows ($remote_addr, $scheme)
+        .nginxAppendedForwardedFor,  // GR023: X-Forwarded-For $remote_addr
+        .nginxHostFromClient,  // GR025: Host $host
+        .nginxVersionDisclosure,  // GR049: server_tokens off
+        .nginxWorkerFileLimit,  // GR103: worker_rlimit_nofile 2 × worker_connections
+        .nginxLowKeepaliveRequests,  // GR104: keepalive_requests 1000
+        .nginxWeakTLS,  // GR113: ssl_protocols TLSv1.2 TLSv1.3
+        .nginxStaplingUnavailable,  // GR120: ssl_stapling off
+        .nginxQuicWithoutReuseport,  // GR121: the same listen with reuseport
+    ]
+
     /// Attaches an exact edit (``Finding/Replacement``) to every finding whose fix is one simple
     /// directive with the name of the directive the finding points at: `server_tokens off;` at
     /// `server_tokens on;`, `proxy_set_header X-Forwarded-For $remote_addr;` at the line that
@@ -19,7 +37,9 @@ extension NginxChecker {
         wanted.reserveCapacity(findings.count)
         var names: Set<String> = []
         for finding in findings {
-            guard let location = finding.location, !unparsable.contains(finding.fix) else { continue }
+            guard Self.rulesWithExactEdits.contains(finding.rule), let location = finding.location,
+                !unparsable.contains(finding.fix)
+            else { continue }
             let parsed: NginxDirective
             if let known = parsedFixes[finding.fix] {
                 parsed = known
@@ -54,21 +74,38 @@ extension NginxChecker {
                 byPlace[top.directives[index].location] = top.directives[index]
             }
         }
-        return findings.map { finding in
-            guard let location = finding.location, let directive = byPlace[location],
-                let parsed = parsedFixes[finding.fix],
+        var edited = findings.map { finding in
+            guard Self.rulesWithExactEdits.contains(finding.rule), let location = finding.location,
+                let directive = byPlace[location], let parsed = parsedFixes[finding.fix],
                 let replacement = replacement(of: directive, by: parsed, text: finding.fix)
             else { return finding }
             var finding = finding
             finding.replacement = replacement
             return finding
         }
+        // Two findings that would write different text over one directive (a file included in
+        // two contexts): neither edit is offered.
+        var textAt: [SourceLocation: String] = [:]
+        var conflicting: Set<SourceLocation> = []
+        for case let edit? in edited.map({ $0.replacement }) {
+            if let other = textAt.updateValue(edit.text, forKey: edit.start), other != edit.text {
+                conflicting.insert(edit.start)
+            }
+        }
+        if !conflicting.isEmpty {
+            for index in edited.indices where edited[index].replacement.map({ conflicting.contains($0.start) }) == true
+            {
+                edited[index].replacement = nil
+            }
+        }
+        return edited
     }
 
     /// The one simple directive `fix` is, when it is one: printable ASCII, no placeholder
     /// (`<value>`), nothing after its `;`.
     static func directiveOfFix(_ fix: String) -> NginxDirective? {
-        guard fix.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }), !fix.contains("<"),
+        guard fix.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }), !fix.contains("<"), fix.hasSuffix(";"),
+            !fix.contains("#"),
             let parsed = try? NginxParser.parse(Array(fix.utf8), file: "fix"), parsed.count == 1,
             parsed[0].block == nil
         else { return nil }
