@@ -23,18 +23,22 @@ final class EventReader {
 
     private let parser: UnsafeMutablePointer<yaml_parser_t>
     private let bytes: UnsafeBufferPointer<UInt8>
+    /// `false` when libyaml could not allocate its buffers (then every ``next()`` throws).
+    private let initialized: Bool
 
     /// A reader of `bytes`, which must not be empty.
     init(_ bytes: UnsafeBufferPointer<UInt8>) {
         self.bytes = bytes
         parser = .allocate(capacity: 1)
-        greenroom_yaml_parser_initialize(parser)
-        greenroom_yaml_parser_set_encoding(parser, YAML_UTF8_ENCODING)
-        greenroom_yaml_parser_set_input_string(parser, bytes.baseAddress!, bytes.count)
+        initialized = greenroom_yaml_parser_initialize(parser) == 1
+        if initialized {
+            greenroom_yaml_parser_set_encoding(parser, YAML_UTF8_ENCODING)
+            greenroom_yaml_parser_set_input_string(parser, bytes.baseAddress!, bytes.count)
+        }
     }
 
     deinit {
-        greenroom_yaml_parser_delete(parser)
+        if initialized { greenroom_yaml_parser_delete(parser) }
         parser.deallocate()
     }
 
@@ -42,6 +46,13 @@ final class EventReader {
     ///
     /// - Throws: ``YAMLError`` with libyaml's problem, context and place.
     func next() throws(YAMLError) -> Event {
+        guard initialized else {
+            throw YAMLError(
+                .tooDeep,
+                "libyaml could not allocate its parser (out of memory)",
+                at: YAMLMark(line: 1, column: 1)
+            )
+        }
         var event = yaml_event_t()
         guard greenroom_yaml_parser_parse(parser, &event) == 1 else { throw error() }
         defer { greenroom_yaml_event_delete(&event) }

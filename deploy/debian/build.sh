@@ -163,6 +163,16 @@ mkdir -p "$work/shlibs/debian"
 printf 'Source: greenroom\n\nPackage: greenroom\nArchitecture: any\n' >"$work/shlibs/debian/control"
 shlibs="$(cd "$work/shlibs" && dpkg-shlibdeps -O "$package/usr/bin/greenroom" | sed -n 's/^shlibs:Depends=//p')"
 [ -n "$shlibs" ] || fail "dpkg-shlibdeps found no dependency for the binary"
+# Packed relative relocations need glibc 2.36 (the GLIBC_ABI_DT_RELR version), which
+# dpkg-shlibdeps does not see (it reads symbols): without this the package would install on
+# glibc 2.35 and the binary would not start there.
+if readelf -V "$package/usr/bin/greenroom" | grep -q 'GLIBC_ABI_DT_RELR'; then
+    libc_minimum="$(sed -n 's/.*libc6 (>= \([^)]*\)).*/\1/p' <<<"$shlibs")"
+    [ -n "$libc_minimum" ] || fail "dpkg-shlibdeps gave no libc6 version: $shlibs"
+    if dpkg --compare-versions "$libc_minimum" lt 2.36; then
+        shlibs="${shlibs/libc6 (>= $libc_minimum)/libc6 (>= 2.36)}"
+    fi
+fi
 installed_size="$(du -k -s --apparent-size --exclude=DEBIAN "$package" | cut -f1)"
 sed -e "s|@VERSION@|$version|" -e "s|@ARCH@|$arch|" -e "s|@SHLIBS@|$shlibs|" \
     -e "s|@INSTALLED_SIZE@|$installed_size|" "$here/control.in" >"$package/DEBIAN/control"

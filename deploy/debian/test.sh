@@ -57,6 +57,13 @@ echo "binary: $binary_size bytes; package: $(stat -c %s "$deb") bytes"
 # Issue 18: the stripped self-contained binary is at most 25 MB (it was 70.9 MB while Yams and
 # swift-mustache linked the whole of Foundation, and ICU with it).
 check "the binary is at most 25 MB ($binary_size bytes)" test "$binary_size" -le 25000000
+# The package requires the glibc the binary needs, packed relocations (GLIBC_ABI_DT_RELR, 2.36)
+# included: dpkg-shlibdeps alone said 2.35, and the binary would not start there.
+depends="$(dpkg-deb -f "$deb" Depends)"
+echo "Depends: $depends"
+if readelf -V "$(echo "$out"/greenroom-*-linux-*)" | grep -q GLIBC_ABI_DT_RELR; then
+    check "the package requires glibc 2.36 for the packed relocations" grep -q 'libc6 (>= 2.36)' <<<"$depends"
+fi
 
 echo "== lintian"
 # --fail-on error: warnings are listed (and explained in the README), errors fail.
