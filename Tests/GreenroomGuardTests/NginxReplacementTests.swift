@@ -113,6 +113,13 @@ import Testing
         #expect(files >= 15 && rules.count >= 8, "\(files) files, rules \(rules.sorted())")
     }
 
+    /// GR041's fix keeps the other values as written: `"a b"` is one pattern, not two.
+    @Test func theValidReferersFixKeepsQuotes() throws {
+        let findings = try Self.check("server { listen 80; location / { valid_referers none \"a b\" c; } }\n")
+        let fix = try #require(findings.first { $0.rule == .nginxValidReferersNone }).fix
+        #expect(fix == #"valid_referers "a b" c;"#)
+    }
+
     @Test func theReplacedRegionIsExactlyTheDirective() throws {
         let findings = try Self.check(Self.site)
         let tokens = try #require(findings.first { $0.replacement?.text == "server_tokens off;" }?.replacement)

@@ -51,7 +51,10 @@ extension NginxChecker {
             return Rule.nginxValidReferersNone.finding(
                 at: directive.location,
                 "valid_referers none: a request without a Referer header counts as valid",
-                fix: "valid_referers " + values.filter { $0.lowercased() != "none" }.joined(separator: " ") + ";"
+                // The other values as written (quotes kept: "a b" is one pattern).
+                fix: "valid_referers "
+                    + directive.arguments.filter { $0.value.lowercased() != "none" }.map(\.description)
+                    .joined(separator: " ") + ";"
             )
         case "resolver":
             let servers = values.filter { !$0.contains("=") }
