@@ -25,8 +25,8 @@ extension NginxChecker {
     /// appended the client's header. Anything else (a fix that adds a line next to another
     /// directive, prose, several directives, a placeholder such as `<value>`) keeps prose only.
     ///
-    /// Offered only for a directive on one line whose text and replacement are ASCII (so byte
-    /// columns are the columns every editor counts).
+    /// Offered only for a directive on one line that is ASCII up to its `;` (the parser records no
+    /// ``NginxDirective/end`` otherwise), so byte columns are the columns every editor counts.
     static func attachingReplacements(_ findings: [Finding], config: NginxConfig) -> [Finding] {
         // A 10 MB configuration can have a hundred thousand findings sharing a few fix texts:
         // each text is parsed once, and only the directives a parsed fix could replace (its name,
@@ -56,22 +56,9 @@ extension NginxChecker {
         guard !wanted.isEmpty else { return findings }
         var byPlace: [SourceLocation: NginxDirective] = [:]
         byPlace.reserveCapacity(wanted.count)
-        // Depth first with an explicit stack of (block, next index): no copy of a block's
-        // remaining directives when entering a child (an http block of 75,000 servers).
-        var stack: [(directives: [NginxDirective], next: Int)] = [(config.directives, 0)]
-        while let top = stack.last {
-            guard top.next < top.directives.count else {
-                stack.removeLast()
-                continue
-            }
-            let index = top.next
-            stack[stack.count - 1].next += 1
-            if let block = top.directives[index].block {
-                stack.append((block, 0))
-            } else if top.directives[index].end != nil, names.contains(top.directives[index].name),
-                wanted.contains(top.directives[index].location)
-            {
-                byPlace[top.directives[index].location] = top.directives[index]
+        config.forEachDirective { directive, _ in
+            if directive.end != nil, names.contains(directive.name), wanted.contains(directive.location) {
+                byPlace[directive.location] = directive
             }
         }
         var edited = findings.map { finding in
@@ -113,15 +100,13 @@ extension NginxChecker {
     }
 
     /// `fix` (the directive `text` reads as) replacing `directive`: the same name, other values, and
-    /// `directive` on one line of ASCII.
+    /// `directive` on one line (its end is recorded only when that line is ASCII up to the `;`).
     static func replacement(
         of directive: NginxDirective,
         by fix: NginxDirective,
         text: String
     ) -> Finding.Replacement? {
         guard fix.name == directive.name, let end = directive.end, end.line == directive.location.line,
-            end.column > directive.location.column,
-            directive.arguments.allSatisfy({ $0.value.utf8.allSatisfy { $0 < 0x80 } }),
             !fix.arguments.elementsEqual(directive.arguments, by: { $0.value == $1.value })
         else { return nil }
         var endLocation = directive.location

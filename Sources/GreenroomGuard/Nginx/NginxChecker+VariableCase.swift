@@ -8,21 +8,17 @@ extension NginxChecker {
         /// Per lower-cased name: each spelling with the first directive that used it, in order.
         var spellings: [String: [(spelling: String, directive: NginxDirective)]] = [:]
         var order: [String] = []
-        func visit(_ directives: [NginxDirective]) {
-            for directive in directives {
-                for value in Self.interpolated(directive) where value.utf8.contains(UInt8(ascii: "$")) {
-                    for name in NginxVariables.names(in: value) where !NginxVariables.isCapture(name) {
-                        let key = name.lowercased()
-                        if spellings[key] == nil { order.append(key) }
-                        if !(spellings[key] ?? []).contains(where: { $0.spelling == name }) {
-                            spellings[key, default: []].append((name, directive))
-                        }
+        analysis.config.forEachDirective { directive, _ in
+            for value in Self.interpolated(directive) where value.utf8.contains(UInt8(ascii: "$")) {
+                for name in NginxVariables.names(in: value) where !NginxVariables.isCapture(name) {
+                    let key = name.lowercased()
+                    if spellings[key] == nil { order.append(key) }
+                    if !(spellings[key] ?? []).contains(where: { $0.spelling == name }) {
+                        spellings[key, default: []].append((name, directive))
                     }
                 }
-                if let block = directive.block { visit(block) }
             }
         }
-        visit(analysis.config.directives)
         return order.compactMap { key in
             guard let uses = spellings[key], uses.count >= 2 else { return nil }
             let names = uses.map { "$" + $0.spelling }.joined(separator: ", ")
