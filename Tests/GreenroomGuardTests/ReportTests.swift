@@ -32,6 +32,31 @@ import Testing
         files: ["/etc/nginx/a \"x\".conf", "/etc/nginx/b.conf"]
     )
 
+    @Test func duplicatesAreRemovedAndTheOrderIsTheSameWhateverTheInputOrder() {
+        // Three findings at one place with one rule and message: two equal, one with another fix.
+        // The sort alone leaves them tied; the report breaks the tie the same way for any input
+        // order, and an equal pair separated by the third is still one finding.
+        let place = SourceLocation(file: "/etc/nginx/site.conf", line: 7, column: 5)
+        func finding(_ fix: String, related: [SourceLocation] = []) -> Finding {
+            Finding(
+                rule: .nginxHostFromClient,
+                severity: .warning,
+                location: place,
+                message: "Host is forwarded from $http_host",
+                fix: fix,
+                related: related
+            )
+        }
+        let a = finding("proxy_set_header Host $host;")
+        let b = finding("proxy_set_header Host $host;", related: [place])
+        let c = finding("proxy_set_header Host example.com;")
+        let orders: [[Finding]] = [[a, c, a, b], [b, a, c, a], [c, b, a, a], [a, b, c, b, a]]
+        let reports = orders.map { Report(findings: $0).findings }
+        #expect(reports.allSatisfy { $0.count == 3 })
+        #expect(reports.allSatisfy { $0 == reports[0] })
+        #expect(reports[0] == [a, b, c])
+    }
+
     @Test func aReplacementIsWrittenAfterTheFixInJSON() throws {
         var finding = try #require(Self.report.findings.first { $0.rule == .nginxHostFromClient })
         let start = try #require(finding.location)

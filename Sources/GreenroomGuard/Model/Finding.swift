@@ -63,6 +63,16 @@ extension Finding: Comparable {
 }
 
 extension Finding {
+    /// The order of findings ``<(_:_:)`` leaves tied (one place, rule and message): by severity,
+    /// fix, then related places. Findings equal in those too keep their order.
+    static func breaksTie(_ lhs: Finding, _ rhs: Finding) -> Bool {
+        if lhs.severity != rhs.severity { return lhs.severity < rhs.severity }
+        if lhs.fix != rhs.fix { return lhs.fix < rhs.fix }
+        return lhs.related.lexicographicallyPrecedes(rhs.related)
+    }
+}
+
+extension Finding {
     /// A `DeploymentPolicy` violation as a finding (no location: it is about the settings).
     public init(violation: PolicyViolation) {
         self.init(

@@ -60,24 +60,27 @@ public struct ProxyEndpoint: Sendable, Hashable, CustomStringConvertible {
     ///
     /// - Returns: `nil` when the port is not a number in 1...65535.
     public static func splitHostPort(_ text: String, defaultPort: Int?) -> (host: String, port: Int?)? {
+        // Byte by byte: every separator is ASCII (and a proxy reads bytes).
         var host = Substring(text)
         var portText: Substring? = nil
-        if host.hasPrefix("[") {
-            guard let close = host.firstIndex(of: "]") else { return nil }
-            let inner = host[host.index(after: host.startIndex)..<close]
-            let rest = host[host.index(after: close)...]
-            if rest.hasPrefix(":") {
-                portText = rest.dropFirst()
+        if host.utf8.first == UInt8(ascii: "[") {
+            guard let close = host.firstASCIIIndex(of: "]") else { return nil }
+            let inner = host[host.utf8.index(after: host.startIndex)..<close]
+            let rest = host[host.utf8.index(after: close)...]
+            if rest.utf8.first == UInt8(ascii: ":") {
+                portText = rest[rest.utf8.index(after: rest.startIndex)...]
             } else if !rest.isEmpty {
                 return nil
             }
             host = inner
-        } else if let colon = host.lastIndex(of: ":"), host.firstIndex(of: ":") == colon {
-            portText = host[host.index(after: colon)...]
+        } else if let colon = host.lastASCIIIndex(of: ":"), host.firstASCIIIndex(of: ":") == colon {
+            portText = host[host.utf8.index(after: colon)...]
             host = host[..<colon]
         }
         guard let portText else { return (String(host), defaultPort) }
-        guard let port = Int(portText), (1...65535).contains(port), portText.first != "+" else { return nil }
+        guard let port = Int(portText), (1...65535).contains(port), portText.utf8.first != UInt8(ascii: "+") else {
+            return nil
+        }
         return (String(host), port)
     }
 }

@@ -51,10 +51,11 @@ struct NginxAnalysis: Sendable {
     /// `geo` blocks.
     var geos: [NginxDirective] = []
     var servers: [Server] = []
-    /// Index into ``servers`` by the server directive's location (`nil` key: an implied server).
-    private var serverIndex: [SourceLocation?: Int] = [:]
-    /// The location scopes of each server, by the server directive's location.
-    var locationsByServer: [SourceLocation?: [NginxScope]] = [:]
+    /// Index into ``servers`` by the server's level (its identity: one file included in two
+    /// places gives two servers at one location).
+    private var serverIndex: [ObjectIdentifier: Int] = [:]
+    /// The location scopes of each server, by the server's level.
+    private var locationsByServer: [ObjectIdentifier: [NginxScope]] = [:]
     /// The http-level scopes (one per `http` block, or the implied one of a site file).
     var httpRoots: [NginxScope] = []
     /// Every server, location, `if` and `limit_except` scope in http, outermost first.
@@ -95,7 +96,7 @@ struct NginxAnalysis: Sendable {
         for root in streamRoots { collectDefinitions(root.innermost.children, stream: true) }
         for root in httpRoots {
             if root.innermost.kind == .server {
-                serverIndex[nil] = servers.count
+                serverIndex[ObjectIdentifier(root.innermost)] = servers.count
                 servers.append(Server(scope: root, terminatesTLS: false))
                 blocks.append(root)
             }
@@ -158,11 +159,13 @@ struct NginxAnalysis: Sendable {
             var inner = scope
             inner.levels.append(.init(kind: kind, directive: directive, children: block))
             if kind == .server {
-                serverIndex[directive.location] = servers.count
+                serverIndex[ObjectIdentifier(inner.innermost)] = servers.count
                 servers.append(Server(scope: inner, terminatesTLS: Self.terminatesTLS(block)))
             }
             if !stream { blocks.append(inner) }
-            if kind == .location { locationsByServer[inner.server?.directive?.location, default: []].append(inner) }
+            if kind == .location, let server = inner.server {
+                locationsByServer[ObjectIdentifier(server), default: []].append(inner)
+            }
             walk(inner, stream: stream)
         }
     }
@@ -185,7 +188,13 @@ struct NginxAnalysis: Sendable {
 
     /// The server around `scope`, if any.
     func server(around scope: NginxScope) -> Server? {
-        guard scope.server != nil, let index = serverIndex[scope.server?.directive?.location] else { return nil }
+        guard let level = scope.server, let index = serverIndex[ObjectIdentifier(level)] else { return nil }
         return servers[index]
+    }
+
+    /// The location scopes (nested ones too) of the server `server` opens.
+    func locations(in server: NginxScope) -> [NginxScope] {
+        guard let level = server.server else { return [] }
+        return locationsByServer[ObjectIdentifier(level)] ?? []
     }
 }

@@ -18,9 +18,9 @@ extension NginxChecker {
             if let app { findings += missingForwarding(site, analysis: analysis, app: app) }
         }
         var seen = Set<SourceLocation>()
-        for block in analysis.httpRoots + analysis.blocks {
-            for directive in block.innermost.children where directive.name == "proxy_set_header" {
-                guard directive.firstValue.lowercased() == "host", directive.arguments.count >= 2,
+        for block in analysis.scopes {
+            for directive in block.innermost.simple["proxy_set_header"] ?? [] {
+                guard directive.firstValue.equalsIgnoringASCIICase("host"), directive.arguments.count >= 2,
                     NginxVariables.names(in: directive.arguments[1].value).contains("http_host"),
                     seen.insert(directive.location).inserted
                 else { continue }

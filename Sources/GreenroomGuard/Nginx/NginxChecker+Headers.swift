@@ -14,10 +14,14 @@ extension NginxChecker {
                 findings.append(finding)
             }
         }
-        let proxying = Set(analysis.sites.flatMap { site in site.scope.levels.compactMap { $0.directive?.location } })
+        // The blocks around some proxy_pass, by identity (a block is one level object, shared by
+        // every scope inside it).
+        let proxying = Set(analysis.sites.flatMap { site in site.scope.levels.map(ObjectIdentifier.init) })
         for scope in analysis.blocks {
             if let finding = dropped("add_header", in: scope, rule: .nginxAddHeaderDropped) { findings.append(finding) }
-            guard let location = scope.innermost.directive?.location, proxying.contains(location) else { continue }
+            guard scope.innermost.directive != nil, proxying.contains(ObjectIdentifier(scope.innermost)) else {
+                continue
+            }
             if let finding = dropped("proxy_set_header", in: scope, rule: .nginxProxyHeaderDropped) {
                 findings.append(finding)
             }
@@ -27,6 +31,7 @@ extension NginxChecker {
 
     /// GR028 for one directive.
     private func splitting(_ directive: NginxDirective, scope: NginxScope) -> Finding? {
+        guard Self.splittingCandidates.contains(directive.name) else { return nil }
         let values = directive.values
         var value: String? = nil
         var regex: String? = nil
@@ -83,6 +88,11 @@ extension NginxChecker {
             fix: "use \(replacement) instead"
         )
     }
+
+    /// The directives whose value GR028 reads.
+    private static let splittingCandidates: Set<String> = [
+        "add_header", "proxy_set_header", "proxy_pass", "return", "rewrite",
+    ]
 
     /// GR029 / GR030: a block with its own `name` directives, dropping the outer level's.
     private func dropped(_ name: String, in scope: NginxScope, rule: Rule) -> Finding? {

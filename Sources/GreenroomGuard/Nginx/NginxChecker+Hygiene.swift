@@ -6,14 +6,14 @@ extension NginxChecker {
     /// single directives with a known bad value.
     func hygieneFindings(_ analysis: NginxAnalysis) -> [Finding] {
         var findings: [Finding] = []
-        var directives = analysis.config.directives.filter { $0.block == nil }
-        for scope in analysis.scopes {
-            directives += scope.innermost.children.filter { $0.block == nil }
+        // Each simple directive once, read in place: the main file's top level, every http
+        // scope, every upstream.
+        func checkEach(_ directives: [NginxDirective]) {
+            for index in directives.indices where directives[index].block == nil {
+                check(directives[index])
+            }
         }
-        for upstream in analysis.upstreams.values {
-            directives += (upstream.directive.block ?? []).filter { $0.block == nil }
-        }
-        for directive in directives {
+        func check(_ directive: NginxDirective) {
             if Self.nonExpanding.contains(directive.name),
                 let value = directive.values.first(where: { !NginxVariables.names(in: $0).isEmpty })
             {
@@ -28,6 +28,9 @@ extension NginxChecker {
             if let finding = hygiene(directive) { findings.append(finding) }
             if let finding = headerValue(directive) { findings.append(finding) }
         }
+        checkEach(analysis.config.directives)
+        for scope in analysis.scopes { checkEach(scope.innermost.children) }
+        for upstream in analysis.upstreams.values { checkEach(upstream.directive.block ?? []) }
         for directive in Array(analysis.maps.values) + analysis.geos {
             let entries = directive.block ?? []
             guard !entries.contains(where: { $0.name == "default" }) else { continue }
@@ -43,7 +46,14 @@ extension NginxChecker {
         return findings
     }
 
+    /// The directives ``hygiene(_:)`` judges.
+    private static let hygieneCandidates: Set<String> = [
+        "valid_referers", "resolver", "server_tokens", "error_log", "keepalive_requests", "ssl_protocols",
+        "ssl_ciphers", "ssl_ecdh_curve",
+    ]
+
     private func hygiene(_ directive: NginxDirective) -> Finding? {
+        guard Self.hygieneCandidates.contains(directive.name) else { return nil }
         let values = directive.values
         let first = directive.firstValue.lowercased()
         switch directive.name {
@@ -131,7 +141,13 @@ extension NginxChecker {
     }
 
     /// GR044, GR107, GR111: header and redirect values.
+    /// The directives ``headerValue(_:)`` judges.
+    private static let headerValueCandidates: Set<String> = [
+        "add_header", "more_set_headers", "return", "rewrite", "set", "proxy_redirect",
+    ]
+
     private func headerValue(_ directive: NginxDirective) -> Finding? {
+        guard Self.headerValueCandidates.contains(directive.name) else { return nil }
         let values = directive.values
         let isHeader = directive.name == "add_header" || directive.name == "more_set_headers"
         if isHeader, values.contains(where: { $0.contains("\n") || $0.contains("\r") }) {

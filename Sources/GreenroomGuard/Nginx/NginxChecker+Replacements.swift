@@ -29,62 +29,73 @@ extension NginxChecker {
     /// ``NginxDirective/end`` otherwise), so byte columns are the columns every editor counts.
     static func attachingReplacements(_ findings: [Finding], config: NginxConfig) -> [Finding] {
         // A 10 MB configuration can have a hundred thousand findings sharing a few fix texts:
-        // each text is parsed once, and only the directives a parsed fix could replace (its name,
-        // at a finding's place) are looked up in the walk.
-        var parsedFixes: [String: NginxDirective] = [:]
-        var unparsable: Set<String> = []
-        var wanted: Set<SourceLocation> = []
-        wanted.reserveCapacity(findings.count)
-        var names: Set<String> = []
-        for finding in findings {
-            guard Self.rulesWithExactEdits.contains(finding.rule), let location = finding.location,
-                !unparsable.contains(finding.fix)
+        // each text is parsed once. Findings and the directives they could replace are then
+        // matched by place in one merge of two sorted lists; nothing is hashed per finding.
+        var parsedFixes: [String: NginxDirective?] = [:]
+        var last: (text: String, directive: NginxDirective?)? = nil
+        var candidates: [(location: SourceLocation, index: Int, fix: NginxDirective)] = []
+        var names: [String] = []
+        for index in findings.indices {
+            guard Self.rulesWithExactEdits.contains(findings[index].rule), let location = findings[index].location
             else { continue }
-            let parsed: NginxDirective
-            if let known = parsedFixes[finding.fix] {
+            let text = findings[index].fix
+            let parsed: NginxDirective?
+            if let last, last.text == text {
+                parsed = last.directive
+            } else if let known = parsedFixes[text] {
                 parsed = known
-            } else if let fresh = directiveOfFix(finding.fix) {
-                parsed = fresh
-                parsedFixes[finding.fix] = fresh
             } else {
-                unparsable.insert(finding.fix)
-                continue
+                parsed = directiveOfFix(text)
+                parsedFixes[text] = parsed
             }
-            wanted.insert(location)
-            names.insert(parsed.name)
+            last = (text, parsed)
+            guard let parsed else { continue }
+            candidates.append((location, index, parsed))
+            if !names.contains(parsed.name) { names.append(parsed.name) }
         }
-        guard !wanted.isEmpty else { return findings }
-        var byPlace: [SourceLocation: NginxDirective] = [:]
-        byPlace.reserveCapacity(wanted.count)
-        config.forEachDirective { directive, _ in
-            if directive.end != nil, names.contains(directive.name), wanted.contains(directive.location) {
-                byPlace[directive.location] = directive
-            }
-        }
-        var edited = findings.map { finding in
-            guard Self.rulesWithExactEdits.contains(finding.rule), let location = finding.location,
-                let directive = byPlace[location], let parsed = parsedFixes[finding.fix],
-                let replacement = replacement(of: directive, by: parsed, text: finding.fix)
-            else { return finding }
-            var finding = finding
-            finding.replacement = replacement
-            return finding
-        }
-        // Two findings that would write different text over one directive (a file included in
-        // two contexts): neither edit is offered.
-        var textAt: [SourceLocation: String] = [:]
-        var conflicting: Set<SourceLocation> = []
-        for case let edit? in edited.map({ $0.replacement }) {
-            if let other = textAt.updateValue(edit.text, forKey: edit.start), other != edit.text {
-                conflicting.insert(edit.start)
+        guard !candidates.isEmpty else { return findings }
+        // The directives a fix could replace (recorded end, a fix's name), read in place.
+        var replaceable: [(location: SourceLocation, directive: NginxDirective)] = []
+        func visit(_ directives: [NginxDirective]) {
+            for index in directives.indices {
+                if directives[index].end != nil, names.contains(directives[index].name) {
+                    replaceable.append((directives[index].location, directives[index]))
+                }
+                if let block = directives[index].block { visit(block) }
             }
         }
-        if !conflicting.isEmpty {
-            for index in edited.indices where edited[index].replacement.map({ conflicting.contains($0.start) }) == true
+        visit(config.directives)
+        // Both are nearly sorted already (findings by place, directives in file order between
+        // includes), which the sort is linear on.
+        candidates.sort { $0.location < $1.location }
+        replaceable.sort { $0.location < $1.location }
+        var edited = findings
+        var next = replaceable.startIndex
+        var run: [Int] = []  // the candidates at one place with an edit
+        func settle() {
+            // Two findings that would write different text over one directive (a file
+            // included in two contexts): neither edit is offered.
+            if let first = run.first, let text = edited[first].replacement?.text,
+                run.contains(where: { edited[$0].replacement?.text != text })
             {
-                edited[index].replacement = nil
+                for index in run { edited[index].replacement = nil }
             }
+            run.removeAll(keepingCapacity: true)
         }
+        for candidate in candidates {
+            if let first = run.first, edited[first].location != candidate.location { settle() }
+            while next < replaceable.endIndex, replaceable[next].location < candidate.location { next += 1 }
+            guard next < replaceable.endIndex, replaceable[next].location == candidate.location,
+                let replacement = replacement(
+                    of: replaceable[next].directive,
+                    by: candidate.fix,
+                    text: findings[candidate.index].fix
+                )
+            else { continue }
+            edited[candidate.index].replacement = replacement
+            run.append(candidate.index)
+        }
+        settle()
         return edited
     }
 

@@ -76,7 +76,7 @@ extension NginxChecker {
     /// `true` when a location of the server sets Strict-Transport-Security itself: browsers
     /// remember it from any response.
     private func setsHSTSInALocation(_ analysis: NginxAnalysis, _ server: NginxScope) -> Bool {
-        (analysis.locationsByServer[server.innermost.directive?.location] ?? []).contains {
+        analysis.locations(in: server).contains {
             Self.hsts(in: $0.innermost.simple["add_header"] ?? []) != nil
         }
     }

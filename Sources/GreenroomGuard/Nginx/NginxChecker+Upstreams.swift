@@ -63,7 +63,7 @@ extension NginxChecker {
             }
         }
         for server in analysis.servers where server.scope.location.map(servers.contains) ?? false {
-            let locations = analysis.locationsByServer[server.scope.innermost.directive?.location] ?? []
+            let locations = analysis.locations(in: server.scope)
             for path in paths {
                 guard let chosen = NginxLocationMatcher.select(path, among: locations),
                     let location = chosen.innermost.directive?.location, let site = siteByLocation[location]

@@ -63,10 +63,12 @@ package struct NginxChecker: Sendable {
         if let app { return app }
         guard inferApp else { return nil }
         var headers = Set<AppExpectation.ForwardedHeader>()
-        for scope in analysis.httpRoots + analysis.blocks {
+        for scope in analysis.scopes {
             for directive in scope.innermost.simple["proxy_set_header"] ?? [] {
-                let name = directive.firstValue.lowercased()
-                if let header = AppExpectation.ForwardedHeader.allCases.first(where: { $0.lowercased == name }) {
+                let name = directive.firstValue
+                if let header = AppExpectation.ForwardedHeader.allCases.first(where: {
+                    $0.rawValue.equalsIgnoringASCIICase(name)
+                }) {
                     headers.insert(header)
                 }
             }

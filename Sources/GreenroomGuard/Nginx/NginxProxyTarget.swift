@@ -25,30 +25,32 @@ struct NginxProxyTarget: Sendable {
         raw = directive.firstValue
         var rest = Substring(raw)
         scheme = ""
-        if !stream, let separator = rest.firstRange(of: "://") {
+        if !stream, let separator = rest.firstASCIIRange(of: "://") {
             scheme = rest[..<separator.lowerBound].lowercased()
             rest = rest[separator.upperBound...]
         }
         let location = directive.arguments.first?.location ?? directive.location
         var hostPart: Substring
-        if rest.hasPrefix("unix:") {
+        if rest.utf8.starts(with: "unix:".utf8) {
             // The socket path runs to the next ':' (the URI follows it).
-            let path = rest.dropFirst(5)
-            hostPart = path.firstIndex(of: ":").map { rest[..<$0] } ?? rest
+            let path = rest[rest.utf8.index(rest.startIndex, offsetBy: 5)...]
+            hostPart = path.firstASCIIIndex(of: ":").map { rest[..<$0] } ?? rest
         } else {
-            hostPart = rest.firstIndex(of: "/").map { rest[..<$0] } ?? rest
+            hostPart = rest.firstASCIIIndex(of: "/").map { rest[..<$0] } ?? rest
             // A variable that always starts with '/' begins the path, not the host
             // (`http://127.0.0.1:8000$request_uri`).
-            for variable in ["$request_uri", "$uri", "$document_uri", "${request_uri}", "${uri}", "${document_uri}"]
-            where hostPart.utf8.contains(UInt8(ascii: "$")) {
-                if let range = hostPart.firstRange(of: variable), range.lowerBound > hostPart.startIndex {
+            let pathVariables: [StaticString] = [
+                "$request_uri", "$uri", "$document_uri", "${request_uri}", "${uri}", "${document_uri}",
+            ]
+            for variable in pathVariables where hostPart.utf8.contains(UInt8(ascii: "$")) {
+                if let range = hostPart.firstASCIIRange(of: variable), range.lowerBound > hostPart.startIndex {
                     hostPart = hostPart[..<range.lowerBound]
                 }
             }
         }
         if hostPart.isEmpty { hostPart = rest }
         host = String(hostPart)
-        hostHasVariables = host.contains("$")
+        hostHasVariables = host.utf8.contains(UInt8(ascii: "$"))
         upstream = nil
         endpoints = []
         guard !hostHasVariables else { return }

@@ -16,10 +16,14 @@ struct NginxScope: Sendable {
 
     /// One level: its kind, the block directive that opened it (`nil` when the level is implied,
     /// for a site file that holds bare `server` blocks), and the directives directly inside.
-    struct Level: Sendable {
-        var kind: Kind
-        var directive: NginxDirective?
-        var children: [NginxDirective]
+    ///
+    /// A class: every scope inside a level shares it (the `http` level is in every scope of the
+    /// configuration), and a 10 MB configuration has a hundred thousand scopes, each copied into
+    /// the sites and blocks that hold it. A copy is one reference count, not one per field.
+    final class Level: Sendable {
+        let kind: Kind
+        let directive: NginxDirective?
+        let children: [NginxDirective]
         /// The simple (non-block) children by name, built once so that lookups through a level
         /// with thousands of directives (an `http` block with every server) stay cheap.
         let simple: [String: [NginxDirective]]
@@ -62,8 +66,7 @@ struct NginxScope: Sendable {
 
     /// The `proxy_set_header` in force for `header` (case-insensitive), if any.
     func proxyHeader(_ header: String) -> NginxDirective? {
-        let lowered = header.lowercased()
-        return effective("proxy_set_header").directives.last { $0.firstValue.lowercased() == lowered }
+        effective("proxy_set_header").directives.last { $0.firstValue.equalsIgnoringASCIICase(header) }
     }
 
     /// The server level, if this scope is inside a server.

@@ -160,6 +160,9 @@ struct CheckCommand: AsyncParsableCommand {
             }
             return
         }
+        // This process exits once the report is printed: a parsed configuration is left for the
+        // kernel to take back rather than freed object by object.
+        LargeValueRelease.keepUntilProcessExit()
         var options = DeploymentCheck.Options()
         options.specPath = config
         options.nginx = nginx

@@ -1,0 +1,52 @@
+import GreenroomConfigParsing
+import GreenroomCore
+import Testing
+
+@testable import GreenroomGuard
+
+/// The byte-wise text helpers the nginx rules use instead of `lowercased()` and `Character`
+/// searches: they read names the way nginx does, and allocate nothing.
+@Suite struct ASCIITextTests {
+    @Test(arguments: [
+        ("X-Forwarded-For", "x-forwarded-for", true),
+        ("HOST", "host", true),
+        ("host", "hosts", false),
+        ("x-forwarded-for", "x_forwarded_for", false),
+        // '@' and '`' differ only in the 0x20 bit but are not letters.
+        ("a@b", "a`b", false),
+        // The Kelvin sign lowercases to "k" in Unicode; nginx compares bytes.
+        ("\u{212A}eep-alive", "keep-alive", false),
+        ("", "", true),
+    ])
+    func namesCompareIgnoringASCIICaseOnly(_ lhs: String, _ rhs: String, _ equal: Bool) {
+        #expect(lhs.equalsIgnoringASCIICase(rhs) == equal)
+        #expect(rhs.equalsIgnoringASCIICase(lhs) == equal)
+    }
+
+    @Test func aByteSearchFindsTheFirstOccurrenceAsStringIndices() throws {
+        let text = Substring("http://app:8000/a://b")
+        let range = try #require(text.firstASCIIRange(of: "://"))
+        #expect(text[..<range.lowerBound] == "http")
+        #expect(text[range.upperBound...] == "app:8000/a://b")
+        #expect(text.firstASCIIRange(of: "::") == nil)
+        #expect(text.firstASCIIIndex(of: "/").map { text[..<$0] } == "http:")
+        #expect(text.lastASCIIIndex(of: ":").map { text[$0...] } == "://b")
+        // A separator after a combining mark is still found (a Character search would see
+        // ":\u{301}" as one character and miss it).
+        let marked = Substring("e\u{301}:80")
+        #expect(marked.firstASCIIIndex(of: ":").map { marked[..<$0] } == "e\u{301}")
+    }
+
+    @Test(arguments: [
+        ("http://127.0.0.1:8000/uri", "127.0.0.1:8000"),
+        ("http://[::1]:8000", "[::1]:8000"),
+        ("https://app.internal", "app.internal:443"),
+        ("http://unix:/run/app.sock:/uri", "unix:/run/app.sock"),
+    ])
+    func proxyTargetsParseByBytes(_ argument: String, _ endpoint: String) throws {
+        let directives = try NginxParser.parse("location / { proxy_pass \(argument); }", file: "site.conf")
+        let directive = try #require(directives.first?.block?.first)
+        let target = NginxProxyTarget(directive, upstreams: [:], stream: false)
+        #expect(target.endpoints.map(\.description) == [endpoint])
+    }
+}
