@@ -3,6 +3,9 @@ import GreenroomCore
 /// What nginx variables in a directive's value can contain.
 enum NginxVariables {
     /// The variable names in `value` (`$host`, `${host}` → `host`; `$1` → `1`).
+    ///
+    /// As nginx's script compiler reads them: a digit 1–9 right after `$` is a regex capture of
+    /// that one digit, so `$10` is `$1` then `0` and `$2x` is `$2` then `x`.
     static func names(in value: String) -> [String] {
         var names: [String] = []
         let bytes = Array(value.utf8)
@@ -19,6 +22,11 @@ enum NginxVariables {
                 i += 1
             }
             let start = i
+            if !braced, i < bytes.count, bytes[i] >= UInt8(ascii: "1"), bytes[i] <= UInt8(ascii: "9") {
+                names.append(String(decoding: bytes[i..<i + 1], as: UTF8.self))
+                i += 1
+                continue
+            }
             while i < bytes.count && isNameByte(bytes[i]) { i += 1 }
             if i > start { names.append(String(decoding: bytes[start..<i], as: UTF8.self)) }
             if braced && i < bytes.count && bytes[i] == UInt8(ascii: "}") { i += 1 }

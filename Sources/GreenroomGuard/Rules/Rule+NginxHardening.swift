@@ -422,7 +422,8 @@ extension Rule {
         title: "regex capture reference the pattern does not define",
         rationale: """
             `$2` where the regex has one group, or `$name` for a group it does not define, is always \
-            empty (or, for a group of an outer regex, holds a value from a different match).
+            empty (or, for a group of an outer regex, holds a value from a different match). nginx \
+            reads one digit after `$`: `$10` is `$1` followed by `0`, and `$2x` is `$2` followed by `x`.
             """,
         bad: "rewrite ^/old/(.*)$ /new/$2 permanent;",
         good: "rewrite ^/old/(.*)$ /new/$1 permanent;"
