@@ -37,8 +37,10 @@ extension NginxChecker {
         return ["http://", "https://", "$scheme"].contains { values[1].hasPrefix($0) }
     }
 
-    /// The first `set` or `if` after `children[index]` (following enclosing `if` blocks outwards,
-    /// whose effect outlives them) that reads `$1`…`$9`, unless a `return` or `break` comes first.
+    /// The first `set`, `if` or `rewrite` after `children[index]` (following enclosing `if`
+    /// blocks outwards, whose effect outlives them) that reads `$1`…`$9`, unless a `return` or
+    /// `break` comes first. The advisories name all three: a following rewrite's replacement is
+    /// computed with the arguments flag the first one left set.
     private static func captureReader(after index: Int, in scope: NginxScope) -> NginxDirective? {
         var levelIndex = scope.levels.count - 1
         var start = index + 1
@@ -59,10 +61,11 @@ extension NginxChecker {
         }
     }
 
-    /// The directive (`directive` or one inside its `if`) whose computed value reads `$1`…`$9`.
+    /// The directive (`directive` or one inside its `if`) whose computed value reads `$1`…`$9`:
+    /// a `set`'s value or a `rewrite`'s replacement.
     private static func readsCapture(_ directive: NginxDirective) -> NginxDirective? {
-        if directive.name == "set", directive.block == nil, directive.arguments.count >= 2,
-            !numberedCaptures(directive.values[1]).isEmpty
+        if directive.name == "set" || directive.name == "rewrite", directive.block == nil,
+            directive.arguments.count >= 2, !numberedCaptures(directive.arguments[1].value).isEmpty
         {
             return directive
         }

@@ -775,7 +775,7 @@ extension Rule {
         title: "rewrite with arguments followed by set or if reading a numbered capture",
         rationale: """
             CVE-2026-42945: after a `rewrite` whose replacement has a `?` and that does not end the \
-            rewrite phase (no `last`, `break` or redirect), a `set` or `if` in the same block that \
+            rewrite phase (no `last`, `break` or redirect), a `set`, `if` or another `rewrite` in the same block that \
             reads `$1`…`$9` sizes its buffer for the raw capture but writes it URI-escaped, which \
             overflows the heap in nginx 0.6.27 to 1.30.0 (fixed in 1.30.1 and 1.31.0). nginx's \
             version is not in the configuration, so this is a note: upgrade, or capture by name \
