@@ -4,6 +4,9 @@
 /// directive and must close an open block, and each file is balanced on its own (an included file
 /// cannot close its includer's block). `include` directives are left in place for
 /// ``NginxConfig`` to resolve. Iterative, so deeply nested input cannot overflow the stack.
+///
+/// The block of a `*_by_lua_block` directive (OpenResty) is Lua code, read past as
+/// lua-nginx-module does; the directive has an empty block.
 package enum NginxParser {
     /// The deepest nesting of blocks accepted in one file (nginx has no limit; real configs
     /// rarely pass 6).
@@ -61,6 +64,15 @@ package enum NginxParser {
                         "blocks nested more than \(maximumNesting) deep",
                         at: here
                     )
+                }
+                if NginxTokenizer.opensLuaBlock(words[0].value) {
+                    // Lua code, not configuration: the directive keeps an empty block.
+                    try tokenizer.skipLuaBlock(of: words[0])
+                    var lua = directive(from: words)
+                    lua.block = []
+                    stack[stack.count - 1].children.append(lua)
+                    words.removeAll(keepingCapacity: true)
+                    continue
                 }
                 stack.append((directive(from: words), []))
                 words.removeAll(keepingCapacity: true)

@@ -18,11 +18,11 @@ package struct NginxTokenizer: Sendable {
     /// nginx's `NGX_CONF_BUFFER`: the longest span of bytes one word may occupy.
     package static let maximumWordLength = 4096
 
-    private let bytes: [UInt8]
-    private let file: String
-    private var position = 0
-    private var line = 1
-    private var lineStart = 0
+    let bytes: [UInt8]
+    let file: String
+    var position = 0
+    var line = 1
+    var lineStart = 0
     /// nginx's `start`: where the current word (or comment) began. nginx refuses to read on once
     /// ``maximumWordLength`` bytes from it are buffered, and so do we.
     private var spanStart = 0
@@ -39,7 +39,7 @@ package struct NginxTokenizer: Sendable {
     private var wordColumn = 1
     /// The last line on which a byte that is not ASCII was read (0: none yet). Columns count
     /// bytes, which equal the characters an editor counts only on ASCII lines.
-    package private(set) var lastNonASCIILine = 0
+    package internal(set) var lastNonASCIILine = 0
 
     /// Creates a tokenizer over the bytes of one file.
     ///
@@ -182,14 +182,20 @@ package struct NginxTokenizer: Sendable {
 
     /// A `;`, `{` or `}` ends what ngx_conf_read_token() reads in one call: the state starts over.
     private mutating func punctuation(_ kind: NginxToken.Kind, column: Int) -> NginxToken {
+        startOver()
+        let text = kind == .semicolon ? ";" : kind == .blockStart ? "{" : "}"
+        return NginxToken(kind, text, line: line, column: column)
+    }
+
+    /// The state at the start of a directive's next word, as after `;`, `{` or `}`.
+    mutating func startOver() {
         spanStart = position
         lastSpace = true
         needSpace = false
         variable = false
         escaped = false
+        comment = false
         quote = .none
-        let text = kind == .semicolon ? ";" : kind == .blockStart ? "{" : "}"
-        return NginxToken(kind, text, line: line, column: column)
     }
 
     private func tooLong() -> ConfigParseError {
