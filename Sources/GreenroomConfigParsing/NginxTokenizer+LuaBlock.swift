@@ -83,22 +83,7 @@ extension NginxTokenizer {
     /// Reads one byte of Lua code, keeping the line count and refusing control bytes as the
     /// tokenizer does everywhere else.
     private mutating func consumeLuaByte() throws(ConfigParseError) -> UInt8 {
-        let byte = bytes[position]
-        let column = position - lineStart + 1
-        position += 1
-        if byte >= 0x80 { lastNonASCIILine = line }
-        if byte < 0x20 && !(byte >= 0x09 && byte <= 0x0D) || byte == 0x7F {
-            throw ConfigParseError(
-                .binaryData,
-                "binary data (byte 0x\(Self.hex(byte))) in a Lua block",
-                at: SourceLocation(file: file, line: line, column: column)
-            )
-        }
-        if byte == UInt8(ascii: "\n") {
-            line += 1
-            lineStart = position
-        }
-        return byte
+        try consumeByte(expecting: "Lua code").byte
     }
 
     /// At `[`, `[=[`, `[==[`...: consumes the opening bracket and returns its level (the number

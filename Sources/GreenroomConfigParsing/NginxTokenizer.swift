@@ -65,22 +65,8 @@ package struct NginxTokenizer: Sendable {
         while position < bytes.count {
             if position - spanStart >= Self.maximumWordLength { throw tooLong() }
             let index = position
-            let ch = bytes[index]
-            let column = index - lineStart + 1
-            position += 1
-            if ch >= 0x80 { lastNonASCIILine = line }
-            if ch < 0x20 && !(ch >= 0x09 && ch <= 0x0D) || ch == 0x7F {
-                throw ConfigParseError(
-                    .binaryData,
-                    "binary data (byte 0x\(Self.hex(ch))) where nginx configuration text was expected",
-                    at: location(line: line, column: column)
-                )
-            }
-            if ch == UInt8(ascii: "\n") {
-                line += 1
-                lineStart = position
-                comment = false
-            }
+            let (ch, column) = try consumeByte(expecting: "nginx configuration text")
+            if ch == UInt8(ascii: "\n") { comment = false }
             if comment { continue }
             if escaped {
                 escaped = false
@@ -185,6 +171,29 @@ package struct NginxTokenizer: Sendable {
         startOver()
         let text = kind == .semicolon ? ";" : kind == .blockStart ? "{" : "}"
         return NginxToken(kind, text, line: line, column: column)
+    }
+
+    /// Reads the next byte and its column: counts lines, notes lines that are not ASCII, and
+    /// refuses control bytes other than tab, LF, VT, FF and CR (`expecting` says what was
+    /// expected instead, for the error).
+    @inline(__always)
+    mutating func consumeByte(expecting: StaticString) throws(ConfigParseError) -> (byte: UInt8, column: Int) {
+        let byte = bytes[position]
+        let column = position - lineStart + 1
+        position += 1
+        if byte >= 0x80 { lastNonASCIILine = line }
+        if byte < 0x20 && !(byte >= 0x09 && byte <= 0x0D) || byte == 0x7F {
+            throw ConfigParseError(
+                .binaryData,
+                "binary data (byte 0x\(Self.hex(byte))) where \(expecting) was expected",
+                at: location(line: line, column: column)
+            )
+        }
+        if byte == UInt8(ascii: "\n") {
+            line += 1
+            lineStart = position
+        }
+        return (byte, column)
     }
 
     /// The state at the start of a directive's next word, as after `;`, `{` or `}`.
