@@ -95,6 +95,12 @@ package struct HAProxyAnalysis {
     }
 
     let proxies: [Proxy]
+    /// Index into ``proxies`` of the first proxy with servers of each name.
+    private let backendIndex: [String: Int]
+    /// Every frontend (or listen) paired with each backend it routes to, found once: a rule
+    /// that looked a backend up by scanning every proxy was quadratic in the sections (a 3.8 MB
+    /// configuration of 20,000 frontends took 54 s).
+    let routes: [Route]
 
     init(_ config: HAProxyConfig) {
         var proxies: [Proxy] = []
@@ -113,30 +119,34 @@ package struct HAProxyAnalysis {
             }
         }
         self.proxies = proxies
-    }
-
-    /// The proxy named `name` that has servers.
-    func backend(named name: String) -> Proxy? { proxies.first { $0.hasServers && $0.name == name } }
-
-    /// Every frontend (or listen) paired with each backend it routes to; a listen section with
-    /// servers routes to itself.
-    var routes: [Route] {
+        var backendIndex: [String: Int] = [:]
+        for (index, proxy) in proxies.enumerated() where proxy.hasServers && backendIndex[proxy.name] == nil {
+            backendIndex[proxy.name] = index
+        }
+        self.backendIndex = backendIndex
+        // A listen section with servers routes to itself.
         var routes: [Route] = []
         for proxy in proxies where proxy.acceptsClients {
-            if proxy.kind == "listen", !servers(of: proxy).isEmpty {
+            if proxy.kind == "listen", !Self.servers(of: proxy).isEmpty {
                 routes.append(Route(frontend: proxy, backend: proxy, line: proxy.header))
             }
             for (name, line) in proxy.backendNames {
-                if let backend = backend(named: name) {
-                    routes.append(Route(frontend: proxy, backend: backend, line: line))
+                if let index = backendIndex[name] {
+                    routes.append(Route(frontend: proxy, backend: proxies[index], line: line))
                 }
             }
         }
-        return routes
+        self.routes = routes
     }
 
+    /// The proxy named `name` that has servers.
+    func backend(named name: String) -> Proxy? { backendIndex[name].map { proxies[$0] } }
+
     /// The `server` lines of a backend (or listen) section.
-    func servers(of proxy: Proxy) -> [Server] {
+    func servers(of proxy: Proxy) -> [Server] { Self.servers(of: proxy) }
+
+    /// The `server` lines of a backend (or listen) section.
+    static func servers(of proxy: Proxy) -> [Server] {
         let defaultServer = proxy.effectiveLines.filter { $0.keyword == "default-server" }
         let defaultSends = Self.sendsProxyProtocol(defaultServer.flatMap(\.arguments), initially: false)
         return proxy.section.lines.compactMap { line in
