@@ -5,13 +5,53 @@ import GreenroomCore
 /// with the `defaults` section each inherits, their servers, and the routes from the proxies
 /// that accept clients to the backends with servers.
 package struct HAProxyAnalysis {
-    /// A `frontend`, `backend` or `listen` section with what it inherits.
+    /// A `frontend`, `backend` or `listen` section with what it inherits, and what the rules ask
+    /// of it, read once: a frontend with forty thousand lines routing to twenty thousand backends
+    /// is asked once per route.
     struct Proxy {
         /// The section.
-        var section: HAProxySection
+        let section: HAProxySection
         /// The `defaults` section it inherits from: the one named after `from`, else the last
         /// one above it.
-        var defaults: HAProxySection?
+        let defaults: HAProxySection?
+        /// `mode http` (HAProxy's default is tcp).
+        let isHTTP: Bool
+        /// The `http-request` rules, the inherited ones first.
+        let httpRequestRules: [HAProxyLine]
+        /// Whether a `bind` line accepts the PROXY protocol from an outer load balancer.
+        let acceptsProxyProtocol: Bool
+        /// Its `server` lines (none for a frontend).
+        let servers: [Server]
+        /// The last `option NAME` or `no option NAME` line of each name, its own and its defaults'.
+        private let ownOptions: [String: (line: HAProxyLine, enabled: Bool)]
+        private let defaultOptions: [String: (line: HAProxyLine, enabled: Bool)]
+
+        init(section: HAProxySection, defaults: HAProxySection?) {
+            self.section = section
+            self.defaults = defaults
+            let mode = section.lines.last { $0.keyword == "mode" } ?? defaults?.lines.last { $0.keyword == "mode" }
+            isHTTP = mode?.arguments.first?.lowercased() == "http"
+            let effective = (defaults?.lines ?? []) + section.lines
+            httpRequestRules = effective.filter { $0.keyword == "http-request" }
+            acceptsProxyProtocol = section.lines.contains {
+                $0.keyword == "bind" && $0.words.contains { $0.lowercased() == "accept-proxy" }
+            }
+            ownOptions = Self.options(in: section.lines)
+            defaultOptions = Self.options(in: defaults?.lines ?? [])
+            let defaultServer = effective.filter { $0.keyword == "default-server" }
+            let defaultSends = HAProxyAnalysis.sendsProxyProtocol(defaultServer.flatMap(\.arguments), initially: false)
+            servers = section.lines.compactMap { line in
+                guard line.keyword == "server", line.words.count >= 3 else { return nil }
+                return Server(
+                    line: line,
+                    address: HAProxyAnalysis.serverAddress(line.words[2]),
+                    sendsProxyProtocol: HAProxyAnalysis.sendsProxyProtocol(
+                        line.words.dropFirst(3),
+                        initially: defaultSends
+                    )
+                )
+            }
+        }
 
         var kind: String { section.kind }
         var name: String { section.name ?? "" }
@@ -21,33 +61,23 @@ package struct HAProxyAnalysis {
         /// `true` for a section that has servers (`backend`, `listen`).
         var hasServers: Bool { kind == "backend" || kind == "listen" }
 
-        /// The lines of the defaults, then the section's own.
-        var effectiveLines: [HAProxyLine] { (defaults?.lines ?? []) + section.lines }
-
-        /// `mode http` or `mode tcp` (HAProxy's default is tcp).
-        var isHTTP: Bool {
-            let mode = section.lines.last { $0.keyword == "mode" } ?? defaults?.lines.last { $0.keyword == "mode" }
-            return mode?.arguments.first?.lowercased() == "http"
-        }
-
         /// The last `option NAME` or `no option NAME` line that applies (own lines win).
         func option(_ name: String) -> (line: HAProxyLine, enabled: Bool)? {
-            func find(_ lines: [HAProxyLine]) -> (HAProxyLine, Bool)? {
-                for line in lines.reversed() {
-                    if line.keyword == "option", line.arguments.first?.lowercased() == name { return (line, true) }
-                    if line.keyword == "no", line.words.count >= 3, line.words[1].lowercased() == "option",
-                        line.words[2].lowercased() == name
-                    {
-                        return (line, false)
-                    }
-                }
-                return nil
-            }
-            return find(section.lines) ?? defaults.flatMap { find($0.lines) }
+            ownOptions[name] ?? defaultOptions[name]
         }
 
-        /// The `http-request` rules, the inherited ones first.
-        var httpRequestRules: [HAProxyLine] { effectiveLines.filter { $0.keyword == "http-request" } }
+        /// The last `option NAME` (enabled) or `no option NAME` (disabled) line of each name.
+        private static func options(in lines: [HAProxyLine]) -> [String: (line: HAProxyLine, enabled: Bool)] {
+            var options: [String: (line: HAProxyLine, enabled: Bool)] = [:]
+            for line in lines {
+                if line.keyword == "option", let name = line.arguments.first?.lowercased() {
+                    options[name] = (line, true)
+                } else if line.keyword == "no", line.words.count >= 3, line.words[1].lowercased() == "option" {
+                    options[line.words[2].lowercased()] = (line, false)
+                }
+            }
+            return options
+        }
 
         /// The backend names it routes to: `default_backend` and every `use_backend` with a
         /// literal name (not a `%[...]` expression).
@@ -58,11 +88,6 @@ package struct HAProxyAnalysis {
                 else { return nil }
                 return (name, line)
             }
-        }
-
-        /// Whether a `bind` line accepts the PROXY protocol from an outer load balancer.
-        var acceptsProxyProtocol: Bool {
-            section.lines.contains { $0.keyword == "bind" && $0.words.contains { $0.lowercased() == "accept-proxy" } }
         }
     }
 
@@ -127,7 +152,7 @@ package struct HAProxyAnalysis {
         // A listen section with servers routes to itself.
         var routes: [Route] = []
         for proxy in proxies where proxy.acceptsClients {
-            if proxy.kind == "listen", !Self.servers(of: proxy).isEmpty {
+            if proxy.kind == "listen", !proxy.servers.isEmpty {
                 routes.append(Route(frontend: proxy, backend: proxy, line: proxy.header))
             }
             for (name, line) in proxy.backendNames {
@@ -143,23 +168,8 @@ package struct HAProxyAnalysis {
     func backend(named name: String) -> Proxy? { backendIndex[name].map { proxies[$0] } }
 
     /// The `server` lines of a backend (or listen) section.
-    func servers(of proxy: Proxy) -> [Server] { Self.servers(of: proxy) }
+    func servers(of proxy: Proxy) -> [Server] { proxy.servers }
 
-    /// The `server` lines of a backend (or listen) section.
-    static func servers(of proxy: Proxy) -> [Server] {
-        let defaultServer = proxy.effectiveLines.filter { $0.keyword == "default-server" }
-        let defaultSends = Self.sendsProxyProtocol(defaultServer.flatMap(\.arguments), initially: false)
-        return proxy.section.lines.compactMap { line in
-            guard line.keyword == "server", line.words.count >= 3 else { return nil }
-            return Server(
-                line: line,
-                address: Self.serverAddress(line.words[2]),
-                sendsProxyProtocol: Self.sendsProxyProtocol(line.words.dropFirst(3), initially: defaultSends)
-            )
-        }
-    }
-
-    /// The last of `send-proxy*` and `no-send-proxy*` keywords wins.
     static func sendsProxyProtocol(_ words: some Sequence<String>, initially: Bool) -> Bool {
         var sends = initially
         for word in words {

@@ -19,9 +19,18 @@ extension HAProxyChecker {
     /// GR133: address and scheme headers, and the source address, made of what the client sends.
     func clientSampleFindings(_ analysis: HAProxyAnalysis) -> [Finding] {
         var findings: [Finding] = []
-        var seen = Set<SourceLocation>()
+        // Each section's rules once: a defaults section is inherited by many proxies.
+        var sections: [HAProxySection] = []
+        var seenSections = Set<SourceLocation>()
         for proxy in analysis.proxies {
-            for rule in proxy.effectiveLines where rule.keyword == "http-request" && rule.words.count >= 3 {
+            for section in [proxy.defaults, proxy.section].compactMap(\.self)
+            where seenSections.insert(section.header.location).inserted {
+                sections.append(section)
+            }
+        }
+        var seen = Set<SourceLocation>()
+        for section in sections {
+            for rule in section.lines where rule.keyword == "http-request" && rule.words.count >= 3 {
                 guard seen.insert(rule.location).inserted else { continue }
                 let action = rule.words[1].lowercased()
                 let condition = Self.condition(of: rule)
