@@ -49,4 +49,20 @@ import Testing
         let target = NginxProxyTarget(directive, upstreams: [:], stream: false)
         #expect(target.endpoints.map(\.description) == [endpoint])
     }
+
+    /// nginx tests the `unix:` prefix on bytes, so a socket path that starts with a combining
+    /// mark is still a socket (a `Character` prefix test sees `:\u{301}` as one character and
+    /// took the whole text for a host name with an invalid port).
+    @Test func aUnixPrefixIsTestedOnBytes() throws {
+        let path = "\u{301}/run/app.sock"
+        let http = try NginxParser.parse("location / { proxy_pass http://unix:\(path); }", file: "site.conf")
+        let httpTarget = NginxProxyTarget(try #require(http.first?.block?.first), upstreams: [:], stream: false)
+        #expect(httpTarget.endpoints.map(\.address) == [.unix(path: path)])
+        let stream = try NginxParser.parse("server { proxy_pass unix:\(path); }", file: "stream.conf")
+        let streamTarget = NginxProxyTarget(try #require(stream.first?.block?.first), upstreams: [:], stream: true)
+        #expect(streamTarget.endpoints.map(\.address) == [.unix(path: path)])
+        let upstream = try NginxParser.parse("upstream app { server unix:\(path); }", file: "site.conf")
+        let server = try #require(upstream.first?.block?.first)
+        #expect(NginxProxyTarget.endpoint(fromUpstreamServer: server, stream: false)?.address == .unix(path: path))
+    }
 }
