@@ -54,8 +54,8 @@ struct NginxProxyTarget: Sendable {
         upstream = nil
         endpoints = []
         guard !hostHasVariables else { return }
-        if host.hasPrefix("unix:") {
-            endpoints = [ProxyEndpoint(.unix(path: String(host.dropFirst(5))), at: location)]
+        if let path = Self.unixSocketPath(host) {
+            endpoints = [ProxyEndpoint(.unix(path: path), at: location)]
             return
         }
         if let upstream = upstreams[host] {
@@ -73,10 +73,18 @@ struct NginxProxyTarget: Sendable {
     static func endpoint(fromUpstreamServer directive: NginxDirective, stream: Bool) -> ProxyEndpoint? {
         let address = directive.firstValue
         let location = directive.arguments.first?.location ?? directive.location
-        if address.hasPrefix("unix:") { return ProxyEndpoint(.unix(path: String(address.dropFirst(5))), at: location) }
+        if let path = unixSocketPath(address) { return ProxyEndpoint(.unix(path: path), at: location) }
         guard let (host, port) = ProxyEndpoint.splitHostPort(address, defaultPort: stream ? nil : 80), let port else {
             return nil
         }
         return ProxyEndpoint(.tcp(host: host, port: port), at: location)
+    }
+
+    /// The path after `unix:`, tested on bytes as nginx does (a `Character` test misses the
+    /// prefix when the path starts with a combining mark).
+    static func unixSocketPath(_ address: String) -> String? {
+        let prefix = "unix:".utf8
+        guard address.utf8.starts(with: prefix) else { return nil }
+        return String(address[address.utf8.index(address.startIndex, offsetBy: prefix.count)...])
     }
 }
