@@ -3,8 +3,9 @@ extension Substring {
     ///
     /// What proxies do (nginx and HAProxy read bytes), and far cheaper than a search over
     /// `Character`s, which breaks graphemes at every step: a 10 MB configuration parses a hundred
-    /// thousand proxy targets. An ASCII byte is always a character boundary, so the range is one
-    /// of the string's indices.
+    /// thousand proxy targets. An ASCII byte always starts a Unicode scalar, so the range's bounds
+    /// are valid indices to slice with; they need not be `Character` boundaries (`:` followed by
+    /// a combining mark is one `Character`), which is the point: nginx does not see graphemes.
     func firstASCIIRange(of needle: StaticString) -> Range<Index>? {
         let pattern = UnsafeBufferPointer(start: needle.utf8Start, count: needle.utf8CodeUnitCount)
         guard let first = pattern.first else { return nil }

@@ -140,12 +140,12 @@ extension NginxChecker {
         }
     }
 
-    /// GR044, GR107, GR111: header and redirect values.
     /// The directives ``headerValue(_:)`` judges.
     private static let headerValueCandidates: Set<String> = [
         "add_header", "more_set_headers", "return", "rewrite", "set", "proxy_redirect",
     ]
 
+    /// GR044, GR107, GR111: header and redirect values.
     private func headerValue(_ directive: NginxDirective) -> Finding? {
         guard Self.headerValueCandidates.contains(directive.name) else { return nil }
         let values = directive.values
