@@ -543,7 +543,7 @@ public struct RuleID: Sendable, Hashable, Comparable, CaseIterable, CustomString
     /// GR125: TLS default server rejecting handshakes without a 421 for reused HTTP/2 connections.
     public static let nginxHTTP2Misdirected = RuleID(.nginxHTTP2Misdirected)
 
-    /// GR126: rewrite with arguments followed by set or if reading a numbered capture.
+    /// GR126: rewrite with arguments followed by set, if or rewrite reading a numbered capture.
     public static let nginxRewriteArgsCapture = RuleID(.nginxRewriteArgsCapture)
 
     /// GR127: rewrite redirect or arguments referencing nested numbered captures.

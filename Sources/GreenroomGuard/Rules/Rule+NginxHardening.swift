@@ -772,7 +772,7 @@ extension Rule {
         id: .nginxRewriteArgsCapture,
         severity: .info,
         scope: .nginx,
-        title: "rewrite with arguments followed by set or if reading a numbered capture",
+        title: "rewrite with arguments followed by set, if or rewrite reading a numbered capture",
         rationale: """
             CVE-2026-42945: after a `rewrite` whose replacement has a `?` and that does not end the \
             rewrite phase (no `last`, `break` or redirect), a `set`, `if` or another `rewrite` in the same block that \
