@@ -136,18 +136,23 @@ enum CheckBench {
         return text
     }
 
-    /// An HAProxy configuration of about `bytes` bytes: a frontend and its backend per seven
-    /// lines, each frontend with `option forwardfor` that keeps the client's own header.
+    /// An HAProxy configuration of about `bytes` bytes: per seven lines a frontend and its
+    /// backend, each frontend with `option forwardfor` that keeps the client's own header; and one
+    /// frontend routing to every backend by path (a rule asked once per route must not read the
+    /// whole frontend each time).
     static func haproxyConfiguration(bytes: Int) -> String {
-        var text = "defaults\n    mode http\n    timeout connect 5s\n    timeout client 30s\n    timeout server 30s\n"
-        text.reserveCapacity(bytes + 256)
+        var pairs = ""
+        var routes = "frontend all\n    bind 127.0.0.1:8080\n    option forwardfor\n"
+        let head = "defaults\n    mode http\n    timeout connect 5s\n    timeout client 30s\n    timeout server 30s\n"
+        pairs.reserveCapacity(bytes + 256)
         var index = 0
-        while text.utf8.count < bytes {
-            text +=
+        while head.utf8.count + routes.utf8.count + pairs.utf8.count < bytes {
+            pairs +=
                 "frontend f\(index)\n    bind 127.0.0.1:\(10_000 + index % 50_000)\n    option forwardfor\n"
                 + "    default_backend b\(index)\nbackend b\(index)\n    server app 127.0.0.1:8000\n"
+            routes += "    use_backend b\(index) if { path_beg /p\(index)/ }\n"
             index += 1
         }
-        return text
+        return head + routes + pairs
     }
 }
