@@ -107,33 +107,42 @@ enum CheckBench {
         }
     }
 
-    /// An nginx configuration of about `bytes` bytes: one `server` block per line.
-    static func configuration(bytes: Int) -> String {
-        var text = "events {}\nhttp {\n"
+    /// `head`, then `unit(0)`, `unit(1)`... while the text is shorter than `bytes`.
+    static func repeating(_ unit: (Int) -> String, head: String, toAbout bytes: Int) -> String {
+        var text = head
         text.reserveCapacity(bytes + 256)
         var index = 0
         while text.utf8.count < bytes {
-            text +=
-                "    server { listen 127.0.0.1:\(10_000 + index % 50_000); server_name s\(index).example; "
-                + "location / { proxy_pass http://127.0.0.1:8000; proxy_set_header Host $http_host; } }\n"
+            text += unit(index)
             index += 1
         }
-        return text + "}\n"
+        return text
+    }
+
+    /// An nginx configuration of about `bytes` bytes: one `server` block per line.
+    static func configuration(bytes: Int) -> String {
+        let servers = repeating(
+            { index in
+                "    server { listen 127.0.0.1:\(10_000 + index % 50_000); server_name s\(index).example; "
+                    + "location / { proxy_pass http://127.0.0.1:8000; proxy_set_header Host $http_host; } }\n"
+            },
+            head: "events {}\nhttp {\n",
+            toAbout: bytes
+        )
+        return servers + "}\n"
     }
 
     /// An Apache httpd configuration of about `bytes` bytes: one virtual host per five lines, each
     /// proxying to the app and setting X-Forwarded-Proto (a header the client's copy of passes).
     static func apacheConfiguration(bytes: Int) -> String {
-        var text = "Listen 127.0.0.1:8080\n"
-        text.reserveCapacity(bytes + 256)
-        var index = 0
-        while text.utf8.count < bytes {
-            text +=
+        repeating(
+            { index in
                 "<VirtualHost 127.0.0.1:\(10_000 + index % 50_000)>\n    ServerName s\(index).example\n"
-                + "    ProxyPass / http://127.0.0.1:8000/\n    RequestHeader set X-Forwarded-Proto https\n</VirtualHost>\n"
-            index += 1
-        }
-        return text
+                    + "    ProxyPass / http://127.0.0.1:8000/\n    RequestHeader set X-Forwarded-Proto https\n</VirtualHost>\n"
+            },
+            head: "Listen 127.0.0.1:8080\n",
+            toAbout: bytes
+        )
     }
 
     /// An HAProxy configuration of about `bytes` bytes: per seven lines a frontend and its
