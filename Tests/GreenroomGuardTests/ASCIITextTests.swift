@@ -65,4 +65,17 @@ import Testing
         let server = try #require(upstream.first?.block?.first)
         #expect(NginxProxyTarget.endpoint(fromUpstreamServer: server, stream: false)?.address == .unix(path: path))
     }
+
+    @Test func theUnixPrefixIgnoresCaseAsNginxDoes() throws {
+        // nginx 1.22 here accepts `proxy_pass http://UNIX:/run/app.sock:/;` and
+        // `server UnIx:/run/b.sock;` (ngx_parse_url compares "unix:" ignoring case).
+        let http = try NginxParser.parse("location / { proxy_pass http://UNIX:/run/app.sock:/; }", file: "site.conf")
+        let httpTarget = NginxProxyTarget(try #require(http.first?.block?.first), upstreams: [:], stream: false)
+        #expect(httpTarget.endpoints.map(\.address) == [.unix(path: "/run/app.sock")])
+        let upstream = try NginxParser.parse("upstream app { server UnIx:/run/b.sock; }", file: "site.conf")
+        let server = try #require(upstream.first?.block?.first)
+        #expect(
+            NginxProxyTarget.endpoint(fromUpstreamServer: server, stream: false)?.address == .unix(path: "/run/b.sock")
+        )
+    }
 }

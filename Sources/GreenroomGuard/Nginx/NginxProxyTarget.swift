@@ -31,7 +31,7 @@ struct NginxProxyTarget: Sendable {
         }
         let location = directive.arguments.first?.location ?? directive.location
         var hostPart: Substring
-        if rest.utf8.starts(with: "unix:".utf8) {
+        if Self.startsWithUnix(rest) {
             // The socket path runs to the next ':' (the URI follows it).
             let path = rest[rest.utf8.index(rest.startIndex, offsetBy: 5)...]
             hostPart = path.firstASCIIIndex(of: ":").map { rest[..<$0] } ?? rest
@@ -83,8 +83,17 @@ struct NginxProxyTarget: Sendable {
     /// The path after `unix:`, tested on bytes as nginx does (a `Character` test misses the
     /// prefix when the path starts with a combining mark).
     static func unixSocketPath(_ address: String) -> String? {
+        guard startsWithUnix(Substring(address)) else { return nil }
+        return String(address[address.utf8.index(address.startIndex, offsetBy: 5)...])
+    }
+
+    /// `true` when `text` starts with `unix:` in any case, as nginx's `ngx_parse_url` reads it
+    /// (`UNIX:/run/app.sock` is a socket there too).
+    static func startsWithUnix(_ text: Substring) -> Bool {
         let prefix = "unix:".utf8
-        guard address.utf8.starts(with: prefix) else { return nil }
-        return String(address[address.utf8.index(address.startIndex, offsetBy: prefix.count)...])
+        return text.utf8.count >= prefix.count
+            && zip(text.utf8, prefix).allSatisfy { byte, expected in
+                expected == UInt8(ascii: ":") ? byte == expected : byte | 0x20 == expected
+            }
     }
 }
