@@ -12,6 +12,12 @@ import Testing
         ("%{QUERY_STRING}", "%{QUERY_STRING}"),
         ("http://%2:8000/", "%2"),
         ("unix:/run/$1.sock|http://localhost/", "$1"),
+        ("http://%{http:x-target}/", "%{http:x-target}"),
+        // Letters whose upper case is longer in UTF-8 (ΐ is 2 bytes, its upper case 6): the
+        // piece was sliced from the URL with the upper-cased copy's indices, and check crashed
+        // ("String index range is out of bounds").
+        ("http://ΐΐΐΐΐΐΐΐΐΐΐΐ%{HTTP:X-Target}/", "%{HTTP:X-Target}"),
+        ("http://ΐ%{HTTP:X}ΐΐΐΐΐΐΐΐΐΐΐΐ/", "%{HTTP:X}"),
     ])
     func clientChosenHosts(_ url: String, _ piece: String) {
         #expect(ApacheChecker.clientControlledPiece(inAuthorityOf: url) == piece)

@@ -32,14 +32,13 @@ extension ApacheChecker {
         } else if head.hasPrefix("/") {
             return nil
         }
-        let upper = head.uppercased()
-        let serverVariables = [
+        let serverVariables: [StaticString] = [
             "%{HTTP:", "%{HTTP_", "%{QUERY_STRING}", "%{REQUEST_URI}", "%{THE_REQUEST}", "%{PATH_INFO}",
             "%{SERVER_NAME}",
         ]
-        for variable in serverVariables where upper.contains(variable) {
-            let start = upper.firstRange(of: variable)!.lowerBound
-            let end = upper[start...].firstIndex(of: "}").map { upper.index(after: $0) } ?? upper.endIndex
+        for variable in serverVariables {
+            guard let start = head.firstASCIIRange(ignoringCaseOf: variable)?.lowerBound else { continue }
+            let end = head[start...].firstASCIIIndex(of: "}").map { head.utf8.index(after: $0) } ?? head.endIndex
             return String(head[start..<end])
         }
         var index = head.startIndex

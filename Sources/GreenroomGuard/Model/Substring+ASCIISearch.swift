@@ -7,16 +7,30 @@ extension Substring {
     /// are valid indices to slice with; they need not be `Character` boundaries (`:` followed by
     /// a combining mark is one `Character`), which is the point: nginx does not see graphemes.
     func firstASCIIRange(of needle: StaticString) -> Range<Index>? {
+        firstASCIIRange(of: needle) { $0 == $1 }
+    }
+
+    /// The first occurrence of `needle` (ASCII), ignoring the case of ASCII letters: the range is
+    /// in this text itself, not in a case-converted copy (whose indices differ wherever a
+    /// letter's other case is longer, as `ΐ`'s upper case is).
+    func firstASCIIRange(ignoringCaseOf needle: StaticString) -> Range<Index>? {
+        firstASCIIRange(of: needle) { byte, expected in
+            let lower = expected | 0x20
+            return byte == expected
+                || (lower >= UInt8(ascii: "a") && lower <= UInt8(ascii: "z") && byte | 0x20 == lower)
+        }
+    }
+
+    private func firstASCIIRange(of needle: StaticString, by equal: (UInt8, UInt8) -> Bool) -> Range<Index>? {
         let pattern = UnsafeBufferPointer(start: needle.utf8Start, count: needle.utf8CodeUnitCount)
-        guard let first = pattern.first else { return nil }
+        guard !pattern.isEmpty else { return nil }
         let bytes = utf8
         var start = bytes.startIndex
-        while let found = bytes[start...].firstIndex(of: first) {
-            let candidate = bytes[found...]
-            if candidate.starts(with: pattern) {
-                return found..<bytes.index(found, offsetBy: pattern.count)
+        while start != bytes.endIndex {
+            if bytes[start...].starts(with: pattern, by: equal) {
+                return start..<bytes.index(start, offsetBy: pattern.count)
             }
-            start = bytes.index(after: found)
+            start = bytes.index(after: start)
         }
         return nil
     }
