@@ -31,8 +31,7 @@ extension NginxChecker {
 
     /// GR028 for one directive.
     private func splitting(_ directive: NginxDirective, scope: NginxScope) -> Finding? {
-        guard Self.splittingCandidates.contains(directive.name) else { return nil }
-        let values = directive.values
+        lazy var values = directive.values  // only for the directives the switch judges
         var value: String? = nil
         var regex: String? = nil
         switch directive.name {
@@ -88,11 +87,6 @@ extension NginxChecker {
             fix: "use \(replacement) instead"
         )
     }
-
-    /// The directives whose value GR028 reads.
-    private static let splittingCandidates: Set<String> = [
-        "add_header", "proxy_set_header", "proxy_pass", "return", "rewrite",
-    ]
 
     /// GR029 / GR030: a block with its own `name` directives, dropping the outer level's.
     private func dropped(_ name: String, in scope: NginxScope, rule: Rule) -> Finding? {

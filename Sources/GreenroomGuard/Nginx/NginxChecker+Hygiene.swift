@@ -46,16 +46,10 @@ extension NginxChecker {
         return findings
     }
 
-    /// The directives ``hygiene(_:)`` judges.
-    private static let hygieneCandidates: Set<String> = [
-        "valid_referers", "resolver", "server_tokens", "error_log", "keepalive_requests", "ssl_protocols",
-        "ssl_ciphers", "ssl_ecdh_curve",
-    ]
-
     private func hygiene(_ directive: NginxDirective) -> Finding? {
-        guard Self.hygieneCandidates.contains(directive.name) else { return nil }
-        let values = directive.values
-        let first = directive.firstValue.lowercased()
+        // Built only for the directives a case below judges: this runs on every directive.
+        lazy var values = directive.values
+        lazy var first = directive.firstValue.lowercased()
         switch directive.name {
         case "valid_referers" where values.contains { $0.lowercased() == "none" }:
             return Rule.nginxValidReferersNone.finding(
@@ -140,15 +134,9 @@ extension NginxChecker {
         }
     }
 
-    /// The directives ``headerValue(_:)`` judges.
-    private static let headerValueCandidates: Set<String> = [
-        "add_header", "more_set_headers", "return", "rewrite", "set", "proxy_redirect",
-    ]
-
     /// GR044, GR107, GR111: header and redirect values.
     private func headerValue(_ directive: NginxDirective) -> Finding? {
-        guard Self.headerValueCandidates.contains(directive.name) else { return nil }
-        let values = directive.values
+        lazy var values = directive.values  // only for the directives judged below
         let isHeader = directive.name == "add_header" || directive.name == "more_set_headers"
         if isHeader, values.contains(where: { $0.contains("\n") || $0.contains("\r") }) {
             return Rule.nginxAddHeaderMultiline.finding(
