@@ -120,8 +120,6 @@ package struct HAProxyAnalysis {
     }
 
     let proxies: [Proxy]
-    /// Index into ``proxies`` of the first proxy with servers of each name.
-    private let backendIndex: [String: Int]
     /// Every frontend (or listen) paired with each backend it routes to, found once: a rule
     /// that looked a backend up by scanning every proxy was quadratic in the sections (a 3.8 MB
     /// configuration of 20,000 frontends took 54 s).
@@ -144,11 +142,11 @@ package struct HAProxyAnalysis {
             }
         }
         self.proxies = proxies
+        // The first proxy with servers of each name, by index.
         var backendIndex: [String: Int] = [:]
         for (index, proxy) in proxies.enumerated() where proxy.hasServers && backendIndex[proxy.name] == nil {
             backendIndex[proxy.name] = index
         }
-        self.backendIndex = backendIndex
         // A listen section with servers routes to itself.
         var routes: [Route] = []
         for proxy in proxies where proxy.acceptsClients {
@@ -163,12 +161,6 @@ package struct HAProxyAnalysis {
         }
         self.routes = routes
     }
-
-    /// The proxy named `name` that has servers.
-    func backend(named name: String) -> Proxy? { backendIndex[name].map { proxies[$0] } }
-
-    /// The `server` lines of a backend (or listen) section.
-    func servers(of proxy: Proxy) -> [Server] { proxy.servers }
 
     static func sendsProxyProtocol(_ words: some Sequence<String>, initially: Bool) -> Bool {
         var sends = initially

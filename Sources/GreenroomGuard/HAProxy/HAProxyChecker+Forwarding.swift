@@ -18,7 +18,7 @@ extension HAProxyChecker {
     func forwardingFindings(_ analysis: HAProxyAnalysis) -> [Finding] {
         var findings: [Finding] = []
         for route in appRoutes(analysis) where route.frontend.isHTTP {
-            let servers = analysis.servers(of: route.backend)
+            let servers = route.backend.servers
             // With the PROXY protocol the app's peer is the client itself: it believes no header
             // (and an app that requires it and gets none refuses the connection: GR132).
             if let app,

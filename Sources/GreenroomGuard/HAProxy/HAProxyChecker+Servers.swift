@@ -7,7 +7,7 @@ extension HAProxyChecker {
         var findings: [Finding] = []
         let backends = analysis.proxies.filter(\.hasServers)
         for backend in backends {
-            for server in analysis.servers(of: backend) {
+            for server in backend.servers {
                 if case .wildcard(let text) = server.address {
                     findings.append(
                         Rule.haproxyWildcardServer.finding(
@@ -50,7 +50,7 @@ extension HAProxyChecker {
         var servers: [HAProxyAnalysis.Server] = []
         var seen = Set<SourceLocation>()
         for backend in judged {
-            for server in analysis.servers(of: backend) where seen.insert(server.line.location).inserted {
+            for server in backend.servers where seen.insert(server.line.location).inserted {
                 servers.append(server)
             }
         }

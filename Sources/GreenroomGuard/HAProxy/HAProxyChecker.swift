@@ -30,7 +30,7 @@ package struct HAProxyChecker: Sendable {
     func appRoutes(_ analysis: HAProxyAnalysis) -> [HAProxyAnalysis.Route] {
         guard let app else { return analysis.routes }
         return analysis.routes.filter { route in
-            analysis.servers(of: route.backend).contains {
+            route.backend.servers.contains {
                 if case .endpoint(let address) = $0.address, case .reaches = app.match(address) { return true }
                 return false
             }
