@@ -1,3 +1,5 @@
+import GreenroomConfigParsing
+
 extension Substring {
     /// The first occurrence of `needle` (ASCII), compared byte by byte.
     ///
@@ -14,11 +16,7 @@ extension Substring {
     /// in this text itself, not in a case-converted copy (whose indices differ wherever a
     /// letter's other case is longer, as `ΐ`'s upper case is).
     func firstASCIIRange(ignoringCaseOf needle: StaticString) -> Range<Index>? {
-        firstASCIIRange(of: needle) { byte, expected in
-            let lower = expected | 0x20
-            return byte == expected
-                || (lower >= UInt8(ascii: "a") && lower <= UInt8(ascii: "z") && byte | 0x20 == lower)
-        }
+        firstASCIIRange(of: needle) { $0.equalsIgnoringASCIICase($1) }
     }
 
     private func firstASCIIRange(of needle: StaticString, by equal: (UInt8, UInt8) -> Bool) -> Range<Index>? {

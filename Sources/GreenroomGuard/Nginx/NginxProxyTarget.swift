@@ -90,10 +90,6 @@ struct NginxProxyTarget: Sendable {
     /// `true` when `text` starts with `unix:` in any case, as nginx's `ngx_parse_url` reads it
     /// (`UNIX:/run/app.sock` is a socket there too).
     static func startsWithUnix(_ text: Substring) -> Bool {
-        let prefix = "unix:".utf8
-        return text.utf8.count >= prefix.count
-            && zip(text.utf8, prefix).allSatisfy { byte, expected in
-                expected == UInt8(ascii: ":") ? byte == expected : byte | 0x20 == expected
-            }
+        text.utf8.starts(with: "unix:".utf8) { $0.equalsIgnoringASCIICase($1) }
     }
 }
