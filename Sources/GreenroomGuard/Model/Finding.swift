@@ -63,6 +63,20 @@ extension Finding: Comparable {
 }
 
 extension Finding {
+    /// Calls `body` with each run of `sorted` (sorted by ``<(_:_:)``) that the order leaves
+    /// tied: findings at one place with one rule and message, almost always one long. Sorting
+    /// brings equal findings together, so merging or removing duplicates compares only these
+    /// runs and never hashes every finding.
+    static func forEachRunOfTies(in sorted: [Finding], _ body: (ArraySlice<Finding>) -> Void) {
+        var start = sorted.startIndex
+        while start < sorted.endIndex {
+            var end = start + 1
+            while end < sorted.endIndex, !(sorted[start] < sorted[end]) { end += 1 }
+            body(sorted[start..<end])
+            start = end
+        }
+    }
+
     /// The order of findings ``<(_:_:)`` leaves tied (one place, rule and message): by severity,
     /// fix, then related places. Findings equal in those too keep their order.
     static func breaksTie(_ lhs: Finding, _ rhs: Finding) -> Bool {

@@ -30,28 +30,21 @@ package struct NginxChecker: Sendable {
         let sorted = Array(Self.runInParallel(checks, on: analysis).joined()).sorted()
         var findings: [Finding] = []
         findings.reserveCapacity(sorted.count)
-        var run: [Finding] = []  // findings with the same place, rule and message, merged
-        func flush() {
-            findings += run.map { finding in
-                var finding = finding
+        var merged: [Finding] = []  // one run's findings, merged (reused: no allocation per run)
+        Finding.forEachRunOfTies(in: sorted) { run in
+            merged.removeAll(keepingCapacity: true)
+            for finding in run {
+                if let index = merged.firstIndex(where: { $0.sameExceptRelated(finding) }) {
+                    merged[index].related += finding.related
+                } else {
+                    merged.append(finding)
+                }
+            }
+            for var finding in merged {
                 finding.related = Array(Set(finding.related)).sorted()
-                return finding
-            }
-            run.removeAll(keepingCapacity: true)
-        }
-        for finding in sorted {
-            if let first = run.first,
-                first.location != finding.location || first.rule != finding.rule || first.message != finding.message
-            {
-                flush()
-            }
-            if let index = run.firstIndex(where: { $0.sameExceptRelated(finding) }) {
-                run[index].related += finding.related
-            } else {
-                run.append(finding)
+                findings.append(finding)
             }
         }
-        flush()
         let edited = Self.attachingReplacements(findings, config: analysis.config)
         releaseInBackground(analysis)
         return edited
