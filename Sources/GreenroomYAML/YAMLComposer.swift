@@ -29,17 +29,11 @@ package enum YAMLComposer {
     ///
     /// - Throws: ``YAMLError`` at the place of the first problem.
     package static func documents(_ text: String, limits: Limits = Limits()) throws(YAMLError) -> [YAMLNode] {
-        var text = text
-        return try text.withUTF8 { bytes in
-            Result { () throws(YAMLError) -> [YAMLNode] in
-                guard !bytes.isEmpty else { return [] }
-                let reader = EventReader(bytes)
-                var budget = Budget(limits: limits)
-                var documents: [YAMLNode] = []
-                while let document = try compose(reader, budget: &budget) { documents.append(document) }
-                return documents
-            }
-        }.get()
+        try reading(text, limits: limits, empty: []) { reader, budget throws(YAMLError) in
+            var documents: [YAMLNode] = []
+            while let document = try compose(reader, budget: &budget) { documents.append(document) }
+            return documents
+        }
     }
 
     /// The root of the one document in `text`: `nil` when the text holds none (it is empty or
@@ -48,23 +42,36 @@ package enum YAMLComposer {
     /// - Throws: ``YAMLError`` at the place of the first problem, or at the start of a second
     ///   document.
     package static func document(_ text: String, limits: Limits = Limits()) throws(YAMLError) -> YAMLNode? {
+        try reading(text, limits: limits, empty: nil) { reader, budget throws(YAMLError) in
+            guard let first = try compose(reader, budget: &budget) else { return nil }
+            let next = try reader.next()
+            if case .documentStart = next.kind {
+                throw YAMLError(
+                    .composer,
+                    "but found another document",
+                    context: "expected a single document in the stream",
+                    at: next.mark
+                )
+            }
+            return first
+        }
+    }
+
+    /// Runs `body` with a reader of `text`'s events and a fresh budget, while the text's bytes
+    /// (which libyaml reads in place) are alive; `empty` for an empty text, which libyaml is not
+    /// given.
+    private static func reading<Value>(
+        _ text: String,
+        limits: Limits,
+        empty: Value,
+        _ body: (EventReader, inout Budget) throws(YAMLError) -> Value
+    ) throws(YAMLError) -> Value {
         var text = text
         return try text.withUTF8 { bytes in
-            Result { () throws(YAMLError) -> YAMLNode? in
-                guard !bytes.isEmpty else { return nil }
-                let reader = EventReader(bytes)
+            Result { () throws(YAMLError) -> Value in
+                guard !bytes.isEmpty else { return empty }
                 var budget = Budget(limits: limits)
-                guard let first = try compose(reader, budget: &budget) else { return nil }
-                let next = try reader.next()
-                if case .documentStart = next.kind {
-                    throw YAMLError(
-                        .composer,
-                        "but found another document",
-                        context: "expected a single document in the stream",
-                        at: next.mark
-                    )
-                }
-                return first
+                return try body(EventReader(bytes), &budget)
             }
         }.get()
     }
